@@ -1,0 +1,149 @@
+#include "catalog/sqlite.h"
+
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace evhub::catalog {
+
+namespace {
+Code code_for(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_FULL: return Code::kNoSpace;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return Code::kBusy;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: return Code::kIntegrity;
+    case SQLITE_CANTOPEN: return Code::kNotFound;
+    case SQLITE_CONSTRAINT: return Code::kAlreadyExists;
+    default: return Code::kIoError;
+  }
+}
+}  // namespace
+
+Result<Database> Database::open(const std::string& path, bool create) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return Status(code_for(rc), fmt::format("opening catalog {}: {}", path, msg));
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, 10000);
+  return Database(db, path);
+}
+
+Database::Database(Database&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    sqlite3_close(db_);
+    db_ = std::exchange(other.db_, nullptr);
+    path_ = std::move(other.path_);
+  }
+  return *this;
+}
+
+Database::~Database() { sqlite3_close(db_); }
+
+Status Database::error(const std::string& what) const {
+  int rc = sqlite3_extended_errcode(db_);
+  Code code = code_for(rc);
+  std::string msg = fmt::format("catalog {}: {} ({})", what, sqlite3_errmsg(db_), path_);
+  if (code == Code::kIntegrity) {
+    msg += "; the catalog file is damaged — restore it from a backup or rebuild it from the "
+           "custody log (evhub catalog rebuild)";
+  }
+  return Status(code, msg);
+}
+
+Status Database::exec(const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    sqlite3_free(err);
+    return error("statement failed");
+  }
+  return Status::ok();
+}
+
+Result<Statement> Database::prepare(const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+    return error("preparing a query");
+  }
+  return Statement(this, stmt);
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::bind(int index, const std::string& value) {
+  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+Statement& Statement::bind(int index, const std::optional<std::string>& value) {
+  return value ? bind(index, *value) : bind_null(index);
+}
+
+Result<bool> Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return db_->error("query failed");
+}
+
+Status Statement::run() {
+  for (;;) {
+    EVHUB_ASSIGN_OR_RETURN(bool row, step());
+    if (!row) return Status::ok();
+  }
+}
+
+std::string Statement::text(int column) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, column);
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+           : std::string();
+}
+
+std::optional<std::string> Statement::optional_text(int column) const {
+  if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+  return text(column);
+}
+
+std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+Result<Transaction> Transaction::begin(Database& db) {
+  EVHUB_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));
+  return Transaction(&db);
+}
+
+Transaction::Transaction(Transaction&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+
+Transaction::~Transaction() {
+  if (db_) (void)db_->exec("ROLLBACK");
+}
+
+Status Transaction::commit() {
+  Status st = db_->exec("COMMIT");
+  if (st.is_ok()) db_ = nullptr;
+  return st;
+}
+
+}  // namespace evhub::catalog

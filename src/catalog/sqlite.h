@@ -1,0 +1,74 @@
+// Thin RAII wrappers over SQLite (connection, prepared statement, transaction) that turn every
+// SQLite error into a Status naming what was being done. Used by the catalog only.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+
+namespace evhub::catalog {
+
+class Statement;
+
+class Database {
+ public:
+  static Result<Database> open(const std::string& path, bool create);
+  Database(Database&& other) noexcept;
+  Database& operator=(Database&& other) noexcept;
+  Database(const Database&) = delete;
+  ~Database();
+
+  Status exec(const std::string& sql);
+  Result<Statement> prepare(const std::string& sql);
+  Status error(const std::string& what) const;
+  sqlite3* handle() { return db_; }
+
+ private:
+  explicit Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+class Statement {
+ public:
+  Statement(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  ~Statement();
+
+  Statement& bind(int index, const std::string& value);
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind_null(int index);
+  Statement& bind(int index, const std::optional<std::string>& value);
+  // true while there is a row; false when done.
+  Result<bool> step();
+  Status run();  // step to completion, expecting no rows
+  std::string text(int column) const;
+  std::optional<std::string> optional_text(int column) const;
+  std::int64_t integer(int column) const;
+
+ private:
+  friend class Database;
+  Statement(Database* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Database* db_;
+  sqlite3_stmt* stmt_;
+};
+
+// BEGIN IMMEDIATE … COMMIT; rolls back if destroyed before commit().
+class Transaction {
+ public:
+  static Result<Transaction> begin(Database& db);
+  Transaction(Transaction&& other) noexcept;
+  Transaction(const Transaction&) = delete;
+  ~Transaction();
+  Status commit();
+
+ private:
+  explicit Transaction(Database* db) : db_(db) {}
+  Database* db_;
+};
+
+}  // namespace evhub::catalog

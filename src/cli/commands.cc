@@ -1,0 +1,325 @@
+#include "cli/commands.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/exit_codes.h"
+#include "cli/terminal.h"
+#include "core/fs.h"
+#include "hub/hub.h"
+
+namespace evhub::cli {
+
+using nlohmann::json;
+
+namespace {
+
+// Reports a failure on stderr (and as JSON on stdout with --json) and returns its exit code.
+int fail(const Options& o, const Status& st) {
+  std::cerr << "evhub: " << st.message() << "\n";
+  if (o.json) {
+    json j = {{"ok", false},
+              {"error",
+               {{"code", code_name(st.code())},
+                {"exit_code", exit_code_for(st.code())},
+                {"message", st.message()}}}};
+    std::cout << j.dump() << "\n";
+  }
+  return exit_code_for(st.code());
+}
+
+std::string hub_dir(const Options& o) {
+  if (!o.hub.empty()) return o.hub;
+  if (const char* env = std::getenv("EVHUB_HUB"); env && *env) return env;
+  return ".";
+}
+
+std::string actor(const Options& o) {
+  if (!o.actor.empty()) return o.actor;
+  if (const char* env = std::getenv("EVHUB_ACTOR"); env && *env) return env;
+  if (passwd* pw = ::getpwuid(::geteuid())) return std::string("os:") + pw->pw_name;
+  return "os:uid-" + std::to_string(::geteuid());
+}
+
+// The passphrase or key file: --key-file, else $EVHUB_PASSPHRASE, else a prompt.
+Result<vault::Credential> credential(const Options& o, bool creating) {
+  if (!o.key_file.empty()) {
+    if (creating && !local_fs().exists(o.key_file)) {
+      // A new key file: 32 random bytes, readable by the owner only.
+      Bytes key = crypto::random_bytes(32);
+      EVHUB_ASSIGN_OR_RETURN(auto f, local_fs().create_new(o.key_file));
+      EVHUB_RETURN_IF_ERROR(f->append(key));
+      EVHUB_RETURN_IF_ERROR(f->sync());
+      EVHUB_RETURN_IF_ERROR(f->close());
+      std::cerr << "evhub: created key file " << o.key_file
+                << " — keep a copy somewhere safe: without it the hub cannot be opened\n";
+      return vault::Credential::key_file(std::move(key));
+    }
+    auto contents = read_file(local_fs(), o.key_file);
+    if (!contents.is_ok()) return contents.status().with_context("reading the key file");
+    return vault::Credential::key_file(std::move(contents).value());
+  }
+  if (const char* env = std::getenv("EVHUB_PASSPHRASE"); env != nullptr) {
+    return vault::Credential::passphrase(env);
+  }
+  if (!stdin_is_terminal()) {
+    return Status(Code::kUnauthenticated,
+                  "no passphrase: set EVHUB_PASSPHRASE, pass --key-file FILE, or run evhub on a "
+                  "terminal to be asked");
+  }
+  auto first = read_secret("Hub passphrase: ");
+  if (!first) return Status(Code::kUnauthenticated, "no terminal to ask for the passphrase on");
+  if (creating) {
+    auto again = read_secret("Repeat the passphrase: ");
+    if (!again || *again != *first) {
+      return Status(Code::kInvalidArgument, "the two passphrases differ; nothing was created");
+    }
+  }
+  return vault::Credential::passphrase(std::move(*first));
+}
+
+Result<std::unique_ptr<hub::Hub>> open_hub(const Options& o) {
+  EVHUB_ASSIGN_OR_RETURN(vault::Credential cred, credential(o, false));
+  hub::OpenOptions opts;
+  opts.actor = actor(o);
+  return hub::Hub::open(hub_dir(o), cred, opts);
+}
+
+int cmd_init(const Options& o) {
+  hub::InitOptions opts;
+  opts.actor = actor(o);
+  if (o.kdf == "interactive") {
+    opts.kdf = crypto::KdfCost::interactive();
+  } else if (o.kdf == "sensitive") {
+    opts.kdf = crypto::KdfCost::sensitive();
+  } else {
+    opts.kdf = crypto::KdfCost::moderate();
+  }
+  if (o.chunk_size != 0) opts.chunk_size = o.chunk_size;
+  auto cred = credential(o, true);
+  if (!cred.is_ok()) return fail(o, cred.status());
+  Status st = hub::init_hub(hub_dir(o), *cred, opts);
+  if (!st.is_ok()) return fail(o, st);
+  auto config = hub::read_config(local_fs(), hub::Layout{hub_dir(o)});
+  if (!config.is_ok()) return fail(o, config.status());
+  if (o.json) {
+    std::cout << json{{"ok", true}, {"hub", hub_dir(o)}, {"hub_id", config->hub_id}}.dump()
+              << "\n";
+  } else {
+    std::cout << "created hub " << config->hub_id << " in " << hub_dir(o) << "\n";
+  }
+  return 0;
+}
+
+int cmd_put(const Options& o) {
+  auto hub = open_hub(o);
+  if (!hub.is_ok()) return fail(o, hub.status());
+  Progress progress(!o.json && stderr_is_terminal(), o.files.size());
+  Status st = (*hub)->put(o.files, o.domain, [&](const hub::StoredObject& s) {
+    progress.advance(s.size);
+    if (o.json) {
+      std::cout << json{{"path", s.path},           {"id", s.id},
+                        {"sha256", s.sha256},       {"size", s.size},
+                        {"domain", s.domain},       {"deduplicated", s.deduplicated}}
+                       .dump()
+                << "\n";
+    } else {
+      std::cout << s.id << "  " << s.sha256 << "  " << s.path
+                << (s.deduplicated ? "  (already stored)" : "") << "\n";
+    }
+    std::cout.flush();
+  });
+  if (!st.is_ok()) return fail(o, st);
+  return 0;
+}
+
+int cmd_get(const Options& o) {
+  auto hub = open_hub(o);
+  if (!hub.is_ok()) return fail(o, hub.status());
+  Status st = (*hub)->get(o.id, o.out, o.force);
+  if (!st.is_ok()) return fail(o, st);
+  if (o.json) std::cout << json{{"ok", true}, {"id", o.id}, {"path", o.out}}.dump() << "\n";
+  return 0;
+}
+
+int cmd_shred(const Options& o) {
+  if (!o.yes) {
+    return fail(o, Status(Code::kInvalidArgument,
+                          "shredding destroys domain " + o.domain +
+                              "'s key: its objects can never be decrypted again, by anyone. "
+                              "Add --yes to confirm"));
+  }
+  auto hub = open_hub(o);
+  if (!hub.is_ok()) return fail(o, hub.status());
+  auto r = (*hub)->shred(o.domain, o.reason);
+  if (!r.is_ok()) return fail(o, r.status());
+  if (o.json) {
+    std::cout << json{{"ok", true}, {"domain", r->domain}, {"objects", r->objects},
+                      {"shredded_at", r->at}}
+                     .dump()
+              << "\n";
+  } else {
+    std::cout << "shredded domain " << r->domain << ": " << r->objects
+              << " objects can no longer be decrypted\n";
+  }
+  return 0;
+}
+
+int cmd_verify(const Options& o) {
+  auto hub = open_hub(o);
+  if (!hub.is_ok()) return fail(o, hub.status());
+  auto r = (*hub)->verify();
+  if (!r.is_ok()) return fail(o, r.status());
+  if (o.json) {
+    std::cout << json{{"ok", r->ok()},
+                      {"objects_checked", r->objects_checked},
+                      {"objects_erased", r->objects_erased},
+                      {"bytes_checked", r->bytes_checked},
+                      {"events", r->events},
+                      {"tree_heads", r->heads},
+                      {"problems", r->problems}}
+                     .dump()
+              << "\n";
+  } else {
+    for (const auto& p : r->problems) std::cout << "PROBLEM: " << p << "\n";
+    std::cout << fmt::format(
+        "{}: {} objects ({}) re-hashed, {} erased; {} custody events, {} signed tree heads; "
+        "{} problems\n",
+        r->ok() ? "OK" : "FAILED", r->objects_checked, human_bytes(r->bytes_checked),
+        r->objects_erased, r->events, r->heads, r->problems.size());
+  }
+  return r->ok() ? 0 : exit_code_for(Code::kIntegrity);
+}
+
+int cmd_status(const Options& o) {
+  auto hub = open_hub(o);
+  if (!hub.is_ok()) return fail(o, hub.status());
+  auto s = (*hub)->summary();
+  if (!s.is_ok()) return fail(o, s.status());
+  json domains = json::array();
+  for (std::size_t i = 0; i < s->domains.size(); ++i) {
+    const auto& d = s->domains[i];
+    json dj = {{"name", d.name}, {"objects", s->objects_per_domain[i]},
+               {"state", d.shredded ? "shredded" : "active"}, {"created_at", d.created_at}};
+    if (d.shredded) {
+      dj["shredded_at"] = d.shredded_at.value_or("");
+      dj["shredded_by"] = d.shredded_by.value_or("");
+      dj["reason"] = d.shred_reason.value_or("");
+    }
+    domains.push_back(dj);
+  }
+  if (o.json) {
+    json j = {{"hub_id", s->hub_id},      {"created_at", s->created_at},
+              {"objects", s->counts.objects}, {"bytes", s->counts.bytes},
+              {"domains", domains},       {"custody_events", s->events}};
+    if (s->latest_head) {
+      j["latest_tree_head"] = {{"tree_size", s->latest_head->tree_size},
+                               {"root", to_hex(s->latest_head->root)},
+                               {"time", s->latest_head->time}};
+    }
+    std::cout << j.dump() << "\n";
+    return 0;
+  }
+  std::cout << fmt::format("hub {} (created {})\n", s->hub_id, s->created_at);
+  std::cout << fmt::format("{} objects, {} in {} key domains ({} shredded)\n", s->counts.objects,
+                           human_bytes(static_cast<std::uint64_t>(s->counts.bytes)),
+                           s->counts.domains, s->counts.shredded_domains);
+  for (const auto& d : domains) {
+    std::cout << fmt::format("  {:<24} {:>6} objects  {}", d["name"].get<std::string>(),
+                             d["objects"].get<std::int64_t>(), d["state"].get<std::string>());
+    if (d.contains("shredded_at")) {
+      std::cout << fmt::format(" on {} by {}: {}", d["shredded_at"].get<std::string>(),
+                               d["shredded_by"].get<std::string>(),
+                               d["reason"].get<std::string>());
+    }
+    std::cout << "\n";
+  }
+  std::cout << fmt::format("custody log: {} events", s->events);
+  if (s->latest_head) {
+    std::cout << fmt::format(", latest signed tree head: size {}, root {}, {}",
+                             s->latest_head->tree_size, to_hex(s->latest_head->root),
+                             s->latest_head->time);
+  }
+  std::cout << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int cmd_log_show(const Options& o);
+int cmd_log_proof(const Options& o);
+int cmd_log_consistency(const Options& o);
+
+void register_commands(CLI::App& app, Options& o) {
+  app.add_option("--hub", o.hub, "hub directory (default: $EVHUB_HUB, else the current directory)");
+  app.add_option("--key-file", o.key_file,
+                 "unlock the hub with this key file instead of a passphrase "
+                 "(passphrase: $EVHUB_PASSPHRASE, else asked on the terminal)");
+  app.add_option("--actor", o.actor,
+                 "who is acting, for the custody log (default: $EVHUB_ACTOR, else os:<user>)");
+  app.add_flag("--json", o.json, "machine-readable output (one JSON object per line)");
+
+  auto* init = app.add_subcommand("init", "create a new hub in --hub (a new or empty directory)");
+  init->add_option("--kdf", o.kdf, "Argon2id cost of the passphrase: interactive (tests and "
+                                    "demos only), moderate (default) or sensitive")
+      ->check(CLI::IsMember({"interactive", "moderate", "sensitive"}));
+  init->add_option("--chunk-size", o.chunk_size, "bytes per encrypted chunk (default 1 MiB)")
+      ->check(CLI::Range(std::size_t{16}, std::size_t{64} << 20));
+
+  auto* put = app.add_subcommand("put", "store files encrypted; prints id, SHA-256 and path");
+  put->add_option("files", o.files, "files to store")->required();
+  put->add_option("--domain", o.domain,
+                  "key domain, e.g. a witness code (default: hub); created on first use");
+
+  auto* get = app.add_subcommand("get", "decrypt an object to a file, re-checking its SHA-256");
+  get->add_option("id", o.id, "object id")->required();
+  get->add_option("-o,--output", o.out, "file to write")->required();
+  get->add_flag("--force", o.force, "overwrite the output file if it exists");
+
+  app.add_subcommand("verify", "re-hash every object and check the custody log and catalog");
+  app.add_subcommand("status", "what the hub holds");
+
+  auto* shred = app.add_subcommand("shred", "crypto-shred a key domain: destroy its key");
+  shred->add_option("domain", o.domain, "key domain to shred")->required();
+  shred->add_flag("--yes", o.yes, "confirm: this cannot be undone");
+  shred->add_option("--reason", o.reason, "why, for the catalog and the custody log "
+                                          "(no personal data)");
+
+  auto* log = app.add_subcommand("log", "read the custody log (no passphrase needed)");
+  log->require_subcommand(1);
+  auto* show = log->add_subcommand("show", "list custody events");
+  show->add_option("--from", o.from, "first event (default 0)");
+  show->add_option("--limit", o.limit, "at most this many events");
+  auto* proof = log->add_subcommand("proof", "inclusion proof of an event against the newest "
+                                             "signed tree head");
+  proof->add_option("event", o.event, "event number (its seq)")->required();
+  auto* cons = log->add_subcommand("consistency",
+                                   "consistency proof between two signed tree heads");
+  cons->add_option("old", o.old_size, "tree size of the older head")->required();
+  cons->add_option("new", o.new_size, "tree size of the newer head")->required();
+}
+
+int run_selected(CLI::App& app, Options& o) {
+  if (app.got_subcommand("init")) return cmd_init(o);
+  if (app.got_subcommand("put")) return cmd_put(o);
+  if (app.got_subcommand("get")) return cmd_get(o);
+  if (app.got_subcommand("verify")) return cmd_verify(o);
+  if (app.got_subcommand("status")) return cmd_status(o);
+  if (app.got_subcommand("shred")) return cmd_shred(o);
+  auto* log = app.get_subcommand("log");
+  if (log->got_subcommand("show")) return cmd_log_show(o);
+  if (log->got_subcommand("proof")) return cmd_log_proof(o);
+  return cmd_log_consistency(o);
+}
+
+int report_failure(const Options& o, const Status& st) { return fail(o, st); }
+std::string selected_hub_dir(const Options& o) { return hub_dir(o); }
+
+}  // namespace evhub::cli

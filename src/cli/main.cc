@@ -1,0 +1,34 @@
+// evhub: the command-line face of Evidence Hub. Parses arguments (CLI11), gets the passphrase
+// or key file, calls the hub, and turns every Status into a message and a documented exit code.
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+
+int main(int argc, char** argv) {
+  // With a file-size limit (ulimit -f) a write must fail with EFBIG, not kill us mid-write.
+  std::signal(SIGXFSZ, SIG_IGN);
+  evhub::cli::Options options;
+  CLI::App app{"evhub — Evidence Hub: encrypted, verifiable evidence storage with a "
+               "tamper-evident custody log"};
+  app.require_subcommand(1);
+  app.footer(evhub::cli::exit_codes_help());
+  evhub::cli::register_commands(app, options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : evhub::cli::exit_code_for(evhub::Code::kInvalidArgument);
+  }
+  try {
+    return evhub::cli::run_selected(app, options);
+  } catch (const std::exception& e) {
+    std::cerr << "evhub: internal error: " << e.what() << "\n";
+    return evhub::cli::kExitInternal;
+  }
+}

@@ -1,0 +1,70 @@
+#include "cli/terminal.h"
+
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "core/clock.h"
+
+namespace evhub::cli {
+
+bool stdin_is_terminal() { return ::isatty(STDIN_FILENO) == 1; }
+bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+
+std::optional<std::string> read_secret(const std::string& prompt) {
+  int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  termios old{};
+  if (::tcgetattr(fd, &old) != 0) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  termios quiet = old;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  ::tcsetattr(fd, TCSAFLUSH, &quiet);
+  (void)!::write(fd, prompt.data(), prompt.size());
+  std::string line;
+  char c;
+  while (::read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
+  ::tcsetattr(fd, TCSAFLUSH, &old);
+  (void)!::write(fd, "\n", 1);
+  ::close(fd);
+  return line;
+}
+
+std::string human_bytes(std::uint64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  return u == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", v, units[u]);
+}
+
+Progress::Progress(bool enabled, std::uint64_t total_files)
+    : enabled_(enabled && total_files > 1), total_(total_files) {}
+
+Progress::~Progress() {
+  if (enabled_ && last_draw_ms_ != 0) std::fputs("\r\033[K", stderr);
+}
+
+void Progress::advance(std::uint64_t bytes) {
+  ++done_;
+  bytes_ += bytes;
+  if (!enabled_) return;
+  std::int64_t now = now_millis();
+  if (now - last_draw_ms_ < 100 && done_ != total_) return;
+  last_draw_ms_ = now;
+  std::fprintf(stderr, "\rstored %llu of %llu files (%s)\033[K",
+               static_cast<unsigned long long>(done_), static_cast<unsigned long long>(total_),
+               human_bytes(bytes_).c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace evhub::cli

@@ -1,0 +1,255 @@
+#include "core/fs.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "core/random_name.h"
+
+namespace evhub {
+
+Status errno_status(int err, const std::string& what, const std::string& path) {
+  std::string msg = fmt::format("{} {}: {}", what, path, std::strerror(err));
+  if (err == ENOSPC || err == EDQUOT || err == EFBIG) {
+    return Status(Code::kNoSpace, msg + " (disk full or file size limit reached)");
+  }
+  if (err == ENOENT) return Status(Code::kNotFound, msg);
+  return Status(Code::kIoError, msg);
+}
+
+namespace {
+
+class FdHolder {
+ public:
+  explicit FdHolder(int fd) : fd_(fd) {}
+  ~FdHolder() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FdHolder(const FdHolder&) = delete;
+  FdHolder& operator=(const FdHolder&) = delete;
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+};
+
+class LocalWritableFile final : public WritableFile {
+ public:
+  LocalWritableFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~LocalWritableFile() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  Status append(ByteSpan data) override {
+    const std::uint8_t* p = data.data();
+    std::size_t left = data.size();
+    while (left > 0) {
+      ssize_t n = ::write(fd_, p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return errno_status(errno, "writing", path_);
+      }
+      p += n;
+      left -= static_cast<std::size_t>(n);
+      written_ += static_cast<std::uint64_t>(n);
+    }
+    return Status::ok();
+  }
+
+  Status sync() override {
+    if (::fsync(fd_) != 0) return errno_status(errno, "syncing", path_);
+    return Status::ok();
+  }
+
+  Status close() override {
+    int fd = std::exchange(fd_, -1);
+    if (fd >= 0 && ::close(fd) != 0) return errno_status(errno, "closing", path_);
+    return Status::ok();
+  }
+
+  void start_writeback() override {
+    // Asks the kernel to begin writing the new range now, overlapping disk I/O with hashing
+    // and encryption; fsync() later only waits for what is still in flight.
+    if (written_ > flushed_) {
+      ::sync_file_range(fd_, static_cast<off_t>(flushed_), static_cast<off_t>(written_ - flushed_),
+                        SYNC_FILE_RANGE_WRITE);
+      flushed_ = written_;
+    }
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+  std::uint64_t written_ = 0;
+  std::uint64_t flushed_ = 0;
+};
+
+class LocalReadableFile final : public ReadableFile {
+ public:
+  LocalReadableFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~LocalReadableFile() override { ::close(fd_); }
+
+  Result<std::size_t> read(std::span<std::uint8_t> buffer) override {
+    std::size_t got = 0;
+    while (got < buffer.size()) {
+      ssize_t n = ::read(fd_, buffer.data() + got, buffer.size() - got);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return errno_status(errno, "reading", path_);
+      }
+      if (n == 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    return got;
+  }
+
+  Result<std::uint64_t> size() override {
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) return errno_status(errno, "inspecting", path_);
+    return static_cast<std::uint64_t>(st.st_size);
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
+class LocalFileSystem final : public FileSystem {
+ public:
+  Result<std::unique_ptr<WritableFile>> create_new(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return errno_status(errno, "creating", path);
+    return std::unique_ptr<WritableFile>(new LocalWritableFile(fd, path));
+  }
+
+  Result<std::unique_ptr<WritableFile>> open_append(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) return errno_status(errno, "opening", path);
+    return std::unique_ptr<WritableFile>(new LocalWritableFile(fd, path));
+  }
+
+  Result<std::unique_ptr<WritableFile>> open_overwrite(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return errno_status(errno, "opening", path);
+    return std::unique_ptr<WritableFile>(new LocalWritableFile(fd, path));
+  }
+
+  Result<std::unique_ptr<ReadableFile>> open_read(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno_status(errno, "opening", path);
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      return Status(Code::kInvalidArgument, path + " is a directory, not a file");
+    }
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    return std::unique_ptr<ReadableFile>(new LocalReadableFile(fd, path));
+  }
+
+  Status rename(const std::string& from, const std::string& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0) return errno_status(errno, "renaming", from);
+    return Status::ok();
+  }
+
+  Status sync_dir(const std::string& dir) override {
+    FdHolder fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (fd.get() < 0) return errno_status(errno, "opening directory", dir);
+    if (::fsync(fd.get()) != 0) return errno_status(errno, "syncing directory", dir);
+    return Status::ok();
+  }
+
+  Status remove(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0) return errno_status(errno, "removing", path);
+    return Status::ok();
+  }
+
+  Status truncate(const std::string& path, std::uint64_t size) override {
+    if (::truncate(path.c_str(), static_cast<off_t>(size)) != 0) {
+      return errno_status(errno, "truncating", path);
+    }
+    return Status::ok();
+  }
+
+  Status make_dir(const std::string& path) override {
+    if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
+      return errno_status(errno, "creating directory", path);
+    }
+    return Status::ok();
+  }
+
+  bool exists(const std::string& path) override {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0;
+  }
+
+  Result<std::vector<std::string>> list_dir(const std::string& dir) override {
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) return errno_status(errno, "listing", dir);
+    std::vector<std::string> names;
+    while (dirent* e = ::readdir(d)) {
+      std::string name = e->d_name;
+      if (name != "." && name != "..") names.push_back(std::move(name));
+    }
+    ::closedir(d);
+    return names;
+  }
+};
+
+}  // namespace
+
+FileSystem& local_fs() {
+  static LocalFileSystem fs;
+  return fs;
+}
+
+Result<Bytes> read_file(FileSystem& fs, const std::string& path) {
+  EVHUB_ASSIGN_OR_RETURN(auto file, fs.open_read(path));
+  Bytes out;
+  std::uint8_t buf[65536];
+  for (;;) {
+    EVHUB_ASSIGN_OR_RETURN(std::size_t n, file->read(buf));
+    if (n == 0) break;
+    out.insert(out.end(), buf, buf + n);
+  }
+  return out;
+}
+
+Result<std::string> read_text_file(FileSystem& fs, const std::string& path) {
+  EVHUB_ASSIGN_OR_RETURN(Bytes bytes, read_file(fs, path));
+  return std::string(bytes.begin(), bytes.end());
+}
+
+std::string parent_dir(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string join_path(const std::string& a, const std::string& b) {
+  if (a.empty() || a.back() == '/') return a + b;
+  return a + "/" + b;
+}
+
+Status write_file_atomic(FileSystem& fs, const std::string& path, ByteSpan data) {
+  std::string tmp = path + ".tmp-" + random_name();
+  EVHUB_ASSIGN_OR_RETURN(auto file, fs.create_new(tmp));
+  Status st = file->append(data);
+  if (st.is_ok()) st = file->sync();
+  if (st.is_ok()) st = file->close();
+  if (st.is_ok()) st = fs.rename(tmp, path);
+  if (!st.is_ok()) {
+    (void)fs.remove(tmp);
+    return st;
+  }
+  return fs.sync_dir(parent_dir(path));
+}
+
+}  // namespace evhub

@@ -1,0 +1,264 @@
+#include "hub/hub.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/clock.h"
+#include "core/random_name.h"
+
+namespace evhub::hub {
+
+using nlohmann::json;
+
+Result<HubConfig> read_config(FileSystem& fs, const Layout& layout) {
+  auto text = read_text_file(fs, layout.config());
+  if (!text.is_ok()) {
+    if (text.status().code() == Code::kNotFound) {
+      return Status(Code::kNotFound, fmt::format("there is no hub in {} (no hub.json); create one "
+                                                 "with `evhub init` or pass --hub DIR",
+                                                 layout.dir));
+    }
+    return text.status();
+  }
+  json j = json::parse(*text, nullptr, false);
+  HubConfig c;
+  try {
+    if (j.is_discarded() || j.at("format") != "evidence-hub") throw json::other_error::create(0, "", nullptr);
+    c.format_version = j.at("format_version").get<int>();
+    c.hub_id = j.at("hub_id").get<std::string>();
+    c.created_at = j.at("created_at").get<std::string>();
+    c.chunk_size = j.at("chunk_size").get<std::size_t>();
+  } catch (const json::exception&) {
+    return Status(Code::kIntegrity, layout.config() + " is damaged; restore it from a backup");
+  }
+  if (c.format_version != 1) {
+    return Status(Code::kFailedPrecondition,
+                  fmt::format("hub format {} is not supported by this evhub", c.format_version));
+  }
+  return c;
+}
+
+Status init_hub(const std::string& dir, const vault::Credential& credential,
+                const InitOptions& options, FileSystem& fs) {
+  Layout layout{dir};
+  if (fs.exists(dir)) {
+    EVHUB_ASSIGN_OR_RETURN(auto entries, fs.list_dir(dir));
+    if (fs.exists(layout.config())) {
+      return Status(Code::kAlreadyExists, "there is already a hub in " + dir);
+    }
+    if (!entries.empty()) {
+      return Status(Code::kAlreadyExists,
+                    dir + " is not empty; a hub must be created in a new or empty directory");
+    }
+  }
+  EVHUB_RETURN_IF_ERROR(fs.make_dir(dir));
+  for (const std::string& d : {layout.objects(), layout.custody(), layout.keys(),
+                               layout.domain_keys()}) {
+    EVHUB_RETURN_IF_ERROR(fs.make_dir(d));
+  }
+  HubConfig config;
+  config.hub_id = random_name();
+  config.created_at = now_rfc3339();
+  config.chunk_size = options.chunk_size;
+
+  EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey master,
+                         vault::create_master_key(fs, layout.master_key(), credential, options.kdf));
+  crypto::SigningKey signing = crypto::SigningKey::generate();
+  EVHUB_RETURN_IF_ERROR(
+      vault::create_signing_key(fs, layout.signing_key(), config.hub_id, master, signing));
+  EVHUB_RETURN_IF_ERROR(custody::CustodyLog::create(fs, layout.custody(), signing.public_key()));
+  EVHUB_ASSIGN_OR_RETURN(auto catalog, catalog::Catalog::open(layout.catalog(), true));
+  EVHUB_ASSIGN_OR_RETURN(auto log,
+                         custody::CustodyLog::open(fs, layout.custody(), config.hub_id, true));
+  custody::Event init;
+  init.actor = options.actor;
+  init.action = "init";
+  init.details = {{"hub_id", config.hub_id},
+                  {"format_version", config.format_version},
+                  {"catalog_schema", catalog::latest_schema_version()},
+                  {"key_protection", credential.is_passphrase() ? "passphrase" : "key-file"},
+                  {"signing_key", to_hex(signing.public_key())}};
+  std::vector<custody::Event> events{init};
+  EVHUB_RETURN_IF_ERROR(log->append(events));
+  EVHUB_RETURN_IF_ERROR(apply_events(*catalog, events, 0));
+  EVHUB_RETURN_IF_ERROR(log->sign_head(signing));
+  // hub.json last: a directory without it is an init that did not finish.
+  json j = {{"format", "evidence-hub"},
+            {"format_version", config.format_version},
+            {"hub_id", config.hub_id},
+            {"created_at", config.created_at},
+            {"chunk_size", config.chunk_size}};
+  std::string text = j.dump(2) + "\n";
+  return write_file_atomic(fs, layout.config(), as_bytes(text));
+}
+
+Result<std::unique_ptr<custody::CustodyLog>> open_custody_log(const std::string& dir,
+                                                              FileSystem& fs) {
+  Layout layout{dir};
+  EVHUB_ASSIGN_OR_RETURN(HubConfig config, read_config(fs, layout));
+  return custody::CustodyLog::open(fs, layout.custody(), config.hub_id, false);
+}
+
+Status apply_events(catalog::Catalog& catalog, const std::vector<custody::Event>& events,
+                    std::int64_t applied_after) {
+  // The event carries everything the catalog needs, so replaying the log rebuilds the catalog.
+  return catalog.apply(applied_after + static_cast<std::int64_t>(events.size()),
+                       [&](catalog::Catalog::Change& change) -> Status {
+    for (const custody::Event& e : events) {
+      try {
+        const json& d = e.details;
+        if (e.action == "domain.create") {
+          catalog::KeyDomain dom;
+          dom.id = d.at("domain_id").get<std::string>();
+          dom.name = d.at("domain").get<std::string>();
+          dom.created_at = e.time;
+          EVHUB_RETURN_IF_ERROR(change.add_domain(dom));
+        } else if (e.action == "put" && !d.value("deduplicated", false)) {
+          catalog::ObjectRecord o;
+          o.id = e.object;
+          o.domain_id = d.at("domain_id").get<std::string>();
+          o.sha256 = e.sha256;
+          o.size = d.at("size").get<std::int64_t>();
+          o.media_type = d.value("media_type", "application/octet-stream");
+          o.origin = d.value("origin", "uploaded");
+          o.created_at = e.time;
+          o.created_by = e.actor;
+          EVHUB_RETURN_IF_ERROR(change.add_object(o));
+        } else if (e.action == "shred") {
+          EVHUB_RETURN_IF_ERROR(change.mark_shredded(d.at("domain_id").get<std::string>(), e.time,
+                                                     e.actor, d.value("reason", "")));
+        }
+      } catch (const json::exception&) {
+        return Status(Code::kIntegrity,
+                      fmt::format("custody event {} ({}) lacks details the catalog needs", e.seq,
+                                  e.action));
+      }
+    }
+    return Status::ok();
+  });
+}
+
+Hub::Hub(FileSystem& fs, Layout layout, HubConfig config, OpenOptions options,
+         crypto::SecretKey master, crypto::SigningKey signing)
+    : fs_(fs),
+      layout_(std::move(layout)),
+      config_(std::move(config)),
+      options_(std::move(options)),
+      master_(std::move(master)),
+      signing_(std::move(signing)),
+      domain_keys_(fs, layout_.domain_keys(), config_.hub_id, master_) {}
+
+Hub::~Hub() = default;
+
+Result<std::unique_ptr<Hub>> Hub::open(const std::string& dir, const vault::Credential& credential,
+                                       const OpenOptions& options, FileSystem& fs) {
+  Layout layout{dir};
+  EVHUB_ASSIGN_OR_RETURN(HubConfig config, read_config(fs, layout));
+  // Unlock before touching anything: a wrong passphrase must leave the hub exactly as it was.
+  EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey master,
+                         vault::unlock_master_key(fs, layout.master_key(), credential));
+  EVHUB_ASSIGN_OR_RETURN(crypto::SigningKey signing,
+                         vault::load_signing_key(fs, layout.signing_key(), config.hub_id, master));
+  std::unique_ptr<Hub> hub(
+      new Hub(fs, layout, config, options, std::move(master), std::move(signing)));
+  hub->store_ = vault::make_directory_store(fs, layout.objects());
+  {
+    EVHUB_ASSIGN_OR_RETURN(FileLock lock, hub->lock_exclusive());
+    EVHUB_ASSIGN_OR_RETURN(hub->catalog_, catalog::Catalog::open(layout.catalog(), false));
+    EVHUB_ASSIGN_OR_RETURN(hub->log_,
+                           custody::CustodyLog::open(fs, layout.custody(), config.hub_id, true));
+    EVHUB_RETURN_IF_ERROR(hub->recover());
+  }
+  return hub;
+}
+
+Result<FileLock> Hub::lock_exclusive() {
+  return FileLock::acquire(layout_.lock(), true, options_.lock_wait_ms);
+}
+
+Status Hub::recover() {
+  // Called holding the lock. Brings the catalog up to the log, then tidies what a killed
+  // writer may have left: temp files, objects stored but never logged, half-done shreds.
+  EVHUB_RETURN_IF_ERROR(log_->refresh());
+  EVHUB_ASSIGN_OR_RETURN(std::int64_t applied, catalog_->applied_seq());
+  const auto logged = static_cast<std::int64_t>(log_->size());
+  if (applied > logged) {
+    return Status(Code::kIntegrity,
+                  fmt::format("the catalog records {} custody events but the log holds only {}: "
+                              "the custody log was truncated or replaced; run `evhub verify`",
+                              applied, logged));
+  }
+  if (applied < logged) {
+    EVHUB_ASSIGN_OR_RETURN(auto lines, log_->event_lines());
+    std::vector<custody::Event> missing;
+    for (auto i = static_cast<std::size_t>(applied); i < lines.size(); ++i) {
+      EVHUB_ASSIGN_OR_RETURN(custody::Event e, custody::parse_event(lines[i]));
+      missing.push_back(std::move(e));
+    }
+    EVHUB_RETURN_IF_ERROR(apply_events(*catalog_, missing, applied)
+                              .with_context("completing changes an interrupted process logged"));
+  }
+  EVHUB_RETURN_IF_ERROR(log_->sign_head(signing_));
+  EVHUB_RETURN_IF_ERROR(store_->collect_garbage());
+
+  if (fs_.exists(layout_.commit_marker())) {
+    EVHUB_ASSIGN_OR_RETURN(auto stored, store_->list());
+    for (const std::string& id : stored) {
+      EVHUB_ASSIGN_OR_RETURN(auto rec, catalog_->find_object(id));
+      if (!rec) EVHUB_RETURN_IF_ERROR(store_->quarantine(id));
+    }
+    EVHUB_RETURN_IF_ERROR(fs_.remove(layout_.commit_marker()));
+  }
+  EVHUB_ASSIGN_OR_RETURN(auto key_ids, domain_keys_.domain_ids());
+  for (const std::string& id : key_ids) {
+    EVHUB_ASSIGN_OR_RETURN(auto dom, catalog_->find_domain(id));
+    // No record: created by a process killed before logging it, so nothing was encrypted
+    // under it. Shredded: the process was killed between logging the shred and destroying it.
+    if (!dom || dom->shredded) EVHUB_RETURN_IF_ERROR(domain_keys_.destroy(id));
+  }
+  return Status::ok();
+}
+
+Status Hub::record(std::vector<custody::Event>& events) {
+  for (auto& e : events) {
+    if (e.actor.empty()) e.actor = options_.actor;
+  }
+  const auto before = static_cast<std::int64_t>(log_->size());
+  EVHUB_RETURN_IF_ERROR(log_->append(events));
+  EVHUB_RETURN_IF_ERROR(apply_events(*catalog_, events, before)
+                            .with_context("the change is in the custody log but the catalog "
+                                          "could not be updated; it will be completed when the "
+                                          "hub is next opened"));
+  return log_->sign_head(signing_);
+}
+
+Result<catalog::KeyDomain> Hub::ensure_domain(const std::string& name) {
+  if (name.empty() || name.size() > 200) {
+    return Status(Code::kInvalidArgument, "a domain name must have 1 to 200 characters");
+  }
+  EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
+  EVHUB_RETURN_IF_ERROR(recover());
+  EVHUB_ASSIGN_OR_RETURN(auto existing, catalog_->find_domain_by_name(name));
+  if (existing) {
+    if (existing->shredded) {
+      return Status(Code::kErased,
+                    fmt::format("domain {} was shredded on {} by {}; it cannot hold new objects",
+                                name, existing->shredded_at.value_or("?"),
+                                existing->shredded_by.value_or("?")));
+    }
+    return *existing;
+  }
+  catalog::KeyDomain dom;
+  dom.id = random_name();
+  dom.name = name;
+  EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey key, domain_keys_.create(dom.id));
+  custody::Event e;
+  e.action = "domain.create";
+  e.details = {{"domain_id", dom.id}, {"domain", name}};
+  std::vector<custody::Event> events{e};
+  EVHUB_RETURN_IF_ERROR(record(events));
+  dom.created_at = events[0].time;
+  return dom;
+}
+
+}  // namespace evhub::hub

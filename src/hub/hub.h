@@ -1,0 +1,153 @@
+// A hub directory opened for work: it ties the catalog, the encrypted object store and the
+// custody log together so that every change is logged, catalogued and durable in one order
+// (object, then log, then catalog), and repairs what a killed process left behind when opened.
+// The CLI (and later the HTTP API) call only this; see docs/architecture.md for the data flow.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "core/file_lock.h"
+#include "core/fs.h"
+#include "core/status.h"
+#include "crypto/crypto.h"
+#include "custody/custody_log.h"
+#include "vault/keyring.h"
+#include "vault/vault.h"
+
+namespace evhub::hub {
+
+// The files of a hub directory.
+struct Layout {
+  std::string dir;
+  std::string config() const { return join_path(dir, "hub.json"); }
+  std::string catalog() const { return join_path(dir, "catalog.db"); }
+  std::string objects() const { return join_path(dir, "objects"); }
+  std::string custody() const { return join_path(dir, "custody"); }
+  std::string keys() const { return join_path(dir, "keys"); }
+  std::string master_key() const { return join_path(keys(), "master.json"); }
+  std::string signing_key() const { return join_path(keys(), "signing.json"); }
+  std::string domain_keys() const { return join_path(keys(), "domains"); }
+  std::string lock() const { return join_path(dir, "hub.lock"); }
+  // Present while objects are being moved into place and logged; left by a killed writer, it
+  // tells the next opener to look for stored-but-unlogged objects.
+  std::string commit_marker() const { return join_path(dir, "commit-in-progress"); }
+};
+
+struct HubConfig {
+  int format_version = 1;
+  std::string hub_id;
+  std::string created_at;
+  std::size_t chunk_size = vault::kDefaultChunkSize;
+};
+Result<HubConfig> read_config(FileSystem& fs, const Layout& layout);
+
+struct InitOptions {
+  crypto::KdfCost kdf = crypto::KdfCost::moderate();
+  std::size_t chunk_size = vault::kDefaultChunkSize;
+  std::string actor;
+};
+// Creates a hub in `dir`, which must be missing or empty.
+Status init_hub(const std::string& dir, const vault::Credential& credential,
+                const InitOptions& options, FileSystem& fs = local_fs());
+
+// The custody log alone, read-only, for people who hold no key (auditors, recipients).
+Result<std::unique_ptr<custody::CustodyLog>> open_custody_log(const std::string& dir,
+                                                              FileSystem& fs = local_fs());
+
+struct StoredObject {
+  std::string path;  // the input file, as given
+  std::string id;
+  std::string sha256;
+  std::uint64_t size = 0;
+  std::string domain;
+  bool deduplicated = false;  // the domain already held these bytes under `id`
+};
+
+struct ShredReport {
+  std::string domain;
+  std::string domain_id;
+  std::int64_t objects = 0;
+  std::string at;
+};
+
+struct VerifyReport {
+  std::int64_t objects_checked = 0;
+  std::int64_t objects_erased = 0;
+  std::uint64_t bytes_checked = 0;
+  std::uint64_t events = 0;
+  std::uint64_t heads = 0;
+  std::vector<std::string> problems;  // each a sentence naming what is wrong and where
+  bool ok() const { return problems.empty(); }
+};
+
+struct Summary {
+  std::string hub_id;
+  std::string created_at;
+  catalog::Counts counts;
+  std::vector<catalog::KeyDomain> domains;
+  std::vector<std::int64_t> objects_per_domain;
+  std::uint64_t events = 0;
+  std::optional<custody::TreeHead> latest_head;
+};
+
+struct OpenOptions {
+  std::string actor;
+  int lock_wait_ms = 120000;
+};
+
+class Hub {
+ public:
+  static Result<std::unique_ptr<Hub>> open(const std::string& dir,
+                                           const vault::Credential& credential,
+                                           const OpenOptions& options,
+                                           FileSystem& fs = local_fs());
+  ~Hub();
+
+  // Stores every file in `domain` (created on first use). All inputs are checked before any is
+  // stored. `on_stored` is called for each file once it is durable, logged and catalogued.
+  Status put(const std::vector<std::string>& paths, const std::string& domain,
+             const std::function<void(const StoredObject&)>& on_stored);
+  // Decrypts object `id` to `out_path`, re-checking its SHA-256; logs the read before the file
+  // appears, and leaves nothing behind if any check fails.
+  Status get(const std::string& id, const std::string& out_path, bool overwrite);
+  Result<ShredReport> shred(const std::string& domain, const std::string& reason);
+  Result<VerifyReport> verify();
+  Result<Summary> summary();
+
+  const HubConfig& config() const { return config_; }
+
+ private:
+  Hub(FileSystem& fs, Layout layout, HubConfig config, OpenOptions options,
+      crypto::SecretKey master, crypto::SigningKey signing);
+  Status recover();
+  Result<catalog::KeyDomain> ensure_domain(const std::string& name);
+  // Appends the events, applies them to the catalog and signs a new tree head.
+  Status record(std::vector<custody::Event>& events);
+  Status commit_batch(std::vector<vault::SealedObject>& batch,
+                      const std::vector<std::string>& paths, const catalog::KeyDomain& domain,
+                      const std::function<void(const StoredObject&)>& on_stored);
+  Result<FileLock> lock_exclusive();
+
+  FileSystem& fs_;
+  Layout layout_;
+  HubConfig config_;
+  OpenOptions options_;
+  crypto::SecretKey master_;
+  crypto::SigningKey signing_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<custody::CustodyLog> log_;
+  std::unique_ptr<vault::ObjectStore> store_;
+  vault::DomainKeys domain_keys_;
+};
+
+// Applies custody events to the catalog: the one path for live changes and crash replay.
+Status apply_events(catalog::Catalog& catalog, const std::vector<custody::Event>& events,
+                    std::int64_t applied_after);
+
+}  // namespace evhub::hub

@@ -1,0 +1,193 @@
+// put, get and shred: the changes a hub makes to its evidence.
+#include <sys/stat.h>
+
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/clock.h"
+#include "core/random_name.h"
+#include "hub/hub.h"
+
+namespace evhub::hub {
+
+namespace {
+
+// Files stored per catalog transaction and signed tree head: large enough that small files
+// are not dominated by per-batch fsyncs, small enough that progress is reported steadily.
+constexpr std::size_t kBatchFiles = 256;
+constexpr std::uint64_t kBatchBytes = 256u << 20;
+
+Status check_input(FileSystem& fs, const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return errno_status(errno, "cannot read", path);
+  if (!S_ISREG(st.st_mode)) return Status(Code::kInvalidArgument, path + " is not a regular file");
+  auto f = fs.open_read(path);
+  return f.status();
+}
+
+}  // namespace
+
+Status Hub::put(const std::vector<std::string>& paths, const std::string& domain_name,
+                const std::function<void(const StoredObject&)>& on_stored) {
+  if (paths.empty()) return Status(Code::kInvalidArgument, "no files to store");
+  std::vector<std::string> unreadable;
+  for (const std::string& p : paths) {
+    Status st = check_input(fs_, p);
+    if (!st.is_ok()) unreadable.push_back(st.message());
+  }
+  if (!unreadable.empty()) {
+    std::string msg = "nothing was stored; ";
+    for (std::size_t i = 0; i < unreadable.size(); ++i) msg += (i ? "; " : "") + unreadable[i];
+    return Status(Code::kNotFound, msg);
+  }
+  EVHUB_ASSIGN_OR_RETURN(catalog::KeyDomain domain, ensure_domain(domain_name));
+  EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey key, domain_keys_.load(domain.id));
+
+  // Encrypt without the lock (other writers go on meanwhile); take it only to commit a batch.
+  std::vector<vault::SealedObject> batch;
+  std::vector<std::string> batch_paths;
+  std::uint64_t batch_bytes = 0;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    EVHUB_ASSIGN_OR_RETURN(auto in, fs_.open_read(paths[i]));
+    auto sealed = vault::seal_object(*store_, *in, domain.id, key, config_.chunk_size);
+    if (!sealed.is_ok()) return sealed.status().with_context("storing " + paths[i]);
+    batch_bytes += sealed->size;
+    batch.push_back(std::move(sealed).value());
+    batch_paths.push_back(paths[i]);
+    if (batch.size() >= kBatchFiles || batch_bytes >= kBatchBytes || i + 1 == paths.size()) {
+      EVHUB_RETURN_IF_ERROR(commit_batch(batch, batch_paths, domain, on_stored));
+      batch.clear();
+      batch_paths.clear();
+      batch_bytes = 0;
+    }
+  }
+  return Status::ok();
+}
+
+Status Hub::commit_batch(std::vector<vault::SealedObject>& batch,
+                         const std::vector<std::string>& paths, const catalog::KeyDomain& domain,
+                         const std::function<void(const StoredObject&)>& on_stored) {
+  EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
+  EVHUB_RETURN_IF_ERROR(recover());
+  EVHUB_ASSIGN_OR_RETURN(auto current, catalog_->find_domain(domain.id));
+  if (!current || current->shredded) {
+    return Status(Code::kErased, "domain " + domain.name +
+                                     " was shredded while these files were being stored; "
+                                     "nothing of this batch was kept");
+  }
+  EVHUB_RETURN_IF_ERROR(write_file_atomic(fs_, layout_.commit_marker(), {}));
+  std::vector<custody::Event> events;
+  std::vector<StoredObject> results;
+  std::map<std::string, std::string> batch_ids;  // sha256 -> id, duplicates inside the batch
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    vault::SealedObject& s = batch[i];
+    StoredObject r{paths[i], s.id, to_hex(s.sha256), s.size, domain.name, false};
+    EVHUB_ASSIGN_OR_RETURN(auto existing, catalog_->find_object_by_hash(domain.id, r.sha256));
+    if (existing || batch_ids.count(r.sha256)) {
+      r.id = existing ? existing->id : batch_ids[r.sha256];
+      r.deduplicated = true;
+      s.pending.reset();  // drops the new copy
+    } else {
+      EVHUB_RETURN_IF_ERROR(s.pending->commit());
+      batch_ids[r.sha256] = r.id;
+    }
+    custody::Event e;
+    e.action = "put";
+    e.object = r.id;
+    e.sha256 = r.sha256;
+    e.details = {{"domain", domain.name},
+                 {"domain_id", domain.id},
+                 {"size", r.size},
+                 {"media_type", "application/octet-stream"},
+                 {"origin", "uploaded"},
+                 {"deduplicated", r.deduplicated}};
+    events.push_back(std::move(e));
+    results.push_back(std::move(r));
+  }
+  EVHUB_RETURN_IF_ERROR(record(events));
+  EVHUB_RETURN_IF_ERROR(fs_.remove(layout_.commit_marker()));
+  for (const StoredObject& r : results) on_stored(r);
+  return Status::ok();
+}
+
+Status Hub::get(const std::string& id, const std::string& out_path, bool overwrite) {
+  EVHUB_ASSIGN_OR_RETURN(auto rec, catalog_->find_object(id));
+  if (!rec) return Status(Code::kNotFound, "there is no object " + id + " in this hub");
+  EVHUB_ASSIGN_OR_RETURN(auto dom, catalog_->find_domain(rec->domain_id));
+  if (!dom) return Status(Code::kIntegrity, "object " + id + " belongs to an unknown domain");
+  if (dom->shredded) {
+    return Status(Code::kErased,
+                  fmt::format("object {} was erased: its domain {} was shredded on {} by {} ({})",
+                              id, dom->name, dom->shredded_at.value_or("?"),
+                              dom->shredded_by.value_or("?"), dom->shred_reason.value_or("")));
+  }
+  if (!overwrite && fs_.exists(out_path)) {
+    return Status(Code::kAlreadyExists, out_path + " exists; choose another name or use --force");
+  }
+  EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey key, domain_keys_.load(dom->id));
+  // Decrypt into a temp file beside the target; it becomes the target only after the hash
+  // matches and the read is logged.
+  const std::string tmp = out_path + ".evhub-partial-" + random_name();
+  EVHUB_ASSIGN_OR_RETURN(auto out, fs_.create_new(tmp));
+  auto opened = vault::open_object(*store_, id, dom->id, key, out.get());
+  Status st = opened.status();
+  if (st.is_ok() && (to_hex(opened->sha256) != rec->sha256 ||
+                     opened->size != static_cast<std::uint64_t>(rec->size))) {
+    st = Status(Code::kIntegrity,
+                fmt::format("object {}: decrypted content has SHA-256 {} but {} was recorded at "
+                            "intake; nothing was written",
+                            id, to_hex(opened->sha256), rec->sha256));
+  }
+  if (st.is_ok()) st = out->sync();
+  if (st.is_ok()) st = out->close();
+  if (st.is_ok()) {
+    auto lock = lock_exclusive();
+    st = lock.status();
+    if (st.is_ok()) st = recover();
+    if (st.is_ok()) {
+      custody::Event e;
+      e.action = "get";
+      e.object = id;
+      e.sha256 = rec->sha256;
+      e.details = {{"domain_id", dom->id}, {"size", rec->size}};
+      std::vector<custody::Event> events{e};
+      st = record(events);
+    }
+  }
+  if (st.is_ok()) st = fs_.rename(tmp, out_path);
+  if (!st.is_ok()) {
+    out.reset();
+    (void)fs_.remove(tmp);
+    return st;
+  }
+  return fs_.sync_dir(parent_dir(out_path));
+}
+
+Result<ShredReport> Hub::shred(const std::string& domain_name, const std::string& reason) {
+  EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
+  EVHUB_RETURN_IF_ERROR(recover());
+  EVHUB_ASSIGN_OR_RETURN(auto dom, catalog_->find_domain_by_name(domain_name));
+  if (!dom) return Status(Code::kNotFound, "there is no key domain " + domain_name);
+  if (dom->shredded) {
+    return Status(Code::kErased, fmt::format("domain {} was already shredded on {} by {}",
+                                             domain_name, dom->shredded_at.value_or("?"),
+                                             dom->shredded_by.value_or("?")));
+  }
+  EVHUB_ASSIGN_OR_RETURN(std::int64_t count, catalog_->count_objects_in(dom->id));
+  custody::Event e;
+  e.action = "shred";
+  e.details = {{"domain", domain_name},
+               {"domain_id", dom->id},
+               {"objects", count},
+               {"reason", reason.empty() ? "crypto-shredded on request" : reason}};
+  std::vector<custody::Event> events{e};
+  // Log and catalogue the shred first, then destroy the key: a crash in between is finished
+  // by recover(), which destroys keys of domains the catalog marks as shredded.
+  EVHUB_RETURN_IF_ERROR(record(events));
+  EVHUB_RETURN_IF_ERROR(domain_keys_.destroy(dom->id));
+  return ShredReport{domain_name, dom->id, count, events[0].time};
+}
+
+}  // namespace evhub::hub

@@ -1,0 +1,198 @@
+// evhub verify: re-hash every object, re-check the custody log and its signed heads, and check
+// that the catalog says exactly what replaying the log says. Every problem is reported, not
+// just the first.
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "hub/hub.h"
+
+namespace evhub::hub {
+
+namespace {
+
+struct Expected {
+  std::map<std::string, catalog::KeyDomain> domains;
+  std::map<std::string, catalog::ObjectRecord> objects;
+};
+
+// What the catalog must hold according to the log (the same rules as apply_events).
+Expected replay(const std::vector<std::string>& lines) {
+  Expected x;
+  for (const std::string& line : lines) {
+    auto e = custody::parse_event(line);
+    if (!e.is_ok()) continue;  // reported by verify_log
+    const auto& d = e->details;
+    if (e->action == "domain.create" && d.contains("domain_id")) {
+      catalog::KeyDomain dom;
+      dom.id = d.value("domain_id", "");
+      dom.name = d.value("domain", "");
+      x.domains[dom.id] = dom;
+    } else if (e->action == "put" && !d.value("deduplicated", false)) {
+      catalog::ObjectRecord o;
+      o.id = e->object;
+      o.domain_id = d.value("domain_id", "");
+      o.sha256 = e->sha256;
+      o.size = d.value("size", std::int64_t{-1});
+      x.objects[o.id] = o;
+    } else if (e->action == "shred") {
+      auto it = x.domains.find(d.value("domain_id", ""));
+      if (it != x.domains.end()) it->second.shredded = true;
+    }
+  }
+  return x;
+}
+
+void compare_catalog(const Expected& x, const std::vector<catalog::KeyDomain>& domains,
+                     const std::vector<catalog::ObjectRecord>& objects,
+                     std::vector<std::string>& problems) {
+  std::set<std::string> seen;
+  for (const auto& d : domains) {
+    seen.insert(d.id);
+    auto it = x.domains.find(d.id);
+    if (it == x.domains.end()) {
+      problems.push_back(fmt::format("catalog: domain {} was never created in the custody log",
+                                     d.name));
+    } else if (it->second.name != d.name || it->second.shredded != d.shredded) {
+      problems.push_back(fmt::format("catalog: domain {} differs from the custody log", d.name));
+    }
+  }
+  for (const auto& [id, d] : x.domains) {
+    if (!seen.count(id)) {
+      problems.push_back(fmt::format("catalog: domain {} of the custody log is missing", d.name));
+    }
+  }
+  seen.clear();
+  for (const auto& o : objects) {
+    seen.insert(o.id);
+    auto it = x.objects.find(o.id);
+    if (it == x.objects.end()) {
+      problems.push_back(
+          fmt::format("catalog: object {} has no put event in the custody log", o.id));
+    } else if (it->second.sha256 != o.sha256 || it->second.size != o.size ||
+               it->second.domain_id != o.domain_id) {
+      problems.push_back(fmt::format(
+          "catalog: object {} differs from its put event (SHA-256, size or domain)", o.id));
+    }
+  }
+  for (const auto& [id, o] : x.objects) {
+    if (!seen.count(id)) {
+      problems.push_back(fmt::format("catalog: object {} of the custody log is missing", id));
+    }
+  }
+}
+
+}  // namespace
+
+Result<VerifyReport> Hub::verify() {
+  {
+    EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
+    EVHUB_RETURN_IF_ERROR(recover());
+  }
+  // A shared lock keeps writers out while we read, so log and catalog are seen at one moment.
+  EVHUB_ASSIGN_OR_RETURN(FileLock lock,
+                         FileLock::acquire(layout_.lock(), false, options_.lock_wait_ms));
+  EVHUB_RETURN_IF_ERROR(log_->refresh());
+  VerifyReport report;
+  auto& problems = report.problems;
+
+  Status integrity = catalog_->integrity_check();
+  if (!integrity.is_ok()) problems.push_back(integrity.message());
+
+  // The custody log and its heads, against the public key the hub's own secret key implies.
+  Bytes public_key = signing_.public_key();
+  auto published = log_->public_key();
+  if (!published.is_ok() || *published != public_key) {
+    problems.push_back(
+        "custody/signing-key.pub is not the hub's signing key: it was replaced or damaged");
+  }
+  for (std::string& p : custody::verify_log(*log_, public_key)) problems.push_back(std::move(p));
+  EVHUB_ASSIGN_OR_RETURN(auto lines, log_->event_lines());
+  auto heads = log_->heads();  // a damaged head was reported by verify_log
+  report.events = lines.size();
+  report.heads = heads.is_ok() ? heads->size() : 0;
+
+  // The catalog must say what the log says.
+  EVHUB_ASSIGN_OR_RETURN(std::int64_t applied, catalog_->applied_seq());
+  if (applied != static_cast<std::int64_t>(lines.size())) {
+    problems.push_back(fmt::format("catalog: it has applied {} custody events, the log holds {}",
+                                   applied, lines.size()));
+  }
+  EVHUB_ASSIGN_OR_RETURN(auto domains, catalog_->domains());
+  EVHUB_ASSIGN_OR_RETURN(auto objects, catalog_->objects());
+  compare_catalog(replay(lines), domains, objects, problems);
+
+  // Keys: every live domain has one that unwraps; no shredded domain has one.
+  std::map<std::string, catalog::KeyDomain> by_id;
+  for (const auto& d : domains) {
+    by_id[d.id] = d;
+    if (d.shredded && domain_keys_.exists(d.id)) {
+      problems.push_back(fmt::format("keys: domain {} is shredded but its key still exists",
+                                     d.name));
+    }
+  }
+
+  // Every object: present, decrypts, and hashes to what intake recorded.
+  std::set<std::string> catalogued;
+  std::map<std::string, std::optional<crypto::SecretKey>> keys;
+  for (const auto& o : objects) {
+    catalogued.insert(o.id);
+    const auto& dom = by_id[o.domain_id];
+    if (dom.shredded) {
+      ++report.objects_erased;
+      continue;
+    }
+    auto& key = keys[dom.id];
+    if (!key) {
+      auto loaded = domain_keys_.load(dom.id);
+      if (!loaded.is_ok()) {
+        problems.push_back(fmt::format("keys: domain {}: {}", dom.name, loaded.status().message()));
+        keys.erase(dom.id);
+        continue;
+      }
+      key = std::move(loaded).value();
+    }
+    if (!store_->contains(o.id)) {
+      problems.push_back(fmt::format("object {} is missing from the object store", o.id));
+      continue;
+    }
+    auto opened = vault::open_object(*store_, o.id, dom.id, *key, nullptr);
+    ++report.objects_checked;
+    if (!opened.is_ok()) {
+      problems.push_back(opened.status().message());
+    } else if (to_hex(opened->sha256) != o.sha256 ||
+               opened->size != static_cast<std::uint64_t>(o.size)) {
+      problems.push_back(fmt::format("object {} has SHA-256 {} but {} was recorded at intake",
+                                     o.id, to_hex(opened->sha256), o.sha256));
+    } else {
+      report.bytes_checked += opened->size;
+    }
+  }
+  EVHUB_ASSIGN_OR_RETURN(auto stored, store_->list());
+  for (const std::string& id : stored) {
+    if (!catalogued.count(id)) {
+      problems.push_back(fmt::format("object store: {} is not recorded in the catalog", id));
+    }
+  }
+  return report;
+}
+
+Result<Summary> Hub::summary() {
+  Summary s;
+  s.hub_id = config_.hub_id;
+  s.created_at = config_.created_at;
+  EVHUB_ASSIGN_OR_RETURN(s.counts, catalog_->counts());
+  EVHUB_ASSIGN_OR_RETURN(s.domains, catalog_->domains());
+  for (const auto& d : s.domains) {
+    EVHUB_ASSIGN_OR_RETURN(std::int64_t n, catalog_->count_objects_in(d.id));
+    s.objects_per_domain.push_back(n);
+  }
+  EVHUB_RETURN_IF_ERROR(log_->refresh());
+  s.events = log_->size();
+  auto heads = log_->heads();
+  if (heads.is_ok() && !heads->empty()) s.latest_head = heads->back();
+  return s;
+}
+
+}  // namespace evhub::hub

@@ -258,6 +258,8 @@ int cmd_log_proof(const Options& o);
 int cmd_log_consistency(const Options& o);
 
 void register_commands(CLI::App& app, Options& o) {
+  // Global options may also follow the verb: `evhub put F --json`.
+  app.fallthrough();
   app.add_option("--hub", o.hub, "hub directory (default: $EVHUB_HUB, else the current directory)");
   app.add_option("--key-file", o.key_file,
                  "unlock the hub with this key file instead of a passphrase "
@@ -294,6 +296,7 @@ void register_commands(CLI::App& app, Options& o) {
 
   auto* log = app.add_subcommand("log", "read the custody log (no passphrase needed)");
   log->require_subcommand(1);
+  log->fallthrough();
   auto* show = log->add_subcommand("show", "list custody events");
   show->add_option("--from", o.from, "first event (default 0)");
   show->add_option("--limit", o.limit, "at most this many events");

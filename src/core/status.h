@@ -59,7 +59,10 @@ class [[nodiscard]] Result {
   T&& value() && { return std::move(*value_); }
   T* operator->() { return &*value_; }
   const T* operator->() const { return &*value_; }
-  T& operator*() { return *value_; }
+  T& operator*() & { return *value_; }
+  const T& operator*() const& { return *value_; }
+  // By value on a temporary, so `for (auto& x : *make_result())` cannot dangle.
+  T operator*() && { return std::move(*value_); }
 
  private:
   std::optional<T> value_;

@@ -63,6 +63,7 @@ class DirectoryStore final : public ObjectStore {
 
   Result<std::unique_ptr<PendingObject>> create(const std::string& id) override {
     if (!valid_id(id)) return Status(Code::kInvalidArgument, "malformed object id " + id);
+    EVHUB_RETURN_IF_ERROR(fs_.make_dir(root_));
     EVHUB_RETURN_IF_ERROR(fs_.make_dir(tmp_dir()));
     // The writer's pid in the name lets garbage collection tell a live writer from a dead one.
     std::string tmp = join_path(tmp_dir(), std::to_string(::getpid()) + "-" + random_name());

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The main job: installs what is needed, builds everything, creates a demo hub with fictional
+# material and prints what it holds. (When the server exists, this also serves it.)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+"$root/scripts/install-deps.sh"
+"$root/scripts/build.sh" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+evhub="$root/build/evhub"
+hub="${DEMO_HUB:-$root/demo-hub}"
+export EVHUB_PASSPHRASE="${EVHUB_PASSPHRASE:-demo passphrase, not for real evidence}"
+export EVHUB_ACTOR="${EVHUB_ACTOR:-demo-intake-officer}"
+
+if [ ! -f "$hub/hub.json" ]; then
+  rm -rf "$hub"
+  "$evhub" --hub "$hub" init --kdf interactive
+  material="$(mktemp -d)"
+  trap 'rm -rf "$material"' EXIT
+  # Fictional material only: no real person is named.
+  printf 'Interview W-00001, 2020-08-11, Minsk. Transcript placeholder text for a fictional witness.\n' >"$material/interview-w00001.txt"
+  printf 'Medical certificate (fictional): bruising on both forearms, recorded 2020-08-14.\n' >"$material/medical-w00001.txt"
+  head -c 200000 /dev/urandom >"$material/photo-w00002.jpg.bin"
+  printf 'Court decision (fictional), Homel district court, case 1-000/2021.\n' >"$material/court-w00002.txt"
+  head -c 3000000 /dev/urandom >"$material/osint-video-capture.bin"
+  "$evhub" --hub "$hub" put "$material/interview-w00001.txt" "$material/medical-w00001.txt" --domain W-00001
+  "$evhub" --hub "$hub" put "$material/photo-w00002.jpg.bin" "$material/court-w00002.txt" --domain W-00002
+  "$evhub" --hub "$hub" put "$material/osint-video-capture.bin" --domain osint-source-0001
+  printf 'A witness who withdrew consent (fictional).\n' >"$material/withdrawn.txt"
+  "$evhub" --hub "$hub" put "$material/withdrawn.txt" --domain W-00003
+  "$evhub" --hub "$hub" shred W-00003 --yes --reason "witness withdrew consent (demo)"
+fi
+
+echo
+echo "== Demo hub: $hub"
+"$evhub" --hub "$hub" status
+echo
+echo "== Integrity check"
+"$evhub" --hub "$hub" verify
+echo
+echo "== Custody log"
+"$evhub" --hub "$hub" log show
+echo
+echo "The demo passphrase is in EVHUB_PASSPHRASE above; try: $evhub --hub $hub --help"

@@ -1,0 +1,276 @@
+// The evhub command as scripts and people use it: the real binary, run as a child process.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/support.h"
+
+namespace evhub::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::evhub;
+using testing::RunResult;
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    RunResult r = testing::run({testing::evhub_binary(), "--hub", hub(), "--key-file", key(),
+                                "init", "--chunk-size", "4096"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_TRUE(fs::exists(key())) << "init creates the key file";
+    EXPECT_EQ(fs::status(key()).permissions() & fs::perms::group_all, fs::perms::none);
+  }
+  std::string hub() const { return tmp_ / "hub"; }
+  std::string key() const { return tmp_ / "hub.key"; }
+  RunResult ev(const std::vector<std::string>& args) { return evhub(hub(), key(), args); }
+  std::string file(const std::string& name, std::uint64_t size, std::uint64_t seed = 1) {
+    std::string p = tmp_ / name;
+    testing::write_random_file(p, size, seed);
+    return p;
+  }
+  // Stores `path` and returns its object id.
+  std::string put(const std::string& path, const std::string& domain = "W-00001") {
+    RunResult r = ev({"put", path, "--domain", domain, "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out)["id"];
+  }
+  std::string object_path(const std::string& id) {
+    return hub() + "/objects/" + id.substr(0, 2) + "/" + id;
+  }
+  testing::TempDir tmp_;
+};
+
+TEST_F(CliTest, PutJsonGivesIdHashAndSizeForEveryFile) {
+  std::string a = file("a.bin", 12345, 1), b = file("b.bin", 0, 2);
+  RunResult r = ev({"put", a, b, "--domain", "W-00001", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string line;
+  std::vector<json> objects;
+  while (std::getline(lines, line)) objects.push_back(json::parse(line));
+  ASSERT_EQ(objects.size(), 2u);
+  EXPECT_EQ(objects[0]["sha256"], testing::sha256sum_of(a));
+  EXPECT_EQ(objects[0]["size"], 12345);
+  EXPECT_EQ(objects[1]["sha256"], testing::sha256sum_of(b));
+  EXPECT_EQ(objects[0]["id"].get<std::string>().size(), 32u);
+  // Without --json: one line per file starting with the id.
+  RunResult plain = ev({"put", file("c.bin", 10, 3)});
+  ASSERT_EQ(plain.exit_code, 0);
+  EXPECT_EQ(plain.out.find(' '), 32u) << plain.out;
+}
+
+TEST_F(CliTest, GetWritesTheExactBytesAndRefusesToOverwrite) {
+  std::string a = file("a.bin", 100000, 4);
+  std::string id = put(a);
+  RunResult r = ev({"get", id, "-o", tmp_ / "out.bin"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(testing::sha256sum_of(tmp_ / "out.bin"), testing::sha256sum_of(a));
+  EXPECT_EQ(ev({"get", id, "-o", tmp_ / "out.bin"}).exit_code, 10);
+  EXPECT_EQ(ev({"get", id, "-o", tmp_ / "out.bin", "--force"}).exit_code, 0);
+}
+
+TEST_F(CliTest, VerifyPassesOnAHealthyHub) {
+  put(file("a.bin", 5000));
+  RunResult r = ev({"verify", "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  json j = json::parse(r.out);
+  EXPECT_TRUE(j["ok"]);
+  EXPECT_EQ(j["objects_checked"], 1);
+  EXPECT_TRUE(j["problems"].empty());
+}
+
+TEST_F(CliTest, ExitCodesAndMessagesForBadInput) {
+  RunResult unknown = ev({"get", "0123456789abcdef0123456789abcdef", "-o", tmp_ / "x"});
+  EXPECT_EQ(unknown.exit_code, 4);
+  EXPECT_NE(unknown.err.find("no object"), std::string::npos) << unknown.err;
+  RunResult missing = ev({"put", tmp_ / "no-such-file.pdf"});
+  EXPECT_EQ(missing.exit_code, 4);
+  EXPECT_NE(missing.err.find("no-such-file.pdf"), std::string::npos) << missing.err;
+  std::string unreadable = file("locked.bin", 10);
+  fs::permissions(unreadable, fs::perms::none);
+  if (::geteuid() != 0) {  // root reads anything
+    EXPECT_NE(ev({"put", unreadable}).exit_code, 0);
+  }
+  EXPECT_EQ(ev({"shred", "W-00001"}).exit_code, 2) << "shred needs --yes";
+  EXPECT_EQ(ev({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(ev({"put"}).exit_code, 2);
+  RunResult wrong_key = testing::run({testing::evhub_binary(), "--hub", hub(), "--key-file",
+                                      file("other.key", 32, 99), "status"});
+  EXPECT_EQ(wrong_key.exit_code, 3);
+  EXPECT_NE(wrong_key.err.find("wrong key file"), std::string::npos);
+  RunResult no_hub = evhub(tmp_ / "nowhere", key(), {"status"});
+  EXPECT_EQ(no_hub.exit_code, 4);
+  EXPECT_NE(no_hub.err.find("evhub init"), std::string::npos) << no_hub.err;
+  RunResult again = testing::run({testing::evhub_binary(), "--hub", hub(), "--key-file", key(),
+                                  "init"});
+  EXPECT_EQ(again.exit_code, 10) << "init never overwrites a hub";
+  RunResult json_err = ev({"--json", "get", "0123456789abcdef0123456789abcdef", "-o", "x"});
+  json j = json::parse(json_err.out);
+  EXPECT_EQ(j["error"]["exit_code"], 4);
+  EXPECT_FALSE(j["ok"]);
+}
+
+TEST_F(CliTest, PassphraseFromEnvironmentAndWrongPassphrase) {
+  std::string dir = tmp_ / "hub2";
+  std::map<std::string, std::string> env = {{"EVHUB_PASSPHRASE", "a good long passphrase"}};
+  ASSERT_EQ(testing::run({testing::evhub_binary(), "--hub", dir, "init", "--kdf", "interactive"},
+                         env)
+                .exit_code,
+            0);
+  EXPECT_EQ(testing::run({testing::evhub_binary(), "--hub", dir, "status"}, env).exit_code, 0);
+  RunResult wrong = testing::run({testing::evhub_binary(), "--hub", dir, "status"},
+                                 {{"EVHUB_PASSPHRASE", "a good long passphrasE"}});
+  EXPECT_EQ(wrong.exit_code, 3);
+  EXPECT_EQ(wrong.err, "evhub: wrong passphrase\n");
+  RunResult none = testing::run({"env", "-u", "EVHUB_PASSPHRASE", testing::evhub_binary(), "--hub",
+                                 dir, "status"});
+  EXPECT_EQ(none.exit_code, 3);
+  EXPECT_NE(none.err.find("EVHUB_PASSPHRASE"), std::string::npos) << none.err;
+  // $EVHUB_HUB is the default hub.
+  auto with_hub = env;
+  with_hub["EVHUB_HUB"] = dir;
+  EXPECT_EQ(testing::run({testing::evhub_binary(), "status"}, with_hub).exit_code, 0);
+}
+
+TEST_F(CliTest, EveryFlippedObjectByteIsFoundAndNamedByVerify) {
+  std::string id = put(file("a.bin", 9000, 5));
+  std::string path = object_path(id);
+  const auto size = static_cast<std::int64_t>(testing::file_size(path));
+  for (std::int64_t offset : {std::int64_t{0}, std::int64_t{9}, std::int64_t{40}, std::int64_t{84},
+                              std::int64_t{4200}, size - 1}) {
+    testing::flip_byte(path, offset);
+    RunResult r = ev({"verify"});
+    EXPECT_EQ(r.exit_code, 5) << "flip at " << offset;
+    EXPECT_NE(r.out.find("PROBLEM: object " + id), std::string::npos) << r.out;
+    RunResult get = ev({"get", id, "-o", tmp_ / "out"});
+    EXPECT_EQ(get.exit_code, 5);
+    EXPECT_FALSE(fs::exists(tmp_ / "out"));
+    testing::flip_byte(path, offset);
+  }
+  EXPECT_EQ(ev({"verify"}).exit_code, 0);
+}
+
+TEST_F(CliTest, FlippedEventsAndHeadsAreFoundByVerify) {
+  put(file("a.bin", 100, 1));
+  put(file("b.bin", 100, 2));
+  const std::string events = hub() + "/custody/events.jsonl";
+  const std::string heads = hub() + "/custody/heads.jsonl";
+  for (const std::string& target : {events, heads}) {
+    std::string original = testing::read_text(target);
+    for (std::int64_t offset = 0; offset < static_cast<std::int64_t>(original.size());
+         offset += 37) {
+      if (original[static_cast<std::size_t>(offset)] == '\n') continue;
+      testing::flip_byte(target, offset);
+      RunResult r = ev({"verify"});
+      EXPECT_EQ(r.exit_code, 5) << target << " flip at " << offset << "\n" << r.out << r.err;
+      EXPECT_NE(r.out.find("PROBLEM:"), std::string::npos) << r.out << r.err;
+      testing::write_text_file(target, original);
+    }
+  }
+  EXPECT_EQ(ev({"verify"}).exit_code, 0);
+}
+
+TEST_F(CliTest, LogProofAndConsistencyVerify) {
+  put(file("a.bin", 100, 1));
+  put(file("b.bin", 100, 2), "W-00002");
+  RunResult show = ev({"log", "show", "--json"});
+  ASSERT_EQ(show.exit_code, 0);
+  EXPECT_EQ(json::parse(show.out.substr(0, show.out.find('\n')))["action"], "init");
+  RunResult proof = ev({"log", "proof", "2", "--json"});
+  ASSERT_EQ(proof.exit_code, 0) << proof.err;
+  EXPECT_TRUE(json::parse(proof.out)["verified"]);
+  // A head is signed after each change: sizes 1 (init) to 5 (the second put).
+  RunResult cons = ev({"log", "consistency", "1", "5", "--json"});
+  ASSERT_EQ(cons.exit_code, 0) << cons.err;
+  EXPECT_TRUE(json::parse(cons.out)["verified"]);
+  EXPECT_EQ(ev({"log", "proof", "99"}).exit_code, 4);
+  EXPECT_EQ(ev({"log", "consistency", "2", "99"}).exit_code, 4) << "99 is not a signed head";
+  EXPECT_EQ(ev({"log", "consistency", "5", "2"}).exit_code, 4) << "old must not be newer";
+  // The log commands need no key at all.
+  EXPECT_EQ(testing::run({testing::evhub_binary(), "--hub", hub(), "log", "show"},
+                         {{"EVHUB_PASSPHRASE", "irrelevant"}})
+                .exit_code,
+            0);
+}
+
+TEST_F(CliTest, ShredMakesObjectsUnreadableAndStatusSaysWhy) {
+  std::string id = put(file("a.bin", 1000, 1), "W-00042");
+  RunResult r = ev({"shred", "W-00042", "--yes", "--reason", "consent withdrawn"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  RunResult get = ev({"get", id, "-o", tmp_ / "out"});
+  EXPECT_EQ(get.exit_code, 9);
+  EXPECT_NE(get.err.find("consent withdrawn"), std::string::npos) << get.err;
+  RunResult status = ev({"status", "--json"});
+  json j = json::parse(status.out);
+  EXPECT_EQ(j["domains"][0]["state"], "shredded");
+  EXPECT_EQ(j["domains"][0]["reason"], "consent withdrawn");
+  EXPECT_EQ(ev({"verify"}).exit_code, 0);
+}
+
+TEST_F(CliTest, DiskFullIsAClearErrorAndLosesNothing) {
+  std::string small = put(file("small.bin", 1000, 1));
+  // A file-size limit of 2 MiB: storing a 5 MiB file must fail cleanly, not crash.
+  std::string big = file("big.bin", 5 << 20, 2);
+  RunResult r = testing::run({testing::evhub_binary(), "--hub", hub(), "--key-file", key(), "put",
+                              big},
+                             {}, "ulimit -f 2048;");
+  EXPECT_EQ(r.exit_code, 8) << r.err;
+  EXPECT_NE(r.err.find("disk full or file size limit"), std::string::npos) << r.err;
+  EXPECT_EQ(ev({"verify"}).exit_code, 0);
+  EXPECT_EQ(ev({"get", small, "-o", tmp_ / "out"}).exit_code, 0);
+  EXPECT_TRUE(fs::is_empty(hub() + "/objects/tmp")) << "no partial object left behind";
+}
+
+TEST_F(CliTest, CorruptCatalogIsNamed) {
+  put(file("a.bin", 100, 1));
+  testing::write_random_file(hub() + "/catalog.db", 16384, 3);
+  fs::remove(hub() + "/catalog.db-wal");
+  fs::remove(hub() + "/catalog.db-shm");
+  RunResult r = ev({"status"});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_NE(r.err.find("catalog"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("damaged"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, ConcurrentWritersAllSucceed) {
+  std::vector<std::unique_ptr<testing::Child>> children;
+  std::vector<std::string> files;
+  for (int i = 0; i < 6; ++i) {
+    files.push_back(file("f" + std::to_string(i), 50000 + i, 10 + i));
+    children.push_back(std::make_unique<testing::Child>(
+        std::vector<std::string>{testing::evhub_binary(), "--hub", hub(), "--key-file", key(),
+                                 "--json", "put", files.back(), "--domain",
+                                 i % 2 ? "W-00001" : "W-00002"}));
+  }
+  std::vector<std::string> ids;
+  for (auto& c : children) {
+    RunResult r = c->wait();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ids.push_back(json::parse(r.out)["id"]);
+  }
+  EXPECT_EQ(ev({"verify"}).exit_code, 0);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    std::string out = tmp_ / ("out" + std::to_string(i));
+    ASSERT_EQ(ev({"get", ids[i], "-o", out}).exit_code, 0);
+    EXPECT_EQ(testing::sha256sum_of(out), testing::sha256sum_of(files[i]));
+  }
+}
+
+TEST_F(CliTest, HelpDocumentsExitCodes) {
+  RunResult r = testing::run({testing::evhub_binary(), "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("Exit codes"), std::string::npos);
+  for (const char* verb : {"init", "put", "get", "verify", "shred", "log"}) {
+    EXPECT_NE(r.out.find(verb), std::string::npos) << verb;
+  }
+}
+
+}  // namespace
+}  // namespace evhub::cli

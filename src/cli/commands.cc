@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -66,8 +67,11 @@ Result<vault::Credential> credential(const Options& o, bool creating) {
     if (!contents.is_ok()) return contents.status().with_context("reading the key file");
     return vault::Credential::key_file(std::move(contents).value());
   }
-  if (const char* env = std::getenv("EVHUB_PASSPHRASE"); env != nullptr) {
-    return vault::Credential::passphrase(env);
+  if (char* env = std::getenv("EVHUB_PASSPHRASE"); env != nullptr) {
+    auto cred = vault::Credential::passphrase(env);
+    // Wipe it in place, so that /proc/<pid>/environ no longer shows it.
+    crypto::wipe(env, std::strlen(env));
+    return cred;
   }
   if (!stdin_is_terminal()) {
     return Status(Code::kUnauthenticated,
@@ -78,7 +82,10 @@ Result<vault::Credential> credential(const Options& o, bool creating) {
   if (!first) return Status(Code::kUnauthenticated, "no terminal to ask for the passphrase on");
   if (creating) {
     auto again = read_secret("Repeat the passphrase: ");
-    if (!again || *again != *first) {
+    bool same = again && *again == *first;
+    if (again) crypto::wipe(again->data(), again->size());
+    if (!same) {
+      crypto::wipe(first->data(), first->size());
       return Status(Code::kInvalidArgument, "the two passphrases differ; nothing was created");
     }
   }
@@ -251,6 +258,29 @@ int cmd_status(const Options& o) {
   return 0;
 }
 
+int cmd_ls(const Options& o) {
+  auto hub = open_hub(o);
+  if (!hub.is_ok()) return fail(o, hub.status());
+  auto objects = (*hub)->list(o.list_domain);
+  if (!objects.is_ok()) return fail(o, objects.status());
+  for (const auto& l : *objects) {
+    const auto& r = l.record;
+    if (o.json) {
+      std::cout << json{{"id", r.id},           {"sha256", r.sha256},
+                        {"size", r.size},       {"domain", l.domain},
+                        {"media_type", r.media_type}, {"origin", r.origin},
+                        {"created_at", r.created_at}, {"created_by", r.created_by},
+                        {"erased", l.erased}}
+                       .dump()
+                << "\n";
+    } else {
+      std::cout << fmt::format("{}  {}  {:>12}  {}  {}{}\n", r.id, r.sha256, r.size, r.created_at,
+                               l.domain, l.erased ? "  (erased)" : "");
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int cmd_log_show(const Options& o);
@@ -287,6 +317,8 @@ void register_commands(CLI::App& app, Options& o) {
 
   app.add_subcommand("verify", "re-hash every object and check the custody log and catalog");
   app.add_subcommand("status", "what the hub holds");
+  auto* ls = app.add_subcommand("ls", "list objects: id, SHA-256, size, stored at, domain");
+  ls->add_option("--domain", o.list_domain, "only this key domain");
 
   auto* shred = app.add_subcommand("shred", "crypto-shred a key domain: destroy its key");
   shred->add_option("domain", o.domain, "key domain to shred")->required();
@@ -315,6 +347,7 @@ int run_selected(CLI::App& app, Options& o) {
   if (app.got_subcommand("get")) return cmd_get(o);
   if (app.got_subcommand("verify")) return cmd_verify(o);
   if (app.got_subcommand("status")) return cmd_status(o);
+  if (app.got_subcommand("ls")) return cmd_ls(o);
   if (app.got_subcommand("shred")) return cmd_shred(o);
   auto* log = app.get_subcommand("log");
   if (log->got_subcommand("show")) return cmd_log_show(o);

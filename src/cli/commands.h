@@ -19,6 +19,7 @@ struct Options {
   // put / get / shred
   std::vector<std::string> files;
   std::string domain = "hub";
+  std::string list_domain;
   std::string id;
   std::string out;
   bool force = false;

@@ -1,5 +1,9 @@
 // evhub: the command-line face of Evidence Hub. Parses arguments (CLI11), gets the passphrase
 // or key file, calls the hub, and turns every Status into a message and a documented exit code.
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -13,6 +17,12 @@
 int main(int argc, char** argv) {
   // With a file-size limit (ulimit -f) a write must fail with EFBIG, not kill us mid-write.
   std::signal(SIGXFSZ, SIG_IGN);
+  // Everything evhub creates (catalog, keys, objects, outputs) is for its owner only, and a
+  // crash must not write keys or plaintext into a core file.
+  ::umask(077);
+  rlimit no_core{0, 0};
+  ::setrlimit(RLIMIT_CORE, &no_core);
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   evhub::cli::Options options;
   CLI::App app{"evhub — Evidence Hub: encrypted, verifiable evidence storage with a "
                "tamper-evident custody log"};

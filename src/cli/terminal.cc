@@ -27,9 +27,11 @@ std::optional<std::string> read_secret(const std::string& prompt) {
   quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
   ::tcsetattr(fd, TCSAFLUSH, &quiet);
   (void)!::write(fd, prompt.data(), prompt.size());
+  // Reserved up front so the passphrase is never copied into a reallocated buffer left unwiped.
   std::string line;
+  line.reserve(4096);
   char c;
-  while (::read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
+  while (line.size() < 4095 && ::read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
   ::tcsetattr(fd, TCSAFLUSH, &old);
   (void)!::write(fd, "\n", 1);
   ::close(fd);

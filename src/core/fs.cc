@@ -43,8 +43,33 @@ class FdHolder {
 class LocalWritableFile final : public WritableFile {
  public:
   LocalWritableFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  // An unnamed file: `dir` holds it; `temp_name`, if set, is the fallback visible temp file.
+  LocalWritableFile(int fd, std::string dir, std::string temp_name)
+      : fd_(fd), path_(std::move(dir)), unnamed_(true), temp_name_(std::move(temp_name)) {}
   ~LocalWritableFile() override {
     if (fd_ >= 0) ::close(fd_);
+    if (unnamed_ && !temp_name_.empty()) ::unlink(temp_name_.c_str());
+  }
+
+  Status link_as(const std::string& path) override {
+    if (!unnamed_) return Status(Code::kFailedPrecondition, "file already has a name");
+    const std::string staged = path + ".evhub-" + random_name();
+    if (temp_name_.empty()) {
+      std::string proc = "/proc/self/fd/" + std::to_string(fd_);
+      if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, staged.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+        return errno_status(errno, "naming", path);
+      }
+    } else if (::rename(temp_name_.c_str(), staged.c_str()) != 0) {
+      return errno_status(errno, "naming", path);
+    }
+    temp_name_.clear();
+    unnamed_ = false;
+    if (::rename(staged.c_str(), path.c_str()) != 0) {
+      int err = errno;
+      ::unlink(staged.c_str());
+      return errno_status(err, "naming", path);
+    }
+    return Status::ok();
   }
 
   Status append(ByteSpan data) override {
@@ -87,6 +112,8 @@ class LocalWritableFile final : public WritableFile {
  private:
   int fd_;
   std::string path_;
+  bool unnamed_ = false;
+  std::string temp_name_;
   std::uint64_t written_ = 0;
   std::uint64_t flushed_ = 0;
 };
@@ -127,6 +154,18 @@ class LocalFileSystem final : public FileSystem {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) return errno_status(errno, "creating", path);
     return std::unique_ptr<WritableFile>(new LocalWritableFile(fd, path));
+  }
+
+  Result<std::unique_ptr<WritableFile>> create_unnamed(const std::string& dir) override {
+    int fd = ::open(dir.c_str(), O_WRONLY | O_TMPFILE | O_CLOEXEC, 0600);
+    if (fd >= 0) return std::unique_ptr<WritableFile>(new LocalWritableFile(fd, dir, ""));
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+      return errno_status(errno, "creating a file in", dir);
+    }
+    std::string temp = join_path(dir, ".evhub-partial-" + random_name());
+    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return errno_status(errno, "creating", temp);
+    return std::unique_ptr<WritableFile>(new LocalWritableFile(fd, dir, temp));
   }
 
   Result<std::unique_ptr<WritableFile>> open_append(const std::string& path) override {
@@ -184,6 +223,15 @@ class LocalFileSystem final : public FileSystem {
     return Status::ok();
   }
 
+  Status restrict_to_owner(const std::string& path) override {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return errno_status(errno, "inspecting", path);
+    if (::chmod(path.c_str(), S_ISDIR(st.st_mode) ? 0700 : 0600) != 0) {
+      return errno_status(errno, "restricting access to", path);
+    }
+    return Status::ok();
+  }
+
   bool exists(const std::string& path) override {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0;
@@ -210,13 +258,18 @@ FileSystem& local_fs() {
 }
 
 Result<Bytes> read_file(FileSystem& fs, const std::string& path) {
+  // Reads straight into the result (sized from the file), so a secret such as a key file
+  // leaves no copy in an intermediate buffer.
   EVHUB_ASSIGN_OR_RETURN(auto file, fs.open_read(path));
-  Bytes out;
-  std::uint8_t buf[65536];
-  for (;;) {
-    EVHUB_ASSIGN_OR_RETURN(std::size_t n, file->read(buf));
-    if (n == 0) break;
-    out.insert(out.end(), buf, buf + n);
+  EVHUB_ASSIGN_OR_RETURN(std::uint64_t size, file->size());
+  Bytes out(size);
+  EVHUB_ASSIGN_OR_RETURN(std::size_t n, file->read(out));
+  out.resize(n);
+  for (;;) {  // the file grew while we read it
+    std::uint8_t more[4096];
+    EVHUB_ASSIGN_OR_RETURN(std::size_t m, file->read(more));
+    if (m == 0) break;
+    out.insert(out.end(), more, more + m);
   }
   return out;
 }

@@ -22,6 +22,8 @@ class WritableFile {
   virtual Status close() = 0;
   // Hint: start writing back what was appended so far, so the final sync() waits less.
   virtual void start_writeback() {}
+  // For a file made by create_unnamed(): gives it the name `path`, replacing what is there.
+  virtual Status link_as(const std::string& path) = 0;
 };
 
 class ReadableFile {
@@ -37,6 +39,9 @@ class FileSystem {
   virtual ~FileSystem() = default;
   // Creates a file that must not exist yet (O_EXCL), readable by the owner only.
   virtual Result<std::unique_ptr<WritableFile>> create_new(const std::string& path) = 0;
+  // A file in `dir` that has no name until link_as(): if the process dies first, nothing is
+  // left behind (O_TMPFILE; where unsupported, a hidden temp file removed on destruction).
+  virtual Result<std::unique_ptr<WritableFile>> create_unnamed(const std::string& dir) = 0;
   // Opens for appending, creating the file if it is missing.
   virtual Result<std::unique_ptr<WritableFile>> open_append(const std::string& path) = 0;
   // Opens an existing file for writing from its first byte, keeping its blocks (no truncation).
@@ -49,6 +54,8 @@ class FileSystem {
   virtual Status truncate(const std::string& path, std::uint64_t size) = 0;
   // Creates the directory (mode 0700); succeeds if it already exists.
   virtual Status make_dir(const std::string& path) = 0;
+  // Makes an existing file or directory readable and writable by its owner only.
+  virtual Status restrict_to_owner(const std::string& path) = 0;
   virtual bool exists(const std::string& path) = 0;
   // Names of the entries, without "." and "..", in no particular order.
   virtual Result<std::vector<std::string>> list_dir(const std::string& dir) = 0;

@@ -38,6 +38,9 @@ class SecretKey {
   std::array<std::uint8_t, kKeySize> bytes_{};
 };
 
+// Overwrites memory in a way the compiler may not optimise away (sodium_memzero).
+void wipe(void* data, std::size_t size);
+
 void random_bytes(std::span<std::uint8_t> out);
 Bytes random_bytes(std::size_t n);
 

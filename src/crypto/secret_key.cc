@@ -47,6 +47,8 @@ SecretKey& SecretKey::operator=(SecretKey&& other) noexcept {
 
 SecretKey::~SecretKey() { sodium_memzero(bytes_.data(), bytes_.size()); }
 
+void wipe(void* data, std::size_t size) { sodium_memzero(data, size); }
+
 void random_bytes(std::span<std::uint8_t> out) {
   ensure_sodium();
   randombytes_buf(out.data(), out.size());

@@ -132,26 +132,52 @@ Result<std::unique_ptr<CustodyLog>> CustodyLog::open(FileSystem& fs, const std::
 }
 
 Status CustodyLog::load(bool repair) {
+  std::vector<std::string> heads;
+  EVHUB_RETURN_IF_ERROR(repair_torn_tail(fs_, join_path(dir_, kHeadsFile), repair, heads)
+                            .with_context("reading the signed tree heads"));
+  last_head_.reset();
+  if (!heads.empty()) {
+    auto last = parse_head(heads.back());
+    if (last.is_ok()) last_head_ = std::move(last).value();
+  }
   std::vector<std::string> events;
   EVHUB_RETURN_IF_ERROR(repair_torn_tail(fs_, join_path(dir_, kEventsFile), repair, events)
                             .with_context("reading the custody log"));
   frontier_ = MerkleFrontier();
-  for (const std::string& line : events) frontier_.append(leaf_hash(as_bytes(line)));
-  std::vector<std::string> heads;
-  EVHUB_RETURN_IF_ERROR(repair_torn_tail(fs_, join_path(dir_, kHeadsFile), repair, heads)
-                            .with_context("reading the signed tree heads"));
-  have_head_ = false;
-  last_head_size_ = 0;
-  if (!heads.empty()) {
-    auto last = parse_head(heads.back());
-    if (last.is_ok()) {
-      have_head_ = true;
-      last_head_size_ = last->tree_size;
+  root_at_last_head_.reset();
+  last_head_offset_ = 0;
+  const std::uint64_t head_size = last_head_ ? last_head_->tree_size : 0;
+  std::uint64_t offset = 0;
+  for (const std::string& line : events) {
+    if (frontier_.size() == head_size) {
+      root_at_last_head_ = frontier_.root();
+      last_head_offset_ = offset;
     }
+    frontier_.append(leaf_hash(as_bytes(line)));
+    offset += line.size() + 1;
+  }
+  if (frontier_.size() == head_size) {
+    root_at_last_head_ = frontier_.root();
+    last_head_offset_ = offset;
   }
   EVHUB_ASSIGN_OR_RETURN(events_bytes_, file_size(kEventsFile));
   EVHUB_ASSIGN_OR_RETURN(heads_bytes_, file_size(kHeadsFile));
   return Status::ok();
+}
+
+Result<std::uint64_t> CustodyLog::set_aside_unsigned_tail(const std::string& aside) {
+  const std::uint64_t head_size = last_head_ ? last_head_->tree_size : 0;
+  if (frontier_.size() <= head_size || !root_at_last_head_) return std::uint64_t{0};
+  const std::string path = join_path(dir_, kEventsFile);
+  EVHUB_ASSIGN_OR_RETURN(Bytes data, read_file(fs_, path));
+  const std::uint64_t removed = frontier_.size() - head_size;
+  Bytes tail(data.begin() + static_cast<std::ptrdiff_t>(last_head_offset_), data.end());
+  EVHUB_RETURN_IF_ERROR(write_file_atomic(fs_, aside, tail));
+  EVHUB_RETURN_IF_ERROR(fs_.truncate(path, last_head_offset_));
+  EVHUB_ASSIGN_OR_RETURN(auto f, fs_.open_append(path));
+  EVHUB_RETURN_IF_ERROR(f->sync());
+  EVHUB_RETURN_IF_ERROR(load(false));
+  return removed;
 }
 
 Result<std::uint64_t> CustodyLog::file_size(const char* name) {
@@ -201,7 +227,7 @@ Status CustodyLog::append(std::vector<Event>& events) {
 }
 
 Status CustodyLog::sign_head(const crypto::SigningKey& key) {
-  if (have_head_ && last_head_size_ == frontier_.size()) return Status::ok();
+  if (last_head_ && last_head_->tree_size == frontier_.size()) return Status::ok();
   TreeHead head;
   head.tree_size = frontier_.size();
   head.root = frontier_.root();
@@ -212,8 +238,9 @@ Status CustodyLog::sign_head(const crypto::SigningKey& key) {
   EVHUB_RETURN_IF_ERROR(file->append(as_bytes(line)).with_context("signing a tree head"));
   EVHUB_RETURN_IF_ERROR(file->sync().with_context("signing a tree head"));
   EVHUB_RETURN_IF_ERROR(file->close());
-  have_head_ = true;
-  last_head_size_ = head.tree_size;
+  root_at_last_head_ = head.root;
+  last_head_offset_ = events_bytes_;
+  last_head_ = std::move(head);
   heads_bytes_ += line.size();
   return Status::ok();
 }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +69,15 @@ class CustodyLog {
 
   std::uint64_t size() const { return frontier_.size(); }
   Hash root() const { return frontier_.root(); }
+  // The newest tree head in heads.jsonl (unverified), and the root the log's first
+  // last_head()->tree_size events actually hash to (nullopt if the log is shorter).
+  const std::optional<TreeHead>& last_head() const { return last_head_; }
+  const std::optional<Hash>& root_at_last_head() const { return root_at_last_head_; }
+
+  // Removes the events after the newest signed head (appended by a process that was killed
+  // before signing them, or written by someone without the key) and saves them to `aside`.
+  // Returns how many were removed. Call holding the hub lock, after checking the head.
+  Result<std::uint64_t> set_aside_unsigned_tail(const std::string& aside);
   const std::string& hub_id() const { return hub_id_; }
   Result<Bytes> public_key();
 
@@ -90,8 +100,9 @@ class CustodyLog {
   std::string dir_;
   std::string hub_id_;
   MerkleFrontier frontier_;
-  std::uint64_t last_head_size_ = 0;
-  bool have_head_ = false;
+  std::optional<TreeHead> last_head_;
+  std::optional<Hash> root_at_last_head_;
+  std::uint64_t last_head_offset_ = 0;  // byte offset of the first event after the last head
   std::uint64_t events_bytes_ = 0;  // file sizes as last read or written by this process
   std::uint64_t heads_bytes_ = 0;
 };

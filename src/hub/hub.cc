@@ -52,6 +52,7 @@ Status init_hub(const std::string& dir, const vault::Credential& credential,
     }
   }
   EVHUB_RETURN_IF_ERROR(fs.make_dir(dir));
+  EVHUB_RETURN_IF_ERROR(fs.restrict_to_owner(dir));  // it may have existed, empty, with any mode
   for (const std::string& d : {layout.objects(), layout.custody(), layout.keys(),
                                layout.domain_keys()}) {
     EVHUB_RETURN_IF_ERROR(fs.make_dir(d));
@@ -80,8 +81,8 @@ Status init_hub(const std::string& dir, const vault::Credential& credential,
                   {"signing_key", to_hex(signing.public_key())}};
   std::vector<custody::Event> events{init};
   EVHUB_RETURN_IF_ERROR(log->append(events));
-  EVHUB_RETURN_IF_ERROR(apply_events(*catalog, events, 0));
   EVHUB_RETURN_IF_ERROR(log->sign_head(signing));
+  EVHUB_RETURN_IF_ERROR(apply_events(*catalog, events, 0));
   // hub.json last: a directory without it is an init that did not finish.
   json j = {{"format", "evidence-hub"},
             {"format_version", config.format_version},
@@ -167,7 +168,10 @@ Result<std::unique_ptr<Hub>> Hub::open(const std::string& dir, const vault::Cred
     EVHUB_ASSIGN_OR_RETURN(hub->catalog_, catalog::Catalog::open(layout.catalog(), false));
     EVHUB_ASSIGN_OR_RETURN(hub->log_,
                            custody::CustodyLog::open(fs, layout.custody(), config.hub_id, true));
-    EVHUB_RETURN_IF_ERROR(hub->recover());
+    Status st = hub->recover();
+    // A hub whose log does not check can still be opened, so that verify can say what is
+    // wrong; every change is refused while damaged_ is set.
+    if (!st.is_ok() && hub->damaged_.is_ok()) return st;
   }
   return hub;
 }
@@ -176,17 +180,53 @@ Result<FileLock> Hub::lock_exclusive() {
   return FileLock::acquire(layout_.lock(), true, options_.lock_wait_ms);
 }
 
+Status Hub::check_signed_head() {
+  const auto& head = log_->last_head();
+  if (!head) {
+    if (log_->size() == 0) return Status::ok();
+    return Status(Code::kIntegrity, "the custody log has no valid signed tree head");
+  }
+  if (!crypto::verify_signature(signing_.public_key(),
+                                as_bytes(custody::tree_head_message(config_.hub_id, *head)),
+                                head->signature)) {
+    return Status(Code::kIntegrity,
+                  "the newest tree head in custody/heads.jsonl is not signed by this hub");
+  }
+  if (!log_->root_at_last_head() || *log_->root_at_last_head() != head->root) {
+    return Status(Code::kIntegrity,
+                  "the custody log does not match its newest signed tree head: events were "
+                  "altered or removed");
+  }
+  return Status::ok();
+}
+
 Status Hub::recover() {
-  // Called holding the lock. Brings the catalog up to the log, then tidies what a killed
-  // writer may have left: temp files, objects stored but never logged, half-done shreds.
+  // Called holding the lock. Only events under a valid signed head are trusted: the hub signs
+  // a head before it changes the catalog or acknowledges anything, so later events were never
+  // acknowledged (a killed process) or never written by the hub (someone editing the file).
+  // They are set aside, not applied. Then the catalog is brought up to the signed log, and
+  // what a killed writer left is tidied: temp files, objects stored but never logged, keys.
   EVHUB_RETURN_IF_ERROR(log_->refresh());
+  damaged_ = check_signed_head();
+  if (!damaged_.is_ok()) return damaged_.with_context("the hub cannot be changed");
+  if (log_->last_head() && log_->size() > log_->last_head()->tree_size) {
+    std::string aside = join_path(layout_.custody(), "unsigned-" + random_name() + ".jsonl");
+    EVHUB_ASSIGN_OR_RETURN(std::uint64_t removed, log_->set_aside_unsigned_tail(aside));
+    custody::Event e;
+    e.action = "recover";
+    e.details = {{"unsigned_events_set_aside", removed},
+                 {"file", "custody/" + aside.substr(aside.rfind('/') + 1)}};
+    std::vector<custody::Event> events{e};
+    EVHUB_RETURN_IF_ERROR(record(events));
+  }
   EVHUB_ASSIGN_OR_RETURN(std::int64_t applied, catalog_->applied_seq());
   const auto logged = static_cast<std::int64_t>(log_->size());
   if (applied > logged) {
-    return Status(Code::kIntegrity,
-                  fmt::format("the catalog records {} custody events but the log holds only {}: "
-                              "the custody log was truncated or replaced; run `evhub verify`",
-                              applied, logged));
+    damaged_ = Status(Code::kIntegrity,
+                      fmt::format("the catalog records {} custody events but the log holds only "
+                                  "{}: the custody log was truncated or replaced",
+                                  applied, logged));
+    return damaged_;
   }
   if (applied < logged) {
     EVHUB_ASSIGN_OR_RETURN(auto lines, log_->event_lines());
@@ -198,9 +238,7 @@ Status Hub::recover() {
     EVHUB_RETURN_IF_ERROR(apply_events(*catalog_, missing, applied)
                               .with_context("completing changes an interrupted process logged"));
   }
-  EVHUB_RETURN_IF_ERROR(log_->sign_head(signing_));
   EVHUB_RETURN_IF_ERROR(store_->collect_garbage());
-
   if (fs_.exists(layout_.commit_marker())) {
     EVHUB_ASSIGN_OR_RETURN(auto stored, store_->list());
     for (const std::string& id : stored) {
@@ -209,12 +247,31 @@ Status Hub::recover() {
     }
     EVHUB_RETURN_IF_ERROR(fs_.remove(layout_.commit_marker()));
   }
+  return destroy_leftover_keys();
+}
+
+Status Hub::destroy_leftover_keys() {
   EVHUB_ASSIGN_OR_RETURN(auto key_ids, domain_keys_.domain_ids());
+  std::vector<std::string> suspects;
   for (const std::string& id : key_ids) {
     EVHUB_ASSIGN_OR_RETURN(auto dom, catalog_->find_domain(id));
-    // No record: created by a process killed before logging it, so nothing was encrypted
-    // under it. Shredded: the process was killed between logging the shred and destroying it.
-    if (!dom || dom->shredded) EVHUB_RETURN_IF_ERROR(domain_keys_.destroy(id));
+    if (!dom || dom->shredded) suspects.push_back(id);
+  }
+  if (suspects.empty()) return Status::ok();
+  // A key is destroyed only on the signed log's word, never on the catalog's alone: either its
+  // shred is logged (the process died before destroying it), or its domain was never logged
+  // (the process died between creating the key and logging it: nothing was encrypted with it).
+  EVHUB_ASSIGN_OR_RETURN(auto lines, log_->event_lines());
+  for (const std::string& id : suspects) {
+    bool created = false, shredded = false;
+    for (const std::string& line : lines) {
+      if (line.find(id) == std::string::npos) continue;
+      auto e = custody::parse_event(line);
+      if (!e.is_ok() || e->details.value("domain_id", "") != id) continue;
+      created |= e->action == "domain.create";
+      shredded |= e->action == "shred";
+    }
+    if (shredded || !created) EVHUB_RETURN_IF_ERROR(domain_keys_.destroy(id));
   }
   return Status::ok();
 }
@@ -223,13 +280,14 @@ Status Hub::record(std::vector<custody::Event>& events) {
   for (auto& e : events) {
     if (e.actor.empty()) e.actor = options_.actor;
   }
+  // Log, sign, then catalogue: a change counts once it is under a signed head, and recover()
+  // replays signed events the catalog has not seen.
   const auto before = static_cast<std::int64_t>(log_->size());
   EVHUB_RETURN_IF_ERROR(log_->append(events));
-  EVHUB_RETURN_IF_ERROR(apply_events(*catalog_, events, before)
-                            .with_context("the change is in the custody log but the catalog "
-                                          "could not be updated; it will be completed when the "
-                                          "hub is next opened"));
-  return log_->sign_head(signing_);
+  EVHUB_RETURN_IF_ERROR(log_->sign_head(signing_));
+  return apply_events(*catalog_, events, before)
+      .with_context("the change is in the custody log but the catalog could not be updated; "
+                    "it will be completed when the hub is next opened");
 }
 
 Result<catalog::KeyDomain> Hub::ensure_domain(const std::string& name) {

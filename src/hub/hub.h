@@ -96,6 +96,12 @@ struct Summary {
   std::optional<custody::TreeHead> latest_head;
 };
 
+struct ListedObject {
+  catalog::ObjectRecord record;
+  std::string domain;
+  bool erased = false;
+};
+
 struct OpenOptions {
   std::string actor;
   int lock_wait_ms = 120000;
@@ -119,6 +125,8 @@ class Hub {
   Result<ShredReport> shred(const std::string& domain, const std::string& reason);
   Result<VerifyReport> verify();
   Result<Summary> summary();
+  // Every object the catalog holds, optionally only those of one domain.
+  Result<std::vector<ListedObject>> list(const std::string& domain);
 
   const HubConfig& config() const { return config_; }
 
@@ -126,6 +134,8 @@ class Hub {
   Hub(FileSystem& fs, Layout layout, HubConfig config, OpenOptions options,
       crypto::SecretKey master, crypto::SigningKey signing);
   Status recover();
+  Status check_signed_head();
+  Status destroy_leftover_keys();
   Result<catalog::KeyDomain> ensure_domain(const std::string& name);
   // Appends the events, applies them to the catalog and signs a new tree head.
   Status record(std::vector<custody::Event>& events);
@@ -144,6 +154,7 @@ class Hub {
   std::unique_ptr<custody::CustodyLog> log_;
   std::unique_ptr<vault::ObjectStore> store_;
   vault::DomainKeys domain_keys_;
+  Status damaged_;  // set when the custody log fails its signed head: changes are refused
 };
 
 // Applies custody events to the catalog: the one path for live changes and crash replay.

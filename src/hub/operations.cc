@@ -127,10 +127,9 @@ Status Hub::get(const std::string& id, const std::string& out_path, bool overwri
     return Status(Code::kAlreadyExists, out_path + " exists; choose another name or use --force");
   }
   EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey key, domain_keys_.load(dom->id));
-  // Decrypt into a temp file beside the target; it becomes the target only after the hash
-  // matches and the read is logged.
-  const std::string tmp = out_path + ".evhub-partial-" + random_name();
-  EVHUB_ASSIGN_OR_RETURN(auto out, fs_.create_new(tmp));
+  // Decrypt into an unnamed file beside the target; it gets the target's name only after the
+  // hash matches and the read is logged. Killed before that, it leaves no plaintext behind.
+  EVHUB_ASSIGN_OR_RETURN(auto out, fs_.create_unnamed(parent_dir(out_path)));
   auto opened = vault::open_object(*store_, id, dom->id, key, out.get());
   Status st = opened.status();
   if (st.is_ok() && (to_hex(opened->sha256) != rec->sha256 ||
@@ -141,7 +140,6 @@ Status Hub::get(const std::string& id, const std::string& out_path, bool overwri
                             id, to_hex(opened->sha256), rec->sha256));
   }
   if (st.is_ok()) st = out->sync();
-  if (st.is_ok()) st = out->close();
   if (st.is_ok()) {
     auto lock = lock_exclusive();
     st = lock.status();
@@ -156,12 +154,9 @@ Status Hub::get(const std::string& id, const std::string& out_path, bool overwri
       st = record(events);
     }
   }
-  if (st.is_ok()) st = fs_.rename(tmp, out_path);
-  if (!st.is_ok()) {
-    out.reset();
-    (void)fs_.remove(tmp);
-    return st;
-  }
+  if (st.is_ok()) st = out->link_as(out_path);
+  if (st.is_ok()) st = out->close();
+  if (!st.is_ok()) return st;  // destroying `out` discards the unnamed file
   return fs_.sync_dir(parent_dir(out_path));
 }
 
@@ -184,7 +179,7 @@ Result<ShredReport> Hub::shred(const std::string& domain_name, const std::string
                {"reason", reason.empty() ? "crypto-shredded on request" : reason}};
   std::vector<custody::Event> events{e};
   // Log and catalogue the shred first, then destroy the key: a crash in between is finished
-  // by recover(), which destroys keys of domains the catalog marks as shredded.
+  // by recover(), which destroys the keys of domains whose shred is in the signed log.
   EVHUB_RETURN_IF_ERROR(record(events));
   EVHUB_RETURN_IF_ERROR(domain_keys_.destroy(dom->id));
   return ShredReport{domain_name, dom->id, count, events[0].time};

@@ -88,7 +88,9 @@ void compare_catalog(const Expected& x, const std::vector<catalog::KeyDomain>& d
 Result<VerifyReport> Hub::verify() {
   {
     EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
-    EVHUB_RETURN_IF_ERROR(recover());
+    Status st = recover();
+    // A damaged log is what verify is for: go on and name every problem.
+    if (!st.is_ok() && damaged_.is_ok()) return st;
   }
   // A shared lock keeps writers out while we read, so log and catalog are seen at one moment.
   EVHUB_ASSIGN_OR_RETURN(FileLock lock,
@@ -193,6 +195,29 @@ Result<Summary> Hub::summary() {
   auto heads = log_->heads();
   if (heads.is_ok() && !heads->empty()) s.latest_head = heads->back();
   return s;
+}
+
+}  // namespace evhub::hub
+
+namespace evhub::hub {
+
+Result<std::vector<ListedObject>> Hub::list(const std::string& domain) {
+  EVHUB_ASSIGN_OR_RETURN(auto domains, catalog_->domains());
+  std::map<std::string, catalog::KeyDomain> by_id;
+  for (auto& d : domains) by_id[d.id] = d;
+  if (!domain.empty()) {
+    bool known = false;
+    for (const auto& d : domains) known |= d.name == domain;
+    if (!known) return Status(Code::kNotFound, "there is no key domain " + domain);
+  }
+  EVHUB_ASSIGN_OR_RETURN(auto objects, catalog_->objects());
+  std::vector<ListedObject> out;
+  for (auto& o : objects) {
+    const auto& d = by_id[o.domain_id];
+    if (!domain.empty() && d.name != domain) continue;
+    out.push_back(ListedObject{std::move(o), d.name, d.shredded});
+  }
+  return out;
 }
 
 }  // namespace evhub::hub

@@ -45,6 +45,11 @@ Result<crypto::SecretKey> kek_for(const Credential& c, const json& slot) {
   auto salt = from_hex(slot.at("salt").get<std::string>());
   if (!salt) return Status(Code::kIntegrity, "keys/master.json has a malformed salt");
   crypto::KdfCost cost{slot.at("ops").get<std::uint64_t>(), slot.at("mem").get<std::size_t>()};
+  // Bounds, so that an edited keys/master.json cannot make unlocking exhaust the machine.
+  const crypto::KdfCost max = crypto::KdfCost::sensitive();
+  if (cost.ops > 4 * max.ops || cost.mem_bytes > 4 * max.mem_bytes) {
+    return Status(Code::kIntegrity, "keys/master.json asks for an implausible Argon2id cost");
+  }
   return crypto::derive_key_from_passphrase(c.secret(), *salt, cost);
 }
 

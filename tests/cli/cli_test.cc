@@ -26,6 +26,12 @@ class CliTest : public ::testing::Test {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     ASSERT_TRUE(fs::exists(key())) << "init creates the key file";
     EXPECT_EQ(fs::status(key()).permissions() & fs::perms::group_all, fs::perms::none);
+    // Nothing of a hub is readable by other accounts on the machine.
+    for (const auto& e : fs::recursive_directory_iterator(hub())) {
+      EXPECT_EQ(e.status().permissions() & (fs::perms::group_all | fs::perms::others_all),
+                fs::perms::none)
+          << e.path();
+    }
   }
   std::string hub() const { return tmp_ / "hub"; }
   std::string key() const { return tmp_ / "hub.key"; }

@@ -218,21 +218,26 @@ TEST_F(HubTest, RecoveryFinishesWhatAKilledProcessLeft) {
   fs::create_directories(dir() + "/objects/01");
   testing::write_text_file(dir() + "/objects/01/" + orphan, "complete but unrecorded");
   testing::write_text_file(dir() + "/commit-in-progress", "");
-  // 2. A shred that was logged and catalogued, but whose key destruction did not happen.
+  // 2. A shred that was logged, signed and catalogued, but whose key was not yet destroyed.
   std::string key_copy = testing::read_text(dir() + "/keys/domains/" + domain_id + ".key");
   {
     auto h = open();
     ASSERT_TRUE(h->shred("W-00001", "test").is_ok());
   }
   testing::write_text_file(dir() + "/keys/domains/" + domain_id + ".key", key_copy);
-  // 3. An event in the log that the catalog has not applied (killed after the log append).
+  // 3. A signed event the catalog has not applied (killed after signing, before the catalog).
   auto config = read_config(local_fs(), Layout{dir()});
+  auto master = vault::unlock_master_key(local_fs(), dir() + "/keys/master.json", pass());
+  auto signing = vault::load_signing_key(local_fs(), dir() + "/keys/signing.json",
+                                         config->hub_id, *master);
+  ASSERT_TRUE(signing.is_ok());
   auto log = custody::CustodyLog::open(local_fs(), dir() + "/custody", config->hub_id, true);
   std::vector<custody::Event> events(1);
   events[0].actor = "tester";
   events[0].action = "domain.create";
   events[0].details = {{"domain", "W-00005"}, {"domain_id", "feedfeedfeedfeedfeedfeedfeedfeed"}};
   ASSERT_TRUE((*log)->append(events).is_ok());
+  ASSERT_TRUE((*log)->sign_head(*signing).is_ok());
 
   auto h = open();
   EXPECT_FALSE(fs::exists(dir() + "/objects/01/" + orphan));
@@ -241,11 +246,77 @@ TEST_F(HubTest, RecoveryFinishesWhatAKilledProcessLeft) {
   auto s = h->summary();
   bool found = false;
   for (const auto& d : s->domains) found |= d.name == "W-00005";
-  EXPECT_TRUE(found) << "the logged domain.create was applied to the catalog";
+  EXPECT_TRUE(found) << "the signed domain.create was applied to the catalog";
   auto r = h->verify();
   ASSERT_TRUE(r.is_ok());
   // W-00005 has no key file (its creation was simulated without one): verify only says that.
   for (const auto& p : r->problems) EXPECT_NE(p.find("W-00005"), std::string::npos) << p;
+}
+
+TEST_F(HubTest, UnsignedEventsAreSetAsideNotApplied) {
+  std::string id;
+  std::string domain_id;
+  {
+    auto h = open();
+    id = put(*h, {file("a", 100, 1)}, "W-00001")[0].id;
+    domain_id = (*h->summary()).domains[0].id;
+  }
+  // Someone with write access but no key appends a shred of W-00001 to the log.
+  std::string events = dir() + "/custody/events.jsonl";
+  std::string text = testing::read_text(events);
+  testing::write_text_file(
+      events, text + R"({"seq":3,"time":"2026-11-21T00:00:00.000Z","actor":"intruder","action":"shred","object":"","sha256":"","details":{"domain":"W-00001","domain_id":")" +
+                  domain_id + R"(","objects":1,"reason":"forged"}})" + "\n");
+  auto h = open();
+  EXPECT_TRUE(fs::exists(dir() + "/keys/domains/" + domain_id + ".key"))
+      << "an unsigned shred must not destroy a key";
+  ASSERT_TRUE(h->get(id, tmp_ / "out", false).is_ok());
+  auto lines = (*open_custody_log(dir()))->event_lines();
+  auto recover = custody::parse_event((*lines)[3]);
+  EXPECT_EQ(recover->action, "recover");
+  EXPECT_EQ(recover->details["unsigned_events_set_aside"], 1);
+  std::string aside = dir() + "/" + recover->details["file"].get<std::string>();
+  EXPECT_NE(testing::read_text(aside).find("intruder"), std::string::npos) << "kept for audit";
+  expect_verified(*h);
+}
+
+TEST_F(HubTest, CatalogEditsDoNotDestroyKeys) {
+  std::string domain_id;
+  {
+    auto h = open();
+    put(*h, {file("a", 100, 1)}, "W-00001");
+    domain_id = (*h->summary()).domains[0].id;
+  }
+  auto r = testing::run({"sqlite3", dir() + "/catalog.db",
+                         "UPDATE key_domains SET state='shredded' WHERE id='" + domain_id + "'"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto h = open();
+  EXPECT_TRUE(fs::exists(dir() + "/keys/domains/" + domain_id + ".key"));
+  auto report = h->verify();
+  ASSERT_TRUE(report.is_ok());
+  ASSERT_FALSE(report->ok());
+  EXPECT_NE(report->problems[0].find("differs from the custody log"), std::string::npos)
+      << report->problems[0];
+}
+
+TEST_F(HubTest, AlteredSignedLogRefusesChangesButVerifyReports) {
+  {
+    auto h = open();
+    put(*h, {file("a", 100, 1)}, "W-00001");
+  }
+  std::string events = dir() + "/custody/events.jsonl";
+  std::string text = testing::read_text(events);
+  text[text.find("tester")] = 'T';
+  testing::write_text_file(events, text);
+  auto h = open();
+  ASSERT_TRUE(h);
+  Status st = h->put({file("b", 10, 2)}, "W-00001", [](const StoredObject&) {});
+  EXPECT_EQ(st.code(), Code::kIntegrity);
+  EXPECT_NE(st.message().find("does not match its newest signed tree head"), std::string::npos)
+      << st.message();
+  auto r = h->verify();
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_FALSE(r->ok());
 }
 
 TEST_F(HubTest, TamperingIsNamedByVerify) {

@@ -206,6 +206,10 @@ class FaultyWritable final : public WritableFile {
     return real_->sync();
   }
   Status close() override { return real_->close(); }
+  Status link_as(const std::string& path) override {
+    EVHUB_RETURN_IF_ERROR(fs_.tick("naming", path));
+    return real_->link_as(path);
+  }
 
  private:
   FaultyFileSystem& fs_;
@@ -224,6 +228,10 @@ Result<std::unique_ptr<WritableFile>> wrap(FaultyFileSystem& fs,
 Result<std::unique_ptr<WritableFile>> FaultyFileSystem::create_new(const std::string& path) {
   EVHUB_RETURN_IF_ERROR(tick("creating", path));
   return wrap(*this, real_.create_new(path), path);
+}
+Result<std::unique_ptr<WritableFile>> FaultyFileSystem::create_unnamed(const std::string& dir) {
+  EVHUB_RETURN_IF_ERROR(tick("creating a file in", dir));
+  return wrap(*this, real_.create_unnamed(dir), dir);
 }
 Result<std::unique_ptr<WritableFile>> FaultyFileSystem::open_append(const std::string& path) {
   EVHUB_RETURN_IF_ERROR(tick("opening", path));
@@ -248,6 +256,10 @@ Status FaultyFileSystem::remove(const std::string& path) {
 Status FaultyFileSystem::truncate(const std::string& path, std::uint64_t size) {
   EVHUB_RETURN_IF_ERROR(tick("truncating", path));
   return real_.truncate(path, size);
+}
+Status FaultyFileSystem::restrict_to_owner(const std::string& path) {
+  EVHUB_RETURN_IF_ERROR(tick("restricting access to", path));
+  return real_.restrict_to_owner(path);
 }
 Status FaultyFileSystem::make_dir(const std::string& path) {
   EVHUB_RETURN_IF_ERROR(tick("creating directory", path));

@@ -84,6 +84,7 @@ class FaultyFileSystem final : public FileSystem {
   bool failed() const { return failed_; }
 
   Result<std::unique_ptr<WritableFile>> create_new(const std::string& path) override;
+  Result<std::unique_ptr<WritableFile>> create_unnamed(const std::string& dir) override;
   Result<std::unique_ptr<WritableFile>> open_append(const std::string& path) override;
   Result<std::unique_ptr<WritableFile>> open_overwrite(const std::string& path) override;
   Result<std::unique_ptr<ReadableFile>> open_read(const std::string& path) override {
@@ -94,6 +95,7 @@ class FaultyFileSystem final : public FileSystem {
   Status remove(const std::string& path) override;
   Status truncate(const std::string& path, std::uint64_t size) override;
   Status make_dir(const std::string& path) override;
+  Status restrict_to_owner(const std::string& path) override;
   bool exists(const std::string& path) override { return real_.exists(path); }
   Result<std::vector<std::string>> list_dir(const std::string& dir) override {
     return real_.list_dir(dir);

@@ -66,6 +66,12 @@ int cmd_log_proof(const Options& o) {
   }
   auto lines = (*log)->event_lines();
   if (!lines.is_ok()) return report_failure(o, lines.status());
+  if (lines->size() < head.tree_size) {
+    return report_failure(o, Status(Code::kIntegrity,
+                                    fmt::format("the newest signed tree head covers {} events but "
+                                                "the log holds only {}: events were removed",
+                                                head.tree_size, lines->size())));
+  }
   std::vector<custody::Hash> leaves;
   for (const auto& l : *lines) leaves.push_back(custody::leaf_hash(as_bytes(l)));
   auto path = custody::inclusion_proof(leaves, o.event, head.tree_size);

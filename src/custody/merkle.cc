@@ -115,7 +115,7 @@ bool verify_consistency(std::uint64_t old_size, std::uint64_t new_size, const Ha
                         const Hash& new_root, const std::vector<Hash>& proof) {
   if (old_size > new_size) return false;
   if (old_size == new_size) return proof.empty() && old_root == new_root;
-  if (old_size == 0) return proof.empty();
+  if (old_size == 0) return false;  // RFC 9162: consistency with the empty tree is not proved
   std::vector<Hash> p = proof;
   if (std::has_single_bit(old_size)) p.insert(p.begin(), old_root);
   if (p.empty()) return false;

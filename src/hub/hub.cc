@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 #include "core/random_name.h"
+#include "core/text.h"
 
 namespace evhub::hub {
 
@@ -40,6 +41,7 @@ Result<HubConfig> read_config(FileSystem& fs, const Layout& layout) {
 
 Status init_hub(const std::string& dir, const vault::Credential& credential,
                 const InitOptions& options, FileSystem& fs) {
+  EVHUB_RETURN_IF_ERROR(check_actor(options.actor));
   Layout layout{dir};
   if (fs.exists(dir)) {
     EVHUB_ASSIGN_OR_RETURN(auto entries, fs.list_dir(dir));
@@ -153,6 +155,7 @@ Hub::~Hub() = default;
 
 Result<std::unique_ptr<Hub>> Hub::open(const std::string& dir, const vault::Credential& credential,
                                        const OpenOptions& options, FileSystem& fs) {
+  EVHUB_RETURN_IF_ERROR(check_actor(options.actor));
   Layout layout{dir};
   EVHUB_ASSIGN_OR_RETURN(HubConfig config, read_config(fs, layout));
   // Unlock before touching anything: a wrong passphrase must leave the hub exactly as it was.
@@ -290,10 +293,24 @@ Status Hub::record(std::vector<custody::Event>& events) {
                     "it will be completed when the hub is next opened");
 }
 
-Result<catalog::KeyDomain> Hub::ensure_domain(const std::string& name) {
-  if (name.empty() || name.size() > 200) {
-    return Status(Code::kInvalidArgument, "a domain name must have 1 to 200 characters");
+Status check_domain_name(const std::string& name) {
+  if (name.empty() || !is_printable_text(name, 200)) {
+    return Status(Code::kInvalidArgument,
+                  "a domain name must be 1 to 200 bytes of UTF-8 text without control characters");
   }
+  return Status::ok();
+}
+
+Status check_actor(const std::string& actor) {
+  if (actor.empty() || !is_printable_text(actor, 200)) {
+    return Status(Code::kInvalidArgument,
+                  "the actor must be 1 to 200 bytes of UTF-8 text without control characters");
+  }
+  return Status::ok();
+}
+
+Result<catalog::KeyDomain> Hub::ensure_domain(const std::string& name) {
+  EVHUB_RETURN_IF_ERROR(check_domain_name(name));
   EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
   EVHUB_RETURN_IF_ERROR(recover());
   EVHUB_ASSIGN_OR_RETURN(auto existing, catalog_->find_domain_by_name(name));

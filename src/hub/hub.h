@@ -157,6 +157,10 @@ class Hub {
   Status damaged_;  // set when the custody log fails its signed head: changes are refused
 };
 
+// Names and actors are written into the catalog and the custody log: printable UTF-8 only.
+Status check_domain_name(const std::string& name);
+Status check_actor(const std::string& actor);
+
 // Applies custody events to the catalog: the one path for live changes and crash replay.
 Status apply_events(catalog::Catalog& catalog, const std::vector<custody::Event>& events,
                     std::int64_t applied_after);

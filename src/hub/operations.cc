@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "core/random_name.h"
+#include "core/text.h"
 #include "hub/hub.h"
 
 namespace evhub::hub {
@@ -161,6 +162,10 @@ Status Hub::get(const std::string& id, const std::string& out_path, bool overwri
 }
 
 Result<ShredReport> Hub::shred(const std::string& domain_name, const std::string& reason) {
+  if (!is_printable_text(reason, 500)) {
+    return Status(Code::kInvalidArgument,
+                  "the reason must be at most 500 bytes of UTF-8 text without control characters");
+  }
   EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
   EVHUB_RETURN_IF_ERROR(recover());
   EVHUB_ASSIGN_OR_RETURN(auto dom, catalog_->find_domain_by_name(domain_name));

@@ -117,6 +117,10 @@ TEST_F(CliTest, ExitCodesAndMessagesForBadInput) {
   RunResult again = testing::run({testing::evhub_binary(), "--hub", hub(), "--key-file", key(),
                                   "init"});
   EXPECT_EQ(again.exit_code, 10) << "init never overwrites a hub";
+  RunResult bad_actor = testing::run({testing::evhub_binary(), "--hub", hub(), "--key-file", key(),
+                                      "--actor", "bad\xff", "status"});
+  EXPECT_EQ(bad_actor.exit_code, 2) << bad_actor.err;
+  EXPECT_EQ(ev({"put", file("d.bin", 5), "--domain", "W-1\nforged"}).exit_code, 2);
   RunResult json_err = ev({"--json", "get", "0123456789abcdef0123456789abcdef", "-o", "x"});
   json j = json::parse(json_err.out);
   EXPECT_EQ(j["error"]["exit_code"], 4);

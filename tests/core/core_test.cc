@@ -6,6 +6,7 @@
 #include "core/hex.h"
 #include "core/random_name.h"
 #include "core/status.h"
+#include "core/text.h"
 #include "support/support.h"
 
 namespace evhub {
@@ -17,6 +18,17 @@ TEST(Hex, RoundTripsAndRejectsMalformed) {
   EXPECT_EQ(*from_hex("0001ABff"), b);
   EXPECT_FALSE(from_hex("abc").has_value());
   EXPECT_FALSE(from_hex("zz").has_value());
+}
+
+TEST(Text, AcceptsUtf8AndRejectsMalformedOrControl) {
+  EXPECT_TRUE(is_valid_utf8("W-00123 Калеснікава ў"));
+  EXPECT_FALSE(is_valid_utf8("\xff"));
+  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));     // surrogate
+  EXPECT_FALSE(is_valid_utf8("\xe2\x82"));          // truncated
+  EXPECT_TRUE(is_printable_text("analyst-1", 20));
+  EXPECT_FALSE(is_printable_text("two\nlines", 20));
+  EXPECT_FALSE(is_printable_text("toolong", 3));
 }
 
 TEST(Status, CarriesCodeAndContext) {

@@ -7,7 +7,9 @@
 
 namespace evhub::catalog {
 
-int latest_schema_version() { return migrations().back().version; }
+int latest_schema_version() {
+  return migrations().back().version;
+}
 
 struct Catalog::Impl {
   Database db;
@@ -44,8 +46,8 @@ Status migrate(Database& db, int target) {
     if (m.version <= current || m.version > target) continue;
     Status st = db.exec(m.sql);
     if (!st.is_ok()) {
-      return st.with_context(fmt::format("upgrading the catalog to version {} ({})", m.version,
-                                         m.description));
+      return st.with_context(
+          fmt::format("upgrading the catalog to version {} ({})", m.version, m.description));
     }
     EVHUB_RETURN_IF_ERROR(db.exec(fmt::format("PRAGMA user_version={}", m.version)));
   }
@@ -115,9 +117,9 @@ class ChangeImpl final : public Catalog::Change {
   explicit ChangeImpl(Database& db) : db_(db) {}
 
   Status add_domain(const KeyDomain& d) override {
-    EVHUB_ASSIGN_OR_RETURN(
-        Statement st, db_.prepare("INSERT INTO key_domains(id, name, created_at, state) "
-                                  "VALUES (?, ?, ?, 'active')"));
+    EVHUB_ASSIGN_OR_RETURN(Statement st,
+                           db_.prepare("INSERT INTO key_domains(id, name, created_at, state) "
+                                       "VALUES (?, ?, ?, 'active')"));
     st.bind(1, d.id).bind(2, d.name).bind(3, d.created_at);
     return st.run();
   }
@@ -136,9 +138,9 @@ class ChangeImpl final : public Catalog::Change {
 
   Status mark_shredded(const std::string& domain_id, const std::string& at, const std::string& by,
                        const std::string& reason) override {
-    EVHUB_ASSIGN_OR_RETURN(
-        Statement st, db_.prepare("UPDATE key_domains SET state='shredded', shredded_at=?, "
-                                  "shredded_by=?, shred_reason=? WHERE id=?"));
+    EVHUB_ASSIGN_OR_RETURN(Statement st,
+                           db_.prepare("UPDATE key_domains SET state='shredded', shredded_at=?, "
+                                       "shredded_by=?, shred_reason=? WHERE id=?"));
     st.bind(1, at).bind(2, by).bind(3, reason).bind(4, domain_id);
     EVHUB_RETURN_IF_ERROR(st.run());
     if (sqlite3_changes(db_.handle()) != 1) {
@@ -169,7 +171,9 @@ Status Catalog::create_at_version(const std::string& path, int version) {
   return migrate(db, version);
 }
 
-Result<int> Catalog::schema_version() { return user_version(impl_->db); }
+Result<int> Catalog::schema_version() {
+  return user_version(impl_->db);
+}
 
 Status Catalog::integrity_check() {
   EVHUB_ASSIGN_OR_RETURN(Statement st, impl_->db.prepare("PRAGMA integrity_check"));
@@ -198,16 +202,17 @@ Status Catalog::apply_impl(std::int64_t applied_seq, const std::function<Status(
 
 Result<std::int64_t> Catalog::applied_seq() {
   EVHUB_ASSIGN_OR_RETURN(
-      Statement st, impl_->db.prepare("SELECT value FROM hub_state WHERE key='custody_applied_seq'"));
+      Statement st,
+      impl_->db.prepare("SELECT value FROM hub_state WHERE key='custody_applied_seq'"));
   EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
   if (!row) return Status(Code::kIntegrity, "the catalog has lost its custody position");
   return st.integer(0);
 }
 
 Result<std::optional<KeyDomain>> Catalog::find_domain_by_name(const std::string& name) {
-  return query_one<KeyDomain>(impl_->db,
-                              fmt::format("SELECT {} FROM key_domains WHERE name=?", kDomainColumns),
-                              read_domain, {name});
+  return query_one<KeyDomain>(
+      impl_->db, fmt::format("SELECT {} FROM key_domains WHERE name=?", kDomainColumns),
+      read_domain, {name});
 }
 
 Result<std::optional<KeyDomain>> Catalog::find_domain(const std::string& id) {
@@ -223,9 +228,9 @@ Result<std::vector<KeyDomain>> Catalog::domains() {
 }
 
 Result<std::optional<ObjectRecord>> Catalog::find_object(const std::string& id) {
-  return query_one<ObjectRecord>(
-      impl_->db, fmt::format("SELECT {} FROM objects WHERE id=?", kObjectColumns), read_object,
-      {id});
+  return query_one<ObjectRecord>(impl_->db,
+                                 fmt::format("SELECT {} FROM objects WHERE id=?", kObjectColumns),
+                                 read_object, {id});
 }
 
 Result<std::optional<ObjectRecord>> Catalog::find_object_by_hash(const std::string& domain_id,
@@ -252,11 +257,10 @@ Result<std::int64_t> Catalog::count_objects_in(const std::string& domain_id) {
 
 Result<Counts> Catalog::counts() {
   EVHUB_ASSIGN_OR_RETURN(
-      Statement st,
-      impl_->db.prepare("SELECT (SELECT count(*) FROM key_domains),"
-                        " (SELECT count(*) FROM key_domains WHERE state='shredded'),"
-                        " (SELECT count(*) FROM objects),"
-                        " (SELECT coalesce(sum(size), 0) FROM objects)"));
+      Statement st, impl_->db.prepare("SELECT (SELECT count(*) FROM key_domains),"
+                                      " (SELECT count(*) FROM key_domains WHERE state='shredded'),"
+                                      " (SELECT count(*) FROM objects),"
+                                      " (SELECT coalesce(sum(size), 0) FROM objects)"));
   EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
   Counts c;
   if (row) {

@@ -9,14 +9,20 @@ namespace evhub::catalog {
 namespace {
 Code code_for(int rc) {
   switch (rc & 0xff) {
-    case SQLITE_FULL: return Code::kNoSpace;
+    case SQLITE_FULL:
+      return Code::kNoSpace;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return Code::kBusy;
+    case SQLITE_LOCKED:
+      return Code::kBusy;
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return Code::kIntegrity;
-    case SQLITE_CANTOPEN: return Code::kNotFound;
-    case SQLITE_CONSTRAINT: return Code::kAlreadyExists;
-    default: return Code::kIoError;
+    case SQLITE_NOTADB:
+      return Code::kIntegrity;
+    case SQLITE_CANTOPEN:
+      return Code::kNotFound;
+    case SQLITE_CONSTRAINT:
+      return Code::kAlreadyExists;
+    default:
+      return Code::kIoError;
   }
 }
 }  // namespace
@@ -47,15 +53,18 @@ Database& Database::operator=(Database&& other) noexcept {
   return *this;
 }
 
-Database::~Database() { sqlite3_close(db_); }
+Database::~Database() {
+  sqlite3_close(db_);
+}
 
 Status Database::error(const std::string& what) const {
   int rc = sqlite3_extended_errcode(db_);
   Code code = code_for(rc);
   std::string msg = fmt::format("catalog {}: {} ({})", what, sqlite3_errmsg(db_), path_);
   if (code == Code::kIntegrity) {
-    msg += "; the catalog file is damaged — restore it from a backup or rebuild it from the "
-           "custody log (evhub catalog rebuild)";
+    msg +=
+        "; the catalog file is damaged — restore it from a backup or rebuild it from the "
+        "custody log (evhub catalog rebuild)";
   }
   return Status(code, msg);
 }
@@ -80,7 +89,9 @@ Result<Statement> Database::prepare(const std::string& sql) {
 Statement::Statement(Statement&& other) noexcept
     : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int index, const std::string& value) {
   sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
@@ -127,7 +138,9 @@ std::optional<std::string> Statement::optional_text(int column) const {
   return text(column);
 }
 
-std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Statement::integer(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 
 Result<Transaction> Transaction::begin(Database& db) {
   EVHUB_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));

@@ -7,8 +7,8 @@
 #include <cstring>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/exit_codes.h"
@@ -117,8 +117,7 @@ int cmd_init(const Options& o) {
   auto config = hub::read_config(local_fs(), hub::Layout{hub_dir(o)});
   if (!config.is_ok()) return fail(o, config.status());
   if (o.json) {
-    std::cout << json{{"ok", true}, {"hub", hub_dir(o)}, {"hub_id", config->hub_id}}.dump()
-              << "\n";
+    std::cout << json{{"ok", true}, {"hub", hub_dir(o)}, {"hub_id", config->hub_id}}.dump() << "\n";
   } else {
     std::cout << "created hub " << config->hub_id << " in " << hub_dir(o) << "\n";
   }
@@ -132,9 +131,8 @@ int cmd_put(const Options& o) {
   Status st = (*hub)->put(o.files, o.domain, [&](const hub::StoredObject& s) {
     progress.advance(s.size);
     if (o.json) {
-      std::cout << json{{"path", s.path},           {"id", s.id},
-                        {"sha256", s.sha256},       {"size", s.size},
-                        {"domain", s.domain},       {"deduplicated", s.deduplicated}}
+      std::cout << json{{"path", s.path}, {"id", s.id},         {"sha256", s.sha256},
+                        {"size", s.size}, {"domain", s.domain}, {"deduplicated", s.deduplicated}}
                        .dump()
                 << "\n";
     } else {
@@ -168,7 +166,9 @@ int cmd_shred(const Options& o) {
   auto r = (*hub)->shred(o.domain, o.reason);
   if (!r.is_ok()) return fail(o, r.status());
   if (o.json) {
-    std::cout << json{{"ok", true}, {"domain", r->domain}, {"objects", r->objects},
+    std::cout << json{{"ok", true},
+                      {"domain", r->domain},
+                      {"objects", r->objects},
                       {"shredded_at", r->at}}
                      .dump()
               << "\n";
@@ -213,8 +213,10 @@ int cmd_status(const Options& o) {
   json domains = json::array();
   for (std::size_t i = 0; i < s->domains.size(); ++i) {
     const auto& d = s->domains[i];
-    json dj = {{"name", d.name}, {"objects", s->objects_per_domain[i]},
-               {"state", d.shredded ? "shredded" : "active"}, {"created_at", d.created_at}};
+    json dj = {{"name", d.name},
+               {"objects", s->objects_per_domain[i]},
+               {"state", d.shredded ? "shredded" : "active"},
+               {"created_at", d.created_at}};
     if (d.shredded) {
       dj["shredded_at"] = d.shredded_at.value_or("");
       dj["shredded_by"] = d.shredded_by.value_or("");
@@ -223,9 +225,9 @@ int cmd_status(const Options& o) {
     domains.push_back(dj);
   }
   if (o.json) {
-    json j = {{"hub_id", s->hub_id},      {"created_at", s->created_at},
+    json j = {{"hub_id", s->hub_id},          {"created_at", s->created_at},
               {"objects", s->counts.objects}, {"bytes", s->counts.bytes},
-              {"domains", domains},       {"custody_events", s->events}};
+              {"domains", domains},           {"custody_events", s->events}};
     if (s->latest_head) {
       j["latest_tree_head"] = {{"tree_size", s->latest_head->tree_size},
                                {"root", to_hex(s->latest_head->root)},
@@ -243,8 +245,7 @@ int cmd_status(const Options& o) {
                              d["objects"].get<std::int64_t>(), d["state"].get<std::string>());
     if (d.contains("shredded_at")) {
       std::cout << fmt::format(" on {} by {}: {}", d["shredded_at"].get<std::string>(),
-                               d["shredded_by"].get<std::string>(),
-                               d["reason"].get<std::string>());
+                               d["shredded_by"].get<std::string>(), d["reason"].get<std::string>());
     }
     std::cout << "\n";
   }
@@ -266,10 +267,14 @@ int cmd_ls(const Options& o) {
   for (const auto& l : *objects) {
     const auto& r = l.record;
     if (o.json) {
-      std::cout << json{{"id", r.id},           {"sha256", r.sha256},
-                        {"size", r.size},       {"domain", l.domain},
-                        {"media_type", r.media_type}, {"origin", r.origin},
-                        {"created_at", r.created_at}, {"created_by", r.created_by},
+      std::cout << json{{"id", r.id},
+                        {"sha256", r.sha256},
+                        {"size", r.size},
+                        {"domain", l.domain},
+                        {"media_type", r.media_type},
+                        {"origin", r.origin},
+                        {"created_at", r.created_at},
+                        {"created_by", r.created_by},
                         {"erased", l.erased}}
                        .dump()
                 << "\n";
@@ -299,8 +304,9 @@ void register_commands(CLI::App& app, Options& o) {
   app.add_flag("--json", o.json, "machine-readable output (one JSON object per line)");
 
   auto* init = app.add_subcommand("init", "create a new hub in --hub (a new or empty directory)");
-  init->add_option("--kdf", o.kdf, "Argon2id cost of the passphrase: interactive (tests and "
-                                    "demos only), moderate (default) or sensitive")
+  init->add_option("--kdf", o.kdf,
+                   "Argon2id cost of the passphrase: interactive (tests and "
+                   "demos only), moderate (default) or sensitive")
       ->check(CLI::IsMember({"interactive", "moderate", "sensitive"}));
   init->add_option("--chunk-size", o.chunk_size, "bytes per encrypted chunk (default 1 MiB)")
       ->check(CLI::Range(std::size_t{16}, std::size_t{64} << 20));
@@ -323,8 +329,9 @@ void register_commands(CLI::App& app, Options& o) {
   auto* shred = app.add_subcommand("shred", "crypto-shred a key domain: destroy its key");
   shred->add_option("domain", o.domain, "key domain to shred")->required();
   shred->add_flag("--yes", o.yes, "confirm: this cannot be undone");
-  shred->add_option("--reason", o.reason, "why, for the catalog and the custody log "
-                                          "(no personal data)");
+  shred->add_option("--reason", o.reason,
+                    "why, for the catalog and the custody log "
+                    "(no personal data)");
 
   auto* log = app.add_subcommand("log", "read the custody log (no passphrase needed)");
   log->require_subcommand(1);
@@ -332,11 +339,12 @@ void register_commands(CLI::App& app, Options& o) {
   auto* show = log->add_subcommand("show", "list custody events");
   show->add_option("--from", o.from, "first event (default 0)");
   show->add_option("--limit", o.limit, "at most this many events");
-  auto* proof = log->add_subcommand("proof", "inclusion proof of an event against the newest "
-                                             "signed tree head");
+  auto* proof = log->add_subcommand("proof",
+                                    "inclusion proof of an event against the newest "
+                                    "signed tree head");
   proof->add_option("event", o.event, "event number (its seq)")->required();
-  auto* cons = log->add_subcommand("consistency",
-                                   "consistency proof between two signed tree heads");
+  auto* cons =
+      log->add_subcommand("consistency", "consistency proof between two signed tree heads");
   cons->add_option("old", o.old_size, "tree size of the older head")->required();
   cons->add_option("new", o.new_size, "tree size of the newer head")->required();
 }
@@ -355,7 +363,11 @@ int run_selected(CLI::App& app, Options& o) {
   return cmd_log_consistency(o);
 }
 
-int report_failure(const Options& o, const Status& st) { return fail(o, st); }
-std::string selected_hub_dir(const Options& o) { return hub_dir(o); }
+int report_failure(const Options& o, const Status& st) {
+  return fail(o, st);
+}
+std::string selected_hub_dir(const Options& o) {
+  return hub_dir(o);
+}
 
 }  // namespace evhub::cli

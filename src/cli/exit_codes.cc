@@ -4,17 +4,28 @@ namespace evhub::cli {
 
 int exit_code_for(Code code) {
   switch (code) {
-    case Code::kOk: return 0;
-    case Code::kInvalidArgument: return 2;
-    case Code::kUnauthenticated: return 3;
-    case Code::kNotFound: return 4;
-    case Code::kIntegrity: return 5;
-    case Code::kBusy: return 6;
-    case Code::kIoError: return 7;
-    case Code::kNoSpace: return 8;
-    case Code::kErased: return 9;
-    case Code::kAlreadyExists: return 10;
-    case Code::kFailedPrecondition: return 11;
+    case Code::kOk:
+      return 0;
+    case Code::kInvalidArgument:
+      return 2;
+    case Code::kUnauthenticated:
+      return 3;
+    case Code::kNotFound:
+      return 4;
+    case Code::kIntegrity:
+      return 5;
+    case Code::kBusy:
+      return 6;
+    case Code::kIoError:
+      return 7;
+    case Code::kNoSpace:
+      return 8;
+    case Code::kErased:
+      return 9;
+    case Code::kAlreadyExists:
+      return 10;
+    case Code::kFailedPrecondition:
+      return 11;
   }
   return kExitInternal;
 }

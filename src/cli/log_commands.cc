@@ -45,8 +45,7 @@ int cmd_log_show(const Options& o) {
       continue;
     }
     std::cout << fmt::format("{:>6}  {}  {:<14} {:<16} {}  {}\n", e->seq, e->time, e->action,
-                             e->actor, e->object.empty() ? "-" : e->object,
-                             e->details.dump());
+                             e->actor, e->object.empty() ? "-" : e->object, e->details.dump());
   }
   return 0;
 }
@@ -59,16 +58,16 @@ int cmd_log_proof(const Options& o) {
   if (heads->empty()) return report_failure(o, Status(Code::kNotFound, "no signed tree head yet"));
   const custody::TreeHead& head = heads->back();
   if (o.event >= head.tree_size) {
-    return report_failure(o, Status(Code::kNotFound,
-                                    fmt::format("event {} is not covered by the newest signed "
-                                                "tree head (size {})",
-                                                o.event, head.tree_size)));
+    return report_failure(
+        o, Status(Code::kNotFound, fmt::format("event {} is not covered by the newest signed "
+                                               "tree head (size {})",
+                                               o.event, head.tree_size)));
   }
   auto lines = (*log)->event_lines();
   if (!lines.is_ok()) return report_failure(o, lines.status());
   if (lines->size() < head.tree_size) {
-    return report_failure(o, Status(Code::kIntegrity,
-                                    fmt::format("the newest signed tree head covers {} events but "
+    return report_failure(
+        o, Status(Code::kIntegrity, fmt::format("the newest signed tree head covers {} events but "
                                                 "the log holds only {}: events were removed",
                                                 head.tree_size, lines->size())));
   }
@@ -78,21 +77,16 @@ int cmd_log_proof(const Options& o) {
   const custody::Hash& leaf = leaves[o.event];
   bool ok = custody::verify_inclusion(leaf, o.event, head.tree_size, path, head.root);
   auto pub = (*log)->public_key();
-  bool signed_ok = pub.is_ok() && crypto::verify_signature(
-                                      *pub,
-                                      as_bytes(custody::tree_head_message((*log)->hub_id(), head)),
-                                      head.signature);
+  bool signed_ok =
+      pub.is_ok() &&
+      crypto::verify_signature(*pub, as_bytes(custody::tree_head_message((*log)->hub_id(), head)),
+                               head.signature);
   if (o.json) {
-    std::cout << json{{"event", (*lines)[o.event]},
-                      {"leaf_index", o.event},
-                      {"leaf_hash", to_hex(leaf)},
-                      {"tree_size", head.tree_size},
-                      {"root", to_hex(head.root)},
-                      {"head_time", head.time},
-                      {"hub_id", (*log)->hub_id()},
-                      {"signature", to_hex(head.signature)},
-                      {"audit_path", hashes_json(path)},
-                      {"verified", ok && signed_ok}}
+    std::cout << json{{"event", (*lines)[o.event]},      {"leaf_index", o.event},
+                      {"leaf_hash", to_hex(leaf)},       {"tree_size", head.tree_size},
+                      {"root", to_hex(head.root)},       {"head_time", head.time},
+                      {"hub_id", (*log)->hub_id()},      {"signature", to_hex(head.signature)},
+                      {"audit_path", hashes_json(path)}, {"verified", ok && signed_ok}}
                      .dump()
               << "\n";
   } else {
@@ -136,15 +130,12 @@ int cmd_log_consistency(const Options& o) {
     return report_failure(o, Status(Code::kIntegrity, "the log holds fewer events than the head"));
   }
   auto proof = custody::consistency_proof(*leaves, o.old_size, o.new_size);
-  bool ok = custody::verify_consistency(o.old_size, o.new_size, old_head->root, new_head->root,
-                                        proof);
+  bool ok =
+      custody::verify_consistency(o.old_size, o.new_size, old_head->root, new_head->root, proof);
   if (o.json) {
-    std::cout << json{{"old_size", o.old_size},
-                      {"old_root", to_hex(old_head->root)},
-                      {"new_size", o.new_size},
-                      {"new_root", to_hex(new_head->root)},
-                      {"proof", hashes_json(proof)},
-                      {"verified", ok}}
+    std::cout << json{{"old_size", o.old_size},      {"old_root", to_hex(old_head->root)},
+                      {"new_size", o.new_size},      {"new_root", to_hex(new_head->root)},
+                      {"proof", hashes_json(proof)}, {"verified", ok}}
                      .dump()
               << "\n";
   } else {

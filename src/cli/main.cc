@@ -24,8 +24,9 @@ int main(int argc, char** argv) {
   ::setrlimit(RLIMIT_CORE, &no_core);
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   evhub::cli::Options options;
-  CLI::App app{"evhub — Evidence Hub: encrypted, verifiable evidence storage with a "
-               "tamper-evident custody log"};
+  CLI::App app{
+      "evhub — Evidence Hub: encrypted, verifiable evidence storage with a "
+      "tamper-evident custody log"};
   app.require_subcommand(1);
   app.footer(evhub::cli::exit_codes_help());
   evhub::cli::register_commands(app, options);

@@ -12,8 +12,12 @@
 
 namespace evhub::cli {
 
-bool stdin_is_terminal() { return ::isatty(STDIN_FILENO) == 1; }
-bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+bool stdin_is_terminal() {
+  return ::isatty(STDIN_FILENO) == 1;
+}
+bool stderr_is_terminal() {
+  return ::isatty(STDERR_FILENO) == 1;
+}
 
 std::optional<std::string> read_secret(const std::string& prompt) {
   int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);

@@ -20,6 +20,8 @@ std::string format_rfc3339(std::int64_t millis) {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis % 1000);
 }
 
-std::string now_rfc3339() { return format_rfc3339(now_millis()); }
+std::string now_rfc3339() {
+  return format_rfc3339(now_millis());
+}
 
 }  // namespace evhub

@@ -12,16 +12,16 @@ namespace evhub {
 // Each code maps to one documented exit code of the CLI (see src/cli/exit_codes.h).
 enum class Code {
   kOk = 0,
-  kInvalidArgument,   // the caller asked for something malformed
-  kNotFound,          // unknown id, domain or file
-  kUnauthenticated,   // wrong passphrase or key file
-  kIntegrity,         // a hash, tag or signature did not check
-  kIoError,           // the operating system refused a read or write
-  kNoSpace,           // disk full or file size limit reached
-  kBusy,              // another process holds the hub
-  kErased,            // the material was crypto-shredded
-  kAlreadyExists,     // e.g. init over an existing hub
-  kFailedPrecondition // the hub is not in a state that allows this
+  kInvalidArgument,    // the caller asked for something malformed
+  kNotFound,           // unknown id, domain or file
+  kUnauthenticated,    // wrong passphrase or key file
+  kIntegrity,          // a hash, tag or signature did not check
+  kIoError,            // the operating system refused a read or write
+  kNoSpace,            // disk full or file size limit reached
+  kBusy,               // another process holds the hub
+  kErased,             // the material was crypto-shredded
+  kAlreadyExists,      // e.g. init over an existing hub
+  kFailedPrecondition  // the hub is not in a state that allows this
 };
 
 const char* code_name(Code code);
@@ -49,7 +49,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool is_ok() const { return value_.has_value(); }
@@ -72,9 +72,9 @@ class [[nodiscard]] Result {
 }  // namespace evhub
 
 // Returns early from a function returning Status or Result<T>.
-#define EVHUB_RETURN_IF_ERROR(expr)            \
-  do {                                         \
-    ::evhub::Status evhub_status_ = (expr);    \
+#define EVHUB_RETURN_IF_ERROR(expr)                   \
+  do {                                                \
+    ::evhub::Status evhub_status_ = (expr);           \
     if (!evhub_status_.is_ok()) return evhub_status_; \
   } while (0)
 

@@ -49,9 +49,9 @@ void ChunkCipher::seal(std::uint64_t index, bool final, ByteSpan plaintext, std:
   }
   int tail = 0;
   check(EVP_EncryptFinal_ex(impl_->enc, out + len, &tail), "final");
-  check(EVP_CIPHER_CTX_ctrl(impl_->enc, EVP_CTRL_GCM_GET_TAG, kChunkTagSize,
-                            out + plaintext.size()),
-        "tag");
+  check(
+      EVP_CIPHER_CTX_ctrl(impl_->enc, EVP_CTRL_GCM_GET_TAG, kChunkTagSize, out + plaintext.size()),
+      "tag");
 }
 
 bool ChunkCipher::open(std::uint64_t index, bool final, ByteSpan sealed, std::uint8_t* out) {

@@ -14,7 +14,9 @@ struct SodiumInit {
 };
 }  // namespace
 
-void ensure_sodium() { static SodiumInit init; }
+void ensure_sodium() {
+  static SodiumInit init;
+}
 
 SecretKey::SecretKey() = default;
 
@@ -45,9 +47,13 @@ SecretKey& SecretKey::operator=(SecretKey&& other) noexcept {
   return *this;
 }
 
-SecretKey::~SecretKey() { sodium_memzero(bytes_.data(), bytes_.size()); }
+SecretKey::~SecretKey() {
+  sodium_memzero(bytes_.data(), bytes_.size());
+}
 
-void wipe(void* data, std::size_t size) { sodium_memzero(data, size); }
+void wipe(void* data, std::size_t size) {
+  sodium_memzero(data, size);
+}
 
 void random_bytes(std::span<std::uint8_t> out) {
   ensure_sodium();

@@ -29,7 +29,9 @@ SigningKey::SigningKey(SigningKey&& other) noexcept : secret_(other.secret_) {
   sodium_memzero(other.secret_.data(), other.secret_.size());
 }
 
-SigningKey::~SigningKey() { sodium_memzero(secret_.data(), secret_.size()); }
+SigningKey::~SigningKey() {
+  sodium_memzero(secret_.data(), secret_.size());
+}
 
 Bytes SigningKey::public_key() const {
   Bytes pk(crypto_sign_PUBLICKEYBYTES);

@@ -13,9 +13,10 @@ using nlohmann::json;
 
 std::string serialize_event(const Event& e) {
   // Fixed key order and compact form, so that the line a person reads is the leaf that is hashed.
-  return fmt::format(R"({{"seq":{},"time":{},"actor":{},"action":{},"object":{},"sha256":{},"details":{}}})",
-                     e.seq, json(e.time).dump(), json(e.actor).dump(), json(e.action).dump(),
-                     json(e.object).dump(), json(e.sha256).dump(), e.details.dump());
+  return fmt::format(
+      R"({{"seq":{},"time":{},"actor":{},"action":{},"object":{},"sha256":{},"details":{}}})",
+      e.seq, json(e.time).dump(), json(e.actor).dump(), json(e.action).dump(),
+      json(e.object).dump(), json(e.sha256).dump(), e.details.dump());
 }
 
 Result<Event> parse_event(std::string_view line) {
@@ -76,8 +77,7 @@ std::string public_key_pem(ByteSpan public_key) {
   Bytes der(std::begin(kPrefix), std::end(kPrefix));
   der.insert(der.end(), public_key.begin(), public_key.end());
   std::string b64(sodium_base64_ENCODED_LEN(der.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(b64.data(), b64.size(), der.data(), der.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
+  sodium_bin2base64(b64.data(), b64.size(), der.data(), der.size(), sodium_base64_VARIANT_ORIGINAL);
   b64.resize(std::strlen(b64.c_str()));
   return "-----BEGIN PUBLIC KEY-----\n" + b64 + "\n-----END PUBLIC KEY-----\n";
 }
@@ -251,7 +251,9 @@ Result<std::vector<std::string>> CustodyLog::read_lines(const std::string& file)
   return split_lines(data, complete);
 }
 
-Result<std::vector<std::string>> CustodyLog::event_lines() { return read_lines(kEventsFile); }
+Result<std::vector<std::string>> CustodyLog::event_lines() {
+  return read_lines(kEventsFile);
+}
 
 Result<std::vector<TreeHead>> CustodyLog::heads() {
   EVHUB_ASSIGN_OR_RETURN(std::vector<std::string> lines, read_lines(kHeadsFile));
@@ -259,8 +261,7 @@ Result<std::vector<TreeHead>> CustodyLog::heads() {
   for (std::size_t i = 0; i < lines.size(); ++i) {
     auto h = parse_head(lines[i]);
     if (!h.is_ok()) {
-      return Status(Code::kIntegrity,
-                    fmt::format("tree head {} {}", i + 1, h.status().message()));
+      return Status(Code::kIntegrity, fmt::format("tree head {} {}", i + 1, h.status().message()));
     }
     out.push_back(std::move(h).value());
   }
@@ -311,15 +312,15 @@ std::vector<std::string> verify_log(CustodyLog& log, ByteSpan public_key) {
       }
       prev_size = h.tree_size;
       if (h.tree_size > leaves.size()) {
-        problems.push_back(fmt::format(
-            "{} covers {} events but the log holds only {}: events were removed", name,
-            h.tree_size, leaves.size()));
+        problems.push_back(
+            fmt::format("{} covers {} events but the log holds only {}: events were removed", name,
+                        h.tree_size, leaves.size()));
         continue;
       }
       if (merkle_root(leaves, h.tree_size) != h.root) {
-        problems.push_back(fmt::format(
-            "{} does not match the log: one or more of events {} to {} were altered", name,
-            verified_size, h.tree_size - 1));
+        problems.push_back(
+            fmt::format("{} does not match the log: one or more of events {} to {} were altered",
+                        name, verified_size, h.tree_size - 1));
       } else {
         verified_size = h.tree_size;
       }
@@ -327,8 +328,9 @@ std::vector<std::string> verify_log(CustodyLog& log, ByteSpan public_key) {
     if (heads->empty() && !leaves.empty()) {
       problems.push_back("the custody log has no signed tree head");
     } else if (!heads->empty() && heads->back().tree_size < leaves.size()) {
-      problems.push_back(fmt::format("custody events {} to {} are not covered by a signed tree head",
-                                     heads->back().tree_size, leaves.size() - 1));
+      problems.push_back(
+          fmt::format("custody events {} to {} are not covered by a signed tree head",
+                      heads->back().tree_size, leaves.size() - 1));
     }
   }
   return problems;

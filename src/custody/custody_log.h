@@ -103,7 +103,7 @@ class CustodyLog {
   std::optional<TreeHead> last_head_;
   std::optional<Hash> root_at_last_head_;
   std::uint64_t last_head_offset_ = 0;  // byte offset of the first event after the last head
-  std::uint64_t events_bytes_ = 0;  // file sizes as last read or written by this process
+  std::uint64_t events_bytes_ = 0;      // file sizes as last read or written by this process
   std::uint64_t heads_bytes_ = 0;
 };
 

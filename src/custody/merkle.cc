@@ -24,7 +24,9 @@ Hash node_hash(const Hash& left, const Hash& right) {
 namespace {
 
 // Largest power of two strictly smaller than n (n >= 2).
-std::uint64_t split_point(std::uint64_t n) { return std::bit_floor(n - 1); }
+std::uint64_t split_point(std::uint64_t n) {
+  return std::bit_floor(n - 1);
+}
 
 Hash root_of(const std::vector<Hash>& leaves, std::uint64_t begin, std::uint64_t n) {
   if (n == 1) return leaves[begin];
@@ -68,7 +70,9 @@ Hash merkle_root(const std::vector<Hash>& leaves, std::uint64_t n) {
   return root_of(leaves, 0, n);
 }
 
-Hash merkle_root(const std::vector<Hash>& leaves) { return merkle_root(leaves, leaves.size()); }
+Hash merkle_root(const std::vector<Hash>& leaves) {
+  return merkle_root(leaves, leaves.size());
+}
 
 std::vector<Hash> inclusion_proof(const std::vector<Hash>& leaves, std::uint64_t index,
                                   std::uint64_t n) {

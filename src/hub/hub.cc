@@ -24,7 +24,8 @@ Result<HubConfig> read_config(FileSystem& fs, const Layout& layout) {
   json j = json::parse(*text, nullptr, false);
   HubConfig c;
   try {
-    if (j.is_discarded() || j.at("format") != "evidence-hub") throw json::other_error::create(0, "", nullptr);
+    if (j.is_discarded() || j.at("format") != "evidence-hub")
+      throw json::other_error::create(0, "", nullptr);
     c.format_version = j.at("format_version").get<int>();
     c.hub_id = j.at("hub_id").get<std::string>();
     c.created_at = j.at("created_at").get<std::string>();
@@ -55,8 +56,8 @@ Status init_hub(const std::string& dir, const vault::Credential& credential,
   }
   EVHUB_RETURN_IF_ERROR(fs.make_dir(dir));
   EVHUB_RETURN_IF_ERROR(fs.restrict_to_owner(dir));  // it may have existed, empty, with any mode
-  for (const std::string& d : {layout.objects(), layout.custody(), layout.keys(),
-                               layout.domain_keys()}) {
+  for (const std::string& d :
+       {layout.objects(), layout.custody(), layout.keys(), layout.domain_keys()}) {
     EVHUB_RETURN_IF_ERROR(fs.make_dir(d));
   }
   HubConfig config;
@@ -64,8 +65,9 @@ Status init_hub(const std::string& dir, const vault::Credential& credential,
   config.created_at = now_rfc3339();
   config.chunk_size = options.chunk_size;
 
-  EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey master,
-                         vault::create_master_key(fs, layout.master_key(), credential, options.kdf));
+  EVHUB_ASSIGN_OR_RETURN(
+      crypto::SecretKey master,
+      vault::create_master_key(fs, layout.master_key(), credential, options.kdf));
   crypto::SigningKey signing = crypto::SigningKey::generate();
   EVHUB_RETURN_IF_ERROR(
       vault::create_signing_key(fs, layout.signing_key(), config.hub_id, master, signing));
@@ -105,40 +107,41 @@ Result<std::unique_ptr<custody::CustodyLog>> open_custody_log(const std::string&
 Status apply_events(catalog::Catalog& catalog, const std::vector<custody::Event>& events,
                     std::int64_t applied_after) {
   // The event carries everything the catalog needs, so replaying the log rebuilds the catalog.
-  return catalog.apply(applied_after + static_cast<std::int64_t>(events.size()),
-                       [&](catalog::Catalog::Change& change) -> Status {
-    for (const custody::Event& e : events) {
-      try {
-        const json& d = e.details;
-        if (e.action == "domain.create") {
-          catalog::KeyDomain dom;
-          dom.id = d.at("domain_id").get<std::string>();
-          dom.name = d.at("domain").get<std::string>();
-          dom.created_at = e.time;
-          EVHUB_RETURN_IF_ERROR(change.add_domain(dom));
-        } else if (e.action == "put" && !d.value("deduplicated", false)) {
-          catalog::ObjectRecord o;
-          o.id = e.object;
-          o.domain_id = d.at("domain_id").get<std::string>();
-          o.sha256 = e.sha256;
-          o.size = d.at("size").get<std::int64_t>();
-          o.media_type = d.value("media_type", "application/octet-stream");
-          o.origin = d.value("origin", "uploaded");
-          o.created_at = e.time;
-          o.created_by = e.actor;
-          EVHUB_RETURN_IF_ERROR(change.add_object(o));
-        } else if (e.action == "shred") {
-          EVHUB_RETURN_IF_ERROR(change.mark_shredded(d.at("domain_id").get<std::string>(), e.time,
-                                                     e.actor, d.value("reason", "")));
+  return catalog.apply(
+      applied_after + static_cast<std::int64_t>(events.size()),
+      [&](catalog::Catalog::Change& change) -> Status {
+        for (const custody::Event& e : events) {
+          try {
+            const json& d = e.details;
+            if (e.action == "domain.create") {
+              catalog::KeyDomain dom;
+              dom.id = d.at("domain_id").get<std::string>();
+              dom.name = d.at("domain").get<std::string>();
+              dom.created_at = e.time;
+              EVHUB_RETURN_IF_ERROR(change.add_domain(dom));
+            } else if (e.action == "put" && !d.value("deduplicated", false)) {
+              catalog::ObjectRecord o;
+              o.id = e.object;
+              o.domain_id = d.at("domain_id").get<std::string>();
+              o.sha256 = e.sha256;
+              o.size = d.at("size").get<std::int64_t>();
+              o.media_type = d.value("media_type", "application/octet-stream");
+              o.origin = d.value("origin", "uploaded");
+              o.created_at = e.time;
+              o.created_by = e.actor;
+              EVHUB_RETURN_IF_ERROR(change.add_object(o));
+            } else if (e.action == "shred") {
+              EVHUB_RETURN_IF_ERROR(change.mark_shredded(d.at("domain_id").get<std::string>(),
+                                                         e.time, e.actor, d.value("reason", "")));
+            }
+          } catch (const json::exception&) {
+            return Status(Code::kIntegrity,
+                          fmt::format("custody event {} ({}) lacks details the catalog needs",
+                                      e.seq, e.action));
+          }
         }
-      } catch (const json::exception&) {
-        return Status(Code::kIntegrity,
-                      fmt::format("custody event {} ({}) lacks details the catalog needs", e.seq,
-                                  e.action));
-      }
-    }
-    return Status::ok();
-  });
+        return Status::ok();
+      });
 }
 
 Hub::Hub(FileSystem& fs, Layout layout, HubConfig config, OpenOptions options,
@@ -289,8 +292,9 @@ Status Hub::record(std::vector<custody::Event>& events) {
   EVHUB_RETURN_IF_ERROR(log_->append(events));
   EVHUB_RETURN_IF_ERROR(log_->sign_head(signing_));
   return apply_events(*catalog_, events, before)
-      .with_context("the change is in the custody log but the catalog could not be updated; "
-                    "it will be completed when the hub is next opened");
+      .with_context(
+          "the change is in the custody log but the catalog could not be updated; "
+          "it will be completed when the hub is next opened");
 }
 
 Status check_domain_name(const std::string& name) {
@@ -316,10 +320,10 @@ Result<catalog::KeyDomain> Hub::ensure_domain(const std::string& name) {
   EVHUB_ASSIGN_OR_RETURN(auto existing, catalog_->find_domain_by_name(name));
   if (existing) {
     if (existing->shredded) {
-      return Status(Code::kErased,
-                    fmt::format("domain {} was shredded on {} by {}; it cannot hold new objects",
-                                name, existing->shredded_at.value_or("?"),
-                                existing->shredded_by.value_or("?")));
+      return Status(
+          Code::kErased,
+          fmt::format("domain {} was shredded on {} by {}; it cannot hold new objects", name,
+                      existing->shredded_at.value_or("?"), existing->shredded_by.value_or("?")));
     }
     return *existing;
   }

@@ -111,8 +111,7 @@ class Hub {
  public:
   static Result<std::unique_ptr<Hub>> open(const std::string& dir,
                                            const vault::Credential& credential,
-                                           const OpenOptions& options,
-                                           FileSystem& fs = local_fs());
+                                           const OpenOptions& options, FileSystem& fs = local_fs());
   ~Hub();
 
   // Stores every file in `domain` (created on first use). All inputs are checked before any is

@@ -98,12 +98,9 @@ Status Hub::commit_batch(std::vector<vault::SealedObject>& batch,
     e.action = "put";
     e.object = r.id;
     e.sha256 = r.sha256;
-    e.details = {{"domain", domain.name},
-                 {"domain_id", domain.id},
-                 {"size", r.size},
-                 {"media_type", "application/octet-stream"},
-                 {"origin", "uploaded"},
-                 {"deduplicated", r.deduplicated}};
+    e.details = {{"domain", domain.name}, {"domain_id", domain.id},
+                 {"size", r.size},        {"media_type", "application/octet-stream"},
+                 {"origin", "uploaded"},  {"deduplicated", r.deduplicated}};
     events.push_back(std::move(e));
     results.push_back(std::move(r));
   }
@@ -171,9 +168,9 @@ Result<ShredReport> Hub::shred(const std::string& domain_name, const std::string
   EVHUB_ASSIGN_OR_RETURN(auto dom, catalog_->find_domain_by_name(domain_name));
   if (!dom) return Status(Code::kNotFound, "there is no key domain " + domain_name);
   if (dom->shredded) {
-    return Status(Code::kErased, fmt::format("domain {} was already shredded on {} by {}",
-                                             domain_name, dom->shredded_at.value_or("?"),
-                                             dom->shredded_by.value_or("?")));
+    return Status(Code::kErased,
+                  fmt::format("domain {} was already shredded on {} by {}", domain_name,
+                              dom->shredded_at.value_or("?"), dom->shredded_by.value_or("?")));
   }
   EVHUB_ASSIGN_OR_RETURN(std::int64_t count, catalog_->count_objects_in(dom->id));
   custody::Event e;

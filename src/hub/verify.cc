@@ -52,8 +52,8 @@ void compare_catalog(const Expected& x, const std::vector<catalog::KeyDomain>& d
     seen.insert(d.id);
     auto it = x.domains.find(d.id);
     if (it == x.domains.end()) {
-      problems.push_back(fmt::format("catalog: domain {} was never created in the custody log",
-                                     d.name));
+      problems.push_back(
+          fmt::format("catalog: domain {} was never created in the custody log", d.name));
     } else if (it->second.name != d.name || it->second.shredded != d.shredded) {
       problems.push_back(fmt::format("catalog: domain {} differs from the custody log", d.name));
     }
@@ -130,8 +130,8 @@ Result<VerifyReport> Hub::verify() {
   for (const auto& d : domains) {
     by_id[d.id] = d;
     if (d.shredded && domain_keys_.exists(d.id)) {
-      problems.push_back(fmt::format("keys: domain {} is shredded but its key still exists",
-                                     d.name));
+      problems.push_back(
+          fmt::format("keys: domain {} is shredded but its key still exists", d.name));
     }
   }
 
@@ -165,8 +165,8 @@ Result<VerifyReport> Hub::verify() {
       problems.push_back(opened.status().message());
     } else if (to_hex(opened->sha256) != o.sha256 ||
                opened->size != static_cast<std::uint64_t>(o.size)) {
-      problems.push_back(fmt::format("object {} has SHA-256 {} but {} was recorded at intake",
-                                     o.id, to_hex(opened->sha256), o.sha256));
+      problems.push_back(fmt::format("object {} has SHA-256 {} but {} was recorded at intake", o.id,
+                                     to_hex(opened->sha256), o.sha256));
     } else {
       report.bytes_checked += opened->size;
     }

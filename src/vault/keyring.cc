@@ -14,12 +14,16 @@ Credential Credential::passphrase(std::string text) {
   return Credential(true, std::move(b));
 }
 
-Credential Credential::key_file(Bytes contents) { return Credential(false, std::move(contents)); }
+Credential Credential::key_file(Bytes contents) {
+  return Credential(false, std::move(contents));
+}
 
 Credential::Credential(Credential&& other) noexcept
     : is_passphrase_(other.is_passphrase_), secret_(std::move(other.secret_)) {}
 
-Credential::~Credential() { sodium_memzero(secret_.data(), secret_.size()); }
+Credential::~Credential() {
+  sodium_memzero(secret_.data(), secret_.size());
+}
 
 namespace {
 
@@ -121,8 +125,8 @@ Status create_signing_key(FileSystem& fs, const std::string& path, const std::st
   json doc = {{"version", 1},
               {"algorithm", "ed25519"},
               {"public_key", to_hex(key.public_key())},
-              {"sealed_secret_key", to_hex(crypto::seal(master, key.secret(),
-                                                        "evhub signing key v1|" + hub_id))}};
+              {"sealed_secret_key",
+               to_hex(crypto::seal(master, key.secret(), "evhub signing key v1|" + hub_id))}};
   std::string text = doc.dump(2) + "\n";
   return write_file_atomic(fs, path, as_bytes(text));
 }
@@ -163,7 +167,9 @@ Result<crypto::SecretKey> DomainKeys::create(const std::string& domain_id) {
   return key;
 }
 
-bool DomainKeys::exists(const std::string& domain_id) { return fs_.exists(path_of(domain_id)); }
+bool DomainKeys::exists(const std::string& domain_id) {
+  return fs_.exists(path_of(domain_id));
+}
 
 Result<crypto::SecretKey> DomainKeys::load(const std::string& domain_id) {
   auto text = read_text_file(fs_, path_of(domain_id));
@@ -176,7 +182,8 @@ Result<crypto::SecretKey> DomainKeys::load(const std::string& domain_id) {
   std::string hex = *text;
   while (!hex.empty() && hex.back() == '\n') hex.pop_back();
   auto wrapped = wrapped_from_hex(hex);
-  if (!wrapped) return Status(Code::kIntegrity, "the key file of domain " + domain_id + " is damaged");
+  if (!wrapped)
+    return Status(Code::kIntegrity, "the key file of domain " + domain_id + " is damaged");
   auto key = crypto::unwrap_key(master_, *wrapped, context(domain_id));
   if (!key.is_ok()) {
     return Status(Code::kIntegrity, "the key file of domain " + domain_id + " is damaged");

@@ -30,10 +30,13 @@ TEST(Catalog, CreatesAtLatestVersionWithWalAndRecordsChanges) {
   auto cat = Catalog::open(tmp / "c.db", true);
   ASSERT_TRUE(cat.is_ok()) << cat.status().to_string();
   EXPECT_EQ(*(*cat)->schema_version(), latest_schema_version());
-  ASSERT_TRUE((*cat)->apply(2, [](Catalog::Change& c) {
-                      EVHUB_RETURN_IF_ERROR(c.add_domain(domain("d1", "W-00001")));
-                      return c.add_object(object("o1", "d1", 'a'));
-                    }).is_ok());
+  ASSERT_TRUE((*cat)
+                  ->apply(2,
+                          [](Catalog::Change& c) {
+                            EVHUB_RETURN_IF_ERROR(c.add_domain(domain("d1", "W-00001")));
+                            return c.add_object(object("o1", "d1", 'a'));
+                          })
+                  .is_ok());
   EXPECT_EQ(*(*cat)->applied_seq(), 2);
   auto found = (*cat)->find_object_by_hash("d1", std::string(64, 'a'));
   ASSERT_TRUE(found.is_ok() && found->has_value());
@@ -46,8 +49,8 @@ TEST(Catalog, CreatesAtLatestVersionWithWalAndRecordsChanges) {
 TEST(Catalog, FailedChangeLeavesNothingBehind) {
   testing::TempDir tmp;
   auto cat = std::move(Catalog::open(tmp / "c.db", true)).value();
-  ASSERT_TRUE(cat->apply(1, [](Catalog::Change& c) { return c.add_domain(domain("d1", "A")); })
-                  .is_ok());
+  ASSERT_TRUE(
+      cat->apply(1, [](Catalog::Change& c) { return c.add_domain(domain("d1", "A")); }).is_ok());
   // Second object with the same (domain, sha256) violates dedup: the whole change rolls back.
   Status st = cat->apply(3, [](Catalog::Change& c) {
     EVHUB_RETURN_IF_ERROR(c.add_object(object("o1", "d1", 'b')));
@@ -57,9 +60,9 @@ TEST(Catalog, FailedChangeLeavesNothingBehind) {
   EXPECT_EQ(*cat->applied_seq(), 1);
   EXPECT_FALSE(cat->find_object("o1")->has_value());
   // Foreign keys are enforced: an object in an unknown domain is refused.
-  EXPECT_FALSE(cat->apply(2, [](Catalog::Change& c) {
-                    return c.add_object(object("o3", "nope", 'c'));
-                  }).is_ok());
+  EXPECT_FALSE(
+      cat->apply(2, [](Catalog::Change& c) { return c.add_object(object("o3", "nope", 'c')); })
+          .is_ok());
 }
 
 TEST(Catalog, UpgradesAnOlderCatalogInPlaceKeepingItsData) {
@@ -71,7 +74,8 @@ TEST(Catalog, UpgradesAnOlderCatalogInPlaceKeepingItsData) {
       {"sqlite3", path,
        "INSERT INTO key_domains VALUES('d1','W-00007','2025-01-01T00:00:00.000Z','active',NULL,"
        "NULL,NULL);"
-       "INSERT INTO objects VALUES('o1','d1','" + std::string(64, 'e') +
+       "INSERT INTO objects VALUES('o1','d1','" +
+           std::string(64, 'e') +
            "',7,'text/plain','uploaded','2025-01-01T00:00:00.000Z','old-build');"
            "UPDATE hub_state SET value=2;"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

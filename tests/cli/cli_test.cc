@@ -107,15 +107,15 @@ TEST_F(CliTest, ExitCodesAndMessagesForBadInput) {
   EXPECT_EQ(ev({"shred", "W-00001"}).exit_code, 2) << "shred needs --yes";
   EXPECT_EQ(ev({"frobnicate"}).exit_code, 2);
   EXPECT_EQ(ev({"put"}).exit_code, 2);
-  RunResult wrong_key = testing::run({testing::evhub_binary(), "--hub", hub(), "--key-file",
-                                      file("other.key", 32, 99), "status"});
+  RunResult wrong_key = testing::run(
+      {testing::evhub_binary(), "--hub", hub(), "--key-file", file("other.key", 32, 99), "status"});
   EXPECT_EQ(wrong_key.exit_code, 3);
   EXPECT_NE(wrong_key.err.find("wrong key file"), std::string::npos);
   RunResult no_hub = evhub(tmp_ / "nowhere", key(), {"status"});
   EXPECT_EQ(no_hub.exit_code, 4);
   EXPECT_NE(no_hub.err.find("evhub init"), std::string::npos) << no_hub.err;
-  RunResult again = testing::run({testing::evhub_binary(), "--hub", hub(), "--key-file", key(),
-                                  "init"});
+  RunResult again =
+      testing::run({testing::evhub_binary(), "--hub", hub(), "--key-file", key(), "init"});
   EXPECT_EQ(again.exit_code, 10) << "init never overwrites a hub";
   RunResult bad_actor = testing::run({testing::evhub_binary(), "--hub", hub(), "--key-file", key(),
                                       "--actor", "bad\xff", "status"});
@@ -130,17 +130,17 @@ TEST_F(CliTest, ExitCodesAndMessagesForBadInput) {
 TEST_F(CliTest, PassphraseFromEnvironmentAndWrongPassphrase) {
   std::string dir = tmp_ / "hub2";
   std::map<std::string, std::string> env = {{"EVHUB_PASSPHRASE", "a good long passphrase"}};
-  ASSERT_EQ(testing::run({testing::evhub_binary(), "--hub", dir, "init", "--kdf", "interactive"},
-                         env)
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      testing::run({testing::evhub_binary(), "--hub", dir, "init", "--kdf", "interactive"}, env)
+          .exit_code,
+      0);
   EXPECT_EQ(testing::run({testing::evhub_binary(), "--hub", dir, "status"}, env).exit_code, 0);
   RunResult wrong = testing::run({testing::evhub_binary(), "--hub", dir, "status"},
                                  {{"EVHUB_PASSPHRASE", "a good long passphrasE"}});
   EXPECT_EQ(wrong.exit_code, 3);
   EXPECT_EQ(wrong.err, "evhub: wrong passphrase\n");
-  RunResult none = testing::run({"env", "-u", "EVHUB_PASSPHRASE", testing::evhub_binary(), "--hub",
-                                 dir, "status"});
+  RunResult none = testing::run(
+      {"env", "-u", "EVHUB_PASSPHRASE", testing::evhub_binary(), "--hub", dir, "status"});
   EXPECT_EQ(none.exit_code, 3);
   EXPECT_NE(none.err.find("EVHUB_PASSPHRASE"), std::string::npos) << none.err;
   // $EVHUB_HUB is the default hub.
@@ -228,9 +228,9 @@ TEST_F(CliTest, DiskFullIsAClearErrorAndLosesNothing) {
   std::string small = put(file("small.bin", 1000, 1));
   // A file-size limit of 2 MiB: storing a 5 MiB file must fail cleanly, not crash.
   std::string big = file("big.bin", 5 << 20, 2);
-  RunResult r = testing::run({testing::evhub_binary(), "--hub", hub(), "--key-file", key(), "put",
-                              big},
-                             {}, "ulimit -f 2048;");
+  RunResult r =
+      testing::run({testing::evhub_binary(), "--hub", hub(), "--key-file", key(), "put", big}, {},
+                   "ulimit -f 2048;");
   EXPECT_EQ(r.exit_code, 8) << r.err;
   EXPECT_NE(r.err.find("disk full or file size limit"), std::string::npos) << r.err;
   EXPECT_EQ(ev({"verify"}).exit_code, 0);
@@ -254,10 +254,9 @@ TEST_F(CliTest, ConcurrentWritersAllSucceed) {
   std::vector<std::string> files;
   for (int i = 0; i < 6; ++i) {
     files.push_back(file("f" + std::to_string(i), 50000 + i, 10 + i));
-    children.push_back(std::make_unique<testing::Child>(
-        std::vector<std::string>{testing::evhub_binary(), "--hub", hub(), "--key-file", key(),
-                                 "--json", "put", files.back(), "--domain",
-                                 i % 2 ? "W-00001" : "W-00002"}));
+    children.push_back(std::make_unique<testing::Child>(std::vector<std::string>{
+        testing::evhub_binary(), "--hub", hub(), "--key-file", key(), "--json", "put", files.back(),
+        "--domain", i % 2 ? "W-00001" : "W-00002"}));
   }
   std::vector<std::string> ids;
   for (auto& c : children) {

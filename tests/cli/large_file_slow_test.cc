@@ -35,8 +35,8 @@ TEST(LargeFile, FourGibibytesRoundTripInConstantMemory) {
     testing::write_random_file(block, 1 << 20, 42);
     std::string data = testing::read_text(block);
     std::fstream f(in, std::ios::in | std::ios::out | std::ios::binary);
-    for (std::uint64_t at : {std::uint64_t{0}, (std::uint64_t{1} << 20) - 7,
-                             std::uint64_t{3} << 30, size - (1 << 20)}) {
+    for (std::uint64_t at : {std::uint64_t{0}, (std::uint64_t{1} << 20) - 7, std::uint64_t{3} << 30,
+                             size - (1 << 20)}) {
       f.seekp(static_cast<std::streamoff>(at));
       f.write(data.data(), static_cast<std::streamsize>(data.size()));
     }

@@ -23,9 +23,9 @@ TEST(Hex, RoundTripsAndRejectsMalformed) {
 TEST(Text, AcceptsUtf8AndRejectsMalformedOrControl) {
   EXPECT_TRUE(is_valid_utf8("W-00123 Калеснікава ў"));
   EXPECT_FALSE(is_valid_utf8("\xff"));
-  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'
-  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));     // surrogate
-  EXPECT_FALSE(is_valid_utf8("\xe2\x82"));          // truncated
+  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));      // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));  // surrogate
+  EXPECT_FALSE(is_valid_utf8("\xe2\x82"));      // truncated
   EXPECT_TRUE(is_printable_text("analyst-1", 20));
   EXPECT_FALSE(is_printable_text("two\nlines", 20));
   EXPECT_FALSE(is_printable_text("toolong", 3));

@@ -105,8 +105,8 @@ TEST(Merkle, RewrittenHistoryIsNotConsistent) {
   auto rewritten = leaves;
   rewritten[3] = leaf_hash(as_bytes("forged"));
   auto proof = consistency_proof(rewritten, 10, 20);
-  EXPECT_FALSE(verify_consistency(10, 20, merkle_root(leaves, 10), merkle_root(rewritten, 20),
-                                  proof));
+  EXPECT_FALSE(
+      verify_consistency(10, 20, merkle_root(leaves, 10), merkle_root(rewritten, 20), proof));
 }
 
 }  // namespace

@@ -11,7 +11,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-vault::Credential pass() { return vault::Credential::passphrase("test passphrase 1"); }
+vault::Credential pass() {
+  return vault::Credential::passphrase("test passphrase 1");
+}
 
 class HubTest : public ::testing::Test {
  protected:
@@ -75,8 +77,7 @@ TEST_F(HubTest, PutGetVerifyAndDeduplicateWithinADomain) {
   EXPECT_EQ(testing::sha256sum_of(tmp_ / "out"), stored[0].sha256);
   EXPECT_EQ(h->get(stored[0].id, tmp_ / "out", false).code(), Code::kAlreadyExists);
   EXPECT_TRUE(h->get(stored[0].id, tmp_ / "out", true).is_ok());
-  EXPECT_EQ(h->get("00000000000000000000000000000000", tmp_ / "x", false).code(),
-            Code::kNotFound);
+  EXPECT_EQ(h->get("00000000000000000000000000000000", tmp_ / "x", false).code(), Code::kNotFound);
   expect_verified(*h);
   auto s = h->summary();
   EXPECT_EQ(s->counts.objects, 3);
@@ -101,7 +102,10 @@ TEST_F(HubTest, EveryChangeAndReadIsInTheCustodyLog) {
 }
 
 TEST_F(HubTest, WrongPassphraseTouchesNothing) {
-  { auto h = open(); put(*h, {file("a", 100, 1)}, "W-00001"); }
+  {
+    auto h = open();
+    put(*h, {file("a", 100, 1)}, "W-00001");
+  }
   auto before = snapshot();
   auto h = Hub::open(dir(), vault::Credential::passphrase("not the passphrase"),
                      OpenOptions{"tester", 100});
@@ -228,8 +232,8 @@ TEST_F(HubTest, RecoveryFinishesWhatAKilledProcessLeft) {
   // 3. A signed event the catalog has not applied (killed after signing, before the catalog).
   auto config = read_config(local_fs(), Layout{dir()});
   auto master = vault::unlock_master_key(local_fs(), dir() + "/keys/master.json", pass());
-  auto signing = vault::load_signing_key(local_fs(), dir() + "/keys/signing.json",
-                                         config->hub_id, *master);
+  auto signing =
+      vault::load_signing_key(local_fs(), dir() + "/keys/signing.json", config->hub_id, *master);
   ASSERT_TRUE(signing.is_ok());
   auto log = custody::CustodyLog::open(local_fs(), dir() + "/custody", config->hub_id, true);
   std::vector<custody::Event> events(1);
@@ -265,8 +269,10 @@ TEST_F(HubTest, UnsignedEventsAreSetAsideNotApplied) {
   std::string events = dir() + "/custody/events.jsonl";
   std::string text = testing::read_text(events);
   testing::write_text_file(
-      events, text + R"({"seq":3,"time":"2026-11-21T00:00:00.000Z","actor":"intruder","action":"shred","object":"","sha256":"","details":{"domain":"W-00001","domain_id":")" +
-                  domain_id + R"(","objects":1,"reason":"forged"}})" + "\n");
+      events,
+      text +
+          R"({"seq":3,"time":"2026-11-21T00:00:00.000Z","actor":"intruder","action":"shred","object":"","sha256":"","details":{"domain":"W-00001","domain_id":")" +
+          domain_id + R"(","objects":1,"reason":"forged"}})" + "\n");
   auto h = open();
   EXPECT_TRUE(fs::exists(dir() + "/keys/domains/" + domain_id + ".key"))
       << "an unsigned shred must not destroy a key";

@@ -77,7 +77,9 @@ void flip_byte(const std::string& path, std::int64_t offset) {
   if (!f) throw std::runtime_error("could not flip a byte of " + path);
 }
 
-std::uint64_t file_size(const std::string& path) { return std::filesystem::file_size(path); }
+std::uint64_t file_size(const std::string& path) {
+  return std::filesystem::file_size(path);
+}
 
 std::string evhub_binary() {
   const char* bin = std::getenv("EVHUB_BIN");

@@ -48,7 +48,8 @@ struct RunResult {
 std::string evhub_binary();
 // Runs argv[0] with the rest as arguments; `env` entries are added to the environment, and
 // `shell_prefix` (e.g. "ulimit -f 100;") runs the command through bash when not empty.
-RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
+RunResult run(const std::vector<std::string>& argv,
+              const std::map<std::string, std::string>& env = {},
               const std::string& shell_prefix = "");
 // Runs evhub with --hub HUB --key-file KEYFILE in front of `args`.
 RunResult evhub(const std::string& hub, const std::string& key_file,
@@ -59,8 +60,8 @@ class Child {
  public:
   Child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
   ~Child();
-  void kill_now();           // SIGKILL
-  RunResult wait();          // collects exit code and output
+  void kill_now();   // SIGKILL
+  RunResult wait();  // collects exit code and output
   pid_t pid() const { return pid_; }
 
  private:

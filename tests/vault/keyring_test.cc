@@ -10,9 +10,9 @@ namespace {
 
 TEST(MasterKey, UnlocksWithTheRightPassphraseOnly) {
   testing::TempDir tmp;
-  auto created = create_master_key(local_fs(), tmp / "master.json",
-                                   Credential::passphrase("right passphrase"),
-                                   crypto::KdfCost::interactive());
+  auto created =
+      create_master_key(local_fs(), tmp / "master.json", Credential::passphrase("right passphrase"),
+                        crypto::KdfCost::interactive());
   ASSERT_TRUE(created.is_ok());
   std::string before = testing::read_text(tmp / "master.json");
   auto ok = unlock_master_key(local_fs(), tmp / "master.json",
@@ -23,8 +23,8 @@ TEST(MasterKey, UnlocksWithTheRightPassphraseOnly) {
                                  Credential::passphrase("wrong passphrase"));
   EXPECT_EQ(wrong.status().code(), Code::kUnauthenticated);
   EXPECT_EQ(wrong.status().message(), "wrong passphrase");
-  auto keyfile = unlock_master_key(local_fs(), tmp / "master.json",
-                                   Credential::key_file(Bytes(32, 1)));
+  auto keyfile =
+      unlock_master_key(local_fs(), tmp / "master.json", Credential::key_file(Bytes(32, 1)));
   EXPECT_EQ(keyfile.status().code(), Code::kUnauthenticated);
   EXPECT_EQ(testing::read_text(tmp / "master.json"), before) << "unlocking never writes";
   EXPECT_EQ(testing::read_text(tmp / "master.json").find("right passphrase"), std::string::npos);
@@ -39,20 +39,18 @@ TEST(MasterKey, KeyFileAndBadInputs) {
   EXPECT_TRUE(unlock_master_key(local_fs(), tmp / "m.json", Credential::key_file(secret)).is_ok());
   Bytes other = secret;
   other[0] ^= 1;
-  EXPECT_EQ(unlock_master_key(local_fs(), tmp / "m.json", Credential::key_file(other))
-                .status()
-                .message(),
-            "wrong key file");
+  EXPECT_EQ(
+      unlock_master_key(local_fs(), tmp / "m.json", Credential::key_file(other)).status().message(),
+      "wrong key file");
   EXPECT_EQ(create_master_key(local_fs(), tmp / "short.json", Credential::passphrase("short"),
                               crypto::KdfCost::interactive())
                 .status()
                 .code(),
             Code::kInvalidArgument);
   testing::write_text_file(tmp / "m.json", "{ not json");
-  EXPECT_EQ(unlock_master_key(local_fs(), tmp / "m.json", Credential::key_file(secret))
-                .status()
-                .code(),
-            Code::kIntegrity);
+  EXPECT_EQ(
+      unlock_master_key(local_fs(), tmp / "m.json", Credential::key_file(secret)).status().code(),
+      Code::kIntegrity);
 }
 
 TEST(DomainKeys, DestroyMakesTheKeyUnrecoverable) {

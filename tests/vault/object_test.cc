@@ -35,8 +35,16 @@ class ObjectTest : public ::testing::Test {
 
 TEST_F(ObjectTest, HashEqualsSha256sumAndRoundTripsAtChunkBoundaries) {
   for (std::size_t chunk : {std::size_t{64}, std::size_t{4096}, kDefaultChunkSize}) {
-    std::vector<std::uint64_t> sizes = {0, 1, 2, chunk - 1, chunk, chunk + 1, 2 * chunk - 1,
-                                        2 * chunk, 2 * chunk + 1, 3 * chunk + 17};
+    std::vector<std::uint64_t> sizes = {0,
+                                        1,
+                                        2,
+                                        chunk - 1,
+                                        chunk,
+                                        chunk + 1,
+                                        2 * chunk - 1,
+                                        2 * chunk,
+                                        2 * chunk + 1,
+                                        3 * chunk + 17};
     if (chunk == kDefaultChunkSize) sizes.push_back(5 * chunk);  // large path, both threads
     for (std::uint64_t size : sizes) {
       SCOPED_TRACE("chunk " + std::to_string(chunk) + " size " + std::to_string(size));
@@ -165,7 +173,8 @@ TEST_F(ObjectTest, GarbageOfDeadWritersIsCollected) {
   testing::write_text_file(tmp_ / ("objects/tmp/" + std::to_string(::getpid()) + "-live"), "x");
   ASSERT_TRUE(store_->collect_garbage().is_ok());
   EXPECT_FALSE(std::filesystem::exists(tmp_ / "objects/tmp/4194305-deadbeef"));
-  EXPECT_TRUE(std::filesystem::exists(tmp_ / ("objects/tmp/" + std::to_string(::getpid()) + "-live")));
+  EXPECT_TRUE(
+      std::filesystem::exists(tmp_ / ("objects/tmp/" + std::to_string(::getpid()) + "-live")));
 }
 
 }  // namespace

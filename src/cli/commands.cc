@@ -92,11 +92,29 @@ Result<vault::Credential> credential(const Options& o, bool creating) {
   return vault::Credential::passphrase(std::move(*first));
 }
 
-Result<std::unique_ptr<hub::Hub>> open_hub(const Options& o) {
+Result<std::unique_ptr<hub::Hub>> open_hub(const Options& o, bool rebuild_catalog = false) {
   EVHUB_ASSIGN_OR_RETURN(vault::Credential cred, credential(o, false));
   hub::OpenOptions opts;
   opts.actor = actor(o);
+  opts.rebuild_catalog = rebuild_catalog;
   return hub::Hub::open(hub_dir(o), cred, opts);
+}
+
+int cmd_catalog_rebuild(const Options& o) {
+  auto hub = open_hub(o, true);
+  if (!hub.is_ok()) return fail(o, hub.status());
+  auto s = (*hub)->summary();
+  if (!s.is_ok()) return fail(o, s.status());
+  if (o.json) {
+    std::cout << json{{"ok", true}, {"objects", s->counts.objects}, {"events", s->events}}.dump()
+              << "\n";
+  } else {
+    std::cout << fmt::format(
+        "rebuilt the catalog from {} custody events: {} objects in {} key domains; the damaged "
+        "catalog was kept as catalog.db.damaged-*\n",
+        s->events, s->counts.objects, s->counts.domains);
+  }
+  return 0;
 }
 
 int cmd_init(const Options& o) {
@@ -333,6 +351,11 @@ void register_commands(CLI::App& app, Options& o) {
                     "why, for the catalog and the custody log "
                     "(no personal data)");
 
+  auto* cat = app.add_subcommand("catalog", "maintain the catalog");
+  cat->require_subcommand(1);
+  cat->fallthrough();
+  cat->add_subcommand("rebuild", "rebuild a damaged catalog from the signed custody log");
+
   auto* log = app.add_subcommand("log", "read the custody log (no passphrase needed)");
   log->require_subcommand(1);
   log->fallthrough();
@@ -357,6 +380,7 @@ int run_selected(CLI::App& app, Options& o) {
   if (app.got_subcommand("status")) return cmd_status(o);
   if (app.got_subcommand("ls")) return cmd_ls(o);
   if (app.got_subcommand("shred")) return cmd_shred(o);
+  if (app.got_subcommand("catalog")) return cmd_catalog_rebuild(o);
   auto* log = app.get_subcommand("log");
   if (log->got_subcommand("show")) return cmd_log_show(o);
   if (log->got_subcommand("proof")) return cmd_log_proof(o);

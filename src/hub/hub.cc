@@ -171,15 +171,38 @@ Result<std::unique_ptr<Hub>> Hub::open(const std::string& dir, const vault::Cred
   hub->store_ = vault::make_directory_store(fs, layout.objects());
   {
     EVHUB_ASSIGN_OR_RETURN(FileLock lock, hub->lock_exclusive());
-    EVHUB_ASSIGN_OR_RETURN(hub->catalog_, catalog::Catalog::open(layout.catalog(), false));
     EVHUB_ASSIGN_OR_RETURN(hub->log_,
                            custody::CustodyLog::open(fs, layout.custody(), config.hub_id, true));
+    if (options.rebuild_catalog) {
+      EVHUB_RETURN_IF_ERROR(hub->set_catalog_aside());
+    } else {
+      EVHUB_ASSIGN_OR_RETURN(hub->catalog_, catalog::Catalog::open(layout.catalog(), false));
+    }
     Status st = hub->recover();
     // A hub whose log does not check can still be opened, so that verify can say what is
     // wrong; every change is refused while damaged_ is set.
     if (!st.is_ok() && hub->damaged_.is_ok()) return st;
   }
   return hub;
+}
+
+Status Hub::set_catalog_aside() {
+  // The catalog is a view of the signed custody log, so a damaged one can be rebuilt from it.
+  EVHUB_RETURN_IF_ERROR(check_signed_head().with_context("the catalog cannot be rebuilt"));
+  const std::string aside = layout_.catalog() + ".damaged-" + random_name();
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::string from = layout_.catalog() + suffix;
+    if (fs_.exists(from)) EVHUB_RETURN_IF_ERROR(fs_.rename(from, aside + suffix));
+  }
+  EVHUB_RETURN_IF_ERROR(fs_.sync_dir(layout_.dir));
+  EVHUB_ASSIGN_OR_RETURN(catalog_, catalog::Catalog::open(layout_.catalog(), true));
+  EVHUB_RETURN_IF_ERROR(recover());
+  custody::Event e;
+  e.action = "catalog.rebuild";
+  e.details = {{"events_replayed", log_->size()},
+               {"damaged_copy", aside.substr(aside.rfind('/') + 1)}};
+  std::vector<custody::Event> events{e};
+  return record(events);
 }
 
 Result<FileLock> Hub::lock_exclusive() {

@@ -105,6 +105,8 @@ struct ListedObject {
 struct OpenOptions {
   std::string actor;
   int lock_wait_ms = 120000;
+  // Sets the catalog aside (catalog.db.damaged-<id>) and rebuilds it from the signed log.
+  bool rebuild_catalog = false;
 };
 
 class Hub {
@@ -134,6 +136,7 @@ class Hub {
       crypto::SecretKey master, crypto::SigningKey signing);
   Status recover();
   Status check_signed_head();
+  Status set_catalog_aside();
   Status destroy_leftover_keys();
   Result<catalog::KeyDomain> ensure_domain(const std::string& name);
   // Appends the events, applies them to the catalog and signs a new tree head.

@@ -109,6 +109,11 @@ Result<VerifyReport> Hub::verify() {
     problems.push_back(
         "custody/signing-key.pub is not the hub's signing key: it was replaced or damaged");
   }
+  auto pem = read_text_file(fs_, join_path(layout_.custody(), custody::kPublicKeyPemFile));
+  if (!pem.is_ok() || *pem != custody::public_key_pem(public_key)) {
+    problems.push_back(
+        "custody/signing-key.pem is not the hub's signing key: it was replaced or damaged");
+  }
   for (std::string& p : custody::verify_log(*log_, public_key)) problems.push_back(std::move(p));
   EVHUB_ASSIGN_OR_RETURN(auto lines, log_->event_lines());
   auto heads = log_->heads();  // a damaged head was reported by verify_log

@@ -185,6 +185,15 @@ TEST_F(CliTest, FlippedEventsAndHeadsAreFoundByVerify) {
     }
   }
   EXPECT_EQ(ev({"verify"}).exit_code, 0);
+  for (const char* key_file : {"signing-key.pub", "signing-key.pem"}) {
+    const std::string path = hub() + "/custody/" + key_file;
+    const std::string original = testing::read_text(path);
+    testing::flip_byte(path, 30);
+    RunResult r = ev({"verify"});
+    EXPECT_EQ(r.exit_code, 5) << key_file;
+    EXPECT_NE(r.out.find(key_file), std::string::npos) << r.out;
+    testing::write_text_file(path, original);
+  }
 }
 
 TEST_F(CliTest, LogProofAndConsistencyVerify) {

@@ -16,7 +16,7 @@ if [ ! -f "$hub/hub.json" ]; then
   material="$(mktemp -d)"
   trap 'rm -rf "$material"' EXIT
   # Fictional material only: no real person is named.
-  printf 'Interview W-00001, 2020-08-11, Minsk. Transcript placeholder text for a fictional witness.\n' >"$material/interview-w00001.txt"
+  printf 'Interview W-00001, 2020-08-11, Minsk (fictional). Q: Where were you held? A: At the isolation centre on Akrescina street, four days, cell 3.\n' >"$material/interview-w00001.txt"
   printf 'Medical certificate (fictional): bruising on both forearms, recorded 2020-08-14.\n' >"$material/medical-w00001.txt"
   head -c 200000 /dev/urandom >"$material/photo-w00002.jpg.bin"
   printf 'Court decision (fictional), Homel district court, case 1-000/2021.\n' >"$material/court-w00002.txt"
@@ -39,4 +39,6 @@ echo
 echo "== Custody log"
 "$evhub" --hub "$hub" log show
 echo
-echo "The demo passphrase is in EVHUB_PASSPHRASE above; try: $evhub --hub $hub --help"
+echo "To use the demo hub:"
+echo "  export EVHUB_PASSPHRASE='$EVHUB_PASSPHRASE'"
+echo "  $evhub --hub $hub ls      # or: verify, log proof 3, get ID -o FILE, --help"

@@ -13,7 +13,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 doc="$root/docs/custody.md"
-EVHUB_BIN="${EVHUB_BIN:-/work/main/build/evhub}"
+EVHUB_BIN="${EVHUB_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/evhub}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/verify_by_hand.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 trap 'echo "FAIL  line $LINENO: a command failed unexpectedly: $BASH_COMMAND" >&2' ERR

@@ -33,15 +33,17 @@ Status check_input(FileSystem& fs, const std::string& path) {
 Status Hub::put(const std::vector<std::string>& paths, const std::string& domain_name,
                 const std::function<void(const StoredObject&)>& on_stored) {
   if (paths.empty()) return Status(Code::kInvalidArgument, "no files to store");
-  std::vector<std::string> unreadable;
+  std::vector<Status> unreadable;
   for (const std::string& p : paths) {
     Status st = check_input(fs_, p);
-    if (!st.is_ok()) unreadable.push_back(st.message());
+    if (!st.is_ok()) unreadable.push_back(st);
   }
   if (!unreadable.empty()) {
     std::string msg = "nothing was stored; ";
-    for (std::size_t i = 0; i < unreadable.size(); ++i) msg += (i ? "; " : "") + unreadable[i];
-    return Status(Code::kNotFound, msg);
+    for (std::size_t i = 0; i < unreadable.size(); ++i) {
+      msg += (i ? "; " : "") + unreadable[i].message();
+    }
+    return Status(unreadable.front().code(), msg);
   }
   EVHUB_ASSIGN_OR_RETURN(catalog::KeyDomain domain, ensure_domain(domain_name));
   EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey key, domain_keys_.load(domain.id));
@@ -105,8 +107,10 @@ Status Hub::commit_batch(std::vector<vault::SealedObject>& batch,
     results.push_back(std::move(r));
   }
   EVHUB_RETURN_IF_ERROR(record(events));
-  EVHUB_RETURN_IF_ERROR(fs_.remove(layout_.commit_marker()));
+  // Logged and signed: the batch is stored. A marker left behind only makes the next opener
+  // look for unrecorded objects, and it will find none of these.
   for (const StoredObject& r : results) on_stored(r);
+  (void)fs_.remove(layout_.commit_marker());
   return Status::ok();
 }
 

@@ -169,7 +169,9 @@ TEST_F(HubTest, MissingInputStoresNothing) {
   EXPECT_NE(st.message().find("missing.pdf"), std::string::npos);
   EXPECT_TRUE(out.empty());
   EXPECT_EQ(h->summary()->counts.objects, 0);
-  EXPECT_EQ(h->put({tmp_.path()}, "W-00001", [](const StoredObject&) {}).code(), Code::kNotFound);
+  EXPECT_EQ(h->put({tmp_.path()}, "W-00001", [](const StoredObject&) {}).code(),
+            Code::kInvalidArgument)
+      << "a directory is not a file";
 }
 
 TEST_F(HubTest, FailingWritesAnywhereLoseNothing) {

@@ -1,5 +1,6 @@
 #include "catalog/sqlite.h"
 
+#include <cerrno>
 #include <utility>
 
 #include <fmt/format.h>
@@ -34,7 +35,11 @@ Result<Database> Database::open(const std::string& path, bool create) {
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
-    return Status(code_for(rc), fmt::format("opening catalog {}: {}", path, msg));
+    std::string hint = (rc & 0xff) == SQLITE_CANTOPEN && !create
+                           ? "; restore it from a backup or rebuild it from the custody log "
+                             "(evhub catalog rebuild)"
+                           : "";
+    return Status(code_for(rc), fmt::format("opening catalog {}: {}{}", path, msg, hint));
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, 10000);
@@ -60,7 +65,13 @@ Database::~Database() {
 Status Database::error(const std::string& what) const {
   int rc = sqlite3_extended_errcode(db_);
   Code code = code_for(rc);
+  if ((rc & 0xff) == SQLITE_IOERR) {
+    // SQLite says "disk I/O error" for a full disk too; the OS error tells them apart.
+    int err = sqlite3_system_errno(db_);
+    if (err == ENOSPC || err == EDQUOT || err == EFBIG) code = Code::kNoSpace;
+  }
   std::string msg = fmt::format("catalog {}: {} ({})", what, sqlite3_errmsg(db_), path_);
+  if (code == Code::kNoSpace) msg += " (disk full or file size limit reached)";
   if (code == Code::kIntegrity) {
     msg +=
         "; the catalog file is damaged — restore it from a backup or rebuild it from the "

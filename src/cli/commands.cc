@@ -31,7 +31,7 @@ int fail(const Options& o, const Status& st) {
                {{"code", code_name(st.code())},
                 {"exit_code", exit_code_for(st.code())},
                 {"message", st.message()}}}};
-    std::cout << j.dump() << "\n";
+    std::cout << j.dump(-1, ' ', false, kReplaceBadUtf8) << "\n";
   }
   return exit_code_for(st.code());
 }
@@ -62,6 +62,12 @@ Result<vault::Credential> credential(const Options& o, bool creating) {
       std::cerr << "evhub: created key file " << o.key_file
                 << " — keep a copy somewhere safe: without it the hub cannot be opened\n";
       return vault::Credential::key_file(std::move(key));
+    }
+    auto in = local_fs().open_read(o.key_file);
+    if (!in.is_ok()) return in.status().with_context("reading the key file");
+    auto size = (*in)->size();
+    if (size.is_ok() && *size > (1u << 20)) {
+      return Status(Code::kInvalidArgument, o.key_file + " is too large to be a key file");
     }
     auto contents = read_file(local_fs(), o.key_file);
     if (!contents.is_ok()) return contents.status().with_context("reading the key file");
@@ -106,7 +112,8 @@ int cmd_catalog_rebuild(const Options& o) {
   auto s = (*hub)->summary();
   if (!s.is_ok()) return fail(o, s.status());
   if (o.json) {
-    std::cout << json{{"ok", true}, {"objects", s->counts.objects}, {"events", s->events}}.dump()
+    std::cout << json{{"ok", true}, {"objects", s->counts.objects}, {"events", s->events}}.dump(
+                     -1, ' ', false, kReplaceBadUtf8)
               << "\n";
   } else {
     std::cout << fmt::format(
@@ -135,7 +142,9 @@ int cmd_init(const Options& o) {
   auto config = hub::read_config(local_fs(), hub::Layout{hub_dir(o)});
   if (!config.is_ok()) return fail(o, config.status());
   if (o.json) {
-    std::cout << json{{"ok", true}, {"hub", hub_dir(o)}, {"hub_id", config->hub_id}}.dump() << "\n";
+    std::cout << json{{"ok", true}, {"hub", hub_dir(o)}, {"hub_id", config->hub_id}}.dump(
+                     -1, ' ', false, kReplaceBadUtf8)
+              << "\n";
   } else {
     std::cout << "created hub " << config->hub_id << " in " << hub_dir(o) << "\n";
   }
@@ -151,7 +160,7 @@ int cmd_put(const Options& o) {
     if (o.json) {
       std::cout << json{{"path", s.path}, {"id", s.id},         {"sha256", s.sha256},
                         {"size", s.size}, {"domain", s.domain}, {"deduplicated", s.deduplicated}}
-                       .dump()
+                       .dump(-1, ' ', false, kReplaceBadUtf8)
                 << "\n";
     } else {
       std::cout << s.id << "  " << s.sha256 << "  " << s.path
@@ -168,7 +177,10 @@ int cmd_get(const Options& o) {
   if (!hub.is_ok()) return fail(o, hub.status());
   Status st = (*hub)->get(o.id, o.out, o.force);
   if (!st.is_ok()) return fail(o, st);
-  if (o.json) std::cout << json{{"ok", true}, {"id", o.id}, {"path", o.out}}.dump() << "\n";
+  if (o.json)
+    std::cout << json{{"ok", true}, {"id", o.id}, {"path", o.out}}.dump(-1, ' ', false,
+                                                                        kReplaceBadUtf8)
+              << "\n";
   return 0;
 }
 
@@ -188,7 +200,7 @@ int cmd_shred(const Options& o) {
                       {"domain", r->domain},
                       {"objects", r->objects},
                       {"shredded_at", r->at}}
-                     .dump()
+                     .dump(-1, ' ', false, kReplaceBadUtf8)
               << "\n";
   } else {
     std::cout << "shredded domain " << r->domain << ": " << r->objects
@@ -209,11 +221,13 @@ int cmd_verify(const Options& o) {
                       {"bytes_checked", r->bytes_checked},
                       {"events", r->events},
                       {"tree_heads", r->heads},
-                      {"problems", r->problems}}
-                     .dump()
+                      {"problems", r->problems},
+                      {"notices", r->notices}}
+                     .dump(-1, ' ', false, kReplaceBadUtf8)
               << "\n";
   } else {
     for (const auto& p : r->problems) std::cout << "PROBLEM: " << p << "\n";
+    for (const auto& n : r->notices) std::cout << "NOTE: " << n << "\n";
     std::cout << fmt::format(
         "{}: {} objects ({}) re-hashed, {} erased; {} custody events, {} signed tree heads; "
         "{} problems\n",
@@ -251,7 +265,7 @@ int cmd_status(const Options& o) {
                                {"root", to_hex(s->latest_head->root)},
                                {"time", s->latest_head->time}};
     }
-    std::cout << j.dump() << "\n";
+    std::cout << j.dump(-1, ' ', false, kReplaceBadUtf8) << "\n";
     return 0;
   }
   std::cout << fmt::format("hub {} (created {})\n", s->hub_id, s->created_at);
@@ -294,7 +308,7 @@ int cmd_ls(const Options& o) {
                         {"created_at", r.created_at},
                         {"created_by", r.created_by},
                         {"erased", l.erased}}
-                       .dump()
+                       .dump(-1, ' ', false, kReplaceBadUtf8)
                 << "\n";
     } else {
       std::cout << fmt::format("{}  {}  {:>12}  {}  {}{}\n", r.id, r.sha256, r.size, r.created_at,

@@ -4,9 +4,16 @@
 #include <string>
 #include <vector>
 
+#include "core/status.h"
+
 #include <CLI/App.hpp>
+#include <nlohmann/json.hpp>
 
 namespace evhub::cli {
+
+// For json::dump in output: a file name that is not valid UTF-8 is shown with U+FFFD rather
+// than making the output throw after the work is done.
+inline constexpr auto kReplaceBadUtf8 = nlohmann::json::error_handler_t::replace;
 
 struct Options {
   std::string hub;
@@ -34,6 +41,9 @@ struct Options {
 };
 
 void register_commands(CLI::App& app, Options& options);
+// Shared by the verbs in commands.cc and log_commands.cc.
+int report_failure(const Options& o, const Status& st);
+std::string selected_hub_dir(const Options& o);
 // Runs the chosen verb; returns the process exit code.
 int run_selected(CLI::App& app, Options& options);
 

@@ -12,9 +12,6 @@ namespace evhub::cli {
 
 using nlohmann::json;
 
-int report_failure(const Options& o, const Status& st);
-std::string selected_hub_dir(const Options& o);
-
 namespace {
 
 json hashes_json(const std::vector<custody::Hash>& hashes) {
@@ -45,7 +42,8 @@ int cmd_log_show(const Options& o) {
       continue;
     }
     std::cout << fmt::format("{:>6}  {}  {:<14} {:<16} {}  {}\n", e->seq, e->time, e->action,
-                             e->actor, e->object.empty() ? "-" : e->object, e->details.dump());
+                             e->actor, e->object.empty() ? "-" : e->object,
+                             e->details.dump(-1, ' ', false, kReplaceBadUtf8));
   }
   return 0;
 }
@@ -87,7 +85,7 @@ int cmd_log_proof(const Options& o) {
                       {"root", to_hex(head.root)},       {"head_time", head.time},
                       {"hub_id", (*log)->hub_id()},      {"signature", to_hex(head.signature)},
                       {"audit_path", hashes_json(path)}, {"verified", ok && signed_ok}}
-                     .dump()
+                     .dump(-1, ' ', false, kReplaceBadUtf8)
               << "\n";
   } else {
     std::cout << "event:      " << (*lines)[o.event] << "\n"
@@ -136,7 +134,7 @@ int cmd_log_consistency(const Options& o) {
     std::cout << json{{"old_size", o.old_size},      {"old_root", to_hex(old_head->root)},
                       {"new_size", o.new_size},      {"new_root", to_hex(new_head->root)},
                       {"proof", hashes_json(proof)}, {"verified", ok}}
-                     .dump()
+                     .dump(-1, ' ', false, kReplaceBadUtf8)
               << "\n";
   } else {
     std::cout << "old head: size " << o.old_size << ", root " << to_hex(old_head->root) << "\n"

@@ -4,6 +4,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -19,6 +20,17 @@ bool stderr_is_terminal() {
   return ::isatty(STDERR_FILENO) == 1;
 }
 
+namespace {
+// Restores the terminal's echo if the user presses Ctrl-C at the prompt, then dies as usual.
+int g_tty_fd = -1;
+termios g_saved_tty{};
+void restore_tty_and_die(int sig) {
+  if (g_tty_fd >= 0) ::tcsetattr(g_tty_fd, TCSAFLUSH, &g_saved_tty);
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+}  // namespace
+
 std::optional<std::string> read_secret(const std::string& prompt) {
   int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
@@ -27,6 +39,10 @@ std::optional<std::string> read_secret(const std::string& prompt) {
     ::close(fd);
     return std::nullopt;
   }
+  g_tty_fd = fd;
+  g_saved_tty = old;
+  auto prev_int = std::signal(SIGINT, restore_tty_and_die);
+  auto prev_term = std::signal(SIGTERM, restore_tty_and_die);
   termios quiet = old;
   quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
   ::tcsetattr(fd, TCSAFLUSH, &quiet);
@@ -37,6 +53,9 @@ std::optional<std::string> read_secret(const std::string& prompt) {
   char c;
   while (line.size() < 4095 && ::read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
   ::tcsetattr(fd, TCSAFLUSH, &old);
+  std::signal(SIGINT, prev_int);
+  std::signal(SIGTERM, prev_term);
+  g_tty_fd = -1;
   (void)!::write(fd, "\n", 1);
   ::close(fd);
   return line;

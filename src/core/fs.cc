@@ -51,12 +51,16 @@ class LocalWritableFile final : public WritableFile {
     if (unnamed_ && !temp_name_.empty()) ::unlink(temp_name_.c_str());
   }
 
-  Status link_as(const std::string& path) override {
+  Status link_as(const std::string& path, bool replace) override {
     if (!unnamed_) return Status(Code::kFailedPrecondition, "file already has a name");
-    const std::string staged = path + ".evhub-" + random_name();
+    // Without replace, link straight to the final name: the kernel refuses an existing one.
+    const std::string staged = replace ? path + ".evhub-" + random_name() : path;
     if (temp_name_.empty()) {
       std::string proc = "/proc/self/fd/" + std::to_string(fd_);
       if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, staged.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+        if (errno == EEXIST) {
+          return Status(Code::kAlreadyExists, path + " exists; choose another name or use --force");
+        }
         return errno_status(errno, "naming", path);
       }
     } else if (::rename(temp_name_.c_str(), staged.c_str()) != 0) {
@@ -64,7 +68,7 @@ class LocalWritableFile final : public WritableFile {
     }
     temp_name_.clear();
     unnamed_ = false;
-    if (::rename(staged.c_str(), path.c_str()) != 0) {
+    if (replace && ::rename(staged.c_str(), path.c_str()) != 0) {
       int err = errno;
       ::unlink(staged.c_str());
       return errno_status(err, "naming", path);
@@ -217,9 +221,8 @@ class LocalFileSystem final : public FileSystem {
   }
 
   Status make_dir(const std::string& path) override {
-    if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
-      return errno_status(errno, "creating directory", path);
-    }
+    if (::mkdir(path.c_str(), 0700) == 0) return sync_dir(parent_dir(path));
+    if (errno != EEXIST) return errno_status(errno, "creating directory", path);
     return Status::ok();
   }
 

@@ -22,8 +22,9 @@ class WritableFile {
   virtual Status close() = 0;
   // Hint: start writing back what was appended so far, so the final sync() waits less.
   virtual void start_writeback() {}
-  // For a file made by create_unnamed(): gives it the name `path`, replacing what is there.
-  virtual Status link_as(const std::string& path) = 0;
+  // For a file made by create_unnamed(): gives it the name `path`. Without `replace`, fails
+  // with kAlreadyExists if `path` exists; with it, atomically replaces what is there.
+  virtual Status link_as(const std::string& path, bool replace) = 0;
 };
 
 class ReadableFile {
@@ -52,7 +53,7 @@ class FileSystem {
   virtual Status sync_dir(const std::string& dir) = 0;
   virtual Status remove(const std::string& path) = 0;
   virtual Status truncate(const std::string& path, std::uint64_t size) = 0;
-  // Creates the directory (mode 0700); succeeds if it already exists.
+  // Creates the directory (mode 0700) and makes its entry durable; succeeds if it exists.
   virtual Status make_dir(const std::string& path) = 0;
   // Makes an existing file or directory readable and writable by its owner only.
   virtual Status restrict_to_owner(const std::string& path) = 0;

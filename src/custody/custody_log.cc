@@ -4,8 +4,10 @@
 #include <sodium.h>
 
 #include <cstring>
+#include <functional>
 
 #include "core/clock.h"
+#include "core/random_name.h"
 
 namespace evhub::custody {
 
@@ -109,17 +111,34 @@ std::vector<std::string> split_lines(const Bytes& data, std::size_t& complete_by
   return lines;
 }
 
-Status repair_torn_tail(FileSystem& fs, const std::string& path, bool repair,
-                        std::vector<std::string>& lines) {
+// Reads a log file as lines. A last line without its newline is an append cut short by a crash
+// (never acknowledged, never signed) when `may_cut` says so: then, with `repair`, it is cut off,
+// and without, ignored. Otherwise it is kept as a line of its own, so that the Merkle checks see
+// exactly what is on disk (e.g. a newline removed from an event a signed head covers).
+Status read_log_lines(FileSystem& fs, const std::string& path, bool repair,
+                      const std::function<bool(std::size_t)>& may_cut,
+                      std::vector<std::string>& lines) {
   EVHUB_ASSIGN_OR_RETURN(Bytes data, read_file(fs, path));
   std::size_t complete = 0;
   lines = split_lines(data, complete);
-  if (complete != data.size() && repair) {
+  if (complete == data.size()) return Status::ok();
+  if (!may_cut(lines.size())) {
+    lines.emplace_back(data.begin() + static_cast<std::ptrdiff_t>(complete), data.end());
+    return Status::ok();
+  }
+  if (repair) {
+    // Kept beside the log rather than lost: whoever audits the hub can see what was cut.
+    Bytes torn(data.begin() + static_cast<std::ptrdiff_t>(complete), data.end());
+    EVHUB_RETURN_IF_ERROR(write_file_atomic(fs, path + ".torn-" + random_name(), torn));
     EVHUB_RETURN_IF_ERROR(fs.truncate(path, complete));
     EVHUB_ASSIGN_OR_RETURN(auto f, fs.open_append(path));
     EVHUB_RETURN_IF_ERROR(f->sync());
   }
   return Status::ok();
+}
+
+bool always(std::size_t) {
+  return true;
 }
 
 }  // namespace
@@ -133,7 +152,7 @@ Result<std::unique_ptr<CustodyLog>> CustodyLog::open(FileSystem& fs, const std::
 
 Status CustodyLog::load(bool repair) {
   std::vector<std::string> heads;
-  EVHUB_RETURN_IF_ERROR(repair_torn_tail(fs_, join_path(dir_, kHeadsFile), repair, heads)
+  EVHUB_RETURN_IF_ERROR(read_log_lines(fs_, join_path(dir_, kHeadsFile), repair, always, heads)
                             .with_context("reading the signed tree heads"));
   last_head_.reset();
   if (!heads.empty()) {
@@ -141,8 +160,7 @@ Status CustodyLog::load(bool repair) {
     if (last.is_ok()) last_head_ = std::move(last).value();
   }
   std::vector<std::string> events;
-  EVHUB_RETURN_IF_ERROR(repair_torn_tail(fs_, join_path(dir_, kEventsFile), repair, events)
-                            .with_context("reading the custody log"));
+  EVHUB_RETURN_IF_ERROR(read_events(repair, events).with_context("reading the custody log"));
   frontier_ = MerkleFrontier();
   root_at_last_head_.reset();
   last_head_offset_ = 0;
@@ -251,8 +269,19 @@ Result<std::vector<std::string>> CustodyLog::read_lines(const std::string& file)
   return split_lines(data, complete);
 }
 
+Status CustodyLog::read_events(bool repair, std::vector<std::string>& lines) {
+  // A torn last event may be cut only if no signed head covers it: the hub signs only after
+  // the whole append is durable.
+  const std::uint64_t signed_size = last_head_ ? last_head_->tree_size : 0;
+  return read_log_lines(
+      fs_, join_path(dir_, kEventsFile), repair,
+      [&](std::size_t complete) { return complete >= signed_size; }, lines);
+}
+
 Result<std::vector<std::string>> CustodyLog::event_lines() {
-  return read_lines(kEventsFile);
+  std::vector<std::string> lines;
+  EVHUB_RETURN_IF_ERROR(read_events(false, lines));
+  return lines;
 }
 
 Result<std::vector<TreeHead>> CustodyLog::heads() {
@@ -291,47 +320,48 @@ std::vector<std::string> verify_log(CustodyLog& log, ByteSpan public_key) {
       problems.push_back(fmt::format("custody event {} says it is event {}", i, e->seq));
     }
   }
-  {
-    auto heads = log.heads();
-    if (!heads.is_ok()) {
-      problems.push_back(heads.status().message());
-      return problems;
+  auto heads = log.heads();
+  if (!heads.is_ok()) {
+    problems.push_back(heads.status().message());
+    return problems;
+  }
+  // One pass over the leaves, comparing the root at each head's size (heads are in order).
+  MerkleFrontier frontier;
+  std::uint64_t prev_size = 0;
+  std::uint64_t verified_size = 0;
+  for (std::size_t i = 0; i < heads->size(); ++i) {
+    const TreeHead& h = (*heads)[i];
+    std::string name = fmt::format("tree head {} (size {}, {})", i + 1, h.tree_size, h.time);
+    if (!crypto::verify_signature(public_key, as_bytes(tree_head_message(log.hub_id(), h)),
+                                  h.signature)) {
+      problems.push_back(name + " has an invalid signature: the head was altered or forged");
+      continue;
     }
-    std::uint64_t prev_size = 0;
-    std::uint64_t verified_size = 0;
-    for (std::size_t i = 0; i < heads->size(); ++i) {
-      const TreeHead& h = (*heads)[i];
-      std::string name = fmt::format("tree head {} (size {}, {})", i + 1, h.tree_size, h.time);
-      if (!crypto::verify_signature(public_key, as_bytes(tree_head_message(log.hub_id(), h)),
-                                    h.signature)) {
-        problems.push_back(name + " has an invalid signature: the head was altered or forged");
-        continue;
-      }
-      if (h.tree_size < prev_size) {
-        problems.push_back(name + " covers fewer events than the head before it");
-      }
-      prev_size = h.tree_size;
-      if (h.tree_size > leaves.size()) {
-        problems.push_back(
-            fmt::format("{} covers {} events but the log holds only {}: events were removed", name,
-                        h.tree_size, leaves.size()));
-        continue;
-      }
-      if (merkle_root(leaves, h.tree_size) != h.root) {
-        problems.push_back(
-            fmt::format("{} does not match the log: one or more of events {} to {} were altered",
-                        name, verified_size, h.tree_size - 1));
-      } else {
-        verified_size = h.tree_size;
-      }
+    if (h.tree_size < prev_size) {
+      problems.push_back(name + " covers fewer events than the head before it");
+      continue;
     }
-    if (heads->empty() && !leaves.empty()) {
-      problems.push_back("the custody log has no signed tree head");
-    } else if (!heads->empty() && heads->back().tree_size < leaves.size()) {
+    prev_size = h.tree_size;
+    if (h.tree_size > leaves.size()) {
       problems.push_back(
-          fmt::format("custody events {} to {} are not covered by a signed tree head",
-                      heads->back().tree_size, leaves.size() - 1));
+          fmt::format("{} covers {} events but the log holds only {}: events were removed", name,
+                      h.tree_size, leaves.size()));
+      continue;
     }
+    while (frontier.size() < h.tree_size) frontier.append(leaves[frontier.size()]);
+    if (frontier.root() != h.root) {
+      problems.push_back(
+          fmt::format("{} does not match the log: one or more of events {} to {} were altered",
+                      name, verified_size, h.tree_size - 1));
+    } else {
+      verified_size = h.tree_size;
+    }
+  }
+  if (heads->empty() && !leaves.empty()) {
+    problems.push_back("the custody log has no signed tree head");
+  } else if (!heads->empty() && heads->back().tree_size < leaves.size()) {
+    problems.push_back(fmt::format("custody events {} to {} are not covered by a signed tree head",
+                                   heads->back().tree_size, leaves.size() - 1));
   }
   return problems;
 }

@@ -95,6 +95,7 @@ class CustodyLog {
       : fs_(fs), dir_(std::move(dir)), hub_id_(std::move(hub_id)) {}
   Result<std::vector<std::string>> read_lines(const std::string& file);
   Status load(bool repair);
+  Status read_events(bool repair, std::vector<std::string>& lines);
   Result<std::uint64_t> file_size(const char* name);
   FileSystem& fs_;
   std::string dir_;

@@ -1,5 +1,7 @@
 #include "hub/hub.h"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -40,22 +42,12 @@ Result<HubConfig> read_config(FileSystem& fs, const Layout& layout) {
   return c;
 }
 
-Status init_hub(const std::string& dir, const vault::Credential& credential,
-                const InitOptions& options, FileSystem& fs) {
-  EVHUB_RETURN_IF_ERROR(check_actor(options.actor));
-  Layout layout{dir};
-  if (fs.exists(dir)) {
-    EVHUB_ASSIGN_OR_RETURN(auto entries, fs.list_dir(dir));
-    if (fs.exists(layout.config())) {
-      return Status(Code::kAlreadyExists, "there is already a hub in " + dir);
-    }
-    if (!entries.empty()) {
-      return Status(Code::kAlreadyExists,
-                    dir + " is not empty; a hub must be created in a new or empty directory");
-    }
-  }
-  EVHUB_RETURN_IF_ERROR(fs.make_dir(dir));
-  EVHUB_RETURN_IF_ERROR(fs.restrict_to_owner(dir));  // it may have existed, empty, with any mode
+namespace {
+
+// Builds the hub's contents in `dir`, which exists and is empty.
+Status populate_hub(const Layout& layout, const vault::Credential& credential,
+                    const InitOptions& options, FileSystem& fs) {
+  EVHUB_RETURN_IF_ERROR(fs.restrict_to_owner(layout.dir));  // it may have existed, with any mode
   for (const std::string& d :
        {layout.objects(), layout.custody(), layout.keys(), layout.domain_keys()}) {
     EVHUB_RETURN_IF_ERROR(fs.make_dir(d));
@@ -95,6 +87,40 @@ Status init_hub(const std::string& dir, const vault::Credential& credential,
             {"chunk_size", config.chunk_size}};
   std::string text = j.dump(2) + "\n";
   return write_file_atomic(fs, layout.config(), as_bytes(text));
+}
+
+}  // namespace
+
+Status init_hub(const std::string& dir, const vault::Credential& credential,
+                const InitOptions& options, FileSystem& fs) {
+  EVHUB_RETURN_IF_ERROR(check_actor(options.actor));
+  EVHUB_RETURN_IF_ERROR(vault::check_new_credential(credential));
+  Layout layout{dir};
+  const bool existed = fs.exists(dir);
+  if (existed) {
+    EVHUB_ASSIGN_OR_RETURN(auto entries, fs.list_dir(dir));
+    if (fs.exists(layout.config())) {
+      return Status(Code::kAlreadyExists, "there is already a hub in " + dir);
+    }
+    if (!entries.empty()) {
+      return Status(Code::kAlreadyExists,
+                    dir + " is not empty; a hub must be created in a new or empty directory");
+    }
+  }
+  EVHUB_RETURN_IF_ERROR(fs.make_dir(dir));
+  Status st = populate_hub(layout, credential, options, fs);
+  if (!st.is_ok()) {
+    // Leave the directory as it was (missing or empty) so that init can simply be run again.
+    std::error_code ec;
+    if (existed) {
+      for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+        std::filesystem::remove_all(e.path(), ec);
+      }
+    } else {
+      std::filesystem::remove_all(dir, ec);
+    }
+  }
+  return st;
 }
 
 Result<std::unique_ptr<custody::CustodyLog>> open_custody_log(const std::string& dir,
@@ -189,6 +215,18 @@ Result<std::unique_ptr<Hub>> Hub::open(const std::string& dir, const vault::Cred
 Status Hub::set_catalog_aside() {
   // The catalog is a view of the signed custody log, so a damaged one can be rebuilt from it.
   EVHUB_RETURN_IF_ERROR(check_signed_head().with_context("the catalog cannot be rebuilt"));
+  if (auto old = catalog::Catalog::open(layout_.catalog(), false); old.is_ok()) {
+    // A readable catalog that is ahead of the newest head means heads were removed: rebuilding
+    // would then drop signed events. Refuse and let verify name the problem.
+    EVHUB_ASSIGN_OR_RETURN(std::int64_t applied, (*old)->applied_seq());
+    const std::uint64_t signed_size = log_->last_head() ? log_->last_head()->tree_size : 0;
+    if (applied > static_cast<std::int64_t>(signed_size)) {
+      return Status(Code::kIntegrity,
+                    "the catalog cannot be rebuilt: it has applied more custody events than "
+                    "the newest signed tree head covers, so signed heads were removed; run "
+                    "`evhub verify`");
+    }
+  }
   const std::string aside = layout_.catalog() + ".damaged-" + random_name();
   for (const char* suffix : {"", "-wal", "-shm"}) {
     std::string from = layout_.catalog() + suffix;
@@ -238,7 +276,19 @@ Status Hub::recover() {
   EVHUB_RETURN_IF_ERROR(log_->refresh());
   damaged_ = check_signed_head();
   if (!damaged_.is_ok()) return damaged_.with_context("the hub cannot be changed");
-  if (log_->last_head() && log_->size() > log_->last_head()->tree_size) {
+  const std::uint64_t signed_size = log_->last_head() ? log_->last_head()->tree_size : 0;
+  EVHUB_ASSIGN_OR_RETURN(std::int64_t applied_before, catalog_->applied_seq());
+  if (applied_before > static_cast<std::int64_t>(signed_size)) {
+    // The catalog is changed only after a head is signed, so it can never be ahead of the
+    // newest head: a head was removed, and the events after it must not be set aside.
+    damaged_ = Status(Code::kIntegrity,
+                      fmt::format("the catalog has applied {} custody events but the newest "
+                                  "signed tree head covers only {}: signed tree heads were "
+                                  "removed from custody/heads.jsonl",
+                                  applied_before, signed_size));
+    return damaged_;
+  }
+  if (log_->size() > signed_size) {
     std::string aside = join_path(layout_.custody(), "unsigned-" + random_name() + ".jsonl");
     EVHUB_ASSIGN_OR_RETURN(std::uint64_t removed, log_->set_aside_unsigned_tail(aside));
     custody::Event e;
@@ -287,9 +337,8 @@ Status Hub::destroy_leftover_keys() {
     if (!dom || dom->shredded) suspects.push_back(id);
   }
   if (suspects.empty()) return Status::ok();
-  // A key is destroyed only on the signed log's word, never on the catalog's alone: either its
-  // shred is logged (the process died before destroying it), or its domain was never logged
-  // (the process died between creating the key and logging it: nothing was encrypted with it).
+  // A key is destroyed only on the signed log's word, never on the catalog's alone: when its
+  // shred is logged (the process died after logging it, before destroying the key).
   EVHUB_ASSIGN_OR_RETURN(auto lines, log_->event_lines());
   for (const std::string& id : suspects) {
     bool created = false, shredded = false;
@@ -300,7 +349,13 @@ Status Hub::destroy_leftover_keys() {
       created |= e->action == "domain.create";
       shredded |= e->action == "shred";
     }
-    if (shredded || !created) EVHUB_RETURN_IF_ERROR(domain_keys_.destroy(id));
+    if (shredded) {
+      EVHUB_RETURN_IF_ERROR(domain_keys_.destroy(id));
+    } else if (!created) {
+      // Most likely made by a process killed before it logged the domain, so nothing was
+      // encrypted with it; but only a signed shred may destroy a key, so it is kept aside.
+      EVHUB_RETURN_IF_ERROR(domain_keys_.set_aside(id));
+    }
   }
   return Status::ok();
 }

@@ -83,6 +83,9 @@ struct VerifyReport {
   std::uint64_t events = 0;
   std::uint64_t heads = 0;
   std::vector<std::string> problems;  // each a sentence naming what is wrong and where
+  // Not failures, but worth an auditor's look: recoveries that set events aside, rebuilds,
+  // objects and keys no record names.
+  std::vector<std::string> notices;
   bool ok() const { return problems.empty(); }
 };
 
@@ -145,6 +148,7 @@ class Hub {
                       const std::vector<std::string>& paths, const catalog::KeyDomain& domain,
                       const std::function<void(const StoredObject&)>& on_stored);
   Result<FileLock> lock_exclusive();
+  Status check_output_path(const std::string& out_path, bool overwrite);
 
   FileSystem& fs_;
   Layout layout_;

@@ -1,6 +1,7 @@
 // put, get and shred: the changes a hub makes to its evidence.
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <map>
 
 #include <fmt/format.h>
@@ -114,6 +115,30 @@ Status Hub::commit_batch(std::vector<vault::SealedObject>& batch,
   return Status::ok();
 }
 
+Status Hub::check_output_path(const std::string& out_path, bool overwrite) {
+  namespace stdfs = std::filesystem;
+  std::error_code ec;
+  if (out_path.empty()) return Status(Code::kInvalidArgument, "no output file given");
+  if (stdfs::is_directory(out_path, ec)) {
+    return Status(Code::kInvalidArgument, out_path + " is a directory; give a file name");
+  }
+  if (!overwrite && stdfs::exists(out_path, ec)) {
+    return Status(Code::kAlreadyExists, out_path + " exists; choose another name or use --force");
+  }
+  // Plaintext must never land inside the hub directory, where it could replace hub files.
+  auto out_dir = stdfs::weakly_canonical(stdfs::absolute(parent_dir(out_path), ec), ec);
+  auto hub_dir = stdfs::weakly_canonical(stdfs::absolute(layout_.dir, ec), ec);
+  if (!ec) {
+    auto rel = out_dir.lexically_relative(hub_dir);
+    if (!rel.empty() && *rel.begin() != "..") {
+      return Status(Code::kInvalidArgument,
+                    "refusing to write decrypted evidence inside the hub "
+                    "directory; choose a path outside it");
+    }
+  }
+  return Status::ok();
+}
+
 Status Hub::get(const std::string& id, const std::string& out_path, bool overwrite) {
   EVHUB_ASSIGN_OR_RETURN(auto rec, catalog_->find_object(id));
   if (!rec) return Status(Code::kNotFound, "there is no object " + id + " in this hub");
@@ -125,9 +150,7 @@ Status Hub::get(const std::string& id, const std::string& out_path, bool overwri
                               id, dom->name, dom->shredded_at.value_or("?"),
                               dom->shredded_by.value_or("?"), dom->shred_reason.value_or("")));
   }
-  if (!overwrite && fs_.exists(out_path)) {
-    return Status(Code::kAlreadyExists, out_path + " exists; choose another name or use --force");
-  }
+  EVHUB_RETURN_IF_ERROR(check_output_path(out_path, overwrite));
   EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey key, domain_keys_.load(dom->id));
   // Decrypt into an unnamed file beside the target; it gets the target's name only after the
   // hash matches and the read is logged. Killed before that, it leaves no plaintext behind.
@@ -147,6 +170,16 @@ Status Hub::get(const std::string& id, const std::string& out_path, bool overwri
     st = lock.status();
     if (st.is_ok()) st = recover();
     if (st.is_ok()) {
+      // The domain may have been shredded while we decrypted: then nothing may come out.
+      auto now = catalog_->find_domain(dom->id);
+      st = now.status();
+      if (st.is_ok() && (!*now || (*now)->shredded)) {
+        st = Status(Code::kErased, fmt::format("object {} was erased while it was being read: its "
+                                               "domain {} was shredded; nothing was written",
+                                               id, dom->name));
+      }
+    }
+    if (st.is_ok()) {
       custody::Event e;
       e.action = "get";
       e.object = id;
@@ -156,7 +189,7 @@ Status Hub::get(const std::string& id, const std::string& out_path, bool overwri
       st = record(events);
     }
   }
-  if (st.is_ok()) st = out->link_as(out_path);
+  if (st.is_ok()) st = out->link_as(out_path, overwrite);
   if (st.is_ok()) st = out->close();
   if (!st.is_ok()) return st;  // destroying `out` discards the unnamed file
   return fs_.sync_dir(parent_dir(out_path));

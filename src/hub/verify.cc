@@ -116,6 +116,28 @@ Result<VerifyReport> Hub::verify() {
   }
   for (std::string& p : custody::verify_log(*log_, public_key)) problems.push_back(std::move(p));
   EVHUB_ASSIGN_OR_RETURN(auto lines, log_->event_lines());
+  for (const std::string& line : lines) {
+    auto e = custody::parse_event(line);
+    if (!e.is_ok()) continue;
+    if (e->action == "recover") {
+      report.notices.push_back(
+          fmt::format("event {} ({}): {} unsigned custody events were set aside to {} — left by an "
+                      "interrupted command, or written without the hub's key; inspect them",
+                      e->seq, e->time, e->details.value("unsigned_events_set_aside", 0),
+                      e->details.value("file", "?")));
+    } else if (e->action == "catalog.rebuild") {
+      report.notices.push_back(
+          fmt::format("event {} ({}): the catalog was rebuilt from the log", e->seq, e->time));
+    }
+  }
+  for (const char* dir : {"objects/unrecorded", "keys/unrecorded-domains"}) {
+    auto names = fs_.list_dir(join_path(layout_.dir, dir));
+    if (names.is_ok() && !names->empty()) {
+      report.notices.push_back(
+          fmt::format("{} holds {} files that no record names (left by interrupted commands)", dir,
+                      names->size()));
+    }
+  }
   auto heads = log_->heads();  // a damaged head was reported by verify_log
   report.events = lines.size();
   report.heads = heads.is_ok() ? heads->size() : 0;

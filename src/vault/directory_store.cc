@@ -18,8 +18,6 @@ bool valid_id(const std::string& id) {
   return true;
 }
 
-class DirectoryStore;
-
 class DirectoryPending final : public PendingObject {
  public:
   DirectoryPending(FileSystem& fs, std::unique_ptr<WritableFile> file, std::string tmp,
@@ -90,12 +88,6 @@ class DirectoryStore final : public ObjectStore {
       }
     }
     return ids;
-  }
-
-  Status remove(const std::string& id) override {
-    if (!valid_id(id)) return Status(Code::kNotFound, "no object " + id);
-    EVHUB_RETURN_IF_ERROR(fs_.remove(path_of(id)));
-    return fs_.sync_dir(parent_dir(path_of(id)));
   }
 
   Status quarantine(const std::string& id) override {

@@ -59,23 +59,28 @@ Result<crypto::SecretKey> kek_for(const Credential& c, const json& slot) {
 
 }  // namespace
 
+Status check_new_credential(const Credential& credential) {
+  if (credential.is_passphrase() && credential.secret().size() < 8) {
+    return Status(Code::kInvalidArgument, "the passphrase must be at least 8 characters");
+  }
+  if (!credential.is_passphrase() && credential.secret().size() < 32) {
+    return Status(Code::kInvalidArgument, "the key file must hold at least 32 random bytes");
+  }
+  return Status::ok();
+}
+
 Result<crypto::SecretKey> create_master_key(FileSystem& fs, const std::string& path,
                                             const Credential& credential,
                                             const crypto::KdfCost& cost) {
+  EVHUB_RETURN_IF_ERROR(check_new_credential(credential));
   json slot;
   if (credential.is_passphrase()) {
-    if (credential.secret().size() < 8) {
-      return Status(Code::kInvalidArgument, "the passphrase must be at least 8 characters");
-    }
     slot["kind"] = "passphrase";
     slot["kdf"] = "argon2id13";
     slot["ops"] = cost.ops;
     slot["mem"] = cost.mem_bytes;
     slot["salt"] = to_hex(crypto::random_bytes(crypto::kSaltSize));
   } else {
-    if (credential.secret().size() < 32) {
-      return Status(Code::kInvalidArgument, "the key file must hold at least 32 random bytes");
-    }
     slot["kind"] = "key-file";
     slot["kdf"] = "blake2b";
   }
@@ -207,6 +212,14 @@ Status DomainKeys::destroy(const std::string& domain_id) {
     EVHUB_RETURN_IF_ERROR(out->close());
   }
   EVHUB_RETURN_IF_ERROR(fs_.remove(path));
+  return fs_.sync_dir(dir_);
+}
+
+Status DomainKeys::set_aside(const std::string& domain_id) {
+  const std::string aside = join_path(parent_dir(dir_), "unrecorded-domains");
+  EVHUB_RETURN_IF_ERROR(fs_.make_dir(aside));
+  EVHUB_RETURN_IF_ERROR(fs_.rename(path_of(domain_id), join_path(aside, domain_id + ".key")));
+  EVHUB_RETURN_IF_ERROR(fs_.sync_dir(aside));
   return fs_.sync_dir(dir_);
 }
 

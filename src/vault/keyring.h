@@ -33,6 +33,10 @@ class Credential {
   Bytes secret_;
 };
 
+// Whether `credential` is strong enough to protect a new hub (a passphrase of 8 or more
+// characters; a key file of 32 or more bytes).
+Status check_new_credential(const Credential& credential);
+
 // keys/master.json: creates a new random master key protected by `credential`.
 Result<crypto::SecretKey> create_master_key(FileSystem& fs, const std::string& path,
                                             const Credential& credential,
@@ -59,6 +63,8 @@ class DomainKeys {
   bool exists(const std::string& domain_id);
   // Overwrites the key file with zeros, syncs, unlinks and syncs the directory.
   Status destroy(const std::string& domain_id);
+  // Moves the key file to <dir>/../unrecorded-domains/, out of use but not destroyed.
+  Status set_aside(const std::string& domain_id);
   Result<std::vector<std::string>> domain_ids();
 
  private:

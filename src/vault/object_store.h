@@ -30,7 +30,6 @@ class ObjectStore {
   virtual Result<std::unique_ptr<ReadableFile>> open(const std::string& id) = 0;
   virtual bool contains(const std::string& id) = 0;
   virtual Result<std::vector<std::string>> list() = 0;
-  virtual Status remove(const std::string& id) = 0;
   // Moves a complete object that no record names (a put cut short between storing the object
   // and logging it) out of sight, keeping it for an administrator instead of deleting it.
   virtual Status quarantine(const std::string& id) = 0;

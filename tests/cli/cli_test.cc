@@ -174,9 +174,13 @@ TEST_F(CliTest, FlippedEventsAndHeadsAreFoundByVerify) {
   const std::string heads = hub() + "/custody/heads.jsonl";
   for (const std::string& target : {events, heads}) {
     std::string original = testing::read_text(target);
-    for (std::int64_t offset = 0; offset < static_cast<std::int64_t>(original.size());
-         offset += 37) {
-      if (original[static_cast<std::size_t>(offset)] == '\n') continue;
+    // Every 37th byte, and the last one: the final newline, whose loss looks like a torn write.
+    std::vector<std::int64_t> offsets;
+    for (std::int64_t at = 0; at < static_cast<std::int64_t>(original.size()); at += 37) {
+      offsets.push_back(at);
+    }
+    offsets.push_back(static_cast<std::int64_t>(original.size()) - 1);
+    for (std::int64_t offset : offsets) {
       testing::flip_byte(target, offset);
       RunResult r = ev({"verify"});
       EXPECT_EQ(r.exit_code, 5) << target << " flip at " << offset << "\n" << r.out << r.err;
@@ -300,6 +304,75 @@ TEST_F(CliTest, HelpDocumentsExitCodes) {
   for (const char* verb : {"init", "put", "get", "verify", "shred", "log"}) {
     EXPECT_NE(r.out.find(verb), std::string::npos) << verb;
   }
+}
+
+}  // namespace
+}  // namespace evhub::cli
+
+namespace evhub::cli {
+namespace {
+
+TEST_F(CliTest, RemovedTreeHeadsAreDetectedNotRepaired) {
+  put(file("a.bin", 100, 1));
+  std::string id = put(file("b.bin", 100, 2));
+  ASSERT_EQ(ev({"get", id, "-o", tmp_ / "out"}).exit_code, 0);
+  const std::string heads = hub() + "/custody/heads.jsonl";
+  const std::string events = hub() + "/custody/events.jsonl";
+  std::string text = testing::read_text(heads);
+  const std::string log_before = testing::read_text(events);
+  // Drop the newest head: the get it covered must not be silently set aside.
+  testing::write_text_file(heads, text.substr(0, text.rfind('\n', text.size() - 2) + 1));
+  RunResult v = ev({"verify"});
+  EXPECT_EQ(v.exit_code, 5) << v.out << v.err;
+  EXPECT_NE(v.out.find("not covered by a signed tree head"), std::string::npos) << v.out;
+  EXPECT_EQ(testing::read_text(events), log_before) << "no signed event may be moved away";
+  RunResult p = ev({"put", file("c.bin", 10, 3)});
+  EXPECT_EQ(p.exit_code, 5);
+  EXPECT_NE(p.err.find("heads were removed"), std::string::npos) << p.err;
+  RunResult rebuild = ev({"catalog", "rebuild"});
+  EXPECT_EQ(rebuild.exit_code, 5) << "a rebuild would drop signed events";
+  // With the head back, all is well again.
+  testing::write_text_file(heads, text);
+  EXPECT_EQ(ev({"verify"}).exit_code, 0);
+}
+
+TEST_F(CliTest, GetRefusesBadOutputPathsWithoutLoggingARead) {
+  std::string id = put(file("a.bin", 100, 1));
+  const auto events_before = testing::read_text(hub() + "/custody/events.jsonl");
+  EXPECT_EQ(ev({"get", id, "-o", ""}).exit_code, 2);
+  EXPECT_EQ(ev({"get", id, "-o", tmp_.path(), "--force"}).exit_code, 2);
+  RunResult inside = ev({"get", id, "-o", hub() + "/catalog.db", "--force"});
+  EXPECT_EQ(inside.exit_code, 2);
+  EXPECT_NE(inside.err.find("inside the hub"), std::string::npos) << inside.err;
+  EXPECT_EQ(testing::read_text(hub() + "/custody/events.jsonl"), events_before);
+  EXPECT_EQ(ev({"verify"}).exit_code, 0);
+}
+
+TEST_F(CliTest, FailedInitLeavesNothingAndCanBeRetried) {
+  std::string dir = tmp_ / "new-hub";
+  RunResult weak = testing::run({testing::evhub_binary(), "--hub", dir, "init"},
+                                {{"EVHUB_PASSPHRASE", "short"}});
+  EXPECT_EQ(weak.exit_code, 2);
+  EXPECT_FALSE(fs::exists(dir));
+  RunResult good =
+      testing::run({testing::evhub_binary(), "--hub", dir, "init", "--kdf", "interactive"},
+                   {{"EVHUB_PASSPHRASE", "long enough now"}});
+  EXPECT_EQ(good.exit_code, 0) << good.err;
+}
+
+TEST_F(CliTest, FullDiskInTheCatalogIsNamedAsDiskFull) {
+  // With an 8 KiB file-size limit, SQLite cannot write its WAL: it reports "disk I/O error",
+  // which evhub must name as a full disk (exit 8), losing nothing.
+  put(file("first.bin", 10, 5));
+  std::string f = file("tiny.bin", 10, 4);
+  RunResult r = testing::run({testing::evhub_binary(), "--hub", hub(), "--key-file", key(), "put",
+                              f, "--domain", "W-00001"},
+                             {}, "ulimit -f 8;");
+  EXPECT_EQ(r.exit_code, 8) << r.err;
+  EXPECT_NE(r.err.find("catalog"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("disk full"), std::string::npos) << r.err;
+  EXPECT_EQ(ev({"verify"}).exit_code, 0);
+  EXPECT_EQ(ev({"put", f, "--domain", "W-00001"}).exit_code, 0) << "works again with space";
 }
 
 }  // namespace

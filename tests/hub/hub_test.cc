@@ -160,6 +160,25 @@ TEST_F(HubTest, ShreddedDomainCannotBeDecryptedByAnyone) {
             Code::kErased);
 }
 
+TEST_F(HubTest, AGetOverlappingAShredOutputsNothing) {
+  auto stored = put(*open(), {file("a", 50000, 1)}, "W-00001");
+  // The shred lands after get has checked the domain and loaded its key, while it decrypts.
+  testing::FaultyFileSystem racing(local_fs());
+  bool shredded = false;
+  racing.on_operation([&](const std::string& what) {
+    if (what != "creating a file in" || shredded) return;
+    shredded = true;
+    auto other = open();
+    ASSERT_TRUE(other->shred("W-00001", "consent withdrawn").is_ok());
+  });
+  auto h = Hub::open(dir(), pass(), OpenOptions{"tester", 2000}, racing);
+  ASSERT_TRUE(h.is_ok());
+  Status st = (*h)->get(stored[0].id, tmp_ / "out", false);
+  EXPECT_TRUE(shredded);
+  EXPECT_EQ(st.code(), Code::kErased) << st.to_string();
+  EXPECT_FALSE(fs::exists(tmp_ / "out"));
+}
+
 TEST_F(HubTest, MissingInputStoresNothing) {
   auto h = open();
   std::vector<StoredObject> out;
@@ -286,6 +305,9 @@ TEST_F(HubTest, UnsignedEventsAreSetAsideNotApplied) {
   std::string aside = dir() + "/" + recover->details["file"].get<std::string>();
   EXPECT_NE(testing::read_text(aside).find("intruder"), std::string::npos) << "kept for audit";
   expect_verified(*h);
+  auto report = h->verify();
+  ASSERT_EQ(report->notices.size(), 1u) << "verify points the auditor at what was set aside";
+  EXPECT_NE(report->notices[0].find("set aside"), std::string::npos) << report->notices[0];
 }
 
 TEST_F(HubTest, CatalogEditsDoNotDestroyKeys) {

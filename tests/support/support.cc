@@ -186,6 +186,7 @@ RunResult evhub(const std::string& hub, const std::string& key_file,
 }
 
 Status FaultyFileSystem::tick(const std::string& what, const std::string& path) {
+  if (hook_) hook_(what);
   ++calls_;
   if (calls_ == fail_at_) {
     failed_ = true;
@@ -208,9 +209,9 @@ class FaultyWritable final : public WritableFile {
     return real_->sync();
   }
   Status close() override { return real_->close(); }
-  Status link_as(const std::string& path) override {
+  Status link_as(const std::string& path, bool replace) override {
     EVHUB_RETURN_IF_ERROR(fs_.tick("naming", path));
-    return real_->link_as(path);
+    return real_->link_as(path, replace);
   }
 
  private:

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -81,6 +82,8 @@ class FaultyFileSystem final : public FileSystem {
     errno_ = err;
     calls_ = 0;
   }
+  // Called on every mutating operation before it happens (e.g. to race another process).
+  void on_operation(std::function<void(const std::string& what)> hook) { hook_ = std::move(hook); }
   int calls() const { return calls_; }
   bool failed() const { return failed_; }
 
@@ -111,6 +114,7 @@ class FaultyFileSystem final : public FileSystem {
   int errno_ = 0;
   int calls_ = 0;
   bool failed_ = false;
+  std::function<void(const std::string&)> hook_;
 };
 
 }  // namespace evhub::testing

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <random>
 #include <sstream>
@@ -157,6 +158,53 @@ TEST_F(CrashTest, KilledGetsLeaveNoPlaintextBehind) {
   }
   EXPECT_GT(killed, 10);
   EXPECT_EQ(testing::run(args({"verify"})).exit_code, 0);
+}
+
+TEST_F(CrashTest, KilledShredsEndEitherDoneOrUndone) {
+  new_hub();
+  // How long a whole shred takes here, to spread the kills over all of it.
+  testing::write_random_file(tmp_ / "timed", 5000, 1);
+  ASSERT_EQ(testing::run(args({"put", tmp_ / "timed", "--domain", "timed"})).exit_code, 0);
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(testing::run(args({"shred", "timed", "--yes"})).exit_code, 0);
+  const long full_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+  std::uniform_int_distribution<long> delay(0, full_us * 3 / 2);
+  std::mt19937_64 rng(11);
+  int shredded = 0, intact = 0;
+  for (int run = 0; run < 40; ++run) {
+    SCOPED_TRACE("run " + std::to_string(run));
+    const std::string domain = "W-" + std::to_string(10000 + run);
+    std::string in = tmp_ / "in";
+    testing::write_random_file(in, 5000, 1000 + run);
+    RunResult put = testing::run(args({"--json", "put", in, "--domain", domain}));
+    ASSERT_EQ(put.exit_code, 0) << put.err;
+    std::string id = json::parse(put.out)["id"];
+    testing::Child child(args({"shred", domain, "--yes"}));
+    std::this_thread::sleep_for(std::chrono::microseconds(delay(rng)));
+    child.kill_now();
+    child.wait();
+    ASSERT_EQ(testing::run(args({"verify"})).exit_code, 0) << "after run " << run;
+    std::string out = tmp_ / "out";
+    fs::remove(out);
+    RunResult get = testing::run(args({"get", id, "-o", out}));
+    if (get.exit_code == 9) {
+      ++shredded;
+      // Once the shred is signed, the key is gone for good, whatever moment the kill came.
+      RunResult ls = testing::run(args({"status", "--json"}));
+      EXPECT_NE(ls.out.find("shredded"), std::string::npos);
+    } else {
+      ASSERT_EQ(get.exit_code, 0) << get.err;
+      EXPECT_EQ(testing::sha256sum_of(out), testing::sha256sum_of(in));
+      ++intact;
+    }
+    // Only domains whose shred is logged lost their keys.
+    EXPECT_EQ(fs::exists(hub_ + "/keys/unrecorded-domains"), false);
+  }
+  std::cout << "shreds completed " << shredded << ", undone " << intact << "\n";
+  EXPECT_GT(shredded, 0);
+  EXPECT_GT(intact, 0) << "no kill landed before the shred was signed; widen the window";
 }
 
 }  // namespace

@@ -89,6 +89,12 @@ Status Hub::commit_batch(std::vector<vault::SealedObject>& batch,
     vault::SealedObject& s = batch[i];
     StoredObject r{paths[i], s.id, to_hex(s.sha256), s.size, domain.name, false};
     EVHUB_ASSIGN_OR_RETURN(auto existing, catalog_->find_object_by_hash(domain.id, r.sha256));
+    if (existing && !store_->contains(existing->id)) {
+      return Status(Code::kIntegrity,
+                    fmt::format("{} is already recorded as object {}, but that object is missing "
+                                "from the object store; run `evhub verify`",
+                                paths[i], existing->id));
+    }
     if (existing || batch_ids.count(r.sha256)) {
       r.id = existing ? existing->id : batch_ids[r.sha256];
       r.deduplicated = true;

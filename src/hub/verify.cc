@@ -2,6 +2,7 @@
 // that the catalog says exactly what replaying the log says. Every problem is reported, not
 // just the first.
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -92,9 +93,15 @@ Result<VerifyReport> Hub::verify() {
     // A damaged log is what verify is for: go on and name every problem.
     if (!st.is_ok() && damaged_.is_ok()) return st;
   }
-  // A shared lock keeps writers out while we read, so log and catalog are seen at one moment.
-  EVHUB_ASSIGN_OR_RETURN(FileLock lock,
-                         FileLock::acquire(layout_.lock(), false, options_.lock_wait_ms));
+  // A shared lock keeps writers out while we read log, catalog, keys and the store's listing,
+  // so that they are seen at one moment. It is released before the long part, re-hashing the
+  // objects, which are immutable and whose keys are then in memory.
+  std::optional<FileLock> lock;
+  {
+    EVHUB_ASSIGN_OR_RETURN(FileLock shared,
+                           FileLock::acquire(layout_.lock(), false, options_.lock_wait_ms));
+    lock.emplace(std::move(shared));
+  }
   EVHUB_RETURN_IF_ERROR(log_->refresh());
   VerifyReport report;
   auto& problems = report.problems;
@@ -163,6 +170,12 @@ Result<VerifyReport> Hub::verify() {
   }
 
   // Every object: present, decrypts, and hashes to what intake recorded.
+  struct Work {
+    const catalog::ObjectRecord* object;
+    const crypto::SecretKey* key;
+    std::string domain_id;
+  };
+  std::vector<Work> work;
   std::set<std::string> catalogued;
   std::map<std::string, std::optional<crypto::SecretKey>> keys;
   for (const auto& o : objects) {
@@ -172,21 +185,33 @@ Result<VerifyReport> Hub::verify() {
       ++report.objects_erased;
       continue;
     }
-    auto& key = keys[dom.id];
-    if (!key) {
+    if (!keys.count(dom.id)) {
       auto loaded = domain_keys_.load(dom.id);
-      if (!loaded.is_ok()) {
+      if (loaded.is_ok()) {
+        keys[dom.id] = std::move(loaded).value();
+      } else {
+        keys[dom.id] = std::nullopt;
         problems.push_back(fmt::format("keys: domain {}: {}", dom.name, loaded.status().message()));
-        keys.erase(dom.id);
-        continue;
       }
-      key = std::move(loaded).value();
     }
+    if (!keys[dom.id]) continue;
     if (!store_->contains(o.id)) {
       problems.push_back(fmt::format("object {} is missing from the object store", o.id));
       continue;
     }
-    auto opened = vault::open_object(*store_, o.id, dom.id, *key, nullptr);
+    work.push_back(Work{&o, &*keys[dom.id], dom.id});
+  }
+  EVHUB_ASSIGN_OR_RETURN(auto stored, store_->list());
+  for (const std::string& id : stored) {
+    if (!catalogued.count(id)) {
+      problems.push_back(fmt::format("object store: {} is not recorded in the catalog", id));
+    }
+  }
+  lock.reset();
+
+  for (const Work& w : work) {
+    const catalog::ObjectRecord& o = *w.object;
+    auto opened = vault::open_object(*store_, o.id, w.domain_id, *w.key, nullptr);
     ++report.objects_checked;
     if (!opened.is_ok()) {
       problems.push_back(opened.status().message());
@@ -196,12 +221,6 @@ Result<VerifyReport> Hub::verify() {
                                      to_hex(opened->sha256), o.sha256));
     } else {
       report.bytes_checked += opened->size;
-    }
-  }
-  EVHUB_ASSIGN_OR_RETURN(auto stored, store_->list());
-  for (const std::string& id : stored) {
-    if (!catalogued.count(id)) {
-      problems.push_back(fmt::format("object store: {} is not recorded in the catalog", id));
     }
   }
   return report;

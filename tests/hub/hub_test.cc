@@ -179,6 +179,19 @@ TEST_F(HubTest, AGetOverlappingAShredOutputsNothing) {
   EXPECT_FALSE(fs::exists(tmp_ / "out"));
 }
 
+TEST_F(HubTest, ReputtingAFileWhoseObjectWentMissingSaysSo) {
+  auto h = open();
+  std::string a = file("a", 3000, 1);
+  auto stored = put(*h, {a}, "W-00001");
+  fs::remove(dir() + "/objects/" + stored[0].id.substr(0, 2) + "/" + stored[0].id);
+  Status st = h->put({a}, "W-00001", [](const StoredObject&) {});
+  EXPECT_EQ(st.code(), Code::kIntegrity);
+  EXPECT_NE(st.message().find("missing"), std::string::npos) << st.message();
+  auto r = h->verify();
+  ASSERT_EQ(r->problems.size(), 1u);
+  EXPECT_NE(r->problems[0].find("missing from the object store"), std::string::npos);
+}
+
 TEST_F(HubTest, MissingInputStoresNothing) {
   auto h = open();
   std::vector<StoredObject> out;

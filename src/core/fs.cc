@@ -63,8 +63,15 @@ class LocalWritableFile final : public WritableFile {
         }
         return errno_status(errno, "naming", path);
       }
-    } else if (::rename(temp_name_.c_str(), staged.c_str()) != 0) {
-      return errno_status(errno, "naming", path);
+    } else {
+      // link() refuses an existing name, as linkat() above does; then the temp name goes.
+      if (::link(temp_name_.c_str(), staged.c_str()) != 0) {
+        if (errno == EEXIST) {
+          return Status(Code::kAlreadyExists, path + " exists; choose another name or use --force");
+        }
+        return errno_status(errno, "naming", path);
+      }
+      ::unlink(temp_name_.c_str());
     }
     temp_name_.clear();
     unnamed_ = false;

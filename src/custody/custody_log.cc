@@ -117,13 +117,15 @@ std::vector<std::string> split_lines(const Bytes& data, std::size_t& complete_by
 // exactly what is on disk (e.g. a newline removed from an event a signed head covers).
 Status read_log_lines(FileSystem& fs, const std::string& path, bool repair,
                       const std::function<bool(std::size_t)>& may_cut,
-                      std::vector<std::string>& lines) {
+                      std::vector<std::string>& lines, bool* kept_unterminated = nullptr) {
   EVHUB_ASSIGN_OR_RETURN(Bytes data, read_file(fs, path));
   std::size_t complete = 0;
   lines = split_lines(data, complete);
+  if (kept_unterminated) *kept_unterminated = false;
   if (complete == data.size()) return Status::ok();
   if (!may_cut(lines.size())) {
     lines.emplace_back(data.begin() + static_cast<std::ptrdiff_t>(complete), data.end());
+    if (kept_unterminated) *kept_unterminated = true;
     return Status::ok();
   }
   if (repair) {
@@ -275,7 +277,8 @@ Status CustodyLog::read_events(bool repair, std::vector<std::string>& lines) {
   const std::uint64_t signed_size = last_head_ ? last_head_->tree_size : 0;
   return read_log_lines(
       fs_, join_path(dir_, kEventsFile), repair,
-      [&](std::size_t complete) { return complete >= signed_size; }, lines);
+      [&](std::size_t complete) { return complete >= signed_size; }, lines,
+      &signed_line_unterminated_);
 }
 
 Result<std::vector<std::string>> CustodyLog::event_lines() {
@@ -319,6 +322,12 @@ std::vector<std::string> verify_log(CustodyLog& log, ByteSpan public_key) {
     } else if (e->seq != static_cast<std::int64_t>(i)) {
       problems.push_back(fmt::format("custody event {} says it is event {}", i, e->seq));
     }
+  }
+  if (log.signed_line_unterminated()) {
+    problems.push_back(fmt::format(
+        "custody event {} has lost its line end although a signed tree head covers it: the log "
+        "was cut or edited",
+        lines->size() - 1));
   }
   auto heads = log.heads();
   if (!heads.is_ok()) {

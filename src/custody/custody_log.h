@@ -73,6 +73,9 @@ class CustodyLog {
   // last_head()->tree_size events actually hash to (nullopt if the log is shorter).
   const std::optional<TreeHead>& last_head() const { return last_head_; }
   const std::optional<Hash>& root_at_last_head() const { return root_at_last_head_; }
+  // The last event, covered by a signed head, lacks its newline: the file was cut or edited
+  // (a crash never does this, as heads are signed after the append is durable).
+  bool signed_line_unterminated() const { return signed_line_unterminated_; }
 
   // Removes the events after the newest signed head (appended by a process that was killed
   // before signing them, or written by someone without the key) and saves them to `aside`.
@@ -103,8 +106,9 @@ class CustodyLog {
   MerkleFrontier frontier_;
   std::optional<TreeHead> last_head_;
   std::optional<Hash> root_at_last_head_;
-  std::uint64_t last_head_offset_ = 0;  // byte offset of the first event after the last head
-  std::uint64_t events_bytes_ = 0;      // file sizes as last read or written by this process
+  std::uint64_t last_head_offset_ = 0;
+  bool signed_line_unterminated_ = false;  // byte offset of the first event after the last head
+  std::uint64_t events_bytes_ = 0;         // file sizes as last read or written by this process
   std::uint64_t heads_bytes_ = 0;
 };
 

@@ -259,6 +259,11 @@ Status Hub::check_signed_head() {
     return Status(Code::kIntegrity,
                   "the newest tree head in custody/heads.jsonl is not signed by this hub");
   }
+  if (log_->signed_line_unterminated()) {
+    return Status(Code::kIntegrity,
+                  "the last signed custody event has lost its line end: the log was cut or "
+                  "edited");
+  }
   if (!log_->root_at_last_head() || *log_->root_at_last_head() != head->root) {
     return Status(Code::kIntegrity,
                   "the custody log does not match its newest signed tree head: events were "

@@ -128,6 +128,10 @@ Status Hub::check_output_path(const std::string& out_path, bool overwrite) {
   if (stdfs::is_directory(out_path, ec)) {
     return Status(Code::kInvalidArgument, out_path + " is a directory; give a file name");
   }
+  if (stdfs::exists(out_path, ec) && !stdfs::is_regular_file(out_path, ec)) {
+    // Never replace a device, socket or pipe (think -o /dev/null --force as root).
+    return Status(Code::kInvalidArgument, out_path + " exists and is not a regular file");
+  }
   if (!overwrite && stdfs::exists(out_path, ec)) {
     return Status(Code::kAlreadyExists, out_path + " exists; choose another name or use --force");
   }

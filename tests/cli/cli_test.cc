@@ -341,6 +341,8 @@ TEST_F(CliTest, GetRefusesBadOutputPathsWithoutLoggingARead) {
   const auto events_before = testing::read_text(hub() + "/custody/events.jsonl");
   EXPECT_EQ(ev({"get", id, "-o", ""}).exit_code, 2);
   EXPECT_EQ(ev({"get", id, "-o", tmp_.path(), "--force"}).exit_code, 2);
+  EXPECT_EQ(ev({"get", id, "-o", "/dev/null", "--force"}).exit_code, 2);
+  EXPECT_TRUE(fs::is_character_file("/dev/null")) << "a device must never be replaced";
   RunResult inside = ev({"get", id, "-o", hub() + "/catalog.db", "--force"});
   EXPECT_EQ(inside.exit_code, 2);
   EXPECT_NE(inside.err.find("inside the hub"), std::string::npos) << inside.err;

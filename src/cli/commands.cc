@@ -156,7 +156,7 @@ int cmd_put(const Options& o) {
   if (!hub.is_ok()) return fail(o, hub.status());
   Progress progress(!o.json && stderr_is_terminal(), o.files.size());
   Status st = (*hub)->put(o.files, o.domain, [&](const hub::StoredObject& s) {
-    progress.advance(s.size);
+    progress.clear();
     if (o.json) {
       std::cout << json{{"path", s.path}, {"id", s.id},         {"sha256", s.sha256},
                         {"size", s.size}, {"domain", s.domain}, {"deduplicated", s.deduplicated}}
@@ -167,6 +167,7 @@ int cmd_put(const Options& o) {
                 << (s.deduplicated ? "  (already stored)" : "") << "\n";
     }
     std::cout.flush();
+    progress.advance(s.size);
   });
   if (!st.is_ok()) return fail(o, st);
   return 0;
@@ -212,7 +213,13 @@ int cmd_shred(const Options& o) {
 int cmd_verify(const Options& o) {
   auto hub = open_hub(o);
   if (!hub.is_ok()) return fail(o, hub.status());
-  auto r = (*hub)->verify();
+  std::unique_ptr<Progress> progress;
+  auto r = (*hub)->verify([&](std::uint64_t, std::uint64_t total, std::uint64_t bytes) {
+    if (!progress)
+      progress = std::make_unique<Progress>(!o.json && stderr_is_terminal(), total, "re-hashed");
+    progress->advance(bytes);
+  });
+  progress.reset();  // clears the progress line before the report
   if (!r.is_ok()) return fail(o, r.status());
   if (o.json) {
     std::cout << json{{"ok", r->ok()},

@@ -72,11 +72,19 @@ std::string human_bytes(std::uint64_t bytes) {
   return u == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", v, units[u]);
 }
 
-Progress::Progress(bool enabled, std::uint64_t total_files)
-    : enabled_(enabled && total_files > 1), total_(total_files) {}
+Progress::Progress(bool enabled, std::uint64_t total_files, std::string verb)
+    : enabled_(enabled && total_files > 1), verb_(std::move(verb)), total_(total_files) {}
 
 Progress::~Progress() {
   if (enabled_ && last_draw_ms_ != 0) std::fputs("\r\033[K", stderr);
+}
+
+void Progress::clear() {
+  if (enabled_ && last_draw_ms_ != 0) {
+    std::fputs("\r\033[K", stderr);
+    std::fflush(stderr);
+  }
+  last_draw_ms_ = 0;
 }
 
 void Progress::advance(std::uint64_t bytes) {
@@ -84,9 +92,9 @@ void Progress::advance(std::uint64_t bytes) {
   bytes_ += bytes;
   if (!enabled_) return;
   std::int64_t now = now_millis();
-  if (now - last_draw_ms_ < 100 && done_ != total_) return;
+  if (last_draw_ms_ != 0 && now - last_draw_ms_ < 100 && done_ != total_) return;
   last_draw_ms_ = now;
-  std::fprintf(stderr, "\rstored %llu of %llu files (%s)\033[K",
+  std::fprintf(stderr, "\r%s %llu of %llu objects (%s)\033[K", verb_.c_str(),
                static_cast<unsigned long long>(done_), static_cast<unsigned long long>(total_),
                human_bytes(bytes_).c_str());
   std::fflush(stderr);

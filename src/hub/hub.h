@@ -127,7 +127,9 @@ class Hub {
   // appears, and leaves nothing behind if any check fails.
   Status get(const std::string& id, const std::string& out_path, bool overwrite);
   Result<ShredReport> shred(const std::string& domain, const std::string& reason);
-  Result<VerifyReport> verify();
+  // `progress` (optional) is told after each object is re-hashed: (objects done, of total, bytes).
+  Result<VerifyReport> verify(
+      const std::function<void(std::uint64_t, std::uint64_t, std::uint64_t)>& progress = {});
   Result<Summary> summary();
   // Every object the catalog holds, optionally only those of one domain.
   Result<std::vector<ListedObject>> list(const std::string& domain);

@@ -86,7 +86,8 @@ void compare_catalog(const Expected& x, const std::vector<catalog::KeyDomain>& d
 
 }  // namespace
 
-Result<VerifyReport> Hub::verify() {
+Result<VerifyReport> Hub::verify(
+    const std::function<void(std::uint64_t, std::uint64_t, std::uint64_t)>& progress) {
   {
     EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
     Status st = recover();
@@ -222,6 +223,9 @@ Result<VerifyReport> Hub::verify() {
     } else {
       report.bytes_checked += opened->size;
     }
+    if (progress)
+      progress(static_cast<std::uint64_t>(report.objects_checked), work.size(),
+               opened.is_ok() ? opened->size : 0);
   }
   return report;
 }

@@ -7,9 +7,9 @@ PACKAGES=(
   # build
   build-essential cmake ninja-build ccache pkg-config clang-format
   # libraries (DESIGN.md §9)
-  libsodium-dev libssl-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  libsodium-dev libssl-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev libboost-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev python3 openssl sqlite3 age time coreutils
+  libgtest-dev libgmock-dev libbenchmark-dev python3 openssl sqlite3 age time coreutils curl
 )
 
 missing=()

@@ -11,6 +11,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "api/routes.h"
+#include "api/server.h"
 #include "cli/exit_codes.h"
 #include "cli/terminal.h"
 #include "core/fs.h"
@@ -104,6 +106,33 @@ Result<std::unique_ptr<hub::Hub>> open_hub(const Options& o, bool rebuild_catalo
   opts.actor = actor(o);
   opts.rebuild_catalog = rebuild_catalog;
   return hub::Hub::open(hub_dir(o), cred, opts);
+}
+
+int cmd_serve(const Options& o) {
+  api::ServerOptions server_options;
+  Status st = api::parse_listen_address(o.listen, server_options);
+  if (!st.is_ok()) return fail(o, st);
+  auto hub = open_hub(o);
+  if (!hub.is_ok()) return fail(o, hub.status());
+  auto router = std::make_shared<api::Router>();
+  api::add_routes(*router, **hub);
+  api::Server server(server_options, router);
+  st = server.run([&](unsigned short port) {
+    std::string host = server_options.address.find(':') == std::string::npos
+                           ? server_options.address
+                           : "[" + server_options.address + "]";
+    std::string url = fmt::format("http://{}:{}/", host, port);
+    if (o.json) {
+      std::cout << json{{"listening", url}, {"hub_id", (*hub)->config().hub_id}}.dump() << "\n";
+    } else {
+      std::cout << "serving hub " << (*hub)->config().hub_id << " on " << url
+                << " (stop with Ctrl-C or SIGTERM)\n";
+    }
+    std::cout.flush();
+  });
+  if (!st.is_ok()) return fail(o, st);
+  if (!o.json) std::cerr << "evhub: stopped serving\n";
+  return 0;
 }
 
 int cmd_catalog_rebuild(const Options& o) {
@@ -372,6 +401,9 @@ void register_commands(CLI::App& app, Options& o) {
                     "why, for the catalog and the custody log "
                     "(no personal data)");
 
+  auto* serve = app.add_subcommand("serve", "serve the hub's HTTP API (see docs/architecture.md)");
+  serve->add_option("--listen", o.listen, "ADDRESS:PORT to listen on (default 127.0.0.1:8080)");
+
   auto* cat = app.add_subcommand("catalog", "maintain the catalog");
   cat->require_subcommand(1);
   cat->fallthrough();
@@ -402,6 +434,7 @@ int run_selected(CLI::App& app, Options& o) {
   if (app.got_subcommand("ls")) return cmd_ls(o);
   if (app.got_subcommand("shred")) return cmd_shred(o);
   if (app.got_subcommand("catalog")) return cmd_catalog_rebuild(o);
+  if (app.got_subcommand("serve")) return cmd_serve(o);
   auto* log = app.get_subcommand("log");
   if (log->got_subcommand("show")) return cmd_log_show(o);
   if (log->got_subcommand("proof")) return cmd_log_proof(o);

@@ -27,6 +27,7 @@ struct Options {
   std::vector<std::string> files;
   std::string domain = "hub";
   std::string list_domain;
+  std::string listen = "127.0.0.1:8080";
   std::string id;
   std::string out;
   bool force = false;

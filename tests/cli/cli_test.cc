@@ -1,6 +1,7 @@
 // The evhub command as scripts and people use it: the real binary, run as a child process.
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -375,6 +376,28 @@ TEST_F(CliTest, FullDiskInTheCatalogIsNamedAsDiskFull) {
   EXPECT_NE(r.err.find("disk full"), std::string::npos) << r.err;
   EXPECT_EQ(ev({"verify"}).exit_code, 0);
   EXPECT_EQ(ev({"put", f, "--domain", "W-00001"}).exit_code, 0) << "works again with space";
+}
+
+}  // namespace
+}  // namespace evhub::cli
+
+namespace evhub::cli {
+namespace {
+
+TEST_F(CliTest, ServeBindsLoopbackAnswersAndStopsCleanlyOnSigterm) {
+  testing::Child server({testing::evhub_binary(), "--hub", hub(), "--key-file", key(), "serve",
+                         "--listen", "127.0.0.1:0"});
+  std::string line = server.read_line(20000);
+  ASSERT_NE(line.find("http://127.0.0.1:"), std::string::npos) << line;
+  std::string url = line.substr(line.find("http://"));
+  url = url.substr(0, url.find(' '));
+  RunResult health = testing::run({"curl", "-s", url + "api/v1/health"});
+  EXPECT_EQ(health.out, R"({"status":"ok"})");
+  server.send_signal(SIGTERM);
+  RunResult r = server.wait();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  RunResult bad = ev({"serve", "--listen", "nonsense"});
+  EXPECT_EQ(bad.exit_code, 2);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -147,6 +148,32 @@ Child::~Child() {
   }
 }
 
+void Child::send_signal(int sig) {
+  if (pid_ > 0 && !waited_) ::kill(pid_, sig);
+}
+
+std::string Child::read_line(int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    auto nl = pending_.find('\n');
+    if (nl != std::string::npos) {
+      std::string line = pending_.substr(0, nl);
+      pending_.erase(0, nl + 1);
+      return line;
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
+    if (left <= 0) return "";
+    pollfd p{out_fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+    char buf[4096];
+    ssize_t n = ::read(out_fd_, buf, sizeof buf);
+    if (n <= 0) return "";
+    pending_.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
 void Child::kill_now() {
   if (pid_ > 0 && !waited_) ::kill(pid_, SIGKILL);
 }
@@ -154,6 +181,7 @@ void Child::kill_now() {
 RunResult Child::wait() {
   RunResult r;
   drain(out_fd_, err_fd_, r.out, r.err);
+  r.out = pending_ + r.out;
   ::close(out_fd_);
   ::close(err_fd_);
   int status = 0;

@@ -61,7 +61,11 @@ class Child {
  public:
   Child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
   ~Child();
-  void kill_now();   // SIGKILL
+  void kill_now();  // SIGKILL
+  void send_signal(int sig);
+  // The next line the child prints on stdout (without the newline); empty after `timeout_ms`
+  // or at end of output. Lines read here are not part of wait()'s output.
+  std::string read_line(int timeout_ms);
   RunResult wait();  // collects exit code and output
   pid_t pid() const { return pid_; }
 
@@ -70,6 +74,7 @@ class Child {
   int out_fd_ = -1;
   int err_fd_ = -1;
   bool waited_ = false;
+  std::string pending_;  // stdout read by read_line beyond the line it returned
 };
 
 // Wraps the real file system and fails the N-th mutating call (write, sync, rename, create,

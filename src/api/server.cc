@@ -1,0 +1,284 @@
+#include "api/server.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <csignal>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <fmt/format.h>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+namespace evhub::api {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+Response error_response(int status, const std::string& code, const std::string& message) {
+  Response r;
+  r.status = status;
+  r.body = nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+void Router::add(std::string method, std::string path, Handler handler) {
+  routes_.push_back(Route{std::move(method), std::move(path), std::move(handler)});
+}
+
+Response Router::dispatch(const Request& request) const {
+  std::string allowed;
+  for (const Route& r : routes_) {
+    if (r.path != request.path) continue;
+    if (r.method == request.method) return r.handler(request);
+    allowed += (allowed.empty() ? "" : ", ") + r.method;
+  }
+  if (!allowed.empty()) {
+    Response r = error_response(405, "method_not_allowed",
+                                request.method + " is not allowed on " + request.path);
+    r.headers["Allow"] = allowed;
+    return r;
+  }
+  return error_response(404, "not_found", "no such route: " + request.path);
+}
+
+Status parse_listen_address(const std::string& text, ServerOptions& options) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) {
+    return Status(Code::kInvalidArgument, "--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080");
+  }
+  std::string host = text.substr(0, colon);
+  std::string port = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty()) host = "127.0.0.1";
+  if (port.empty() || port.size() > 5 ||
+      !std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); }) ||
+      std::stoul(port) > 65535) {
+    return Status(Code::kInvalidArgument, "the port in --listen must be a number up to 65535");
+  }
+  boost::system::error_code ec;
+  net::ip::make_address(host, ec);
+  if (ec) return Status(Code::kInvalidArgument, "not an IP address: " + host);
+  options.address = host;
+  options.port = static_cast<unsigned short>(std::stoul(port));
+  return Status::ok();
+}
+
+namespace {
+
+class Session;
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  std::shared_ptr<const Router> router;
+  net::io_context ioc;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<net::signal_set> signals;
+  std::atomic<bool> stopping{false};
+  std::mutex mu;
+  std::vector<std::weak_ptr<Session>> sessions;
+
+  void accept();
+  void stop_sessions();
+};
+
+namespace {
+
+Request to_request(const http::request<http::string_body>& m) {
+  Request r;
+  r.method = std::string(m.method_string());
+  r.target = std::string(m.target());
+  r.path = r.target.substr(0, r.target.find('?'));
+  for (const auto& f : m) {
+    std::string name(f.name_string());
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    r.headers[name] = std::string(f.value());
+  }
+  r.body = m.body();
+  return r;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, Server::Impl& server)
+      : stream_(std::move(socket)), server_(server) {}
+
+  void start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
+
+  // Called on stop(): an idle connection is closed now; a busy one after its response.
+  void stop_if_idle() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_) self->close();
+    });
+  }
+
+ private:
+  void read() {
+    if (server_.stopping) return close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
+    parser_->body_limit(server_.options.body_limit);
+    // The first request must arrive whole within the read timeout; later ones may first idle.
+    stream_.expires_after(first_ ? server_.options.read_timeout : server_.options.idle_timeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+      return respond(error_response(413, "too_large", "the request body is too large"), false);
+    }
+    if (ec == http::error::header_limit) {
+      return respond(error_response(431, "headers_too_large", "the request headers are too large"),
+                     false);
+    }
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::connection_reset) {
+      return close();
+    }
+    if (ec) return respond(error_response(400, "bad_request", "malformed HTTP request"), false);
+    busy_ = true;
+    Response response;
+    try {
+      response = server_.router->dispatch(to_request(parser_->get()));
+    } catch (const std::exception&) {
+      // The exception text may hold request data: it is not echoed or logged.
+      response = error_response(500, "internal", "internal error; the request was not completed");
+    }
+    respond(std::move(response), parser_->get().keep_alive());
+  }
+
+  void respond(Response r, bool keep_alive) {
+    busy_ = true;
+    res_ = {};
+    res_.version(11);
+    res_.result(static_cast<http::status>(r.status));
+    res_.set(http::field::content_type, r.content_type);
+    res_.set(http::field::cache_control, "no-store");
+    res_.set("X-Content-Type-Options", "nosniff");
+    for (const auto& [k, v] : r.headers) res_.set(k, v);
+    res_.body() = std::move(r.body);
+    res_.keep_alive(keep_alive && !server_.stopping);
+    res_.prepare_payload();
+    stream_.expires_after(server_.options.write_timeout);
+    http::async_write(
+        stream_, res_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+  }
+
+  void on_write(beast::error_code ec) {
+    busy_ = false;
+    if (ec || !res_.keep_alive() || server_.stopping) return close();
+    first_ = false;
+    read();
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  Server::Impl& server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> res_;
+  bool busy_ = false;
+  bool first_ = true;
+};
+
+}  // namespace
+
+void Server::Impl::accept() {
+  acceptor->async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec || stopping) return;  // the acceptor was closed
+    auto session = std::make_shared<Session>(std::move(socket), *this);
+    {
+      std::lock_guard lock(mu);
+      std::erase_if(sessions, [](const auto& w) { return w.expired(); });
+      sessions.push_back(session);
+    }
+    session->start();
+    accept();
+  });
+}
+
+void Server::Impl::stop_sessions() {
+  std::lock_guard lock(mu);
+  for (auto& w : sessions) {
+    if (auto s = w.lock()) s->stop_if_idle();
+  }
+}
+
+Server::Server(ServerOptions options, std::shared_ptr<const Router> router)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  impl_->router = std::move(router);
+}
+
+Server::~Server() = default;
+
+Status Server::run(const std::function<void(unsigned short)>& on_listening) {
+  Impl& s = *impl_;
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(s.options.address, ec);
+  if (ec) return Status(Code::kInvalidArgument, "not an IP address: " + s.options.address);
+  tcp::endpoint endpoint(address, s.options.port);
+  s.acceptor.emplace(net::make_strand(s.ioc));
+  s.acceptor->open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor->bind(endpoint, ec);
+  if (!ec) s.acceptor->listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    Code code = ec == net::error::address_in_use ? Code::kBusy : Code::kIoError;
+    return Status(code, fmt::format("cannot listen on {}:{}: {}", s.options.address, s.options.port,
+                                    ec.message()));
+  }
+  s.signals.emplace(s.ioc, SIGINT, SIGTERM);
+  s.signals->async_wait([this](beast::error_code e, int) {
+    if (!e) stop();
+  });
+  on_listening(s.acceptor->local_endpoint().port());
+  s.accept();
+  int threads = s.options.threads > 0 ? s.options.threads
+                                      : static_cast<int>(std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (int i = 1; i < std::max(1, threads); ++i) pool.emplace_back([&s] { s.ioc.run(); });
+  s.ioc.run();
+  for (auto& t : pool) t.join();
+  return Status::ok();
+}
+
+void Server::stop() {
+  Impl& s = *impl_;
+  if (s.stopping.exchange(true)) return;
+  // Runs on the I/O threads: no new connections, idle ones closed, busy ones finish their
+  // response first. run() returns when the last connection is gone.
+  net::post(s.ioc, [&s] {
+    beast::error_code ignored;
+    if (s.acceptor) s.acceptor->close(ignored);
+    if (s.signals) s.signals->cancel(ignored);
+    s.stop_sessions();
+  });
+}
+
+}  // namespace evhub::api

@@ -1,0 +1,90 @@
+// The HTTP side of evhub serve: a small, asynchronous HTTP/1.1 server (Boost.Beast/Asio, kept
+// out of this header) with a thread pool, keep-alive, request size limits, read/write timeouts
+// so slow clients cannot hold threads, and graceful shutdown: stop() lets requests in flight
+// finish before run() returns. Routes are plain functions from Request to Response.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace evhub::api {
+
+struct Request {
+  std::string method;                          // "GET", "POST", ...
+  std::string target;                          // path and query, as sent
+  std::string path;                            // without the query
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::map<std::string, std::string> headers;
+};
+
+// {"error":{"code":"not_found","message":"..."}} — the one shape of every API error.
+Response error_response(int status, const std::string& code, const std::string& message);
+
+using Handler = std::function<Response(const Request&)>;
+
+struct Route {
+  std::string method;
+  std::string path;
+  Handler handler;
+};
+
+class Router {
+ public:
+  void add(std::string method, std::string path, Handler handler);
+  // 404 for an unknown path, 405 (with Allow) for a known path and another method.
+  Response dispatch(const Request& request) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";  // never all interfaces unless configured
+  unsigned short port = 8080;         // 0: any free port (see on_listening)
+  int threads = 0;                    // 0: one per core
+  std::size_t header_limit = 16 * 1024;
+  std::size_t body_limit = 64u << 20;
+  std::chrono::milliseconds read_timeout{30000};   // a whole request, headers and body
+  std::chrono::milliseconds write_timeout{60000};  // a whole response
+  std::chrono::milliseconds idle_timeout{60000};   // keep-alive between requests
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, std::shared_ptr<const Router> router);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds, calls on_listening with the bound port, and serves until stop(); then waits for the
+  // requests in flight and returns. kInvalidArgument for a bad address, kBusy if the port is
+  // taken.
+  Status run(const std::function<void(unsigned short)>& on_listening);
+  // Safe from any thread and from a signal-watching thread.
+  void stop();
+
+  struct Impl;  // Beast and Asio stay in server.cc
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// "127.0.0.1:8080", "[::1]:8080" or ":8080" (loopback) into options.
+Status parse_listen_address(const std::string& text, ServerOptions& options);
+
+}  // namespace evhub::api

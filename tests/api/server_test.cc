@@ -1,0 +1,201 @@
+// The HTTP server with real connections: curl and raw sockets against a server on loopback.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "api/server.h"
+#include "support/support.h"
+
+namespace evhub::api {
+namespace {
+
+using nlohmann::json;
+using testing::RunResult;
+
+// A server on a free loopback port, running on its own thread for the test's lifetime.
+class TestServer {
+ public:
+  explicit TestServer(ServerOptions options = {}) {
+    auto router = std::make_shared<Router>();
+    router->add("GET", "/api/v1/health", [](const Request&) {
+      Response r;
+      r.body = R"({"status":"ok"})";
+      return r;
+    });
+    router->add("POST", "/echo", [](const Request& req) {
+      Response r;
+      r.content_type = "text/plain";
+      r.body = req.body;
+      return r;
+    });
+    router->add("GET", "/slow", [](const Request&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(700));
+      Response r;
+      r.body = R"({"slow":true})";
+      return r;
+    });
+    router->add("GET", "/throws", [](const Request&) -> Response {
+      throw std::runtime_error("secret witness name must not leak");
+    });
+    options.address = "127.0.0.1";
+    options.port = 0;
+    options.threads = 2;
+    server_ = std::make_unique<Server>(options, router);
+    std::promise<unsigned short> bound;
+    auto port = bound.get_future();
+    thread_ = std::thread(
+        [this, &bound] { result_ = server_->run([&](unsigned short p) { bound.set_value(p); }); });
+    port_ = port.get();
+  }
+  ~TestServer() { (void)stop(); }
+  Status stop() {
+    if (thread_.joinable()) {
+      server_->stop();
+      thread_.join();
+    }
+    return result_;
+  }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  unsigned short port() const { return port_; }
+
+ private:
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+  Status result_;
+  unsigned short port_ = 0;
+};
+
+// curl prints the body, then the status code on a line of its own.
+std::pair<int, std::string> curl(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"curl", "-s", "-w", "\n%{http_code}"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  RunResult r = testing::run(argv);
+  auto nl = r.out.rfind('\n');
+  if (nl == std::string::npos) return {-1, r.err};
+  return {std::stoi(r.out.substr(nl + 1)), r.out.substr(0, nl)};
+}
+
+TEST(Server, ServesRoutesWithJsonErrorsOfOneShape) {
+  TestServer s;
+  auto [status, body] = curl({s.url("/api/v1/health")});
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(json::parse(body)["status"], "ok");
+  auto [nf_status, nf_body] = curl({s.url("/api/v1/nothing")});
+  EXPECT_EQ(nf_status, 404);
+  EXPECT_EQ(json::parse(nf_body)["error"]["code"], "not_found");
+  auto [m_status, m_body] = curl({"-X", "DELETE", s.url("/api/v1/health")});
+  EXPECT_EQ(m_status, 405);
+  EXPECT_EQ(json::parse(m_body)["error"]["code"], "method_not_allowed");
+  auto [e_status, e_body] = curl({s.url("/throws")});
+  EXPECT_EQ(e_status, 500);
+  EXPECT_EQ(e_body.find("witness"), std::string::npos) << "exception text must not leak";
+  EXPECT_EQ(json::parse(e_body)["error"]["code"], "internal");
+}
+
+TEST(Server, SetsNoStoreAndNosniffHeaders) {
+  TestServer s;
+  RunResult r = testing::run({"curl", "-s", "-D", "-", "-o", "/dev/null", s.url("/api/v1/health")});
+  EXPECT_NE(r.out.find("Cache-Control: no-store"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("X-Content-Type-Options: nosniff"), std::string::npos) << r.out;
+}
+
+TEST(Server, EnforcesBodyAndHeaderLimits) {
+  ServerOptions opts;
+  opts.body_limit = 1000;
+  opts.header_limit = 2000;
+  TestServer s(opts);
+  auto [ok_status, ok_body] = curl({"--data-binary", std::string(1000, 'a'), s.url("/echo")});
+  EXPECT_EQ(ok_status, 200);
+  EXPECT_EQ(ok_body.size(), 1000u);
+  auto [big_status, big_body] = curl({"--data-binary", std::string(1001, 'a'), s.url("/echo")});
+  EXPECT_EQ(big_status, 413);
+  EXPECT_EQ(json::parse(big_body)["error"]["code"], "too_large");
+  auto [h_status, h_body] =
+      curl({"-H", "X-Filler: " + std::string(3000, 'x'), s.url("/api/v1/health")});
+  EXPECT_EQ(h_status, 431);
+}
+
+TEST(Server, KeepsConnectionsAlive) {
+  TestServer s;
+  RunResult r = testing::run({"curl", "-sv", "-o", "/dev/null", s.url("/api/v1/health"), "-o",
+                              "/dev/null", s.url("/api/v1/health")});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.err.find("Re-using existing connection"), std::string::npos) << r.err;
+}
+
+// A client that connects and sends half a request, then nothing.
+int connect_and_stall(unsigned short port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return -1;
+  const char partial[] = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n";
+  (void)!::write(fd, partial, sizeof partial - 1);
+  return fd;
+}
+
+TEST(Server, SlowClientsAreCutOffAndDoNotBlockOthers) {
+  ServerOptions opts;
+  opts.read_timeout = std::chrono::milliseconds(500);
+  TestServer s(opts);
+  std::vector<int> stalled;
+  for (int i = 0; i < 200; ++i) stalled.push_back(connect_and_stall(s.port()));
+  // Others are served while 200 connections hang mid-request.
+  EXPECT_EQ(curl({s.url("/api/v1/health")}).first, 200);
+  // After the read timeout the server has closed them: read() sees end of file.
+  char buf[16];
+  for (int fd : {stalled.front(), stalled.back()}) {
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    EXPECT_EQ(::read(fd, buf, sizeof buf), 0) << "the stalled connection was not closed";
+  }
+  for (int fd : stalled) ::close(fd);
+}
+
+TEST(Server, StopLetsRequestsInFlightFinish) {
+  auto s = std::make_unique<TestServer>();
+  testing::Child slow({"curl", "-s", "-w", "\n%{http_code}", s->url("/slow")});
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the request is being handled
+  EXPECT_TRUE(s->stop().is_ok());
+  RunResult r = slow.wait();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("200"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"slow\":true"), std::string::npos);
+  // And nothing is accepted any more.
+  EXPECT_NE(curl({"--max-time", "2", s->url("/api/v1/health")}).first, 200);
+}
+
+TEST(Server, ListenAddressParsingAndBusyPort) {
+  ServerOptions o;
+  EXPECT_TRUE(parse_listen_address("127.0.0.1:9000", o).is_ok());
+  EXPECT_EQ(o.port, 9000);
+  EXPECT_TRUE(parse_listen_address("[::1]:8081", o).is_ok());
+  EXPECT_EQ(o.address, "::1");
+  EXPECT_TRUE(parse_listen_address(":8082", o).is_ok());
+  EXPECT_EQ(o.address, "127.0.0.1") << "loopback unless told otherwise";
+  EXPECT_FALSE(parse_listen_address("localhost", o).is_ok());
+  EXPECT_FALSE(parse_listen_address("127.0.0.1:70000", o).is_ok());
+  EXPECT_FALSE(parse_listen_address("example:80", o).is_ok());
+  TestServer first;
+  ServerOptions same;
+  same.port = first.port();
+  Server second(same, std::make_shared<Router>());
+  Status st = second.run([](unsigned short) {});
+  EXPECT_EQ(st.code(), Code::kBusy) << st.to_string();
+}
+
+}  // namespace
+}  // namespace evhub::api

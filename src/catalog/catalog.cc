@@ -17,15 +17,6 @@ struct Catalog::Impl {
 
 namespace {
 
-Status configure(Database& db) {
-  // WAL for concurrent readers; FULL sync so a committed change survives power loss;
-  // secure_delete so that erased rows do not linger in free pages.
-  EVHUB_RETURN_IF_ERROR(db.exec("PRAGMA journal_mode=WAL"));
-  EVHUB_RETURN_IF_ERROR(db.exec("PRAGMA synchronous=FULL"));
-  EVHUB_RETURN_IF_ERROR(db.exec("PRAGMA foreign_keys=ON"));
-  return db.exec("PRAGMA secure_delete=ON");
-}
-
 Result<int> user_version(Database& db) {
   EVHUB_ASSIGN_OR_RETURN(Statement st, db.prepare("PRAGMA user_version"));
   EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
@@ -33,26 +24,33 @@ Result<int> user_version(Database& db) {
   return static_cast<int>(st.integer(0));
 }
 
-Status migrate(Database& db, int target) {
+}  // namespace
+
+Status migrate(Database& db, const std::vector<Migration>& list, const std::string& what,
+               int target) {
+  const int newest = list.empty() ? 0 : list.back().version;
+  if (target < 0) target = newest;
   EVHUB_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(db));
   EVHUB_ASSIGN_OR_RETURN(int current, user_version(db));
-  if (current > latest_schema_version()) {
+  if (current > newest) {
     return Status(Code::kFailedPrecondition,
-                  fmt::format("the catalog has schema version {}, newer than this evhub "
-                              "understands ({}); upgrade evhub",
-                              current, latest_schema_version()));
+                  fmt::format("{} has schema version {}, newer than this evhub understands ({}); "
+                              "upgrade evhub",
+                              what, current, newest));
   }
-  for (const Migration& m : migrations()) {
+  for (const Migration& m : list) {
     if (m.version <= current || m.version > target) continue;
     Status st = db.exec(m.sql);
     if (!st.is_ok()) {
       return st.with_context(
-          fmt::format("upgrading the catalog to version {} ({})", m.version, m.description));
+          fmt::format("upgrading {} to version {} ({})", what, m.version, m.description));
     }
     EVHUB_RETURN_IF_ERROR(db.exec(fmt::format("PRAGMA user_version={}", m.version)));
   }
   return tx.commit();
 }
+
+namespace {
 
 constexpr const char* kObjectColumns =
     "id, domain_id, sha256, size, media_type, origin, created_at, created_by, derived_from, "
@@ -160,15 +158,13 @@ Catalog::~Catalog() = default;
 
 Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& path, bool create) {
   EVHUB_ASSIGN_OR_RETURN(Database db, Database::open(path, create));
-  EVHUB_RETURN_IF_ERROR(configure(db));
-  EVHUB_RETURN_IF_ERROR(migrate(db, latest_schema_version()));
+  EVHUB_RETURN_IF_ERROR(migrate(db, migrations(), "the catalog"));
   return std::unique_ptr<Catalog>(new Catalog(std::make_unique<Impl>(Impl{std::move(db)})));
 }
 
 Status Catalog::create_at_version(const std::string& path, int version) {
   EVHUB_ASSIGN_OR_RETURN(Database db, Database::open(path, true));
-  EVHUB_RETURN_IF_ERROR(configure(db));
-  return migrate(db, version);
+  return migrate(db, migrations(), "the catalog", version);
 }
 
 Result<int> Catalog::schema_version() {

@@ -43,7 +43,14 @@ Result<Database> Database::open(const std::string& path, bool create) {
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, 10000);
-  return Database(db, path);
+  Database database(db, path);
+  // WAL for concurrent readers; FULL sync so a committed change survives power loss; foreign
+  // keys enforced; secure_delete so that erased rows do not linger in free pages.
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                             "PRAGMA foreign_keys=ON", "PRAGMA secure_delete=ON"}) {
+    EVHUB_RETURN_IF_ERROR(database.exec(pragma));
+  }
+  return database;
 }
 
 Database::Database(Database&& other) noexcept

@@ -1,5 +1,6 @@
 // Thin RAII wrappers over SQLite (connection, prepared statement, transaction) that turn every
-// SQLite error into a Status naming what was being done. Used by the catalog only.
+// SQLite error into a Status naming what was being done: the embedded backend of the catalog
+// and of the other modules that keep their own SQLite file (accounts).
 #pragma once
 
 #include <sqlite3.h>
@@ -16,6 +17,7 @@ class Statement;
 
 class Database {
  public:
+  // Opens with the hub's settings: WAL, synchronous=FULL, foreign keys, secure_delete.
   static Result<Database> open(const std::string& path, bool create);
   Database(Database&& other) noexcept;
   Database& operator=(Database&& other) noexcept;

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "accounts/accounts.h"
 #include "api/routes.h"
 #include "api/server.h"
 #include "cli/exit_codes.h"
@@ -100,13 +101,17 @@ Result<vault::Credential> credential(const Options& o, bool creating) {
   return vault::Credential::passphrase(std::move(*first));
 }
 
-Result<std::unique_ptr<hub::Hub>> open_hub(const Options& o, bool rebuild_catalog = false) {
+}  // namespace
+
+Result<std::unique_ptr<hub::Hub>> open_hub(const Options& o, bool rebuild_catalog) {
   EVHUB_ASSIGN_OR_RETURN(vault::Credential cred, credential(o, false));
   hub::OpenOptions opts;
   opts.actor = actor(o);
   opts.rebuild_catalog = rebuild_catalog;
   return hub::Hub::open(hub_dir(o), cred, opts);
 }
+
+namespace {
 
 int cmd_serve(const Options& o) {
   api::ServerOptions server_options;
@@ -164,12 +169,34 @@ int cmd_init(const Options& o) {
     opts.kdf = crypto::KdfCost::moderate();
   }
   if (o.chunk_size != 0) opts.chunk_size = o.chunk_size;
+  if (!o.username.empty() && o.organisation.empty()) {
+    return fail(o, Status(Code::kInvalidArgument, "--admin needs --org ORGANISATION"));
+  }
+  std::string admin_password_hash;
+  if (!o.username.empty()) {
+    // Everything about the administrator is checked before the hub is created.
+    Status st = accounts::check_username(o.username);
+    if (st.is_ok()) st = accounts::check_organisation_name(o.organisation);
+    if (!st.is_ok()) return fail(o, st);
+    auto hash = new_password_hash(o);
+    if (!hash.is_ok()) return fail(o, hash.status());
+    admin_password_hash = std::move(hash).value();
+  }
   auto cred = credential(o, true);
   if (!cred.is_ok()) return fail(o, cred.status());
   Status st = hub::init_hub(hub_dir(o), *cred, opts);
   if (!st.is_ok()) return fail(o, st);
   auto config = hub::read_config(local_fs(), hub::Layout{hub_dir(o)});
   if (!config.is_ok()) return fail(o, config.status());
+  if (!o.username.empty()) {
+    // The hub exists now; it is opened with the same credential (read only once).
+    hub::OpenOptions open_options;
+    open_options.actor = actor(o);
+    auto hub = hub::Hub::open(hub_dir(o), *cred, open_options);
+    if (!hub.is_ok()) return fail(o, hub.status());
+    int rc = create_first_administrator(o, std::move(hub).value(), admin_password_hash);
+    if (rc != 0) return rc;
+  }
   if (o.json) {
     std::cout << json{{"ok", true}, {"hub", hub_dir(o)}, {"hub_id", config->hub_id}}.dump(
                      -1, ' ', false, kReplaceBadUtf8)
@@ -376,6 +403,11 @@ void register_commands(CLI::App& app, Options& o) {
                    "Argon2id cost of the passphrase: interactive (tests and "
                    "demos only), moderate (default) or sensitive")
       ->check(CLI::IsMember({"interactive", "moderate", "sensitive"}));
+  init->add_option("--admin", o.username,
+                   "also create this first administrator (password: $EVHUB_USER_PASSWORD, "
+                   "--password-file, or asked)");
+  init->add_option("--org", o.organisation, "the administrator's organisation (with --admin)");
+  init->add_option("--password-file", o.password_file, "the administrator's password file");
   init->add_option("--chunk-size", o.chunk_size, "bytes per encrypted chunk (default 1 MiB)")
       ->check(CLI::Range(std::size_t{16}, std::size_t{64} << 20));
 
@@ -403,6 +435,8 @@ void register_commands(CLI::App& app, Options& o) {
 
   auto* serve = app.add_subcommand("serve", "serve the hub's HTTP API (see docs/architecture.md)");
   serve->add_option("--listen", o.listen, "ADDRESS:PORT to listen on (default 127.0.0.1:8080)");
+
+  register_account_commands(app, o);
 
   auto* cat = app.add_subcommand("catalog", "maintain the catalog");
   cat->require_subcommand(1);
@@ -435,6 +469,7 @@ int run_selected(CLI::App& app, Options& o) {
   if (app.got_subcommand("shred")) return cmd_shred(o);
   if (app.got_subcommand("catalog")) return cmd_catalog_rebuild(o);
   if (app.got_subcommand("serve")) return cmd_serve(o);
+  if (app.got_subcommand("org") || app.got_subcommand("user")) return run_account_command(app, o);
   auto* log = app.get_subcommand("log");
   if (log->got_subcommand("show")) return cmd_log_show(o);
   if (log->got_subcommand("proof")) return cmd_log_proof(o);

@@ -1,10 +1,15 @@
 // The evhub verbs: their options (shared by all, such as --hub and --json) and what each runs.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
+
+namespace evhub::hub {
+class Hub;
+}
 
 #include <CLI/App.hpp>
 #include <nlohmann/json.hpp>
@@ -28,6 +33,12 @@ struct Options {
   std::string domain = "hub";
   std::string list_domain;
   std::string listen = "127.0.0.1:8080";
+  // org / user
+  std::string organisation;
+  std::string username;
+  std::string role;
+  std::vector<std::string> roles;
+  std::string password_file;
   std::string id;
   std::string out;
   bool force = false;
@@ -42,9 +53,19 @@ struct Options {
 };
 
 void register_commands(CLI::App& app, Options& options);
-// Shared by the verbs in commands.cc and log_commands.cc.
+// Shared by the verbs in commands.cc, log_commands.cc and account_commands.cc.
 int report_failure(const Options& o, const Status& st);
 std::string selected_hub_dir(const Options& o);
+void register_account_commands(CLI::App& app, Options& options);
+int run_account_command(CLI::App& app, Options& options);
+// init --admin NAME --org ORG: the organisation and its first administrator.
+int create_first_administrator(const Options& options, std::unique_ptr<hub::Hub> hub,
+                               const std::string& password_hash);
+// A new user password ($EVHUB_USER_PASSWORD, --password-file or asked), checked and hashed.
+Result<std::string> new_password_hash(const Options& options);
+// Unlocks the hub named by --hub with the passphrase or key file (rebuilding the catalog first
+// when asked).
+Result<std::unique_ptr<hub::Hub>> open_hub(const Options& o, bool rebuild_catalog = false);
 // Runs the chosen verb; returns the process exit code.
 int run_selected(CLI::App& app, Options& options);
 

@@ -34,6 +34,7 @@ struct Layout {
   std::string signing_key() const { return join_path(keys(), "signing.json"); }
   std::string domain_keys() const { return join_path(keys(), "domains"); }
   std::string lock() const { return join_path(dir, "hub.lock"); }
+  std::string accounts() const { return join_path(dir, "accounts.db"); }
   // Present while objects are being moved into place and logged; left by a killed writer, it
   // tells the next opener to look for stored-but-unlogged objects.
   std::string commit_marker() const { return join_path(dir, "commit-in-progress"); }
@@ -131,10 +132,15 @@ class Hub {
   Result<VerifyReport> verify(
       const std::function<void(std::uint64_t, std::uint64_t, std::uint64_t)>& progress = {});
   Result<Summary> summary();
+  // Logs, under a signed head, an event that changes nothing the catalog holds: account
+  // changes, sign-ins. `details` must hold no personal data and no plaintext.
+  Status audit(const std::string& action, const std::string& object, nlohmann::json details);
   // Every object the catalog holds, optionally only those of one domain.
   Result<std::vector<ListedObject>> list(const std::string& domain);
 
   const HubConfig& config() const { return config_; }
+  const Layout& layout() const { return layout_; }
+  const std::string& actor() const { return options_.actor; }
 
  private:
   Hub(FileSystem& fs, Layout layout, HubConfig config, OpenOptions options,

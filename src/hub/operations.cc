@@ -235,3 +235,18 @@ Result<ShredReport> Hub::shred(const std::string& domain_name, const std::string
 }
 
 }  // namespace evhub::hub
+
+namespace evhub::hub {
+
+Status Hub::audit(const std::string& action, const std::string& object, nlohmann::json details) {
+  EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
+  EVHUB_RETURN_IF_ERROR(recover());
+  custody::Event e;
+  e.action = action;
+  e.object = object;
+  e.details = std::move(details);
+  std::vector<custody::Event> events{e};
+  return record(events);
+}
+
+}  // namespace evhub::hub

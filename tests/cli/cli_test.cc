@@ -402,3 +402,76 @@ TEST_F(CliTest, ServeBindsLoopbackAnswersAndStopsCleanlyOnSigterm) {
 
 }  // namespace
 }  // namespace evhub::cli
+
+namespace evhub::cli {
+namespace {
+
+TEST_F(CliTest, AdministratorManagesOrganisationsUsersAndRoles) {
+  auto with_password = [&](const std::vector<std::string>& args, const std::string& pw) {
+    std::vector<std::string> argv = {
+        testing::evhub_binary(), "--hub", hub(), "--key-file", key(), "--actor", "admin"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return testing::run(argv, {{"EVHUB_USER_PASSWORD", pw}});
+  };
+  ASSERT_EQ(ev({"org", "add", "Partner B"}).exit_code, 0);
+  EXPECT_EQ(ev({"org", "add", "Partner B"}).exit_code, 10);
+  RunResult add = with_password({"user", "add", "analyst.one", "--org", "Partner B", "--role",
+                                 "analyst", "--role", "reviewer"},
+                                "a long enough password");
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  EXPECT_EQ(with_password({"user", "add", "analyst.two", "--org", "Partner B"}, "short").exit_code,
+            2);
+  EXPECT_EQ(with_password({"user", "add", "Bad Name", "--org", "Partner B"}, "a long password!")
+                .exit_code,
+            2);
+  EXPECT_EQ(with_password({"user", "add", "x.y", "--org", "Nowhere"}, "a long password!").exit_code,
+            4);
+  EXPECT_EQ(ev({"user", "grant", "analyst.one", "lead", "--org", "Partner B"}).exit_code, 0);
+  EXPECT_EQ(ev({"user", "grant", "analyst.one", "lead", "--org", "Partner B"}).exit_code, 10);
+  EXPECT_EQ(ev({"user", "grant", "analyst.one", "boss", "--org", "Partner B"}).exit_code, 2);
+  EXPECT_EQ(ev({"user", "revoke", "analyst.one", "reviewer", "--org", "Partner B"}).exit_code, 0);
+  EXPECT_EQ(ev({"user", "revoke", "nobody", "analyst", "--org", "Partner B"}).exit_code, 4);
+  RunResult list = ev({"user", "list", "--json"});
+  ASSERT_EQ(list.exit_code, 0);
+  json u = json::parse(list.out);
+  EXPECT_EQ(u["username"], "analyst.one");
+  ASSERT_EQ(u["grants"].size(), 2u);
+  EXPECT_EQ(u["grants"][0]["role"], "analyst");
+  EXPECT_EQ(u["grants"][1]["role"], "lead");
+  EXPECT_EQ(u["grants"][1]["granted_by"], "test-runner");
+  EXPECT_EQ(with_password({"user", "passwd", "analyst.one"}, "another long password").exit_code, 0);
+  // Every change is in the custody log, by opaque id: no username, no password.
+  std::string log = testing::read_text(hub() + "/custody/events.jsonl");
+  for (const char* action :
+       {"organisation.add", "user.add", "user.grant", "user.revoke", "user.passwd"}) {
+    EXPECT_NE(log.find(std::string("\"action\":\"") + action + "\""), std::string::npos) << action;
+  }
+  EXPECT_EQ(log.find("analyst.one"), std::string::npos);
+  EXPECT_EQ(log.find("long enough password"), std::string::npos);
+  EXPECT_EQ(testing::read_text(hub() + "/accounts.db").find("long enough password"),
+            std::string::npos);
+  EXPECT_EQ(ev({"verify"}).exit_code, 0);
+}
+
+TEST_F(CliTest, InitCanCreateTheFirstAdministratorAndChecksItFirst) {
+  std::string dir = tmp_ / "hub-with-admin";
+  std::map<std::string, std::string> env = {{"EVHUB_PASSPHRASE", "a good long passphrase"},
+                                            {"EVHUB_USER_PASSWORD", "short"}};
+  std::vector<std::string> args = {
+      testing::evhub_binary(), "--hub",   dir,     "init",  "--kdf",
+      "interactive",           "--admin", "admin", "--org", "Partner A"};
+  EXPECT_EQ(testing::run(args, env).exit_code, 2);
+  EXPECT_FALSE(fs::exists(dir)) << "a bad administrator password creates nothing";
+  env["EVHUB_USER_PASSWORD"] = "administrator password";
+  RunResult r = testing::run(args, env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  RunResult list = testing::run({testing::evhub_binary(), "--hub", dir, "--json", "user", "list"},
+                                {{"EVHUB_PASSPHRASE", "a good long passphrase"}});
+  json u = json::parse(list.out);
+  EXPECT_EQ(u["username"], "admin");
+  EXPECT_EQ(u["grants"][0]["role"], "administrator");
+  EXPECT_EQ(u["grants"][0]["organisation"], "Partner A");
+}
+
+}  // namespace
+}  // namespace evhub::cli

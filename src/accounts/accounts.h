@@ -1,0 +1,93 @@
+// Who may sign in and what they may do: organisations (the consortium's partners), users with
+// Argon2id password hashes, and role grants per organisation (DESIGN.md §1). Kept in its own
+// SQLite file, accounts.db, beside the catalog: the catalog can be rebuilt from the custody log,
+// accounts cannot (the log records who changed what, never a password hash).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace evhub::accounts {
+
+// The roles of DESIGN.md §1; their names are what the CLI and the API use.
+enum class Role {
+  kIntakeOfficer,
+  kAnalyst,
+  kOsintResearcher,
+  kLegalOfficer,
+  kReviewer,
+  kMhpssCoordinator,
+  kLead,
+  kAdministrator,
+  kAuditor,
+};
+inline constexpr Role kAllRoles[] = {
+    Role::kIntakeOfficer, Role::kAnalyst,       Role::kOsintResearcher,
+    Role::kLegalOfficer,  Role::kReviewer,      Role::kMhpssCoordinator,
+    Role::kLead,          Role::kAdministrator, Role::kAuditor};
+const char* role_name(Role role);  // "intake-officer", "analyst", ...
+std::optional<Role> parse_role(std::string_view name);
+
+struct Organisation {
+  std::string id;
+  std::string name;
+  std::string created_at;
+};
+
+struct Grant {
+  std::string organisation;  // name
+  Role role;
+  std::string granted_at;
+  std::string granted_by;
+};
+
+struct User {
+  std::string id;  // opaque; what the custody log names
+  std::string username;
+  std::string organisation;  // name of the home organisation
+  std::string created_at;
+  bool disabled = false;
+  std::vector<Grant> grants;
+};
+
+// Usernames: 2 to 64 of a-z 0-9 . _ - (they appear in URLs and logs; no personal names needed).
+Status check_username(std::string_view username);
+// Organisation names: 1 to 100 bytes of printable UTF-8.
+Status check_organisation_name(std::string_view name);
+// At least 12 characters; the hub holds evidence a hostile state wants.
+Status check_new_password(std::string_view password);
+
+class Accounts {
+ public:
+  static Result<std::unique_ptr<Accounts>> open(const std::string& path);
+  ~Accounts();
+
+  Result<Organisation> add_organisation(const std::string& name);
+  Result<std::vector<Organisation>> organisations();
+
+  // `password_hash` comes from crypto::hash_password; the user starts with no grants.
+  Result<User> add_user(const std::string& username, const std::string& organisation,
+                        const std::string& password_hash);
+  Result<std::optional<User>> find_user(const std::string& username);
+  Result<std::vector<User>> users();
+  Status set_password_hash(const std::string& username, const std::string& password_hash);
+  Result<std::string> password_hash(const std::string& username);
+  Status set_disabled(const std::string& username, bool disabled);
+
+  // kAlreadyExists if the grant exists; kNotFound for an unknown user or organisation.
+  Status grant(const std::string& username, const std::string& organisation, Role role,
+               const std::string& granted_by);
+  Status revoke(const std::string& username, const std::string& organisation, Role role);
+
+ private:
+  struct Impl;
+  explicit Accounts(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace evhub::accounts

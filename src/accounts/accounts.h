@@ -4,6 +4,7 @@
 // accounts cannot (the log records who changed what, never a password hash).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "crypto/crypto.h"
 
 namespace evhub::accounts {
 
@@ -62,6 +64,29 @@ Status check_organisation_name(std::string_view name);
 // At least 12 characters; the hub holds evidence a hostile state wants.
 Status check_new_password(std::string_view password);
 
+// How sign-in behaves; the defaults are the hub's policy.
+struct SignInPolicy {
+  std::int64_t idle_ms = 30 * 60 * 1000;           // a session unused this long ends
+  std::int64_t absolute_ms = 12 * 60 * 60 * 1000;  // and none lives longer than this
+  int max_failures_per_user = 5;                   // within failure_window_ms, then refused
+  int max_failures_per_address = 20;
+  std::int64_t failure_window_ms = 15 * 60 * 1000;
+};
+
+// A new session. Both tokens are secrets held by the client only; the hub keeps their hashes.
+struct NewSession {
+  std::string token;       // for the HttpOnly cookie
+  std::string csrf_token;  // echoed by the client in X-CSRF-Token on every change
+  User user;
+};
+
+// Who is calling, resolved from a session token.
+struct Caller {
+  User user;
+  std::string session_id;
+  std::string csrf_hash;
+};
+
 class Accounts {
  public:
   static Result<std::unique_ptr<Accounts>> open(const std::string& path);
@@ -84,8 +109,31 @@ class Accounts {
                const std::string& granted_by);
   Status revoke(const std::string& username, const std::string& organisation, Role role);
 
+  // Sign-in (sign_in.cc). `sealing_key` protects TOTP secrets at rest (derived from the hub's
+  // master key). Failures: kUnauthenticated "wrong username or password" (the same for an
+  // unknown user), kFailedPrecondition with message "totp_required" when the second factor is
+  // enrolled but no code was given, kBusy when too many attempts failed recently.
+  Result<NewSession> sign_in(const std::string& username, const std::string& password,
+                             const std::string& totp_code, const std::string& address,
+                             std::int64_t now_ms, const crypto::SecretKey& sealing_key,
+                             const SignInPolicy& policy = {});
+  // kUnauthenticated when the token is unknown, expired (idle or absolute) or the user disabled.
+  Result<Caller> resume(const std::string& token, std::int64_t now_ms,
+                        const SignInPolicy& policy = {});
+  static bool csrf_matches(const Caller& caller, const std::string& csrf_token);
+  Status sign_out(const std::string& token);
+
+  // TOTP enrolment: a new secret (returned as an otpauth:// URI for a QR code), active only
+  // once confirmed with a code from the authenticator app.
+  Result<std::string> begin_totp(const std::string& username, const crypto::SecretKey& sealing_key,
+                                 const std::string& issuer);
+  Status confirm_totp(const std::string& username, const std::string& code, std::int64_t now_ms,
+                      const crypto::SecretKey& sealing_key);
+  Result<bool> totp_enabled(const std::string& username);
+
+  struct Impl;  // accounts_impl.h
+
  private:
-  struct Impl;
   explicit Accounts(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

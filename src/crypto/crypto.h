@@ -89,6 +89,10 @@ inline constexpr std::size_t kSaltSize = 16;
 // A key file is already random: it is hashed (BLAKE2b, domain-separated) rather than stretched.
 SecretKey derive_key_from_key_file(ByteSpan contents);
 
+// A key for one purpose derived from another (BLAKE2b keyed hash of the purpose), so that e.g.
+// the accounts' sealing key never equals the master key.
+SecretKey derive_subkey(const SecretKey& key, std::string_view purpose);
+
 // Ed25519.
 inline constexpr std::size_t kPublicKeySize = 32;
 inline constexpr std::size_t kSignatureSize = 64;

@@ -90,6 +90,14 @@ Result<SecretKey> derive_key_from_passphrase(std::string_view passphrase, ByteSp
   return key;
 }
 
+SecretKey derive_subkey(const SecretKey& key, std::string_view purpose) {
+  ensure_sodium();
+  SecretKey out;
+  crypto_generichash(out.data(), kKeySize, reinterpret_cast<const unsigned char*>(purpose.data()),
+                     purpose.size(), key.data(), kKeySize);
+  return out;
+}
+
 SecretKey derive_key_from_key_file(ByteSpan contents) {
   ensure_sodium();
   static constexpr std::string_view kPersonal = "evhub key file v1";

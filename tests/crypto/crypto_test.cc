@@ -40,6 +40,15 @@ TEST(Passphrase, SameInputsSameKeyOtherwiseDifferent) {
   EXPECT_FALSE(derive_key_from_passphrase("x", Bytes(3), KdfCost::interactive()).is_ok());
 }
 
+TEST(Subkey, DependsOnKeyAndPurpose) {
+  SecretKey k = SecretKey::random();
+  auto a = derive_subkey(k, "accounts v1");
+  EXPECT_EQ(to_hex(a.span()), to_hex(derive_subkey(k, "accounts v1").span()));
+  EXPECT_NE(to_hex(a.span()), to_hex(derive_subkey(k, "accounts v2").span()));
+  EXPECT_NE(to_hex(a.span()), to_hex(derive_subkey(SecretKey::random(), "accounts v1").span()));
+  EXPECT_NE(to_hex(a.span()), to_hex(k.span()));
+}
+
 TEST(Signing, VerifiesAndRejectsAlteredMessageOrSignature) {
   SigningKey k = SigningKey::generate();
   Bytes sig = k.sign(as_bytes("tree head"));

@@ -1,13 +1,194 @@
 #include "api/routes.h"
 
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "core/clock.h"
+
 namespace evhub::api {
 
-void add_routes(Router& router, hub::Hub& /*hub: used by the routes to come*/) {
-  router.add("GET", "/api/v1/health", [](const Request&) {
-    Response r;
-    r.body = R"({"status":"ok"})";
+using accounts::Role;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kCookie = "evhub_session";
+
+Response json_response(int status, const json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+Response no_content() {
+  Response r;
+  r.status = 204;
+  r.content_type = "application/json";
+  return r;
+}
+
+// Who may call a route: anyone, anyone signed in, or holders of one of the listed roles (in
+// any organisation; per-record decisions by organisation come with the evidence routes).
+struct Access {
+  bool signed_in = true;
+  std::vector<Role> roles;  // empty: any signed-in user
+};
+const Access kPublic{false, {}};
+const Access kAnySignedIn{true, {}};
+
+bool has_any_role(const accounts::User& u, const std::vector<Role>& roles) {
+  if (roles.empty()) return true;
+  return std::any_of(u.grants.begin(), u.grants.end(), [&](const accounts::Grant& g) {
+    return std::find(roles.begin(), roles.end(), g.role) != roles.end();
+  });
+}
+
+std::string cookie_token(const Request& req) {
+  std::string_view cookies = req.header("cookie");
+  const std::string key = std::string(kCookie) + "=";
+  while (!cookies.empty()) {
+    auto semi = cookies.find(';');
+    std::string_view part = cookies.substr(0, semi);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.substr(0, key.size()) == key) return std::string(part.substr(key.size()));
+    if (semi == std::string_view::npos) break;
+    cookies.remove_prefix(semi + 1);
+  }
+  return "";
+}
+
+bool changes_state(const std::string& method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+json user_json(const accounts::User& u) {
+  json grants = json::array();
+  for (const auto& g : u.grants) {
+    grants.push_back({{"organisation", g.organisation}, {"role", accounts::role_name(g.role)}});
+  }
+  return {{"username", u.username}, {"organisation", u.organisation}, {"roles", grants}};
+}
+
+}  // namespace
+
+struct Api::Context {
+  const Request& request;
+  const accounts::Caller* caller;  // null on public routes
+};
+
+Api::Api(hub::Hub& hub, std::unique_ptr<accounts::Accounts> accounts, ApiOptions options)
+    : hub_(hub),
+      accounts_(std::move(accounts)),
+      options_(std::move(options)),
+      sealing_key_(hub.derive_key("evhub accounts sealing v1")) {
+  if (!options_.clock) options_.clock = [] { return now_millis(); };
+}
+
+Result<std::unique_ptr<Api>> Api::open(hub::Hub& hub, ApiOptions options) {
+  EVHUB_ASSIGN_OR_RETURN(auto accounts, accounts::Accounts::open(hub.layout().accounts()));
+  return std::unique_ptr<Api>(new Api(hub, std::move(accounts), std::move(options)));
+}
+
+void Api::add_routes(Router& router) {
+  // Every route passes through here: the session is resumed, the CSRF token checked on every
+  // change, and the caller's roles checked, before the handler sees the request. A refusal
+  // carries no data beyond the error.
+  auto route = [&](const char* method, const char* path, Access access,
+                   std::function<Response(Context&)> handler) {
+    router.add(method, path, [this, access, handler](const Request& req) -> Response {
+      std::lock_guard lock(mu_);
+      std::optional<accounts::Caller> caller;
+      if (access.signed_in) {
+        auto resumed = accounts_->resume(cookie_token(req), options_.clock(), options_.policy);
+        if (!resumed.is_ok()) {
+          return error_response(401, "unauthenticated", "sign in first");
+        }
+        caller = std::move(resumed).value();
+        if (changes_state(req.method) &&
+            !accounts::Accounts::csrf_matches(*caller, req.header("x-csrf-token"))) {
+          return error_response(403, "csrf", "missing or wrong X-CSRF-Token header");
+        }
+        if (!has_any_role(caller->user, access.roles)) {
+          return error_response(403, "forbidden", "your roles do not allow this");
+        }
+      }
+      Context ctx{req, caller ? &*caller : nullptr};
+      return handler(ctx);
+    });
+  };
+
+  route("GET", "/api/v1/health", kPublic, [](Context&) {
+    return json_response(200, {{"status", "ok"}});
+  });
+
+  route("POST", "/api/v1/session", kPublic, [this](Context& c) {
+    json in = json::parse(c.request.body, nullptr, false);
+    if (in.is_discarded() || !in.is_object() || !in.contains("username") ||
+        !in.contains("password") || !in["username"].is_string() || !in["password"].is_string()) {
+      return error_response(400, "bad_request", "send {\"username\": …, \"password\": …}");
+    }
+    std::string totp = in.value("totp", "");
+    auto s = accounts_->sign_in(in["username"], in["password"], totp, c.request.remote_address,
+                                options_.clock(), sealing_key_, options_.policy);
+    if (!s.is_ok()) {
+      const Status& st = s.status();
+      if (st.code() == Code::kFailedPrecondition && st.message() == "totp_required") {
+        return error_response(401, "totp_required", "enter the code from your authenticator app");
+      }
+      std::string outcome = st.code() == Code::kBusy ? "throttled" : "refused";
+      (void)hub_.audit("session.refused", "", {{"outcome", outcome}});
+      if (st.code() == Code::kBusy) return error_response(429, "throttled", st.message());
+      if (st.code() == Code::kUnauthenticated) {
+        return error_response(401, "unauthenticated", st.message());
+      }
+      return error_response(500, "internal", "sign-in failed");
+    }
+    Status audited = hub_.audit("session.start", "", {{"user_id", s->user.id}, {"outcome", "ok"}});
+    if (!audited.is_ok()) {
+      // No session without its audit event.
+      (void)accounts_->sign_out(s->token);
+      return error_response(503, "unavailable", "the sign-in could not be recorded; try again");
+    }
+    Response r = json_response(200, {{"user", user_json(s->user)}, {"csrf_token", s->csrf_token}});
+    r.headers["Set-Cookie"] = std::string(kCookie) + "=" + s->token +
+                              "; Path=/; HttpOnly; SameSite=Strict" +
+                              (options_.tls ? "; Secure" : "");
     return r;
   });
+
+  route("GET", "/api/v1/session", kAnySignedIn, [](Context& c) {
+    return json_response(200, {{"user", user_json(c.caller->user)}});
+  });
+
+  route("DELETE", "/api/v1/session", kAnySignedIn, [this](Context& c) {
+    (void)accounts_->sign_out(cookie_token(c.request));
+    (void)hub_.audit("session.end", "", {{"user_id", c.caller->user.id}});
+    Response r = no_content();
+    r.headers["Set-Cookie"] =
+        std::string(kCookie) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict";
+    return r;
+  });
+
+  route("GET", "/api/v1/users", Access{true, {Role::kAdministrator}}, [this](Context&) {
+    auto users = accounts_->users();
+    if (!users.is_ok()) return error_response(500, "internal", "could not read the users");
+    json out = json::array();
+    for (const auto& u : *users) out.push_back(user_json(u));
+    return json_response(200, {{"users", out}});
+  });
+
+  route("GET", "/api/v1/hub", Access{true, {Role::kAdministrator, Role::kLead, Role::kAuditor}},
+        [this](Context&) {
+          auto s = hub_.summary();
+          if (!s.is_ok()) return error_response(500, "internal", "could not read the hub");
+          return json_response(200, {{"objects", s->counts.objects},
+                                     {"bytes", s->counts.bytes},
+                                     {"key_domains", s->counts.domains},
+                                     {"shredded_domains", s->counts.shredded_domains},
+                                     {"custody_events", s->events}});
+        });
 }
 
 }  // namespace evhub::api

@@ -1,13 +1,40 @@
-// The routes of the HTTP API under /api/v1 (docs/architecture.md lists them). So far only the
-// health check, which needs no sign-in and reveals nothing about the hub; accounts, sessions
-// and the evidence routes come with the rest of the server issue.
+// The HTTP API under /api/v1: who may call what (one table, in routes.cc), sign-in with a
+// session cookie (HttpOnly, SameSite=Strict, Secure under TLS) plus a CSRF token on every change,
+// and the routes themselves. Every sign-in and every refusal of one is written to the custody
+// log through the hub.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include "accounts/accounts.h"
 #include "api/server.h"
 #include "hub/hub.h"
 
 namespace evhub::api {
 
-void add_routes(Router& router, hub::Hub& hub);
+struct ApiOptions {
+  bool tls = false;  // adds Secure to the session cookie
+  accounts::SignInPolicy policy;
+  std::function<std::int64_t()> clock;  // milliseconds since the epoch; default: the real clock
+};
+
+class Api {
+ public:
+  static Result<std::unique_ptr<Api>> open(hub::Hub& hub, ApiOptions options = {});
+  void add_routes(Router& router);
+
+ private:
+  Api(hub::Hub& hub, std::unique_ptr<accounts::Accounts> accounts, ApiOptions options);
+  struct Context;
+  hub::Hub& hub_;
+  std::unique_ptr<accounts::Accounts> accounts_;
+  ApiOptions options_;
+  crypto::SecretKey sealing_key_;
+  // The hub and the accounts database are used by one request at a time.
+  std::mutex mu_;
+};
 
 }  // namespace evhub::api

@@ -32,6 +32,30 @@ Response error_response(int status, const std::string& code, const std::string& 
   return r;
 }
 
+std::string Request::query(const std::string& name) const {
+  auto q = target.find('?');
+  if (q == std::string::npos) return "";
+  std::string_view rest(target);
+  rest.remove_prefix(q + 1);
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name) {
+      return eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1));
+    }
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  return "";
+}
+
+const std::string& Request::header(const std::string& lower_case_name) const {
+  static const std::string kNone;
+  auto it = headers.find(lower_case_name);
+  return it == headers.end() ? kNone : it->second;
+}
+
 void Router::add(std::string method, std::string path, Handler handler) {
   routes_.push_back(Route{std::move(method), std::move(path), std::move(handler)});
 }
@@ -98,8 +122,9 @@ struct Server::Impl {
 
 namespace {
 
-Request to_request(const http::request<http::string_body>& m) {
+Request to_request(const http::request<http::string_body>& m, const std::string& remote) {
   Request r;
+  r.remote_address = remote;
   r.method = std::string(m.method_string());
   r.target = std::string(m.target());
   r.path = r.target.substr(0, r.target.find('?'));
@@ -158,7 +183,10 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = true;
     Response response;
     try {
-      response = server_.router->dispatch(to_request(parser_->get()));
+      beast::error_code ignored;
+      auto peer = stream_.socket().remote_endpoint(ignored);
+      response = server_.router->dispatch(
+          to_request(parser_->get(), ignored ? "" : peer.address().to_string()));
     } catch (const std::exception&) {
       // The exception text may hold request data: it is not echoed or logged.
       response = error_response(500, "internal", "internal error; the request was not completed");

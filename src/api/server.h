@@ -22,6 +22,10 @@ struct Request {
   std::string path;                            // without the query
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
+  std::string remote_address;  // the peer's IP address
+  // The value of a query parameter, or "" (no percent-decoding: ids and numbers only).
+  std::string query(const std::string& name) const;
+  const std::string& header(const std::string& lower_case_name) const;  // "" if absent
 };
 
 struct Response {

@@ -119,8 +119,10 @@ int cmd_serve(const Options& o) {
   if (!st.is_ok()) return fail(o, st);
   auto hub = open_hub(o);
   if (!hub.is_ok()) return fail(o, hub.status());
+  auto api = api::Api::open(**hub);
+  if (!api.is_ok()) return fail(o, api.status());
   auto router = std::make_shared<api::Router>();
-  api::add_routes(*router, **hub);
+  (*api)->add_routes(*router);
   api::Server server(server_options, router);
   st = server.run([&](unsigned short port) {
     std::string host = server_options.address.find(':') == std::string::npos

@@ -140,6 +140,10 @@ class Hub {
 
   const HubConfig& config() const { return config_; }
   const Layout& layout() const { return layout_; }
+  // A key for one purpose (e.g. sealing TOTP secrets), derived from the master key.
+  crypto::SecretKey derive_key(std::string_view purpose) const {
+    return crypto::derive_subkey(master_, purpose);
+  }
   const std::string& actor() const { return options_.actor; }
 
  private:

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/server.h"
+#include "api/test_server.h"
 #include "support/support.h"
 
 namespace evhub::api {
@@ -21,73 +22,33 @@ namespace {
 using nlohmann::json;
 using testing::RunResult;
 
-// A server on a free loopback port, running on its own thread for the test's lifetime.
-class TestServer {
- public:
-  explicit TestServer(ServerOptions options = {}) {
-    auto router = std::make_shared<Router>();
-    router->add("GET", "/api/v1/health", [](const Request&) {
-      Response r;
-      r.body = R"({"status":"ok"})";
-      return r;
-    });
-    router->add("POST", "/echo", [](const Request& req) {
-      Response r;
-      r.content_type = "text/plain";
-      r.body = req.body;
-      return r;
-    });
-    router->add("GET", "/slow", [](const Request&) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(700));
-      Response r;
-      r.body = R"({"slow":true})";
-      return r;
-    });
-    router->add("GET", "/throws", [](const Request&) -> Response {
-      throw std::runtime_error("secret witness name must not leak");
-    });
-    options.address = "127.0.0.1";
-    options.port = 0;
-    options.threads = 2;
-    server_ = std::make_unique<Server>(options, router);
-    std::promise<unsigned short> bound;
-    auto port = bound.get_future();
-    thread_ = std::thread(
-        [this, &bound] { result_ = server_->run([&](unsigned short p) { bound.set_value(p); }); });
-    port_ = port.get();
-  }
-  ~TestServer() { (void)stop(); }
-  Status stop() {
-    if (thread_.joinable()) {
-      server_->stop();
-      thread_.join();
-    }
-    return result_;
-  }
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-  unsigned short port() const { return port_; }
-
- private:
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
-  Status result_;
-  unsigned short port_ = 0;
-};
-
-// curl prints the body, then the status code on a line of its own.
-std::pair<int, std::string> curl(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"curl", "-s", "-w", "\n%{http_code}"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  RunResult r = testing::run(argv);
-  auto nl = r.out.rfind('\n');
-  if (nl == std::string::npos) return {-1, r.err};
-  return {std::stoi(r.out.substr(nl + 1)), r.out.substr(0, nl)};
+std::shared_ptr<Router> test_router() {
+  auto router = std::make_shared<Router>();
+  router->add("GET", "/api/v1/health", [](const Request&) {
+    Response r;
+    r.body = R"({"status":"ok"})";
+    return r;
+  });
+  router->add("POST", "/echo", [](const Request& req) {
+    Response r;
+    r.content_type = "text/plain";
+    r.body = req.body;
+    return r;
+  });
+  router->add("GET", "/slow", [](const Request&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    Response r;
+    r.body = R"({"slow":true})";
+    return r;
+  });
+  router->add("GET", "/throws", [](const Request&) -> Response {
+    throw std::runtime_error("secret witness name must not leak");
+  });
+  return router;
 }
 
 TEST(Server, ServesRoutesWithJsonErrorsOfOneShape) {
-  TestServer s;
+  TestServer s(test_router());
   auto [status, body] = curl({s.url("/api/v1/health")});
   EXPECT_EQ(status, 200);
   EXPECT_EQ(json::parse(body)["status"], "ok");
@@ -104,7 +65,7 @@ TEST(Server, ServesRoutesWithJsonErrorsOfOneShape) {
 }
 
 TEST(Server, SetsNoStoreAndNosniffHeaders) {
-  TestServer s;
+  TestServer s(test_router());
   RunResult r = testing::run({"curl", "-s", "-D", "-", "-o", "/dev/null", s.url("/api/v1/health")});
   EXPECT_NE(r.out.find("Cache-Control: no-store"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("X-Content-Type-Options: nosniff"), std::string::npos) << r.out;
@@ -114,7 +75,7 @@ TEST(Server, EnforcesBodyAndHeaderLimits) {
   ServerOptions opts;
   opts.body_limit = 1000;
   opts.header_limit = 2000;
-  TestServer s(opts);
+  TestServer s(test_router(), opts);
   auto [ok_status, ok_body] = curl({"--data-binary", std::string(1000, 'a'), s.url("/echo")});
   EXPECT_EQ(ok_status, 200);
   EXPECT_EQ(ok_body.size(), 1000u);
@@ -127,7 +88,7 @@ TEST(Server, EnforcesBodyAndHeaderLimits) {
 }
 
 TEST(Server, KeepsConnectionsAlive) {
-  TestServer s;
+  TestServer s(test_router());
   RunResult r = testing::run({"curl", "-sv", "-o", "/dev/null", s.url("/api/v1/health"), "-o",
                               "/dev/null", s.url("/api/v1/health")});
   EXPECT_EQ(r.exit_code, 0);
@@ -150,7 +111,7 @@ int connect_and_stall(unsigned short port) {
 TEST(Server, SlowClientsAreCutOffAndDoNotBlockOthers) {
   ServerOptions opts;
   opts.read_timeout = std::chrono::milliseconds(500);
-  TestServer s(opts);
+  TestServer s(test_router(), opts);
   std::vector<int> stalled;
   for (int i = 0; i < 200; ++i) stalled.push_back(connect_and_stall(s.port()));
   // Others are served while 200 connections hang mid-request.
@@ -166,7 +127,7 @@ TEST(Server, SlowClientsAreCutOffAndDoNotBlockOthers) {
 }
 
 TEST(Server, StopLetsRequestsInFlightFinish) {
-  auto s = std::make_unique<TestServer>();
+  auto s = std::make_unique<TestServer>(test_router());
   testing::Child slow({"curl", "-s", "-w", "\n%{http_code}", s->url("/slow")});
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the request is being handled
   EXPECT_TRUE(s->stop().is_ok());
@@ -189,7 +150,7 @@ TEST(Server, ListenAddressParsingAndBusyPort) {
   EXPECT_FALSE(parse_listen_address("localhost", o).is_ok());
   EXPECT_FALSE(parse_listen_address("127.0.0.1:70000", o).is_ok());
   EXPECT_FALSE(parse_listen_address("example:80", o).is_ok());
-  TestServer first;
+  TestServer first(test_router());
   ServerOptions same;
   same.port = first.port();
   Server second(same, std::make_shared<Router>());

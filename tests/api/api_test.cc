@@ -1,0 +1,145 @@
+// The API with a real hub, real accounts and real HTTP: sign-in, the session cookie, CSRF, and
+// refusals by role that carry no data.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "accounts/accounts.h"
+#include "api/routes.h"
+#include "api/test_server.h"
+#include "crypto/password.h"
+#include "hub/hub.h"
+
+namespace evhub::api {
+namespace {
+
+using nlohmann::json;
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    hub::InitOptions init;
+    init.kdf = crypto::KdfCost::interactive();
+    init.actor = "test";
+    ASSERT_TRUE(hub::init_hub(tmp_ / "hub", credential(), init).is_ok());
+    auto h = hub::Hub::open(tmp_ / "hub", credential(), hub::OpenOptions{"api-test", 5000});
+    ASSERT_TRUE(h.is_ok());
+    hub_ = std::move(h).value();
+    {
+      auto accounts = accounts::Accounts::open(hub_->layout().accounts());
+      ASSERT_TRUE(accounts.is_ok());
+      auto& a = **accounts;
+      ASSERT_TRUE(a.add_organisation("Partner A").is_ok());
+      ASSERT_TRUE(a.add_organisation("Partner B").is_ok());
+      for (auto [user, org, role] :
+           {std::tuple{"admin", "Partner A", accounts::Role::kAdministrator},
+            std::tuple{"analyst", "Partner B", accounts::Role::kAnalyst}}) {
+        auto hash =
+            crypto::hash_password(std::string(user) + " password!", crypto::KdfCost::interactive());
+        ASSERT_TRUE(a.add_user(user, org, *hash).is_ok());
+        ASSERT_TRUE(a.grant(user, org, role, "test").is_ok());
+      }
+    }
+    auto api = Api::open(*hub_);
+    ASSERT_TRUE(api.is_ok()) << api.status().to_string();
+    api_ = std::move(api).value();
+    auto router = std::make_shared<Router>();
+    api_->add_routes(*router);
+    server_ = std::make_unique<TestServer>(router);
+  }
+  static vault::Credential credential() { return vault::Credential::key_file(Bytes(32, 7)); }
+
+  // Signs in with a cookie jar of its own; returns the CSRF token.
+  std::string sign_in(const std::string& user, const std::string& jar) {
+    auto [status, body] = curl({"-c", jar, "-H", "Content-Type: application/json", "--data",
+                                json{{"username", user}, {"password", user + " password!"}}.dump(),
+                                server_->url("/api/v1/session")});
+    EXPECT_EQ(status, 200) << body;
+    return json::parse(body).value("csrf_token", "");
+  }
+
+  testing::TempDir tmp_;
+  std::unique_ptr<hub::Hub> hub_;
+  std::unique_ptr<Api> api_;
+  std::unique_ptr<TestServer> server_;
+};
+
+TEST_F(ApiTest, SignInSetsAStrictHttpOnlyCookieAndRefusesWrongPasswords) {
+  auto [bad_status, bad_body] = curl(
+      {"--data", R"({"username":"admin","password":"nope"})", server_->url("/api/v1/session")});
+  EXPECT_EQ(bad_status, 401);
+  EXPECT_EQ(json::parse(bad_body)["error"]["code"], "unauthenticated");
+  auto [garbage_status, garbage_body] =
+      curl({"--data", "{not json", server_->url("/api/v1/session")});
+  EXPECT_EQ(garbage_status, 400);
+
+  testing::RunResult r = testing::run({"curl", "-s", "-D", "-", "--data",
+                                       R"({"username":"admin","password":"admin password!"})",
+                                       server_->url("/api/v1/session")});
+  EXPECT_NE(r.out.find("Set-Cookie: evhub_session="), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(r.out.find("SameSite=Strict"), std::string::npos);
+  EXPECT_NE(r.out.find("\"csrf_token\""), std::string::npos);
+}
+
+TEST_F(ApiTest, SessionCookieIdentifiesTheCaller) {
+  std::string jar = tmp_ / "admin.jar";
+  sign_in("admin", jar);
+  auto [status, body] = curl({"-b", jar, server_->url("/api/v1/session")});
+  ASSERT_EQ(status, 200) << body;
+  json j = json::parse(body);
+  EXPECT_EQ(j["user"]["username"], "admin");
+  EXPECT_EQ(j["user"]["roles"][0]["role"], "administrator");
+  EXPECT_EQ(curl({server_->url("/api/v1/session")}).first, 401) << "no cookie, no session";
+}
+
+TEST_F(ApiTest, ForbiddenMeans403AndNoData) {
+  std::string admin_jar = tmp_ / "admin.jar", analyst_jar = tmp_ / "analyst.jar";
+  sign_in("admin", admin_jar);
+  sign_in("analyst", analyst_jar);
+  auto [ok_status, ok_body] = curl({"-b", admin_jar, server_->url("/api/v1/users")});
+  EXPECT_EQ(ok_status, 200);
+  EXPECT_EQ(json::parse(ok_body)["users"].size(), 2u);
+  for (const char* path : {"/api/v1/users", "/api/v1/hub"}) {
+    auto [status, body] = curl({"-b", analyst_jar, server_->url(path)});
+    EXPECT_EQ(status, 403) << path;
+    json j = json::parse(body);
+    EXPECT_EQ(j.size(), 1u) << "only the error: " << body;
+    EXPECT_EQ(j["error"]["code"], "forbidden");
+    EXPECT_EQ(body.find("admin"), std::string::npos) << body;
+    auto [anon_status, anon_body] = curl({server_->url(path)});
+    EXPECT_EQ(anon_status, 401) << path;
+  }
+}
+
+TEST_F(ApiTest, ChangesNeedTheCsrfToken) {
+  std::string jar = tmp_ / "admin.jar";
+  std::string csrf = sign_in("admin", jar);
+  ASSERT_FALSE(csrf.empty());
+  auto [no_token, body] = curl({"-b", jar, "-X", "DELETE", server_->url("/api/v1/session")});
+  EXPECT_EQ(no_token, 403);
+  EXPECT_EQ(json::parse(body)["error"]["code"], "csrf");
+  EXPECT_EQ(curl({"-b", jar, "-H", "X-CSRF-Token: wrong", "-X", "DELETE",
+                  server_->url("/api/v1/session")})
+                .first,
+            403);
+  EXPECT_EQ(curl({"-b", jar, "-H", "X-CSRF-Token: " + csrf, "-X", "DELETE",
+                  server_->url("/api/v1/session")})
+                .first,
+            204);
+  EXPECT_EQ(curl({"-b", jar, server_->url("/api/v1/session")}).first, 401) << "signed out";
+}
+
+TEST_F(ApiTest, SignInsAndRefusalsAreInTheCustodyLogWithoutNames) {
+  sign_in("admin", tmp_ / "jar");
+  curl({"--data", R"({"username":"analyst","password":"wrong one"})",
+        server_->url("/api/v1/session")});
+  std::string log = testing::read_text(tmp_ / "hub/custody/events.jsonl");
+  EXPECT_NE(log.find("\"action\":\"session.start\""), std::string::npos);
+  EXPECT_NE(log.find("\"action\":\"session.refused\""), std::string::npos);
+  EXPECT_EQ(log.find("analyst"), std::string::npos);
+  EXPECT_EQ(log.find("password"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace evhub::api

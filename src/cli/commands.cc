@@ -123,6 +123,10 @@ int cmd_serve(const Options& o) {
   if (!api.is_ok()) return fail(o, api.status());
   auto router = std::make_shared<api::Router>();
   (*api)->add_routes(*router);
+  if (o.print_routes) {
+    for (const auto& r : router->routes()) std::cout << r.method << " " << r.path << "\n";
+    return 0;
+  }
   api::Server server(server_options, router);
   st = server.run([&](unsigned short port) {
     std::string host = server_options.address.find(':') == std::string::npos
@@ -437,6 +441,7 @@ void register_commands(CLI::App& app, Options& o) {
 
   auto* serve = app.add_subcommand("serve", "serve the hub's HTTP API (see docs/architecture.md)");
   serve->add_option("--listen", o.listen, "ADDRESS:PORT to listen on (default 127.0.0.1:8080)");
+  serve->add_flag("--routes", o.print_routes, "print the routes it would serve, then exit");
 
   register_account_commands(app, o);
 

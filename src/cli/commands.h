@@ -33,6 +33,7 @@ struct Options {
   std::string domain = "hub";
   std::string list_domain;
   std::string listen = "127.0.0.1:8080";
+  bool print_routes = false;
   // org / user
   std::string organisation;
   std::string username;

@@ -8,6 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   # libraries (DESIGN.md §9)
   libsodium-dev libssl-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev libboost-dev
+  libqrencode-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml python3-jsonschema openssl sqlite3
   age time coreutils curl

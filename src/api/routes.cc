@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/qr_code.h"
 #include "core/clock.h"
 
 namespace evhub::api {
@@ -169,6 +170,31 @@ void Api::add_routes(Router& router) {
     r.headers["Set-Cookie"] =
         std::string(kCookie) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict";
     return r;
+  });
+
+  // Second factor: a new secret shown as a QR code, active once a code from the app confirms it.
+  route("POST", "/api/v1/session/totp", kAnySignedIn, [this](Context& c) {
+    auto uri = accounts_->begin_totp(c.caller->user.username, sealing_key_, "Evidence Hub");
+    if (!uri.is_ok()) return error_response(500, "internal", "could not start the enrolment");
+    auto svg = qr_svg(*uri);
+    if (!svg.is_ok()) return error_response(500, "internal", "could not draw the QR code");
+    (void)hub_.audit("totp.begin", "", {{"user_id", c.caller->user.id}});
+    return json_response(200, {{"otpauth_uri", *uri}, {"qr_svg", *svg}});
+  });
+
+  route("POST", "/api/v1/session/totp/confirm", kAnySignedIn, [this](Context& c) {
+    json in = json::parse(c.request.body, nullptr, false);
+    if (in.is_discarded() || !in.is_object() || !in.contains("code") || !in["code"].is_string()) {
+      return error_response(400, "bad_request", "send {\"code\": \"123456\"}");
+    }
+    Status st = accounts_->confirm_totp(c.caller->user.username, in["code"], options_.clock(),
+                                        sealing_key_);
+    if (st.code() == Code::kFailedPrecondition) {
+      return error_response(409, "not_started", st.message());
+    }
+    if (!st.is_ok()) return error_response(400, "wrong_code", "that code is not right; try again");
+    (void)hub_.audit("totp.enable", "", {{"user_id", c.caller->user.id}});
+    return no_content();
   });
 
   route("GET", "/api/v1/users", Access{true, {Role::kAdministrator}}, [this](Context&) {

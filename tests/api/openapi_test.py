@@ -82,6 +82,16 @@ def main():
     return 1 if failed else 0
 
 
+def totp_now(base32_secret):
+    """RFC 6238 with the standard library, as an authenticator app computes it."""
+    import base64, hashlib, hmac, struct, time
+    key = base64.b32decode(base32_secret + "=" * (-len(base32_secret) % 8))
+    mac = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    value = struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF
+    return "%06d" % (value % 1000000)
+
+
 def exercise(spec, url):
     seen = set()
 
@@ -134,6 +144,24 @@ def exercise(spec, url):
     for user in ("admin", "analyst"):
         for path in ("/api/v1/session", "/api/v1/users", "/api/v1/hub"):
             call("GET", path, jar=jars[user])
+    # Second factor: the analyst has not started an enrolment (409); the admin enrols.
+    call("POST", "/api/v1/session/totp/confirm", {"code": "123456"}, jar=jars["analyst"],
+         csrf=jars["analyst"].csrf)
+    call("POST", "/api/v1/session/totp", {}, jar=jars["admin"])  # no CSRF token: 403
+    status, doc = call("POST", "/api/v1/session/totp", {}, jar=jars["admin"],
+                       csrf=jars["admin"].csrf)
+    call("POST", "/api/v1/session/totp/confirm", {"code": "nope"}, jar=jars["admin"],
+         csrf=jars["admin"].csrf)
+    if doc:
+        secret = doc["otpauth_uri"].split("secret=")[1].split("&")[0]
+        call("POST", "/api/v1/session/totp/confirm", {"code": totp_now(secret)},
+             jar=jars["admin"], csrf=jars["admin"].csrf)
+        status, doc = call("POST", "/api/v1/session",
+                           {"username": "admin", "password": "admin password!"},
+                           jar=http.cookiejar.CookieJar())
+        check(doc and doc["error"]["code"] == "totp_required",
+              "once enrolled, sign-in asks for the code")
+    call("POST", "/api/v1/session/totp", {}, jar=anonymous)  # 401
     call("DELETE", "/api/v1/session", jar=jars["analyst"])  # no CSRF token: 403
     call("DELETE", "/api/v1/session", jar=jars["analyst"], csrf=jars["analyst"].csrf)
     call("DELETE", "/api/v1/session", jar=jars["analyst"], csrf=jars["analyst"].csrf)  # 401

@@ -148,6 +148,21 @@ class LocalReadableFile final : public ReadableFile {
     return got;
   }
 
+  Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> buffer) override {
+    std::size_t got = 0;
+    while (got < buffer.size()) {
+      ssize_t n =
+          ::pread(fd_, buffer.data() + got, buffer.size() - got, static_cast<off_t>(offset + got));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return errno_status(errno, "reading", path_);
+      }
+      if (n == 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    return got;
+  }
+
   Result<std::uint64_t> size() override {
     struct stat st {};
     if (::fstat(fd_, &st) != 0) return errno_status(errno, "inspecting", path_);

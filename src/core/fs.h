@@ -32,6 +32,8 @@ class ReadableFile {
   virtual ~ReadableFile() = default;
   // Fills as much of `buffer` as the file has left; 0 means end of file.
   virtual Result<std::size_t> read(std::span<std::uint8_t> buffer) = 0;
+  // Reads at `offset` without moving the sequential position (pread); short only at the end.
+  virtual Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> buffer) = 0;
   virtual Result<std::uint64_t> size() = 0;
 };
 

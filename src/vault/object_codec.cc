@@ -239,4 +239,77 @@ Result<OpenedObject> open_object(ObjectStore& store, const std::string& id,
   return result;
 }
 
+Result<std::unique_ptr<ObjectReader>> ObjectReader::open(ObjectStore& store, const std::string& id,
+                                                         const std::string& domain_id,
+                                                         const crypto::SecretKey& domain_key) {
+  std::unique_ptr<ObjectReader> r(new ObjectReader());
+  r->id_ = id;
+  EVHUB_ASSIGN_OR_RETURN(r->file_, store.open(id));
+  Bytes header(kHeaderSize);
+  EVHUB_ASSIGN_OR_RETURN(std::size_t got, r->file_->read_at(0, header));
+  EVHUB_ASSIGN_OR_RETURN(std::uint64_t file_size, r->file_->size());
+  if (got != kHeaderSize || !std::equal(kMagic, kMagic + 8, header.begin())) {
+    return Status(Code::kIntegrity, fmt::format("object {}: the header is damaged", id));
+  }
+  std::size_t chunk_size = 0;
+  for (int i = 0; i < 4; ++i) chunk_size |= static_cast<std::size_t>(header[8 + i]) << (8 * i);
+  crypto::WrappedKey wrapped;
+  wrapped.nonce.assign(header.begin() + 12, header.begin() + 36);
+  wrapped.ciphertext.assign(header.begin() + 36, header.end());
+  auto key = crypto::unwrap_key(domain_key, wrapped, key_context(domain_id, id, chunk_size));
+  if (chunk_size == 0 || chunk_size > kMaxChunkSize || !key.is_ok()) {
+    return Status(Code::kIntegrity,
+                  fmt::format("object {}: the header is damaged (its key does not unwrap)", id));
+  }
+  const std::uint64_t body = file_size - kHeaderSize;
+  const std::uint64_t sealed_chunk = chunk_size + crypto::kChunkTagSize;
+  r->chunks_ = (body + sealed_chunk - 1) / sealed_chunk;
+  if (r->chunks_ == 0 ||
+      (body % sealed_chunk != 0 && body % sealed_chunk < crypto::kChunkTagSize)) {
+    return Status(Code::kIntegrity, fmt::format("object {}: it is truncated", id));
+  }
+  r->plain_size_ = body - r->chunks_ * crypto::kChunkTagSize;
+  r->chunk_size_ = chunk_size;
+  r->cipher_ = std::make_unique<crypto::ChunkCipher>(*key);
+  r->sealed_.resize(sealed_chunk);
+  r->plain_.resize(chunk_size);
+  return r;
+}
+
+ObjectReader::~ObjectReader() {
+  crypto::wipe(plain_.data(), plain_.size());
+}
+
+Status ObjectReader::load_chunk(std::uint64_t index) {
+  if (loaded_ == index) return Status::ok();
+  const std::uint64_t sealed_chunk = chunk_size_ + crypto::kChunkTagSize;
+  EVHUB_ASSIGN_OR_RETURN(std::size_t n,
+                         file_->read_at(kHeaderSize + index * sealed_chunk, sealed_));
+  const bool final = index + 1 == chunks_;
+  if (n < crypto::kChunkTagSize || (!final && n != sealed_chunk) ||
+      !cipher_->open(index, final, {sealed_.data(), n}, plain_.data())) {
+    loaded_ = UINT64_MAX;
+    return Status(Code::kIntegrity,
+                  fmt::format("object {}: chunk {} fails authentication (the object was altered "
+                              "or truncated)",
+                              id_, index));
+  }
+  loaded_ = index;
+  plain_len_ = n - crypto::kChunkTagSize;
+  return Status::ok();
+}
+
+Result<std::size_t> ObjectReader::read(std::uint64_t offset, std::span<std::uint8_t> out) {
+  std::size_t done = 0;
+  while (done < out.size() && offset + done < plain_size_) {
+    const std::uint64_t at = offset + done;
+    EVHUB_RETURN_IF_ERROR(load_chunk(at / chunk_size_));
+    const std::size_t in_chunk = static_cast<std::size_t>(at % chunk_size_);
+    const std::size_t n = std::min(out.size() - done, plain_len_ - in_chunk);
+    std::copy_n(plain_.data() + in_chunk, n, out.data() + done);
+    done += n;
+  }
+  return done;
+}
+
 }  // namespace evhub::vault

@@ -40,4 +40,32 @@ Result<OpenedObject> open_object(ObjectStore& store, const std::string& id,
                                  const std::string& domain_id, const crypto::SecretKey& domain_key,
                                  WritableFile* out);
 
+// Random access to an object's plaintext, for serving byte ranges: chunks have a fixed size, so
+// any range maps to the chunks that hold it, and every chunk read is authenticated (its index
+// and whether it is the last are part of its nonce, and its key is bound to the object's id).
+// Memory: one chunk.
+class ObjectReader {
+ public:
+  static Result<std::unique_ptr<ObjectReader>> open(ObjectStore& store, const std::string& id,
+                                                    const std::string& domain_id,
+                                                    const crypto::SecretKey& domain_key);
+  ~ObjectReader();
+  std::uint64_t size() const { return plain_size_; }
+  // Up to out.size() bytes from `offset` (fewer only at the end); kIntegrity if a chunk fails.
+  Result<std::size_t> read(std::uint64_t offset, std::span<std::uint8_t> out);
+
+ private:
+  ObjectReader() = default;
+  Status load_chunk(std::uint64_t index);
+  std::string id_;
+  std::unique_ptr<ReadableFile> file_;
+  std::unique_ptr<crypto::ChunkCipher> cipher_;
+  std::size_t chunk_size_ = 0;
+  std::uint64_t chunks_ = 0;
+  std::uint64_t plain_size_ = 0;
+  std::uint64_t loaded_ = UINT64_MAX;  // index of the chunk in plain_
+  Bytes sealed_, plain_;
+  std::size_t plain_len_ = 0;
+};
+
 }  // namespace evhub::vault

@@ -68,6 +68,48 @@ TEST_F(ObjectTest, HashEqualsSha256sumAndRoundTripsAtChunkBoundaries) {
   }
 }
 
+TEST_F(ObjectTest, ReaderServesAnyRangeAndAuthenticatesIt) {
+  for (std::uint64_t size : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{127},
+                             std::uint64_t{128}, std::uint64_t{129}, std::uint64_t{1000}}) {
+    SCOPED_TRACE("size " + std::to_string(size));
+    std::string in = tmp_ / "in";
+    testing::write_random_file(in, size, size + 3);
+    const std::string plain = testing::read_text(in);
+    SealedObject s = put(in, 128);
+    auto reader = ObjectReader::open(*store_, s.id, "dom", key_);
+    ASSERT_TRUE(reader.is_ok()) << reader.status().to_string();
+    EXPECT_EQ((*reader)->size(), size);
+    // Every (offset, length) pair over a grid, across chunk boundaries and past the end.
+    for (std::uint64_t off = 0; off <= size + 2; off += 7) {
+      for (std::size_t len : {std::size_t{1}, std::size_t{5}, std::size_t{128}, std::size_t{300}}) {
+        Bytes buf(len);
+        auto n = (*reader)->read(off, buf);
+        ASSERT_TRUE(n.is_ok());
+        std::size_t expect = off >= size ? 0 : std::min<std::uint64_t>(len, size - off);
+        ASSERT_EQ(*n, expect) << off << "+" << len;
+        EXPECT_EQ(std::string(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(*n)),
+                  plain.substr(std::min<std::uint64_t>(off, size), expect));
+      }
+    }
+  }
+  std::string in = tmp_ / "in";
+  testing::write_random_file(in, 1000, 1);
+  SealedObject s = put(in, 128);
+  testing::flip_byte(object_path(s.id), kHeaderSize + 3 * 144 + 10);  // inside chunk 3
+  auto reader = ObjectReader::open(*store_, s.id, "dom", key_);
+  ASSERT_TRUE(reader.is_ok());
+  Bytes buf(100);
+  EXPECT_TRUE((*reader)->read(0, buf).is_ok()) << "chunk 0 is intact";
+  auto bad = (*reader)->read(3 * 128 + 5, buf);
+  EXPECT_EQ(bad.status().code(), Code::kIntegrity);
+  EXPECT_NE(bad.status().message().find("chunk 3"), std::string::npos);
+  // Cut at a chunk boundary: the new last chunk was not sealed as the last.
+  std::filesystem::resize_file(object_path(s.id), kHeaderSize + 2 * 144);
+  auto cut = ObjectReader::open(*store_, s.id, "dom", key_);
+  ASSERT_TRUE(cut.is_ok());
+  EXPECT_EQ((*cut)->read(200, buf).status().code(), Code::kIntegrity);
+}
+
 TEST_F(ObjectTest, ObjectFileHoldsNoPlaintext) {
   std::string in = tmp_ / "in";
   std::string secret = "Witness statement: the officer in cell 4 said nothing else.";

@@ -1,5 +1,7 @@
 #include "api/server.h"
 
+#include "core/hex.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -74,6 +76,35 @@ Response Router::dispatch(const Request& request) const {
     return r;
   }
   return error_response(404, "not_found", "no such route: " + request.path);
+}
+
+Result<std::optional<std::pair<std::uint64_t, std::uint64_t>>> parse_range(
+    const std::string& header, std::uint64_t size) {
+  using Range = std::optional<std::pair<std::uint64_t, std::uint64_t>>;
+  if (header.empty()) return Range();
+  const Status bad(Code::kInvalidArgument, "unsatisfiable or malformed Range");
+  if (header.rfind("bytes=", 0) != 0 || header.find(',') != std::string::npos) return bad;
+  const std::string spec = header.substr(6);
+  const auto dash = spec.find('-');
+  if (dash == std::string::npos) return bad;
+  auto number = [](const std::string& t, std::uint64_t& out) {
+    if (t.empty() || t.size() > 19 ||
+        !std::all_of(t.begin(), t.end(), [](unsigned char c) { return std::isdigit(c); })) {
+      return false;
+    }
+    out = std::stoull(t);
+    return true;
+  };
+  std::uint64_t a = 0, b = 0;
+  const std::string first = spec.substr(0, dash), last = spec.substr(dash + 1);
+  if (first.empty()) {  // the last N bytes
+    if (!number(last, b) || b == 0 || size == 0) return bad;
+    return Range(std::pair{size - std::min(b, size), size - 1});
+  }
+  if (!number(first, a) || a >= size) return bad;
+  if (last.empty()) return Range(std::pair{a, size - 1});
+  if (!number(last, b) || b < a) return bad;
+  return Range(std::pair{a, std::min(b, size - 1)});
 }
 
 Status parse_listen_address(const std::string& text, ServerOptions& options) {
@@ -195,6 +226,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void respond(Response r, bool keep_alive) {
+    if (r.stream) return respond_streaming(std::move(r), keep_alive);
     busy_ = true;
     res_ = {};
     res_.version(11);
@@ -210,6 +242,75 @@ class Session : public std::enable_shared_from_this<Session> {
     http::async_write(
         stream_, res_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+  }
+
+  // Header first, then the body in pieces of kPiece bytes, each read from the source only when
+  // the socket has taken the previous one.
+  static constexpr std::size_t kPiece = 256 * 1024;
+
+  void respond_streaming(Response r, bool keep_alive) {
+    busy_ = true;
+    source_ = std::move(r.stream);
+    remaining_ = source_->size();
+    piece_.resize(kPiece);
+    stream_res_.emplace();
+    auto& res = *stream_res_;
+    res.version(11);
+    res.result(static_cast<http::status>(r.status));
+    res.set(http::field::content_type, r.content_type);
+    res.set(http::field::cache_control, "no-store");
+    res.set("X-Content-Type-Options", "nosniff");
+    for (const auto& [k, v] : r.headers) res.set(k, v);
+    res.content_length(remaining_);
+    res.keep_alive(keep_alive && !server_.stopping);
+    res.body().data = nullptr;
+    res.body().more = true;
+    serializer_.emplace(res);
+    stream_.expires_after(server_.options.write_timeout);
+    http::async_write_header(stream_, *serializer_,
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (ec) return self->finish_stream(ec);
+                               self->write_piece();
+                             });
+  }
+
+  void write_piece() {
+    auto& body = stream_res_->body();
+    std::size_t n = 0;
+    if (remaining_ > 0) {
+      auto got = source_->read({piece_.data(), std::min<std::uint64_t>(kPiece, remaining_)});
+      if (!got.is_ok() || *got == 0) return abort_stream();  // cut: the client sees it short
+      n = *got;
+      remaining_ -= n;
+    }
+    body.data = n ? piece_.data() : nullptr;
+    body.size = n;
+    body.more = remaining_ > 0;
+    stream_.expires_after(server_.options.write_timeout);
+    http::async_write(stream_, *serializer_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec == http::error::need_buffer) ec = {};
+                        if (ec) return self->finish_stream(ec);
+                        if (self->serializer_->is_done()) return self->finish_stream(ec);
+                        self->write_piece();
+                      });
+  }
+
+  void abort_stream() {
+    busy_ = false;
+    source_.reset();
+    close();
+  }
+
+  void finish_stream(beast::error_code ec) {
+    const bool keep = stream_res_->keep_alive();
+    source_.reset();
+    serializer_.reset();
+    stream_res_.reset();
+    busy_ = false;
+    if (ec || !keep || server_.stopping) return close();
+    first_ = false;
+    read();
   }
 
   void on_write(beast::error_code ec) {
@@ -230,6 +331,12 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
+  // Streaming responses.
+  std::shared_ptr<BodySource> source_;
+  std::uint64_t remaining_ = 0;
+  Bytes piece_;
+  std::optional<http::response<http::buffer_body>> stream_res_;
+  std::optional<http::response_serializer<http::buffer_body>> serializer_;
   bool busy_ = false;
   bool first_ = true;
 };

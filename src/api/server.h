@@ -6,10 +6,14 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -28,12 +32,30 @@ struct Request {
   const std::string& header(const std::string& lower_case_name) const;  // "" if absent
 };
 
+// A body produced piece by piece while it is sent (e.g. decrypted chunk by chunk), so that a
+// download of any size takes constant memory. If read() fails half-way the connection is cut,
+// and the client sees fewer bytes than Content-Length announced.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  virtual std::uint64_t size() const = 0;
+  // The next bytes, in order; 0 only at the end.
+  virtual Result<std::size_t> read(std::span<std::uint8_t> out) = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::map<std::string, std::string> headers;
+  std::shared_ptr<BodySource> stream;  // when set, sent instead of `body`
 };
+
+// A single "bytes=A-B" / "bytes=A-" / "bytes=-N" range of a `size`-byte resource, as
+// [first, last]; nullopt when there is no Range header; kInvalidArgument when unsatisfiable or
+// malformed (answer 416). Several ranges are not supported and count as malformed.
+Result<std::optional<std::pair<std::uint64_t, std::uint64_t>>> parse_range(
+    const std::string& header, std::uint64_t size);
 
 // {"error":{"code":"not_found","message":"..."}} — the one shape of every API error.
 Response error_response(int status, const std::string& code, const std::string& message);

@@ -41,6 +41,26 @@ std::shared_ptr<Router> test_router() {
     r.body = R"({"slow":true})";
     return r;
   });
+  // A streamed body: `size` bytes of a known pattern; fails after `fail_at` bytes if set.
+  router->add("GET", "/stream", [](const Request& req) {
+    struct Pattern : BodySource {
+      std::uint64_t total, fail_at, pos = 0;
+      Pattern(std::uint64_t t, std::uint64_t f) : total(t), fail_at(f) {}
+      std::uint64_t size() const override { return total; }
+      Result<std::size_t> read(std::span<std::uint8_t> out) override {
+        if (pos >= fail_at) return Status(Code::kIntegrity, "chunk failed");
+        std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), total - pos));
+        for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint8_t>((pos + i) % 251);
+        pos += n;
+        return n;
+      }
+    };
+    Response r;
+    r.content_type = "application/octet-stream";
+    std::uint64_t fail = req.query("fail").empty() ? UINT64_MAX : std::stoull(req.query("fail"));
+    r.stream = std::make_shared<Pattern>(std::stoull(req.query("size")), fail);
+    return r;
+  });
   router->add("GET", "/throws", [](const Request&) -> Response {
     throw std::runtime_error("secret witness name must not leak");
   });
@@ -137,6 +157,46 @@ TEST(Server, StopLetsRequestsInFlightFinish) {
   EXPECT_NE(r.out.find("\"slow\":true"), std::string::npos);
   // And nothing is accepted any more.
   EXPECT_NE(curl({"--max-time", "2", s->url("/api/v1/health")}).first, 200);
+}
+
+TEST(Server, StreamsLargeBodiesAndCutsTheConnectionWhenTheSourceFails) {
+  TestServer s(test_router());
+  testing::TempDir tmp;
+  const std::uint64_t size = (5u << 20) + 123;
+  testing::RunResult ok = testing::run(
+      {"curl", "-s", "-o", tmp / "got", s.url("/stream?size=" + std::to_string(size))});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  std::string got = testing::read_text(tmp / "got");
+  ASSERT_EQ(got.size(), size);
+  bool pattern = true;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    pattern &= static_cast<std::uint8_t>(got[i]) == i % 251;
+  }
+  EXPECT_TRUE(pattern);
+  testing::RunResult cut =
+      testing::run({"curl", "-s", "-o", tmp / "cut", s.url("/stream?size=3000000&fail=1000000")});
+  EXPECT_EQ(cut.exit_code, 18) << "curl: transfer closed with outstanding read data remaining";
+  EXPECT_LT(testing::file_size(tmp / "cut"), 3000000u);
+  // The server is still fine afterwards, on a keep-alive connection too.
+  EXPECT_EQ(curl({s.url("/api/v1/health")}).first, 200);
+  testing::RunResult twice = testing::run({"curl", "-s", "-o", "/dev/null", "-o", "/dev/null",
+                                           s.url("/stream?size=1000"), s.url("/stream?size=2000")});
+  EXPECT_EQ(twice.exit_code, 0);
+}
+
+TEST(Server, ParsesSingleByteRanges) {
+  auto r = [](const std::string& h, std::uint64_t size) { return parse_range(h, size); };
+  EXPECT_FALSE(r("", 100)->has_value());
+  EXPECT_EQ(**r("bytes=0-9", 100), std::make_pair(std::uint64_t{0}, std::uint64_t{9}));
+  EXPECT_EQ(**r("bytes=90-", 100), std::make_pair(std::uint64_t{90}, std::uint64_t{99}));
+  EXPECT_EQ(**r("bytes=-10", 100), std::make_pair(std::uint64_t{90}, std::uint64_t{99}));
+  EXPECT_EQ(**r("bytes=-500", 100), std::make_pair(std::uint64_t{0}, std::uint64_t{99}));
+  EXPECT_EQ(**r("bytes=50-5000", 100), std::make_pair(std::uint64_t{50}, std::uint64_t{99}));
+  for (const char* bad : {"bytes=100-", "bytes=5-4", "bytes=0-1,5-6", "items=0-1", "bytes=x-1",
+                          "bytes=-0", "bytes=-"}) {
+    EXPECT_FALSE(r(bad, 100).is_ok()) << bad;
+  }
+  EXPECT_FALSE(r("bytes=0-0", 0).is_ok()) << "an empty resource has no ranges";
 }
 
 TEST(Server, ListenAddressParsingAndBusyPort) {

@@ -1,4 +1,4 @@
-#!/ usr / bin / env python3
+#!/usr/bin/env python3
 """Keeps docs/openapi.yaml honest: every route `evhub serve` registers is documented (and every
 documented route exists), and real responses — successes and refusals — match the documented
 status codes and schemas. Runs the real binary on a fresh hub; standard library plus
@@ -37,10 +37,8 @@ def resolve(spec, node):
             for part in node["$ref"].lstrip("#/").split("/"):
                 target = target[part]
             return resolve(spec, target)
-        return {
-k: resolve(spec, v) for k, v in node.items()
-}
-if isinstance (node, list):
+        return {k: resolve(spec, v) for k, v in node.items()}
+    if isinstance(node, list):
         return [resolve(spec, v) for v in node]
     return node
 
@@ -146,7 +144,7 @@ def exercise(spec, url):
     for user in ("admin", "analyst"):
         for path in ("/api/v1/session", "/api/v1/users", "/api/v1/hub"):
             call("GET", path, jar=jars[user])
-#Second factor : the analyst has not started an enrolment(409); the admin enrols.
+    # Second factor: the analyst has not started an enrolment (409); the admin enrols.
     call("POST", "/api/v1/session/totp/confirm", {"code": "123456"}, jar=jars["analyst"],
          csrf=jars["analyst"].csrf)
     call("POST", "/api/v1/session/totp", {}, jar=jars["admin"])  # no CSRF token: 403
@@ -168,7 +166,7 @@ def exercise(spec, url):
     call("DELETE", "/api/v1/session", jar=jars["analyst"], csrf=jars["analyst"].csrf)
     call("DELETE", "/api/v1/session", jar=jars["analyst"], csrf=jars["analyst"].csrf)  # 401
 
-#Every documented route was called at least once.
+    # Every documented route was called at least once.
     called = {(m, p) for m, p, _ in seen}
     for method, path in sorted({(m.upper(), p) for p, ops in spec["paths"].items() for m in ops}):
         check((method, path) in called, "%s %s was exercised" % (method, path))

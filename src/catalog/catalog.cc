@@ -74,7 +74,7 @@ ObjectRecord read_object(const Statement& st) {
 }
 
 constexpr const char* kDomainColumns =
-    "id, name, created_at, state, shredded_at, shredded_by, shred_reason";
+    "id, name, created_at, state, shredded_at, shredded_by, shred_reason, organisation_id";
 
 KeyDomain read_domain(const Statement& st) {
   KeyDomain d;
@@ -85,6 +85,7 @@ KeyDomain read_domain(const Statement& st) {
   d.shredded_at = st.optional_text(4);
   d.shredded_by = st.optional_text(5);
   d.shred_reason = st.optional_text(6);
+  d.organisation_id = st.optional_text(7);
   return d;
 }
 
@@ -116,9 +117,9 @@ class ChangeImpl final : public Catalog::Change {
 
   Status add_domain(const KeyDomain& d) override {
     EVHUB_ASSIGN_OR_RETURN(Statement st,
-                           db_.prepare("INSERT INTO key_domains(id, name, created_at, state) "
-                                       "VALUES (?, ?, ?, 'active')"));
-    st.bind(1, d.id).bind(2, d.name).bind(3, d.created_at);
+                           db_.prepare("INSERT INTO key_domains(id, name, created_at, state, "
+                                       "organisation_id) VALUES (?, ?, ?, 'active', ?)"));
+    st.bind(1, d.id).bind(2, d.name).bind(3, d.created_at).bind(4, d.organisation_id);
     return st.run();
   }
 

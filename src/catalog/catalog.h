@@ -23,6 +23,9 @@ struct KeyDomain {
   std::optional<std::string> shredded_at;
   std::optional<std::string> shredded_by;
   std::optional<std::string> shred_reason;
+  // The partner organisation whose material it holds (schema version 3); none for domains
+  // made before organisations existed, or by the command line without --org.
+  std::optional<std::string> organisation_id;
 };
 
 struct ObjectRecord {

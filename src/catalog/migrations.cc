@@ -43,6 +43,11 @@ ALTER TABLE objects ADD COLUMN tool_parameters TEXT;
 CREATE INDEX objects_by_sha256 ON objects(sha256);
 CREATE INDEX objects_by_source ON objects(derived_from);
 )sql"},
+      {3, "key domains belong to an organisation",
+       R"sql(
+ALTER TABLE key_domains ADD COLUMN organisation_id TEXT;
+CREATE INDEX key_domains_by_organisation ON key_domains(organisation_id);
+)sql"},
   };
   return kMigrations;
 }

@@ -277,6 +277,33 @@ class LocalFileSystem final : public FileSystem {
 
 }  // namespace
 
+namespace {
+class MemoryFile final : public ReadableFile {
+ public:
+  explicit MemoryFile(std::shared_ptr<const std::string> data) : data_(std::move(data)) {}
+  Result<std::size_t> read(std::span<std::uint8_t> buffer) override {
+    auto n = read_at(pos_, buffer);
+    if (n.is_ok()) pos_ += *n;
+    return n;
+  }
+  Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> buffer) override {
+    if (offset >= data_->size()) return std::size_t{0};
+    std::size_t n = std::min<std::size_t>(buffer.size(), data_->size() - offset);
+    std::memcpy(buffer.data(), data_->data() + offset, n);
+    return n;
+  }
+  Result<std::uint64_t> size() override { return data_->size(); }
+
+ private:
+  std::shared_ptr<const std::string> data_;
+  std::uint64_t pos_ = 0;
+};
+}  // namespace
+
+std::unique_ptr<ReadableFile> memory_file(std::shared_ptr<const std::string> data) {
+  return std::make_unique<MemoryFile>(std::move(data));
+}
+
 FileSystem& local_fs() {
   static LocalFileSystem fs;
   return fs;

@@ -66,6 +66,9 @@ class FileSystem {
 
 FileSystem& local_fs();
 
+// Bytes in memory read as a file (e.g. an uploaded body); the file shares ownership of them.
+std::unique_ptr<ReadableFile> memory_file(std::shared_ptr<const std::string> data);
+
 // Maps an errno to a Status naming the operation and the path: ENOSPC/EDQUOT/EFBIG become
 // kNoSpace, ENOENT kNotFound, everything else kIoError.
 Status errno_status(int err, const std::string& what, const std::string& path);

@@ -144,6 +144,7 @@ Status apply_events(catalog::Catalog& catalog, const std::vector<custody::Event>
               dom.id = d.at("domain_id").get<std::string>();
               dom.name = d.at("domain").get<std::string>();
               dom.created_at = e.time;
+              if (d.contains("organisation_id")) dom.organisation_id = d["organisation_id"];
               EVHUB_RETURN_IF_ERROR(change.add_domain(dom));
             } else if (e.action == "put" && !d.value("deduplicated", false)) {
               catalog::ObjectRecord o;
@@ -396,7 +397,8 @@ Status check_actor(const std::string& actor) {
   return Status::ok();
 }
 
-Result<catalog::KeyDomain> Hub::ensure_domain(const std::string& name) {
+Result<catalog::KeyDomain> Hub::ensure_domain(const std::string& name,
+                                              const std::string& organisation_id) {
   EVHUB_RETURN_IF_ERROR(check_domain_name(name));
   EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
   EVHUB_RETURN_IF_ERROR(recover());
@@ -408,15 +410,21 @@ Result<catalog::KeyDomain> Hub::ensure_domain(const std::string& name) {
           fmt::format("domain {} was shredded on {} by {}; it cannot hold new objects", name,
                       existing->shredded_at.value_or("?"), existing->shredded_by.value_or("?")));
     }
+    if (!organisation_id.empty() && existing->organisation_id.value_or("") != organisation_id) {
+      return Status(Code::kFailedPrecondition,
+                    "key domain " + name + " belongs to another organisation");
+    }
     return *existing;
   }
   catalog::KeyDomain dom;
   dom.id = random_name();
   dom.name = name;
+  if (!organisation_id.empty()) dom.organisation_id = organisation_id;
   EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey key, domain_keys_.create(dom.id));
   custody::Event e;
   e.action = "domain.create";
   e.details = {{"domain_id", dom.id}, {"domain", name}};
+  if (dom.organisation_id) e.details["organisation_id"] = *dom.organisation_id;
   std::vector<custody::Event> events{e};
   EVHUB_RETURN_IF_ERROR(record(events));
   dom.created_at = events[0].time;

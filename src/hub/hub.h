@@ -103,6 +103,7 @@ struct Summary {
 struct ListedObject {
   catalog::ObjectRecord record;
   std::string domain;
+  std::optional<std::string> organisation_id;  // of the domain
   bool erased = false;
 };
 
@@ -122,8 +123,17 @@ class Hub {
 
   // Stores every file in `domain` (created on first use). All inputs are checked before any is
   // stored. `on_stored` is called for each file once it is durable, logged and catalogued.
+  // `organisation_id`, if not empty, is the partner organisation a new domain belongs to; an
+  // existing domain of another organisation is refused.
   Status put(const std::vector<std::string>& paths, const std::string& domain,
-             const std::function<void(const StoredObject&)>& on_stored);
+             const std::function<void(const StoredObject&)>& on_stored,
+             const std::string& organisation_id = "");
+  // Stores bytes held in memory (an upload); `label` stands for a file name in messages only.
+  Result<StoredObject> put_data(const std::string& label, std::string data,
+                                const std::string& domain, const std::string& organisation_id);
+  // Authenticated random access to an object's plaintext (kErased if shredded). The caller
+  // logs the read (audit) before handing bytes out.
+  Result<std::unique_ptr<vault::ObjectReader>> open_object(const std::string& id);
   // Decrypts object `id` to `out_path`, re-checking its SHA-256; logs the read before the file
   // appears, and leaves nothing behind if any check fails.
   Status get(const std::string& id, const std::string& out_path, bool overwrite);
@@ -153,7 +163,15 @@ class Hub {
   Status check_signed_head();
   Status set_catalog_aside();
   Status destroy_leftover_keys();
-  Result<catalog::KeyDomain> ensure_domain(const std::string& name);
+  struct Source {
+    std::string label;
+    std::function<Result<std::unique_ptr<ReadableFile>>()> open;
+  };
+  Status put_sources(const std::vector<Source>& sources, const std::string& domain,
+                     const std::string& organisation_id,
+                     const std::function<void(const StoredObject&)>& on_stored);
+  Result<catalog::KeyDomain> ensure_domain(const std::string& name,
+                                           const std::string& organisation_id);
   // Appends the events, applies them to the catalog and signs a new tree head.
   Status record(std::vector<custody::Event>& events);
   Status commit_batch(std::vector<vault::SealedObject>& batch,

@@ -32,7 +32,8 @@ Status check_input(FileSystem& fs, const std::string& path) {
 }  // namespace
 
 Status Hub::put(const std::vector<std::string>& paths, const std::string& domain_name,
-                const std::function<void(const StoredObject&)>& on_stored) {
+                const std::function<void(const StoredObject&)>& on_stored,
+                const std::string& organisation_id) {
   if (paths.empty()) return Status(Code::kInvalidArgument, "no files to store");
   std::vector<Status> unreadable;
   for (const std::string& p : paths) {
@@ -46,28 +47,61 @@ Status Hub::put(const std::vector<std::string>& paths, const std::string& domain
     }
     return Status(unreadable.front().code(), msg);
   }
-  EVHUB_ASSIGN_OR_RETURN(catalog::KeyDomain domain, ensure_domain(domain_name));
+  std::vector<Source> sources;
+  for (const std::string& p : paths) {
+    sources.push_back(Source{p, [this, p] { return fs_.open_read(p); }});
+  }
+  return put_sources(sources, domain_name, organisation_id, on_stored);
+}
+
+Result<StoredObject> Hub::put_data(const std::string& label, std::string data,
+                                   const std::string& domain_name,
+                                   const std::string& organisation_id) {
+  auto shared = std::make_shared<std::string>(std::move(data));
+  std::optional<StoredObject> stored;
+  EVHUB_RETURN_IF_ERROR(put_sources({Source{label, [shared] { return memory_file(shared); }}},
+                                    domain_name, organisation_id,
+                                    [&](const StoredObject& s) { stored = s; }));
+  return *stored;
+}
+
+Status Hub::put_sources(const std::vector<Source>& sources, const std::string& domain_name,
+                        const std::string& organisation_id,
+                        const std::function<void(const StoredObject&)>& on_stored) {
+  EVHUB_ASSIGN_OR_RETURN(catalog::KeyDomain domain, ensure_domain(domain_name, organisation_id));
   EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey key, domain_keys_.load(domain.id));
 
   // Encrypt without the lock (other writers go on meanwhile); take it only to commit a batch.
   std::vector<vault::SealedObject> batch;
-  std::vector<std::string> batch_paths;
+  std::vector<std::string> batch_labels;
   std::uint64_t batch_bytes = 0;
-  for (std::size_t i = 0; i < paths.size(); ++i) {
-    EVHUB_ASSIGN_OR_RETURN(auto in, fs_.open_read(paths[i]));
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    EVHUB_ASSIGN_OR_RETURN(auto in, sources[i].open());
     auto sealed = vault::seal_object(*store_, *in, domain.id, key, config_.chunk_size);
-    if (!sealed.is_ok()) return sealed.status().with_context("storing " + paths[i]);
+    if (!sealed.is_ok()) return sealed.status().with_context("storing " + sources[i].label);
     batch_bytes += sealed->size;
     batch.push_back(std::move(sealed).value());
-    batch_paths.push_back(paths[i]);
-    if (batch.size() >= kBatchFiles || batch_bytes >= kBatchBytes || i + 1 == paths.size()) {
-      EVHUB_RETURN_IF_ERROR(commit_batch(batch, batch_paths, domain, on_stored));
+    batch_labels.push_back(sources[i].label);
+    if (batch.size() >= kBatchFiles || batch_bytes >= kBatchBytes || i + 1 == sources.size()) {
+      EVHUB_RETURN_IF_ERROR(commit_batch(batch, batch_labels, domain, on_stored));
       batch.clear();
-      batch_paths.clear();
+      batch_labels.clear();
       batch_bytes = 0;
     }
   }
   return Status::ok();
+}
+
+Result<std::unique_ptr<vault::ObjectReader>> Hub::open_object(const std::string& id) {
+  EVHUB_ASSIGN_OR_RETURN(auto rec, catalog_->find_object(id));
+  if (!rec) return Status(Code::kNotFound, "there is no object " + id + " in this hub");
+  EVHUB_ASSIGN_OR_RETURN(auto dom, catalog_->find_domain(rec->domain_id));
+  if (!dom) return Status(Code::kIntegrity, "object " + id + " belongs to an unknown domain");
+  if (dom->shredded) {
+    return Status(Code::kErased, "object " + id + " was erased: its domain was shredded");
+  }
+  EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey key, domain_keys_.load(dom->id));
+  return vault::ObjectReader::open(*store_, id, dom->id, key);
 }
 
 Status Hub::commit_batch(std::vector<vault::SealedObject>& batch,

@@ -265,7 +265,7 @@ Result<std::vector<ListedObject>> Hub::list(const std::string& domain) {
   for (auto& o : objects) {
     const auto& d = by_id[o.domain_id];
     if (!domain.empty() && d.name != domain) continue;
-    out.push_back(ListedObject{std::move(o), d.name, d.shredded});
+    out.push_back(ListedObject{std::move(o), d.name, d.organisation_id, d.shredded});
   }
   return out;
 }

@@ -7,6 +7,9 @@
 #include "api/qr_code.h"
 #include "core/clock.h"
 
+#include <fmt/format.h>
+#include <tuple>
+
 namespace evhub::api {
 
 using accounts::Role;
@@ -71,6 +74,64 @@ json user_json(const accounts::User& u) {
   }
   return {{"username", u.username}, {"organisation", u.organisation}, {"roles", grants}};
 }
+
+// Who works with evidence, and who may add it (DESIGN.md §1).
+const std::vector<Role> kEvidenceReaders = {Role::kIntakeOfficer,   Role::kAnalyst,
+                                            Role::kOsintResearcher, Role::kLegalOfficer,
+                                            Role::kReviewer,        Role::kLead};
+const std::vector<Role> kEvidenceWriters = {Role::kIntakeOfficer, Role::kAnalyst,
+                                            Role::kOsintResearcher, Role::kLead};
+
+// The ids of the organisations in which `user` holds one of `roles`.
+std::vector<std::string> organisations_where(const accounts::User& user,
+                                             const std::vector<Role>& roles,
+                                             const std::vector<accounts::Organisation>& all) {
+  std::vector<std::string> ids;
+  for (const auto& g : user.grants) {
+    if (std::find(roles.begin(), roles.end(), g.role) == roles.end()) continue;
+    for (const auto& o : all) {
+      if (o.name == g.organisation && std::find(ids.begin(), ids.end(), o.id) == ids.end()) {
+        ids.push_back(o.id);
+      }
+    }
+  }
+  return ids;
+}
+
+json object_json(const hub::ListedObject& l) {
+  return {{"id", l.record.id},
+          {"sha256", l.record.sha256},
+          {"size", l.record.size},
+          {"domain", l.domain},
+          {"media_type", l.record.media_type},
+          {"created_at", l.record.created_at}};
+}
+
+bool is_object_id(const std::string& id) {
+  return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// Serves an object's plaintext while decrypting it, from `first` to `last` inclusive.
+class ObjectBody final : public BodySource {
+ public:
+  ObjectBody(std::unique_ptr<vault::ObjectReader> reader, std::uint64_t first, std::uint64_t last)
+      : reader_(std::move(reader)), next_(first), end_(last + 1), size_(last + 1 - first) {}
+  std::uint64_t size() const override { return size_; }
+  Result<std::size_t> read(std::span<std::uint8_t> out) override {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), end_ - next_));
+    EVHUB_ASSIGN_OR_RETURN(std::size_t n, reader_->read(next_, out.first(want)));
+    next_ += n;
+    return n;
+  }
+
+ private:
+  std::unique_ptr<vault::ObjectReader> reader_;
+  std::uint64_t next_;
+  std::uint64_t end_;
+  std::uint64_t size_;
+};
 
 }  // namespace
 
@@ -195,6 +256,117 @@ void Api::add_routes(Router& router) {
     if (!st.is_ok()) return error_response(400, "wrong_code", "that code is not right; try again");
     (void)hub_.audit("totp.enable", "", {{"user_id", c.caller->user.id}});
     return no_content();
+  });
+
+  // Evidence: only objects whose key domain belongs to an organisation where the caller holds
+  // an evidence role are listed, and the filter is in the catalog query itself.
+  route("GET", "/api/v1/objects", Access{true, kEvidenceReaders}, [this](Context& c) {
+    auto all = accounts_->organisations();
+    if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
+    const std::string limit_text = c.request.query("limit");
+    int limit = 50;
+    if (!limit_text.empty()) {
+      if (limit_text.size() > 4 || !std::all_of(limit_text.begin(), limit_text.end(), ::isdigit)) {
+        return error_response(400, "bad_request", "limit must be a number from 1 to 1000");
+      }
+      limit = std::stoi(limit_text);
+    }
+    if (limit < 1 || limit > 1000) {
+      return error_response(400, "bad_request", "limit must be a number from 1 to 1000");
+    }
+    const std::string after = c.request.query("after");
+    if (!after.empty() && !is_object_id(after)) {
+      return error_response(400, "bad_request", "after must be an object id");
+    }
+    auto page = hub_.list_for(organisations_where(c.caller->user, kEvidenceReaders, *all), after,
+                              limit + 1);
+    if (!page.is_ok()) return error_response(500, "internal", "could not read the catalog");
+    json objects = json::array();
+    for (int i = 0; i < std::min<int>(limit, static_cast<int>(page->size())); ++i) {
+      objects.push_back(object_json((*page)[static_cast<std::size_t>(i)]));
+    }
+    json next = nullptr;
+    if (static_cast<int>(page->size()) > limit) next = objects.back()["id"];
+    return json_response(200, {{"objects", objects}, {"next", next}});
+  });
+
+  route("POST", "/api/v1/objects", Access{true, kEvidenceWriters}, [this](Context& c) {
+    auto all = accounts_->organisations();
+    if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
+    auto orgs = organisations_where(c.caller->user, kEvidenceWriters, *all);
+    std::string org_id;
+    const std::string wanted = c.request.query("organisation");
+    for (const auto& o : *all) {
+      if (std::find(orgs.begin(), orgs.end(), o.id) == orgs.end()) continue;
+      if (wanted.empty() ? orgs.size() == 1 : o.name == wanted) org_id = o.id;
+    }
+    if (org_id.empty()) {
+      return error_response(400, "organisation",
+                            "name the organisation (?organisation=) in which you may add evidence");
+    }
+    const std::string domain = c.request.query("domain");
+    if (domain.empty()) return error_response(400, "bad_request", "name the key domain (?domain=)");
+    auto stored = hub_.put_data("the upload", c.request.body, domain, org_id);
+    if (!stored.is_ok()) {
+      const Status& st = stored.status();
+      if (st.code() == Code::kInvalidArgument)
+        return error_response(400, "bad_request", st.message());
+      if (st.code() == Code::kFailedPrecondition)
+        return error_response(403, "forbidden", st.message());
+      if (st.code() == Code::kErased) return error_response(409, "erased", st.message());
+      if (st.code() == Code::kNoSpace)
+        return error_response(507, "no_space", "the hub's disk is full");
+      return error_response(500, "internal", "the upload could not be stored");
+    }
+    return json_response(201, {{"id", stored->id},
+                               {"sha256", stored->sha256},
+                               {"size", stored->size},
+                               {"domain", stored->domain},
+                               {"deduplicated", stored->deduplicated}});
+  });
+
+  route("GET", "/api/v1/objects/{id}/content", Access{true, kEvidenceReaders}, [this](Context& c) {
+    const std::string id = c.request.params.at("id");
+    if (!is_object_id(id)) return error_response(404, "not_found", "no such object");
+    auto described = hub_.describe(id);
+    if (!described.is_ok()) return error_response(404, "not_found", "no such object");
+    auto all = accounts_->organisations();
+    if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
+    auto orgs = organisations_where(c.caller->user, kEvidenceReaders, *all);
+    if (!described->organisation_id ||
+        std::find(orgs.begin(), orgs.end(), *described->organisation_id) == orgs.end()) {
+      return error_response(403, "forbidden", "your roles do not allow this");
+    }
+    if (described->erased) return error_response(410, "erased", "this object was crypto-shredded");
+    auto reader = hub_.open_object(id);
+    if (!reader.is_ok()) return error_response(500, "internal", "the object cannot be read");
+    const std::uint64_t size = (*reader)->size();
+    auto range = parse_range(c.request.header("range"), size);
+    if (!range.is_ok()) {
+      Response r = error_response(416, "range", "unsatisfiable or malformed Range");
+      r.headers["Content-Range"] = "bytes */" + std::to_string(size);
+      return r;
+    }
+    // The read is in the custody log before a byte leaves.
+    json details = {{"via", "api"}, {"user_id", c.caller->user.id}};
+    if (*range) details["range"] = {(*range)->first, (*range)->second};
+    if (!hub_.audit("get", id, details).is_ok()) {
+      return error_response(503, "unavailable", "the read could not be recorded; try again");
+    }
+    Response r;
+    r.content_type = "application/octet-stream";
+    r.headers["Accept-Ranges"] = "bytes";
+    r.headers["X-Content-SHA256"] = described->record.sha256;
+    r.headers["Content-Disposition"] = "attachment; filename=\"" + id + "\"";
+    if (size == 0) return r;
+    std::uint64_t first = 0, last = size - 1;
+    if (*range) {
+      std::tie(first, last) = **range;
+      r.status = 206;
+      r.headers["Content-Range"] = fmt::format("bytes {}-{}/{}", first, last, size);
+    }
+    r.stream = std::make_shared<ObjectBody>(std::move(*reader), first, last);
+    return r;
   });
 
   route("GET", "/api/v1/users", Access{true, {Role::kAdministrator}}, [this](Context&) {

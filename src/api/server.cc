@@ -62,11 +62,38 @@ void Router::add(std::string method, std::string path, Handler handler) {
   routes_.push_back(Route{std::move(method), std::move(path), std::move(handler)});
 }
 
+namespace {
+// Matches "/a/{x}/b" against "/a/123/b", filling params.
+bool match_path(const std::string& pattern, const std::string& path,
+                std::map<std::string, std::string>& params) {
+  std::size_t i = 0, j = 0;
+  while (i < pattern.size() && j < path.size()) {
+    if (pattern[i] == '{') {
+      auto close = pattern.find('}', i);
+      auto end = path.find('/', j);
+      if (end == std::string::npos) end = path.size();
+      if (end == j) return false;
+      params[pattern.substr(i + 1, close - i - 1)] = path.substr(j, end - j);
+      i = close + 1;
+      j = end;
+    } else if (pattern[i++] != path[j++]) {
+      return false;
+    }
+  }
+  return i == pattern.size() && j == path.size();
+}
+}  // namespace
+
 Response Router::dispatch(const Request& request) const {
   std::string allowed;
   for (const Route& r : routes_) {
-    if (r.path != request.path) continue;
-    if (r.method == request.method) return r.handler(request);
+    std::map<std::string, std::string> params;
+    if (!match_path(r.path, request.path, params)) continue;
+    if (r.method == request.method) {
+      Request with_params = request;
+      with_params.params = std::move(params);
+      return r.handler(with_params);
+    }
     allowed += (allowed.empty() ? "" : ", ") + r.method;
   }
   if (!allowed.empty()) {

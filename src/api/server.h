@@ -26,7 +26,8 @@ struct Request {
   std::string path;                            // without the query
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
-  std::string remote_address;  // the peer's IP address
+  std::string remote_address;                 // the peer's IP address
+  std::map<std::string, std::string> params;  // {name} segments of the route's path
   // The value of a query parameter, or "" (no percent-decoding: ids and numbers only).
   std::string query(const std::string& name) const;
   const std::string& header(const std::string& lower_case_name) const;  // "" if absent
@@ -71,6 +72,7 @@ struct Route {
 class Router {
  public:
   void add(std::string method, std::string path, Handler handler);
+  // Paths may hold {name} segments, matching one non-empty segment each (Request::params).
   // 404 for an unknown path, 405 (with Allow) for a known path and another method.
   Response dispatch(const Request& request) const;
   const std::vector<Route>& routes() const { return routes_; }

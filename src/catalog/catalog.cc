@@ -244,6 +244,35 @@ Result<std::vector<ObjectRecord>> Catalog::objects() {
       read_object);
 }
 
+Result<std::vector<ObjectRecord>> Catalog::objects_of(
+    const std::vector<std::string>& organisation_ids, const std::string& after_id, int limit) {
+  if (organisation_ids.empty() || limit <= 0) return std::vector<ObjectRecord>();
+  std::string marks;
+  for (std::size_t i = 0; i < organisation_ids.size(); ++i) marks += i ? ",?" : "?";
+  std::string columns;
+  for (const char* c : {"id", "domain_id", "sha256", "size", "media_type", "origin", "created_at",
+                        "created_by", "derived_from", "tool", "tool_version", "tool_parameters"}) {
+    columns += (columns.empty() ? "o." : ", o.") + std::string(c);
+  }
+  EVHUB_ASSIGN_OR_RETURN(Statement st,
+                         impl_->db.prepare(fmt::format(
+                             "SELECT {} FROM objects o JOIN key_domains d ON d.id = o.domain_id "
+                             "WHERE d.state = 'active' AND d.organisation_id IN ({}) AND o.id > ? "
+                             "ORDER BY o.id LIMIT ?",
+                             columns, marks)));
+  int i = 1;
+  for (const auto& org : organisation_ids) st.bind(i++, org);
+  st.bind(i++, after_id);
+  st.bind(i, std::int64_t{limit});
+  std::vector<ObjectRecord> out;
+  for (;;) {
+    EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row) break;
+    out.push_back(read_object(st));
+  }
+  return out;
+}
+
 Result<std::int64_t> Catalog::count_objects_in(const std::string& domain_id) {
   EVHUB_ASSIGN_OR_RETURN(Statement st,
                          impl_->db.prepare("SELECT count(*) FROM objects WHERE domain_id=?"));

@@ -89,6 +89,11 @@ class Catalog {
   Result<std::optional<ObjectRecord>> find_object_by_hash(const std::string& domain_id,
                                                           const std::string& sha256);
   Result<std::vector<ObjectRecord>> objects();
+  // Objects of live domains that belong to one of `organisation_ids`, by id, after `after_id`
+  // (exclusive; "" from the start), at most `limit`: a page that stays stable as objects are
+  // added. The organisation filter is part of the query, so nothing else is ever read.
+  Result<std::vector<ObjectRecord>> objects_of(const std::vector<std::string>& organisation_ids,
+                                               const std::string& after_id, int limit);
   Result<std::int64_t> count_objects_in(const std::string& domain_id);
   Result<Counts> counts();
 

@@ -145,6 +145,12 @@ class Hub {
   // Logs, under a signed head, an event that changes nothing the catalog holds: account
   // changes, sign-ins. `details` must hold no personal data and no plaintext.
   Status audit(const std::string& action, const std::string& object, nlohmann::json details);
+  // A page of the objects whose domains belong to one of `organisation_ids` (see
+  // catalog::Catalog::objects_of), with each one's domain name and organisation.
+  Result<std::vector<ListedObject>> list_for(const std::vector<std::string>& organisation_ids,
+                                             const std::string& after_id, int limit);
+  // The object's record and its domain, for access decisions (kNotFound if unknown).
+  Result<ListedObject> describe(const std::string& id);
   // Every object the catalog holds, optionally only those of one domain.
   Result<std::vector<ListedObject>> list(const std::string& domain);
 

@@ -251,6 +251,32 @@ Result<Summary> Hub::summary() {
 
 namespace evhub::hub {
 
+Result<std::vector<ListedObject>> Hub::list_for(const std::vector<std::string>& organisation_ids,
+                                                const std::string& after_id, int limit) {
+  EVHUB_ASSIGN_OR_RETURN(auto records, catalog_->objects_of(organisation_ids, after_id, limit));
+  std::map<std::string, catalog::KeyDomain> domains;
+  std::vector<ListedObject> out;
+  for (auto& r : records) {
+    auto it = domains.find(r.domain_id);
+    if (it == domains.end()) {
+      EVHUB_ASSIGN_OR_RETURN(auto d, catalog_->find_domain(r.domain_id));
+      if (!d) return Status(Code::kIntegrity, "object " + r.id + " has an unknown domain");
+      it = domains.emplace(r.domain_id, *d).first;
+    }
+    out.push_back(ListedObject{std::move(r), it->second.name, it->second.organisation_id,
+                               it->second.shredded});
+  }
+  return out;
+}
+
+Result<ListedObject> Hub::describe(const std::string& id) {
+  EVHUB_ASSIGN_OR_RETURN(auto rec, catalog_->find_object(id));
+  if (!rec) return Status(Code::kNotFound, "there is no object " + id);
+  EVHUB_ASSIGN_OR_RETURN(auto d, catalog_->find_domain(rec->domain_id));
+  if (!d) return Status(Code::kIntegrity, "object " + id + " has an unknown domain");
+  return ListedObject{std::move(*rec), d->name, d->organisation_id, d->shredded};
+}
+
 Result<std::vector<ListedObject>> Hub::list(const std::string& domain) {
   EVHUB_ASSIGN_OR_RETURN(auto domains, catalog_->domains());
   std::map<std::string, catalog::KeyDomain> by_id;

@@ -33,7 +33,8 @@ class ApiTest : public ::testing::Test {
       ASSERT_TRUE(a.add_organisation("Partner B").is_ok());
       for (auto [user, org, role] :
            {std::tuple{"admin", "Partner A", accounts::Role::kAdministrator},
-            std::tuple{"analyst", "Partner B", accounts::Role::kAnalyst}}) {
+            std::tuple{"analyst", "Partner B", accounts::Role::kAnalyst},
+            std::tuple{"analyst.a", "Partner A", accounts::Role::kAnalyst}}) {
         auto hash =
             crypto::hash_password(std::string(user) + " password!", crypto::KdfCost::interactive());
         ASSERT_TRUE(a.add_user(user, org, *hash).is_ok());
@@ -99,7 +100,7 @@ TEST_F(ApiTest, ForbiddenMeans403AndNoData) {
   sign_in("analyst", analyst_jar);
   auto [ok_status, ok_body] = curl({"-b", admin_jar, server_->url("/api/v1/users")});
   EXPECT_EQ(ok_status, 200);
-  EXPECT_EQ(json::parse(ok_body)["users"].size(), 2u);
+  EXPECT_EQ(json::parse(ok_body)["users"].size(), 3u);
   for (const char* path : {"/api/v1/users", "/api/v1/hub"}) {
     auto [status, body] = curl({"-b", analyst_jar, server_->url(path)});
     EXPECT_EQ(status, 403) << path;
@@ -139,6 +140,72 @@ TEST_F(ApiTest, SignInsAndRefusalsAreInTheCustodyLogWithoutNames) {
   EXPECT_NE(log.find("\"action\":\"session.refused\""), std::string::npos);
   EXPECT_EQ(log.find("analyst"), std::string::npos);
   EXPECT_EQ(log.find("password"), std::string::npos);
+}
+
+TEST_F(ApiTest, EvidenceIsUploadedListedAndDownloadedWithinTheOrganisationOnly) {
+  std::string b_jar = tmp_ / "b.jar", a_jar = tmp_ / "a.jar", admin_jar = tmp_ / "admin.jar";
+  std::string b_csrf = sign_in("analyst", b_jar);
+  std::string a_csrf = sign_in("analyst.a", a_jar);
+  sign_in("admin", admin_jar);
+  std::string file = tmp_ / "scan.bin";
+  testing::write_random_file(file, 3 * 1024 * 1024 + 5, 42);
+  const std::string sha = testing::sha256sum_of(file);
+
+  auto [up_status, up_body] = curl({"-b", b_jar, "-H", "X-CSRF-Token: " + b_csrf, "-H",
+                                    "Content-Type: application/octet-stream", "--data-binary",
+                                    "@" + file, server_->url("/api/v1/objects?domain=W-00123")});
+  ASSERT_EQ(up_status, 201) << up_body;
+  json up = json::parse(up_body);
+  EXPECT_EQ(up["sha256"], sha);
+  const std::string id = up["id"];
+
+  auto [list_status, list_body] = curl({"-b", b_jar, server_->url("/api/v1/objects?limit=10")});
+  ASSERT_EQ(list_status, 200);
+  json list = json::parse(list_body);
+  ASSERT_EQ(list["objects"].size(), 1u);
+  EXPECT_EQ(list["objects"][0]["id"], id);
+  EXPECT_TRUE(list["next"].is_null());
+
+  std::string got = tmp_ / "got.bin";
+  testing::RunResult dl = testing::run({"curl", "-s", "-f", "-b", b_jar, "-o", got,
+                                        server_->url("/api/v1/objects/" + id + "/content")});
+  ASSERT_EQ(dl.exit_code, 0) << dl.err;
+  EXPECT_EQ(testing::sha256sum_of(got), sha);
+
+  testing::RunResult part = testing::run({"curl", "-s", "-b", b_jar, "-r", "1048570-1048589", "-D",
+                                          "-", server_->url("/api/v1/objects/" + id + "/content")});
+  EXPECT_NE(part.out.find("206"), std::string::npos);
+  EXPECT_NE(part.out.find("Content-Range: bytes 1048570-1048589/3145733"), std::string::npos)
+      << part.out;
+  std::string original = testing::read_text(file);
+  EXPECT_EQ(part.out.substr(part.out.size() - 20), original.substr(1048570, 20));
+  EXPECT_EQ(
+      curl({"-b", b_jar, "-r", "9999999-", server_->url("/api/v1/objects/" + id + "/content")})
+          .first,
+      416);
+
+  // Another organisation's analyst sees zero objects and cannot fetch or extend this one.
+  auto [a_status, a_body] = curl({"-b", a_jar, server_->url("/api/v1/objects")});
+  EXPECT_EQ(a_status, 200);
+  EXPECT_EQ(json::parse(a_body)["objects"].size(), 0u);
+  auto [a_get, a_get_body] =
+      curl({"-b", a_jar, server_->url("/api/v1/objects/" + id + "/content")});
+  EXPECT_EQ(a_get, 403);
+  EXPECT_EQ(a_get_body.find(sha), std::string::npos);
+  auto [a_put, a_put_body] = curl({"-b", a_jar, "-H", "X-CSRF-Token: " + a_csrf, "--data-binary",
+                                   "x", server_->url("/api/v1/objects?domain=W-00123")});
+  EXPECT_EQ(a_put, 403) << a_put_body;
+  // An administrator manages accounts, not evidence.
+  EXPECT_EQ(curl({"-b", admin_jar, server_->url("/api/v1/objects")}).first, 403);
+  EXPECT_EQ(
+      curl({"-b", b_jar, server_->url("/api/v1/objects/" + std::string(32, 'f') + "/content")})
+          .first,
+      404);
+
+  // The reads are in the custody log, before the bytes left.
+  std::string log = testing::read_text(tmp_ / "hub/custody/events.jsonl");
+  EXPECT_NE(log.find("\"action\":\"get\",\"object\":\"" + id), std::string::npos);
+  EXPECT_NE(log.find("\"via\":\"api\""), std::string::npos);
 }
 
 }  // namespace

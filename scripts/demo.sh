@@ -13,6 +13,7 @@ export EVHUB_ACTOR="${EVHUB_ACTOR:-demo-intake-officer}"
 if [ ! -f "$hub/hub.json" ]; then
   rm -rf "$hub"
   "$evhub" --hub "$hub" init --kdf interactive
+  "$evhub" --hub "$hub" org add "Demo Partner"
   material="$(mktemp -d)"
   trap 'rm -rf "$material"' EXIT
   # Fictional material only: no real person is named.
@@ -21,12 +22,17 @@ if [ ! -f "$hub/hub.json" ]; then
   head -c 200000 /dev/urandom >"$material/photo-w00002.jpg.bin"
   printf 'Court decision (fictional), Homel district court, case 1-000/2021.\n' >"$material/court-w00002.txt"
   head -c 3000000 /dev/urandom >"$material/osint-video-capture.bin"
-  "$evhub" --hub "$hub" put "$material/interview-w00001.txt" "$material/medical-w00001.txt" --domain W-00001
-  "$evhub" --hub "$hub" put "$material/photo-w00002.jpg.bin" "$material/court-w00002.txt" --domain W-00002
-  "$evhub" --hub "$hub" put "$material/osint-video-capture.bin" --domain osint-source-0001
+  "$evhub" --hub "$hub" put "$material/interview-w00001.txt" "$material/medical-w00001.txt" --domain W-00001 --org "Demo Partner"
+  "$evhub" --hub "$hub" put "$material/photo-w00002.jpg.bin" "$material/court-w00002.txt" --domain W-00002 --org "Demo Partner"
+  "$evhub" --hub "$hub" put "$material/osint-video-capture.bin" --domain osint-source-0001 --org "Demo Partner"
   printf 'A witness who withdrew consent (fictional).\n' >"$material/withdrawn.txt"
-  "$evhub" --hub "$hub" put "$material/withdrawn.txt" --domain W-00003
+  "$evhub" --hub "$hub" put "$material/withdrawn.txt" --domain W-00003 --org "Demo Partner"
   "$evhub" --hub "$hub" shred W-00003 --yes --reason "witness withdrew consent (demo)"
+  # Fictional staff accounts for the API (passwords are demo values, printed below).
+  EVHUB_USER_PASSWORD="demo admin password" "$evhub" --hub "$hub" user add demo-admin \
+    --org "Demo Partner" --role administrator
+  EVHUB_USER_PASSWORD="demo analyst password" "$evhub" --hub "$hub" user add demo-analyst \
+    --org "Demo Partner" --role analyst --role intake-officer
 fi
 
 echo
@@ -39,6 +45,15 @@ echo
 echo "== Custody log"
 "$evhub" --hub "$hub" log show
 echo
-echo "To use the demo hub:"
+echo "To use the demo hub from the command line:"
 echo "  export EVHUB_PASSPHRASE='$EVHUB_PASSPHRASE'"
 echo "  $evhub --hub $hub ls      # or: verify, log proof 3, get ID -o FILE, --help"
+[ "${DEMO_SERVE:-1}" = 1 ] || exit 0
+listen="${DEMO_LISTEN:-127.0.0.1:8080}"
+echo
+echo "== Serving the demo hub's API on http://$listen/ (Ctrl-C to stop). The web workspace is"
+echo "   not built yet; sign in with the API, e.g.:"
+echo "   curl -c jar --data '{\"username\":\"demo-analyst\",\"password\":\"demo analyst password\"}' http://$listen/api/v1/session"
+echo "   curl -b jar http://$listen/api/v1/objects"
+echo "   (administrator: demo-admin / demo admin password)"
+exec "$evhub" --hub "$hub" serve --listen "$listen"

@@ -213,24 +213,44 @@ int cmd_init(const Options& o) {
   return 0;
 }
 
+// The id of organisation `name` (for put --org), from accounts.db.
+Result<std::string> organisation_id(hub::Hub& hub, const std::string& name) {
+  EVHUB_ASSIGN_OR_RETURN(auto accounts, accounts::Accounts::open(hub.layout().accounts()));
+  EVHUB_ASSIGN_OR_RETURN(auto orgs, accounts->organisations());
+  for (const auto& org : orgs) {
+    if (org.name == name) return org.id;
+  }
+  return Status(Code::kNotFound, "there is no organisation " + name + " (evhub org add)");
+}
+
 int cmd_put(const Options& o) {
   auto hub = open_hub(o);
   if (!hub.is_ok()) return fail(o, hub.status());
+  std::string org_id;
+  if (!o.organisation.empty()) {
+    auto id = organisation_id(**hub, o.organisation);
+    if (!id.is_ok()) return fail(o, id.status());
+    org_id = *id;
+  }
   Progress progress(!o.json && stderr_is_terminal(), o.files.size());
-  Status st = (*hub)->put(o.files, o.domain, [&](const hub::StoredObject& s) {
-    progress.clear();
-    if (o.json) {
-      std::cout << json{{"path", s.path}, {"id", s.id},         {"sha256", s.sha256},
-                        {"size", s.size}, {"domain", s.domain}, {"deduplicated", s.deduplicated}}
-                       .dump(-1, ' ', false, kReplaceBadUtf8)
-                << "\n";
-    } else {
-      std::cout << s.id << "  " << s.sha256 << "  " << s.path
-                << (s.deduplicated ? "  (already stored)" : "") << "\n";
-    }
-    std::cout.flush();
-    progress.advance(s.size);
-  });
+  Status st = (*hub)->put(
+      o.files, o.domain,
+      [&](const hub::StoredObject& s) {
+        progress.clear();
+        if (o.json) {
+          std::cout << json{{"path", s.path},     {"id", s.id},
+                            {"sha256", s.sha256}, {"size", s.size},
+                            {"domain", s.domain}, {"deduplicated", s.deduplicated}}
+                           .dump(-1, ' ', false, kReplaceBadUtf8)
+                    << "\n";
+        } else {
+          std::cout << s.id << "  " << s.sha256 << "  " << s.path
+                    << (s.deduplicated ? "  (already stored)" : "") << "\n";
+        }
+        std::cout.flush();
+        progress.advance(s.size);
+      },
+      org_id);
   if (!st.is_ok()) return fail(o, st);
   return 0;
 }
@@ -421,6 +441,9 @@ void register_commands(CLI::App& app, Options& o) {
   put->add_option("files", o.files, "files to store")->required();
   put->add_option("--domain", o.domain,
                   "key domain, e.g. a witness code (default: hub); created on first use");
+  put->add_option("--org", o.organisation,
+                  "the partner organisation a new key domain belongs to (its members see it "
+                  "through the API)");
 
   auto* get = app.add_subcommand("get", "decrypt an object to a file, re-checking its SHA-256");
   get->add_option("id", o.id, "object id")->required();

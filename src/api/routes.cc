@@ -369,6 +369,41 @@ void Api::add_routes(Router& router) {
     return r;
   });
 
+  // The audit trail: the custody log's events, newest first, for administrators and auditors.
+  route("GET", "/api/v1/audit", Access{true, {Role::kAdministrator, Role::kAuditor}},
+        [this](Context& c) {
+          const std::string limit_text = c.request.query("limit");
+          const std::string before_text = c.request.query("before");
+          auto number = [](const std::string& t) {
+            return !t.empty() && t.size() <= 12 && std::all_of(t.begin(), t.end(), ::isdigit);
+          };
+          if ((!limit_text.empty() && !number(limit_text)) ||
+              (!before_text.empty() && !number(before_text))) {
+            return error_response(400, "bad_request", "limit and before must be numbers");
+          }
+          int limit = limit_text.empty() ? 100 : std::stoi(limit_text);
+          if (limit < 1 || limit > 1000) {
+            return error_response(400, "bad_request", "limit must be from 1 to 1000");
+          }
+          std::int64_t before = before_text.empty() ? -1 : std::stoll(before_text);
+          auto events = hub_.events(before, c.request.query("action"), limit + 1);
+          if (!events.is_ok()) return error_response(500, "internal", "could not read the log");
+          json out = json::array();
+          for (std::size_t i = 0; i < events->size() && i < static_cast<std::size_t>(limit); ++i) {
+            const auto& e = (*events)[i];
+            out.push_back({{"seq", e.seq},
+                           {"time", e.time},
+                           {"actor", e.actor},
+                           {"action", e.action},
+                           {"object", e.object},
+                           {"sha256", e.sha256},
+                           {"details", e.details}});
+          }
+          json next = nullptr;
+          if (events->size() > static_cast<std::size_t>(limit)) next = out.back()["seq"];
+          return json_response(200, {{"events", out}, {"next", next}});
+        });
+
   route("GET", "/api/v1/users", Access{true, {Role::kAdministrator}}, [this](Context&) {
     auto users = accounts_->users();
     if (!users.is_ok()) return error_response(500, "internal", "could not read the users");

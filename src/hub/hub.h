@@ -145,6 +145,10 @@ class Hub {
   // Logs, under a signed head, an event that changes nothing the catalog holds: account
   // changes, sign-ins. `details` must hold no personal data and no plaintext.
   Status audit(const std::string& action, const std::string& object, nlohmann::json details);
+  // Custody events for the audit view, newest first: those before event `before` (all if
+  // negative), of `action` if not empty, at most `limit`.
+  Result<std::vector<custody::Event>> events(std::int64_t before, const std::string& action,
+                                             int limit);
   // A page of the objects whose domains belong to one of `organisation_ids` (see
   // catalog::Catalog::objects_of), with each one's domain name and organisation.
   Result<std::vector<ListedObject>> list_for(const std::vector<std::string>& organisation_ids,

@@ -272,6 +272,22 @@ Result<ShredReport> Hub::shred(const std::string& domain_name, const std::string
 
 namespace evhub::hub {
 
+Result<std::vector<custody::Event>> Hub::events(std::int64_t before, const std::string& action,
+                                                int limit) {
+  EVHUB_ASSIGN_OR_RETURN(auto lines, log_->event_lines());
+  std::vector<custody::Event> out;
+  std::int64_t i = before < 0
+                       ? static_cast<std::int64_t>(lines.size())
+                       : std::min<std::int64_t>(before, static_cast<std::int64_t>(lines.size()));
+  while (--i >= 0 && static_cast<int>(out.size()) < limit) {
+    auto e = custody::parse_event(lines[static_cast<std::size_t>(i)]);
+    if (!e.is_ok()) continue;  // verify names damaged lines
+    if (!action.empty() && e->action != action) continue;
+    out.push_back(std::move(e).value());
+  }
+  return out;
+}
+
 Status Hub::audit(const std::string& action, const std::string& object, nlohmann::json details) {
   EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
   EVHUB_RETURN_IF_ERROR(recover());

@@ -34,6 +34,7 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"GET /api/v1/objects/{id}/content",
      {"intake-officer", "analyst", "osint-researcher", "legal-officer", "reviewer", "lead"}},
     {"GET /api/v1/users", {"administrator"}},
+    {"GET /api/v1/audit", {"administrator", "auditor"}},
     {"GET /api/v1/hub", {"administrator", "lead", "auditor"}},
 };
 

@@ -140,6 +140,17 @@ TEST_F(ApiTest, SignInsAndRefusalsAreInTheCustodyLogWithoutNames) {
   EXPECT_NE(log.find("\"action\":\"session.refused\""), std::string::npos);
   EXPECT_EQ(log.find("analyst"), std::string::npos);
   EXPECT_EQ(log.find("password"), std::string::npos);
+  // The same events through the audit route, filtered and newest first.
+  auto [status, body] =
+      curl({"-b", tmp_ / "jar", server_->url("/api/v1/audit?action=session.refused")});
+  ASSERT_EQ(status, 200) << body;
+  json events = json::parse(body)["events"];
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0]["action"], "session.refused");
+  auto [all_status, all_body] = curl({"-b", tmp_ / "jar", server_->url("/api/v1/audit")});
+  json all = json::parse(all_body)["events"];
+  ASSERT_GE(all.size(), 3u);
+  EXPECT_GT(all[0]["seq"].get<int>(), all[1]["seq"].get<int>());
 }
 
 TEST_F(ApiTest, EvidenceIsUploadedListedAndDownloadedWithinTheOrganisationOnly) {

@@ -179,6 +179,14 @@ def exercise(spec, url):
         call("GET", "/api/v1/objects/%s/content" % oid, jar=jars["admin"], doc_path=content)
     call("GET", "/api/v1/objects/%s/content" % ("0" * 32), jar=jars["analyst"], doc_path=content)
 
+    # The audit trail: administrators see it, page by page; analysts do not.
+    status, doc = call("GET", "/api/v1/audit", query="?limit=2", jar=jars["admin"])
+    if doc and doc["next"] is not None:
+        call("GET", "/api/v1/audit", query="?limit=2&before=%d" % doc["next"], jar=jars["admin"])
+    call("GET", "/api/v1/audit", query="?action=session.start", jar=jars["admin"])
+    call("GET", "/api/v1/audit", query="?limit=x", jar=jars["admin"])  # 400
+    call("GET", "/api/v1/audit", jar=jars["analyst"])  # 403
+
     # Second factor: the analyst has not started an enrolment (409); the admin enrols.
     call("POST", "/api/v1/session/totp/confirm", {"code": "123456"}, jar=jars["analyst"],
          csrf=jars["analyst"].csrf)

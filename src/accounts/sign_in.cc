@@ -12,6 +12,8 @@ namespace evhub::accounts {
 
 namespace {
 
+constexpr std::int64_t kTouchEveryMs = 60 * 1000;
+
 std::string token() {
   return to_hex(crypto::random_bytes(32));
 }
@@ -138,10 +140,14 @@ Result<Caller> Accounts::resume(const std::string& token_text, std::int64_t now_
     EVHUB_RETURN_IF_ERROR(sign_out(token_text));
     return expired;
   }
-  EVHUB_ASSIGN_OR_RETURN(Statement touch,
-                         db.prepare("UPDATE sessions SET last_seen_ms=? WHERE id=?"));
-  touch.bind(1, now_ms).bind(2, id);
-  EVHUB_RETURN_IF_ERROR(touch.run());
+  // Idle time is tracked to the minute: writing (and fsyncing) on every request would make
+  // each API call a disk write.
+  if (now_ms - last_seen >= kTouchEveryMs) {
+    EVHUB_ASSIGN_OR_RETURN(Statement touch,
+                           db.prepare("UPDATE sessions SET last_seen_ms=? WHERE id=?"));
+    touch.bind(1, now_ms).bind(2, id);
+    EVHUB_RETURN_IF_ERROR(touch.run());
+  }
   EVHUB_ASSIGN_OR_RETURN(auto user, find_user(username));
   if (!user) return expired;
   return Caller{std::move(*user), id, csrf_hash};

@@ -33,8 +33,17 @@ class Api {
   std::unique_ptr<accounts::Accounts> accounts_;
   ApiOptions options_;
   crypto::SecretKey sealing_key_;
-  // The hub and the accounts database are used by one request at a time.
-  std::mutex mu_;
+  // The hub is used by one request at a time (hub_mu_), and so is the accounts database
+  // (accounts_mu_, taken inside hub_mu_ by handlers, alone by the session check: one order).
+  std::mutex hub_mu_;
+  std::mutex accounts_mu_;
+  struct LockedAccounts {
+    std::unique_lock<std::mutex> lock;
+    accounts::Accounts* accounts;
+    accounts::Accounts* operator->() { return accounts; }
+  };
+  // accounts()->f(…) holds the accounts lock for the call.
+  LockedAccounts accounts() { return {std::unique_lock(accounts_mu_), accounts_.get()}; }
 };
 
 }  // namespace evhub::api

@@ -90,6 +90,7 @@ Response Router::dispatch(const Request& request) const {
     std::map<std::string, std::string> params;
     if (!match_path(r.path, request.path, params)) continue;
     if (r.method == request.method) {
+      if (params.empty()) return r.handler(request);
       Request with_params = request;
       with_params.params = std::move(params);
       return r.handler(with_params);

@@ -54,19 +54,31 @@ Result<Database> Database::open(const std::string& path, bool create) {
 }
 
 Database::Database(Database&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+    : db_(std::exchange(other.db_, nullptr)),
+      path_(std::move(other.path_)),
+      cache_(std::move(other.cache_)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
-    sqlite3_close(db_);
+    close();
     db_ = std::exchange(other.db_, nullptr);
     path_ = std::move(other.path_);
+    cache_ = std::move(other.cache_);
   }
   return *this;
 }
 
-Database::~Database() {
+void Database::close() {
+  if (cache_) {
+    for (auto& [sql, stmt] : *cache_) sqlite3_finalize(stmt);
+    cache_->clear();
+  }
   sqlite3_close(db_);
+  db_ = nullptr;
+}
+
+Database::~Database() {
+  close();
 }
 
 Status Database::error(const std::string& what) const {
@@ -97,18 +109,27 @@ Status Database::exec(const std::string& sql) {
 }
 
 Result<Statement> Database::prepare(const std::string& sql) {
+  if (auto it = cache_->find(sql); it != cache_->end()) {
+    sqlite3_stmt* stmt = it->second;
+    cache_->erase(it);
+    return Statement(this, stmt, sql);
+  }
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
     return error("preparing a query");
   }
-  return Statement(this, stmt);
+  return Statement(this, stmt, sql);
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), sql_(std::move(other.sql_)) {}
 
 Statement::~Statement() {
-  sqlite3_finalize(stmt_);
+  if (stmt_ == nullptr) return;
+  // Back to the cache, reset and unbound, for the next prepare() of the same SQL.
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  db_->cache_->emplace(std::move(sql_), stmt_);
 }
 
 Statement& Statement::bind(int index, const std::string& value) {

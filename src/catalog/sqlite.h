@@ -6,8 +6,10 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "core/status.h"
 
@@ -25,14 +27,20 @@ class Database {
   ~Database();
 
   Status exec(const std::string& sql);
+  // Prepared statements are kept for reuse: preparing costs more than running most queries.
   Result<Statement> prepare(const std::string& sql);
   Status error(const std::string& what) const;
   sqlite3* handle() { return db_; }
 
  private:
-  explicit Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  friend class Statement;
+  void close();
+  using Cache = std::unordered_multimap<std::string, sqlite3_stmt*>;
+  explicit Database(sqlite3* db, std::string path)
+      : db_(db), path_(std::move(path)), cache_(std::make_unique<Cache>()) {}
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::unique_ptr<Cache> cache_;  // statements not in use, by SQL text
 };
 
 class Statement {
@@ -54,9 +62,11 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(Database* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(Database* db, sqlite3_stmt* stmt, std::string sql)
+      : db_(db), stmt_(stmt), sql_(std::move(sql)) {}
   Database* db_;
   sqlite3_stmt* stmt_;
+  std::string sql_;
 };
 
 // BEGIN IMMEDIATE … COMMIT; rolls back if destroyed before commit().

@@ -6,7 +6,7 @@
 #   2. GET /api/v1/health while 500 idle connections are held open (slow clients must not stop
 #      others being served).
 # Static assets are not measured yet: the web app is not built. Env: EVHUB_BIN, BENCH_SECONDS
-# (default 20), BENCH_OBJECTS (default 500).
+# (default 20), BENCH_OBJECTS (default 500), BENCH_TOP=1 (print `top` during the run).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 evhub="${EVHUB_BIN:-$root/build/evhub}"
@@ -55,11 +55,11 @@ echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) at start"
 echo
 echo "---- 1. GET /api/v1/objects?limit=50, authenticated, 64 connections ----"
 rss_before="$(rss)"
-(sleep 3; top -b -n1 | head -15 > "$work/top.txt") &
+if [ -n "${BENCH_TOP:-}" ]; then (sleep 3; top -b -n1 | head -15 >"$work/top.txt") & fi
 wrk -t2 -c64 -d"${seconds}s" --latency -H "Cookie: evhub_session=$cookie" \
   "$url/api/v1/objects?limit=50" >"$work/wrk1.txt"
 rss_after="$(rss)"
-[ -n "${BENCH_TOP:-}" ] && cat "$work/top.txt"
+if [ -n "${BENCH_TOP:-}" ]; then cat "$work/top.txt"; fi
 rps="$(awk '/Requests\/sec/ {print $2}' "$work/wrk1.txt")"
 p99="$(awk '$1 == "99%" {print $2}' "$work/wrk1.txt")"
 non2xx="$(awk '/Non-2xx/ {print $5}' "$work/wrk1.txt")"

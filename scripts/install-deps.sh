@@ -11,7 +11,7 @@ PACKAGES=(
   libqrencode-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml python3-jsonschema openssl sqlite3
-  age time coreutils curl
+  age time coreutils curl wrk
 )
 
 missing=()

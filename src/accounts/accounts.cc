@@ -65,6 +65,10 @@ CREATE TABLE sign_in_failures (
 );
 CREATE INDEX sign_in_failures_by_key ON sign_in_failures(key, at_ms);
 )sql"},
+      {3, "a TOTP enrolment waits beside the active secret",
+       R"sql(
+ALTER TABLE users ADD COLUMN totp_pending_sealed TEXT;
+)sql"},
   };
   return kMigrations;
 }
@@ -175,10 +179,16 @@ Result<std::vector<User>> Accounts::users() {
 
 Status Accounts::set_password_hash(const std::string& username, const std::string& hash) {
   EVHUB_ASSIGN_OR_RETURN(std::string id, impl_->user_id(username));
+  EVHUB_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(impl_->db));
   EVHUB_ASSIGN_OR_RETURN(Statement st,
                          impl_->db.prepare("UPDATE users SET password_hash=? WHERE id=?"));
   st.bind(1, hash).bind(2, id);
-  return st.run();
+  EVHUB_RETURN_IF_ERROR(st.run());
+  // A new password ends every session opened with the old one.
+  EVHUB_ASSIGN_OR_RETURN(Statement end, impl_->db.prepare("DELETE FROM sessions WHERE user_id=?"));
+  end.bind(1, id);
+  EVHUB_RETURN_IF_ERROR(end.run());
+  return tx.commit();
 }
 
 Result<std::string> Accounts::password_hash(const std::string& username) {
@@ -194,7 +204,11 @@ Status Accounts::set_disabled(const std::string& username, bool disabled) {
   EVHUB_ASSIGN_OR_RETURN(std::string id, impl_->user_id(username));
   EVHUB_ASSIGN_OR_RETURN(Statement st, impl_->db.prepare("UPDATE users SET disabled=? WHERE id=?"));
   st.bind(1, std::int64_t{disabled ? 1 : 0}).bind(2, id);
-  return st.run();
+  EVHUB_RETURN_IF_ERROR(st.run());
+  if (!disabled) return Status::ok();
+  EVHUB_ASSIGN_OR_RETURN(Statement end, impl_->db.prepare("DELETE FROM sessions WHERE user_id=?"));
+  end.bind(1, id);
+  return end.run();
 }
 
 Status Accounts::grant(const std::string& username, const std::string& organisation, Role role,

@@ -57,6 +57,13 @@ Result<NewSession> Accounts::sign_in(const std::string& username, const std::str
   const std::string user_key = "user:" + username;
   const std::string address_key = "address:" + address;
   const std::int64_t since = now_ms - policy.failure_window_ms;
+  {
+    // Failures older than the window count for nothing and are not kept.
+    EVHUB_ASSIGN_OR_RETURN(Statement prune,
+                           db.prepare("DELETE FROM sign_in_failures WHERE at_ms<?"));
+    prune.bind(1, since);
+    EVHUB_RETURN_IF_ERROR(prune.run());
+  }
   EVHUB_ASSIGN_OR_RETURN(int user_failures, failures_since(db, user_key, since));
   EVHUB_ASSIGN_OR_RETURN(int address_failures, failures_since(db, address_key, since));
   if (user_failures >= policy.max_failures_per_user ||
@@ -170,10 +177,11 @@ Result<std::string> Accounts::begin_totp(const std::string& username,
                                          const std::string& issuer) {
   EVHUB_ASSIGN_OR_RETURN(std::string user_id, impl_->user_id(username));
   Bytes secret = crypto::random_bytes(20);  // 160 bits, as RFC 4226 recommends for SHA-1
+  // Kept aside until confirmed: an enrolled second factor stays in force meanwhile, so a stolen
+  // session cannot switch it off by starting a new enrolment.
   Bytes sealed = crypto::seal(sealing_key, secret, totp_context(user_id));
-  EVHUB_ASSIGN_OR_RETURN(
-      Statement st,
-      impl_->db.prepare("UPDATE users SET totp_secret_sealed=?, totp_enabled=0 WHERE id=?"));
+  EVHUB_ASSIGN_OR_RETURN(Statement st,
+                         impl_->db.prepare("UPDATE users SET totp_pending_sealed=? WHERE id=?"));
   st.bind(1, to_hex(sealed)).bind(2, user_id);
   EVHUB_RETURN_IF_ERROR(st.run());
   std::string uri = crypto::otpauth_uri(issuer, username, secret);
@@ -185,7 +193,7 @@ Status Accounts::confirm_totp(const std::string& username, const std::string& co
                               std::int64_t now_ms, const crypto::SecretKey& sealing_key) {
   EVHUB_ASSIGN_OR_RETURN(std::string user_id, impl_->user_id(username));
   EVHUB_ASSIGN_OR_RETURN(Statement st,
-                         impl_->db.prepare("SELECT totp_secret_sealed FROM users WHERE id=?"));
+                         impl_->db.prepare("SELECT totp_pending_sealed FROM users WHERE id=?"));
   st.bind(1, user_id);
   EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
   auto sealed = row ? st.optional_text(0) : std::nullopt;
@@ -199,7 +207,8 @@ Status Accounts::confirm_totp(const std::string& username, const std::string& co
   if (!step) return Status(Code::kUnauthenticated, "wrong one-time code");
   EVHUB_ASSIGN_OR_RETURN(
       Statement upd,
-      impl_->db.prepare("UPDATE users SET totp_enabled=1, totp_last_step=? WHERE id=?"));
+      impl_->db.prepare("UPDATE users SET totp_secret_sealed=totp_pending_sealed, "
+                        "totp_pending_sealed=NULL, totp_enabled=1, totp_last_step=? WHERE id=?"));
   upd.bind(1, *step).bind(2, user_id);
   return upd.run();
 }

@@ -332,6 +332,8 @@ void Api::add_routes(Router& router) {
         return error_response(507, "no_space", "the hub's disk is full");
       return error_response(500, "internal", "the upload could not be stored");
     }
+    // put logs the object; this says which signed-in person brought it.
+    (void)hub_.audit("upload", stored->id, {{"user_id", c.caller->user.id}});
     return json_response(201, {{"id", stored->id},
                                {"sha256", stored->sha256},
                                {"size", stored->size},

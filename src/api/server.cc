@@ -44,7 +44,23 @@ std::string Request::query(const std::string& name) const {
     std::string_view pair = rest.substr(0, amp);
     auto eq = pair.find('=');
     if (pair.substr(0, eq) == name) {
-      return eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1));
+      if (eq == std::string_view::npos) return "";
+      // Percent-decoding ('+' is a space in query strings); a malformed escape stays as typed.
+      std::string out;
+      std::string_view v = pair.substr(eq + 1);
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i] == '+') {
+          out += ' ';
+        } else if (v[i] == '%' && i + 2 < v.size() + 0 &&
+                   std::isxdigit(static_cast<unsigned char>(v[i + 1])) &&
+                   std::isxdigit(static_cast<unsigned char>(v[i + 2]))) {
+          out += static_cast<char>(std::stoi(std::string(v.substr(i + 1, 2)), nullptr, 16));
+          i += 2;
+        } else {
+          out += v[i];
+        }
+      }
+      return out;
     }
     if (amp == std::string_view::npos) break;
     rest.remove_prefix(amp + 1);

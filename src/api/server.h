@@ -28,7 +28,7 @@ struct Request {
   std::string body;
   std::string remote_address;                 // the peer's IP address
   std::map<std::string, std::string> params;  // {name} segments of the route's path
-  // The value of a query parameter, or "" (no percent-decoding: ids and numbers only).
+  // The value of a query parameter, percent-decoded, or "".
   std::string query(const std::string& name) const;
   const std::string& header(const std::string& lower_case_name) const;  // "" if absent
 };

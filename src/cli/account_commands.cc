@@ -209,6 +209,21 @@ int cmd_user_grant(const Options& o, bool grant) {
                              role_name(*role), o.organisation));
 }
 
+int cmd_user_disable(const Options& o, bool disable) {
+  auto x = open_accounts(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  auto user = x->accounts->find_user(o.username);
+  if (!user.is_ok()) return report_failure(o, user.status());
+  if (!*user) return report_failure(o, Status(Code::kNotFound, "there is no user " + o.username));
+  Status st = x->accounts->set_disabled(o.username, disable);
+  if (st.is_ok()) {
+    st = x->hub->audit(disable ? "user.disable" : "user.enable", "", {{"user_id", (*user)->id}});
+  }
+  if (!st.is_ok()) return report_failure(o, st);
+  return done(o, (disable ? "disabled " : "enabled ") + o.username +
+                     (disable ? "; their sessions have ended" : ""));
+}
+
 int cmd_user_list(const Options& o) {
   auto x = open_accounts(o);
   if (!x.is_ok()) return report_failure(o, x.status());
@@ -292,6 +307,12 @@ void register_account_commands(CLI::App& app, Options& o) {
         ->required();
     g->add_option("--org", o.organisation, "organisation")->required();
   }
+  for (const char* verb : {"disable", "enable"}) {
+    auto* d = user->add_subcommand(verb, std::string(verb) == "disable"
+                                             ? "stop a user signing in and end their sessions"
+                                             : "let a disabled user sign in again");
+    d->add_option("username", o.username)->required();
+  }
   user->add_subcommand("list", "list users and their roles");
 }
 
@@ -304,6 +325,8 @@ int run_account_command(CLI::App& app, Options& o) {
   if (user->got_subcommand("passwd")) return cmd_user_passwd(o);
   if (user->got_subcommand("grant")) return cmd_user_grant(o, true);
   if (user->got_subcommand("revoke")) return cmd_user_grant(o, false);
+  if (user->got_subcommand("disable")) return cmd_user_disable(o, true);
+  if (user->got_subcommand("enable")) return cmd_user_disable(o, false);
   return cmd_user_list(o);
 }
 

@@ -404,15 +404,16 @@ Result<catalog::KeyDomain> Hub::ensure_domain(const std::string& name,
   EVHUB_RETURN_IF_ERROR(recover());
   EVHUB_ASSIGN_OR_RETURN(auto existing, catalog_->find_domain_by_name(name));
   if (existing) {
+    // The organisation first: another organisation learns nothing about this domain's history.
+    if (!organisation_id.empty() && existing->organisation_id.value_or("") != organisation_id) {
+      return Status(Code::kFailedPrecondition,
+                    "key domain " + name + " belongs to another organisation");
+    }
     if (existing->shredded) {
       return Status(
           Code::kErased,
           fmt::format("domain {} was shredded on {} by {}; it cannot hold new objects", name,
                       existing->shredded_at.value_or("?"), existing->shredded_by.value_or("?")));
-    }
-    if (!organisation_id.empty() && existing->organisation_id.value_or("") != organisation_id) {
-      return Status(Code::kFailedPrecondition,
-                    "key domain " + name + " belongs to another organisation");
     }
     return *existing;
   }

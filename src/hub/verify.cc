@@ -29,6 +29,7 @@ Expected replay(const std::vector<std::string>& lines) {
       catalog::KeyDomain dom;
       dom.id = d.value("domain_id", "");
       dom.name = d.value("domain", "");
+      if (d.contains("organisation_id")) dom.organisation_id = d.value("organisation_id", "");
       x.domains[dom.id] = dom;
     } else if (e->action == "put" && !d.value("deduplicated", false)) {
       catalog::ObjectRecord o;
@@ -55,7 +56,8 @@ void compare_catalog(const Expected& x, const std::vector<catalog::KeyDomain>& d
     if (it == x.domains.end()) {
       problems.push_back(
           fmt::format("catalog: domain {} was never created in the custody log", d.name));
-    } else if (it->second.name != d.name || it->second.shredded != d.shredded) {
+    } else if (it->second.name != d.name || it->second.shredded != d.shredded ||
+               it->second.organisation_id != d.organisation_id) {
       problems.push_back(fmt::format("catalog: domain {} differs from the custody log", d.name));
     }
   }

@@ -127,5 +127,42 @@ TEST_F(SignInTest, TotpIsRequiredOnceEnrolledAndCodesWorkOnce) {
   EXPECT_EQ(db.find(crypto::base32_encode(secret, false)), std::string::npos);
 }
 
+TEST_F(SignInTest, ANewEnrolmentDoesNotSwitchOffTheSecondFactor) {
+  auto uri = accounts_->begin_totp("analyst", key_, "Evidence Hub");
+  Bytes secret = secret_of(*uri);
+  ASSERT_TRUE(
+      accounts_->confirm_totp("analyst", crypto::totp(secret, t0_ / 1000), t0_, key_).is_ok());
+  // Someone with a stolen session starts a new enrolment: the old factor stays required.
+  auto second = accounts_->begin_totp("analyst", key_, "Evidence Hub");
+  ASSERT_TRUE(second.is_ok());
+  EXPECT_TRUE(*accounts_->totp_enabled("analyst"));
+  const std::int64_t t1 = t0_ + 5 * kMinute;
+  EXPECT_EQ(sign_in("the right password", t1).status().message(), "totp_required");
+  EXPECT_TRUE(sign_in("the right password", t1, crypto::totp(secret, t1 / 1000)).is_ok());
+  // Confirming the new one replaces the old.
+  Bytes next = secret_of(*second);
+  const std::int64_t t2 = t1 + kMinute;
+  ASSERT_TRUE(accounts_->confirm_totp("analyst", crypto::totp(next, t2 / 1000), t2, key_).is_ok());
+  const std::int64_t t3 = t2 + kMinute;
+  EXPECT_FALSE(sign_in("the right password", t3, crypto::totp(secret, t3 / 1000)).is_ok());
+  EXPECT_TRUE(
+      sign_in("the right password", t3 + kMinute, crypto::totp(next, t3 / 1000 + 60)).is_ok());
+}
+
+TEST_F(SignInTest, ANewPasswordEndsEverySession) {
+  auto s = sign_in("the right password", t0_);
+  ASSERT_TRUE(s.is_ok());
+  auto hash = crypto::hash_password("another right password", crypto::KdfCost::interactive());
+  ASSERT_TRUE(accounts_->set_password_hash("analyst", *hash).is_ok());
+  EXPECT_EQ(accounts_->resume(s->token, t0_ + 1).status().code(), Code::kUnauthenticated);
+}
+
+TEST_F(SignInTest, OldFailuresAreForgotten) {
+  (void)sign_in("wrong", t0_, "", "nobody.at.all", "10.0.0.1");
+  (void)sign_in("the right password", t0_ + 16 * kMinute);
+  auto r = testing::run({"sqlite3", tmp_ / "accounts.db", "SELECT count(*) FROM sign_in_failures"});
+  EXPECT_EQ(r.out, "0\n") << "names tried and addresses are not kept beyond the window";
+}
+
 }  // namespace
 }  // namespace evhub::accounts

@@ -440,10 +440,14 @@ TEST_F(CliTest, AdministratorManagesOrganisationsUsersAndRoles) {
   EXPECT_EQ(u["grants"][1]["role"], "lead");
   EXPECT_EQ(u["grants"][1]["granted_by"], "test-runner");
   EXPECT_EQ(with_password({"user", "passwd", "analyst.one"}, "another long password").exit_code, 0);
+  EXPECT_EQ(ev({"user", "disable", "analyst.one"}).exit_code, 0);
+  EXPECT_TRUE(json::parse(ev({"user", "list", "--json"}).out)["disabled"].get<bool>());
+  EXPECT_EQ(ev({"user", "enable", "analyst.one"}).exit_code, 0);
+  EXPECT_EQ(ev({"user", "disable", "nobody"}).exit_code, 4);
   // Every change is in the custody log, by opaque id: no username, no password.
   std::string log = testing::read_text(hub() + "/custody/events.jsonl");
-  for (const char* action :
-       {"organisation.add", "user.add", "user.grant", "user.revoke", "user.passwd"}) {
+  for (const char* action : {"organisation.add", "user.add", "user.grant", "user.revoke",
+                             "user.passwd", "user.disable", "user.enable"}) {
     EXPECT_NE(log.find(std::string("\"action\":\"") + action + "\""), std::string::npos) << action;
   }
   EXPECT_EQ(log.find("analyst.one"), std::string::npos);

@@ -38,9 +38,13 @@ Response no_content() {
 struct Access {
   bool signed_in = true;
   std::vector<Role> roles;  // empty: any signed-in user
+  // The handler runs holding the hub lock, unless it takes it itself only where needed
+  // (sign-in: the slow password check must not hold up every other request).
+  bool holds_hub_lock = true;
 };
-const Access kPublic{false, {}};
-const Access kAnySignedIn{true, {}};
+const Access kPublic{false, {}, true};
+const Access kSignIn{false, {}, false};
+const Access kAnySignedIn{true, {}, true};
 
 bool has_any_role(const accounts::User& u, const std::vector<Role>& roles) {
   if (roles.empty()) return true;
@@ -184,6 +188,7 @@ void Api::add_routes(Router& router) {
       Context ctx{req, caller ? &*caller : nullptr};
       // Sessions are checked under the accounts lock only, so that one request's check runs
       // while another's handler works with the hub.
+      if (!access.holds_hub_lock) return handler(ctx);
       std::lock_guard lock(hub_mu_);
       return handler(ctx);
     });
@@ -193,7 +198,7 @@ void Api::add_routes(Router& router) {
     return json_response(200, {{"status", "ok"}});
   });
 
-  route("POST", "/api/v1/session", kPublic, [this](Context& c) {
+  route("POST", "/api/v1/session", kSignIn, [this](Context& c) {
     json in = json::parse(c.request.body, nullptr, false);
     if (in.is_discarded() || !in.is_object() || !in.contains("username") ||
         !in.contains("password") || !in["username"].is_string() || !in["password"].is_string()) {
@@ -208,14 +213,21 @@ void Api::add_routes(Router& router) {
         return error_response(401, "totp_required", "enter the code from your authenticator app");
       }
       std::string outcome = st.code() == Code::kBusy ? "throttled" : "refused";
-      (void)hub_.audit("session.refused", "", {{"outcome", outcome}});
+      {
+        std::lock_guard lock(hub_mu_);
+        (void)hub_.audit("session.refused", "", {{"outcome", outcome}});
+      }
       if (st.code() == Code::kBusy) return error_response(429, "throttled", st.message());
       if (st.code() == Code::kUnauthenticated) {
         return error_response(401, "unauthenticated", st.message());
       }
       return error_response(500, "internal", "sign-in failed");
     }
-    Status audited = hub_.audit("session.start", "", {{"user_id", s->user.id}, {"outcome", "ok"}});
+    Status audited;
+    {
+      std::lock_guard lock(hub_mu_);
+      audited = hub_.audit("session.start", "", {{"user_id", s->user.id}, {"outcome", "ok"}});
+    }
     if (!audited.is_ok()) {
       // No session without its audit event.
       (void)accounts()->sign_out(s->token);

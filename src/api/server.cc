@@ -269,16 +269,22 @@ class Session : public std::enable_shared_from_this<Session> {
     respond(std::move(response), parser_->get().keep_alive());
   }
 
+  // Status line and headers every response carries.
+  template <typename Message>
+  static void set_head(Message& m, const Response& r) {
+    m.version(11);
+    m.result(static_cast<http::status>(r.status));
+    m.set(http::field::content_type, r.content_type);
+    m.set(http::field::cache_control, "no-store");
+    m.set("X-Content-Type-Options", "nosniff");
+    for (const auto& [k, v] : r.headers) m.set(k, v);
+  }
+
   void respond(Response r, bool keep_alive) {
     if (r.stream) return respond_streaming(std::move(r), keep_alive);
     busy_ = true;
     res_ = {};
-    res_.version(11);
-    res_.result(static_cast<http::status>(r.status));
-    res_.set(http::field::content_type, r.content_type);
-    res_.set(http::field::cache_control, "no-store");
-    res_.set("X-Content-Type-Options", "nosniff");
-    for (const auto& [k, v] : r.headers) res_.set(k, v);
+    set_head(res_, r);
     res_.body() = std::move(r.body);
     res_.keep_alive(keep_alive && !server_.stopping);
     res_.prepare_payload();
@@ -299,12 +305,7 @@ class Session : public std::enable_shared_from_this<Session> {
     piece_.resize(kPiece);
     stream_res_.emplace();
     auto& res = *stream_res_;
-    res.version(11);
-    res.result(static_cast<http::status>(r.status));
-    res.set(http::field::content_type, r.content_type);
-    res.set(http::field::cache_control, "no-store");
-    res.set("X-Content-Type-Options", "nosniff");
-    for (const auto& [k, v] : r.headers) res.set(k, v);
+    set_head(res, r);
     res.content_length(remaining_);
     res.keep_alive(keep_alive && !server_.stopping);
     res.body().data = nullptr;

@@ -129,6 +129,35 @@ Status read_chunks(ReadableFile& in, crypto::Sha256& hash, std::uint64_t& total,
   }
 }
 
+struct ObjectHeader {
+  std::size_t chunk_size = 0;
+  crypto::SecretKey key;  // the object's own key, unwrapped
+};
+
+// Reads (sequentially, from a freshly opened file) and checks the header: magic, chunk size,
+// and the object key wrapped for exactly this domain and object id.
+Result<ObjectHeader> read_header(ReadableFile& in, const std::string& id,
+                                 const std::string& domain_id,
+                                 const crypto::SecretKey& domain_key) {
+  Bytes header(kHeaderSize);
+  EVHUB_ASSIGN_OR_RETURN(std::size_t got, in.read(header));
+  if (got != kHeaderSize || !std::equal(kMagic, kMagic + 8, header.begin())) {
+    return Status(Code::kIntegrity, fmt::format("object {}: the header is damaged", id));
+  }
+  ObjectHeader h;
+  for (int i = 0; i < 4; ++i) h.chunk_size |= static_cast<std::size_t>(header[8 + i]) << (8 * i);
+  crypto::WrappedKey wrapped;
+  wrapped.nonce.assign(header.begin() + 12, header.begin() + 36);
+  wrapped.ciphertext.assign(header.begin() + 36, header.end());
+  auto key = crypto::unwrap_key(domain_key, wrapped, key_context(domain_id, id, h.chunk_size));
+  if (h.chunk_size == 0 || h.chunk_size > kMaxChunkSize || !key.is_ok()) {
+    return Status(Code::kIntegrity,
+                  fmt::format("object {}: the header is damaged (its key does not unwrap)", id));
+  }
+  h.key = std::move(key).value();
+  return h;
+}
+
 }  // namespace
 
 Result<SealedObject> seal_object(ObjectStore& store, ReadableFile& in, const std::string& domain_id,
@@ -194,22 +223,9 @@ Result<OpenedObject> open_object(ObjectStore& store, const std::string& id,
                                  const std::string& domain_id, const crypto::SecretKey& domain_key,
                                  WritableFile* out) {
   EVHUB_ASSIGN_OR_RETURN(auto in, store.open(id));
-  Bytes header(kHeaderSize);
-  EVHUB_ASSIGN_OR_RETURN(std::size_t got, in->read(header));
-  if (got != kHeaderSize || !std::equal(kMagic, kMagic + 8, header.begin())) {
-    return Status(Code::kIntegrity, fmt::format("object {}: the header is damaged", id));
-  }
-  std::size_t chunk_size = 0;
-  for (int i = 0; i < 4; ++i) chunk_size |= static_cast<std::size_t>(header[8 + i]) << (8 * i);
-  crypto::WrappedKey wrapped;
-  wrapped.nonce.assign(header.begin() + 12, header.begin() + 36);
-  wrapped.ciphertext.assign(header.begin() + 36, header.end());
-  auto key = crypto::unwrap_key(domain_key, wrapped, key_context(domain_id, id, chunk_size));
-  if (chunk_size == 0 || chunk_size > kMaxChunkSize || !key.is_ok()) {
-    return Status(Code::kIntegrity,
-                  fmt::format("object {}: the header is damaged (its key does not unwrap)", id));
-  }
-  crypto::ChunkCipher cipher(*key);
+  EVHUB_ASSIGN_OR_RETURN(ObjectHeader h, read_header(*in, id, domain_id, domain_key));
+  const std::size_t chunk_size = h.chunk_size;
+  crypto::ChunkCipher cipher(h.key);
   const std::size_t sealed_size = chunk_size + crypto::kChunkTagSize;
   Bytes cur(sealed_size), next(sealed_size), plain(chunk_size);
   crypto::Sha256 hash;
@@ -245,22 +261,9 @@ Result<std::unique_ptr<ObjectReader>> ObjectReader::open(ObjectStore& store, con
   std::unique_ptr<ObjectReader> r(new ObjectReader());
   r->id_ = id;
   EVHUB_ASSIGN_OR_RETURN(r->file_, store.open(id));
-  Bytes header(kHeaderSize);
-  EVHUB_ASSIGN_OR_RETURN(std::size_t got, r->file_->read_at(0, header));
+  EVHUB_ASSIGN_OR_RETURN(ObjectHeader h, read_header(*r->file_, id, domain_id, domain_key));
   EVHUB_ASSIGN_OR_RETURN(std::uint64_t file_size, r->file_->size());
-  if (got != kHeaderSize || !std::equal(kMagic, kMagic + 8, header.begin())) {
-    return Status(Code::kIntegrity, fmt::format("object {}: the header is damaged", id));
-  }
-  std::size_t chunk_size = 0;
-  for (int i = 0; i < 4; ++i) chunk_size |= static_cast<std::size_t>(header[8 + i]) << (8 * i);
-  crypto::WrappedKey wrapped;
-  wrapped.nonce.assign(header.begin() + 12, header.begin() + 36);
-  wrapped.ciphertext.assign(header.begin() + 36, header.end());
-  auto key = crypto::unwrap_key(domain_key, wrapped, key_context(domain_id, id, chunk_size));
-  if (chunk_size == 0 || chunk_size > kMaxChunkSize || !key.is_ok()) {
-    return Status(Code::kIntegrity,
-                  fmt::format("object {}: the header is damaged (its key does not unwrap)", id));
-  }
+  const std::size_t chunk_size = h.chunk_size;
   const std::uint64_t body = file_size - kHeaderSize;
   const std::uint64_t sealed_chunk = chunk_size + crypto::kChunkTagSize;
   r->chunks_ = (body + sealed_chunk - 1) / sealed_chunk;
@@ -270,7 +273,7 @@ Result<std::unique_ptr<ObjectReader>> ObjectReader::open(ObjectStore& store, con
   }
   r->plain_size_ = body - r->chunks_ * crypto::kChunkTagSize;
   r->chunk_size_ = chunk_size;
-  r->cipher_ = std::make_unique<crypto::ChunkCipher>(*key);
+  r->cipher_ = std::make_unique<crypto::ChunkCipher>(h.key);
   r->sealed_.resize(sealed_chunk);
   r->plain_.resize(chunk_size);
   return r;

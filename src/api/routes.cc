@@ -158,6 +158,40 @@ Api::Api(hub::Hub& hub, std::unique_ptr<accounts::Accounts> accounts, ApiOptions
   if (!options_.clock) options_.clock = [] { return now_millis(); };
 }
 
+Result<accounts::Caller> Api::resume(const std::string& token) {
+  // A session checked less than kCacheMs ago is trusted again without SQLite: three queries
+  // per request were most of an API call's cost. A sign-out through the API takes effect at
+  // once; a change made elsewhere (evhub user disable, a password change) within kCacheMs.
+  const std::int64_t now = options_.clock();
+  const std::string key = to_hex(crypto::sha256(as_bytes(token)));
+  std::lock_guard lock(accounts_mu_);
+  if (auto it = session_cache_.find(key); it != session_cache_.end() && it->second.until > now) {
+    return it->second.caller;
+  }
+  auto caller = accounts_->resume(token, now, options_.policy);
+  if (!caller.is_ok()) {
+    session_cache_.erase(key);
+    return caller;
+  }
+  if (session_cache_.size() > 10000) session_cache_.clear();
+  session_cache_[key] = CachedCaller{*caller, now + kCacheMs};
+  return caller;
+}
+
+void Api::forget(const std::string& token) {
+  std::lock_guard lock(accounts_mu_);
+  session_cache_.erase(to_hex(crypto::sha256(as_bytes(token))));
+}
+
+Result<std::vector<accounts::Organisation>> Api::organisations() {
+  const std::int64_t now = options_.clock();
+  std::lock_guard lock(accounts_mu_);
+  if (organisations_until_ > now) return organisations_;
+  EVHUB_ASSIGN_OR_RETURN(organisations_, accounts_->organisations());
+  organisations_until_ = now + kCacheMs;
+  return organisations_;
+}
+
 Result<std::unique_ptr<Api>> Api::open(hub::Hub& hub, ApiOptions options) {
   EVHUB_ASSIGN_OR_RETURN(auto accounts, accounts::Accounts::open(hub.layout().accounts()));
   return std::unique_ptr<Api>(new Api(hub, std::move(accounts), std::move(options)));
@@ -172,7 +206,7 @@ void Api::add_routes(Router& router) {
     router.add(method, path, [this, access, handler](const Request& req) -> Response {
       std::optional<accounts::Caller> caller;
       if (access.signed_in) {
-        auto resumed = accounts()->resume(cookie_token(req), options_.clock(), options_.policy);
+        auto resumed = resume(cookie_token(req));
         if (!resumed.is_ok()) {
           return error_response(401, "unauthenticated", "sign in first");
         }
@@ -245,6 +279,7 @@ void Api::add_routes(Router& router) {
   });
 
   route("DELETE", "/api/v1/session", kAnySignedIn, [this](Context& c) {
+    forget(cookie_token(c.request));
     (void)accounts()->sign_out(cookie_token(c.request));
     (void)hub_.audit("session.end", "", {{"user_id", c.caller->user.id}});
     Response r = no_content();
@@ -281,7 +316,7 @@ void Api::add_routes(Router& router) {
   // Evidence: only objects whose key domain belongs to an organisation where the caller holds
   // an evidence role are listed, and the filter is in the catalog query itself.
   route("GET", "/api/v1/objects", Access{true, kEvidenceReaders}, [this](Context& c) {
-    auto all = accounts()->organisations();
+    auto all = organisations();
     if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
     const std::string limit_text = c.request.query("limit");
     int limit = 50;
@@ -317,7 +352,7 @@ void Api::add_routes(Router& router) {
   });
 
   route("POST", "/api/v1/objects", Access{true, kEvidenceWriters}, [this](Context& c) {
-    auto all = accounts()->organisations();
+    auto all = organisations();
     if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
     auto orgs = organisations_where(c.caller->user, kEvidenceWriters, *all);
     std::string org_id;
@@ -358,7 +393,7 @@ void Api::add_routes(Router& router) {
     if (!is_object_id(id)) return error_response(404, "not_found", "no such object");
     auto described = hub_.describe(id);
     if (!described.is_ok()) return error_response(404, "not_found", "no such object");
-    auto all = accounts()->organisations();
+    auto all = organisations();
     if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
     auto orgs = organisations_where(c.caller->user, kEvidenceReaders, *all);
     if (!described->organisation_id ||

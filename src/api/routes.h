@@ -8,6 +8,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
+#include <vector>
 
 #include "accounts/accounts.h"
 #include "api/server.h"
@@ -44,6 +46,19 @@ class Api {
   };
   // accounts()->f(…) holds the accounts lock for the call.
   LockedAccounts accounts() { return {std::unique_lock(accounts_mu_), accounts_.get()}; }
+
+  // Sessions and organisations, remembered for a second (see routes.cc).
+  static constexpr std::int64_t kCacheMs = 1000;
+  struct CachedCaller {
+    accounts::Caller caller;
+    std::int64_t until = 0;
+  };
+  Result<accounts::Caller> resume(const std::string& token);
+  void forget(const std::string& token);
+  Result<std::vector<accounts::Organisation>> organisations();
+  std::unordered_map<std::string, CachedCaller> session_cache_;
+  std::vector<accounts::Organisation> organisations_;
+  std::int64_t organisations_until_ = 0;
 };
 
 }  // namespace evhub::api

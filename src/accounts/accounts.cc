@@ -69,6 +69,17 @@ CREATE INDEX sign_in_failures_by_key ON sign_in_failures(key, at_ms);
        R"sql(
 ALTER TABLE users ADD COLUMN totp_pending_sealed TEXT;
 )sql"},
+      {4, "API tokens for scripts",
+       R"sql(
+CREATE TABLE api_tokens (
+  id           TEXT PRIMARY KEY,   -- SHA-256 of the token; the token is shown once, never stored
+  user_id      TEXT NOT NULL REFERENCES users(id),
+  name         TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  revoked      INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),
+  UNIQUE (user_id, name)
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -131,6 +131,18 @@ class Accounts {
                       const crypto::SecretKey& sealing_key);
   Result<bool> totp_enabled(const std::string& username);
 
+  // API tokens for scripts (sign_in.cc): a named secret per user, shown once ("evh_" + 64 hex),
+  // stored as its SHA-256, acting with the user's roles until revoked or the user is disabled.
+  Result<std::string> create_token(const std::string& username, const std::string& name);
+  Result<Caller> resume_token(const std::string& token);
+  Status revoke_token(const std::string& username, const std::string& name);
+  struct TokenInfo {
+    std::string name;
+    std::string created_at;
+    bool revoked = false;
+  };
+  Result<std::vector<TokenInfo>> tokens(const std::string& username);
+
   struct Impl;  // accounts_impl.h
 
  private:

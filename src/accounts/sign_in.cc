@@ -4,7 +4,9 @@
 #include <sodium.h>
 
 #include "accounts/accounts_impl.h"
+#include "core/clock.h"
 #include "core/random_name.h"
+#include "core/text.h"
 #include "crypto/otp.h"
 #include "crypto/password.h"
 
@@ -220,6 +222,67 @@ Result<bool> Accounts::totp_enabled(const std::string& username) {
   EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
   if (!row) return Status(Code::kNotFound, "there is no user " + username);
   return st.integer(0) != 0;
+}
+
+Result<std::string> Accounts::create_token(const std::string& username, const std::string& name) {
+  if (name.empty() || !is_printable_text(name, 100)) {
+    return Status(Code::kInvalidArgument, "a token name has 1 to 100 bytes of printable text");
+  }
+  EVHUB_ASSIGN_OR_RETURN(std::string user_id, impl_->user_id(username));
+  const std::string secret = "evh_" + token();
+  EVHUB_ASSIGN_OR_RETURN(Statement st,
+                         impl_->db.prepare("INSERT INTO api_tokens(id, user_id, name, created_at) "
+                                           "VALUES (?, ?, ?, ?)"));
+  st.bind(1, token_hash(secret)).bind(2, user_id).bind(3, name).bind(4, now_rfc3339());
+  Status done = st.run();
+  if (done.code() == Code::kAlreadyExists) {
+    return Status(Code::kAlreadyExists, username + " already has a token named " + name);
+  }
+  EVHUB_RETURN_IF_ERROR(done);
+  return secret;
+}
+
+Result<Caller> Accounts::resume_token(const std::string& secret) {
+  EVHUB_ASSIGN_OR_RETURN(
+      Statement st, impl_->db.prepare("SELECT u.username, u.disabled, t.revoked FROM api_tokens t "
+                                      "JOIN users u ON u.id = t.user_id WHERE t.id=?"));
+  st.bind(1, token_hash(secret));
+  EVHUB_ASSIGN_OR_RETURN(bool found, st.step());
+  const Status refused(Code::kUnauthenticated, "unknown or revoked API token");
+  if (!found || st.integer(1) != 0 || st.integer(2) != 0) return refused;
+  const std::string username = st.text(0);
+  EVHUB_ASSIGN_OR_RETURN(auto user, find_user(username));
+  if (!user) return refused;
+  return Caller{std::move(*user), "", ""};
+}
+
+Status Accounts::revoke_token(const std::string& username, const std::string& name) {
+  EVHUB_ASSIGN_OR_RETURN(std::string user_id, impl_->user_id(username));
+  EVHUB_ASSIGN_OR_RETURN(
+      Statement st,
+      impl_->db.prepare(
+          "UPDATE api_tokens SET revoked=1 WHERE user_id=? AND name=? AND revoked=0"));
+  st.bind(1, user_id).bind(2, name);
+  EVHUB_RETURN_IF_ERROR(st.run());
+  if (sqlite3_changes(impl_->db.handle()) == 0) {
+    return Status(Code::kNotFound, username + " has no live token named " + name);
+  }
+  return Status::ok();
+}
+
+Result<std::vector<Accounts::TokenInfo>> Accounts::tokens(const std::string& username) {
+  EVHUB_ASSIGN_OR_RETURN(std::string user_id, impl_->user_id(username));
+  EVHUB_ASSIGN_OR_RETURN(Statement st,
+                         impl_->db.prepare("SELECT name, created_at, revoked FROM api_tokens WHERE "
+                                           "user_id=? ORDER BY name"));
+  st.bind(1, user_id);
+  std::vector<TokenInfo> out;
+  for (;;) {
+    EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row) break;
+    out.push_back(TokenInfo{st.text(0), st.text(1), st.integer(2) != 0});
+  }
+  return out;
 }
 
 }  // namespace evhub::accounts

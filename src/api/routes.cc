@@ -158,7 +158,7 @@ Api::Api(hub::Hub& hub, std::unique_ptr<accounts::Accounts> accounts, ApiOptions
   if (!options_.clock) options_.clock = [] { return now_millis(); };
 }
 
-Result<accounts::Caller> Api::resume(const std::string& token) {
+Result<accounts::Caller> Api::resume(const std::string& token, bool api_token) {
   // A session checked less than kCacheMs ago is trusted again without SQLite: three queries
   // per request were most of an API call's cost. A sign-out through the API takes effect at
   // once; a change made elsewhere (evhub user disable, a password change) within kCacheMs.
@@ -168,7 +168,8 @@ Result<accounts::Caller> Api::resume(const std::string& token) {
   if (auto it = session_cache_.find(key); it != session_cache_.end() && it->second.until > now) {
     return it->second.caller;
   }
-  auto caller = accounts_->resume(token, now, options_.policy);
+  auto caller =
+      api_token ? accounts_->resume_token(token) : accounts_->resume(token, now, options_.policy);
   if (!caller.is_ok()) {
     session_cache_.erase(key);
     return caller;
@@ -206,12 +207,18 @@ void Api::add_routes(Router& router) {
     router.add(method, path, [this, access, handler](const Request& req) -> Response {
       std::optional<accounts::Caller> caller;
       if (access.signed_in) {
-        auto resumed = resume(cookie_token(req));
+        // A script sends an API token (Authorization: Bearer); a browser sends the session
+        // cookie, which it would send on a forged cross-site request too — hence CSRF tokens
+        // for cookies only.
+        const std::string& authorization = req.header("authorization");
+        const bool bearer = authorization.rfind("Bearer ", 0) == 0;
+        auto resumed =
+            bearer ? resume(authorization.substr(7), true) : resume(cookie_token(req), false);
         if (!resumed.is_ok()) {
           return error_response(401, "unauthenticated", "sign in first");
         }
         caller = std::move(resumed).value();
-        if (changes_state(req.method) &&
+        if (!bearer && changes_state(req.method) &&
             !accounts::Accounts::csrf_matches(*caller, req.header("x-csrf-token"))) {
           return error_response(403, "csrf", "missing or wrong X-CSRF-Token header");
         }

@@ -53,7 +53,7 @@ class Api {
     accounts::Caller caller;
     std::int64_t until = 0;
   };
-  Result<accounts::Caller> resume(const std::string& token);
+  Result<accounts::Caller> resume(const std::string& token, bool api_token);
   void forget(const std::string& token);
   Result<std::vector<accounts::Organisation>> organisations();
   std::unordered_map<std::string, CachedCaller> session_cache_;

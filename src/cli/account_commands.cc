@@ -224,6 +224,47 @@ int cmd_user_disable(const Options& o, bool disable) {
                      (disable ? "; their sessions have ended" : ""));
 }
 
+int cmd_user_token(const Options& o, const std::string& verb) {
+  auto x = open_accounts(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  auto user = x->accounts->find_user(o.username);
+  if (!user.is_ok()) return report_failure(o, user.status());
+  if (!*user) return report_failure(o, Status(Code::kNotFound, "there is no user " + o.username));
+  if (verb == "list") {
+    auto tokens = x->accounts->tokens(o.username);
+    if (!tokens.is_ok()) return report_failure(o, tokens.status());
+    for (const auto& t : *tokens) {
+      if (o.json) {
+        std::cout << json{{"name", t.name}, {"created_at", t.created_at}, {"revoked", t.revoked}}
+                         .dump(-1, ' ', false, kReplaceBadUtf8)
+                  << "\n";
+      } else {
+        std::cout << t.name << "  " << t.created_at << (t.revoked ? "  (revoked)" : "") << "\n";
+      }
+    }
+    return 0;
+  }
+  if (verb == "add") {
+    auto secret = x->accounts->create_token(o.username, o.token_name);
+    if (!secret.is_ok()) return report_failure(o, secret.status());
+    Status st = x->hub->audit("token.add", "", {{"user_id", (*user)->id}});
+    if (!st.is_ok()) return report_failure(o, st);
+    // Shown once: only its hash is kept.
+    if (o.json) {
+      std::cout << json{{"name", o.token_name}, {"token", *secret}}.dump() << "\n";
+    } else {
+      std::cout << *secret << "\n";
+      std::cerr << "evhub: keep this token secret; it is shown only now. Send it as "
+                   "'Authorization: Bearer <token>'.\n";
+    }
+    return 0;
+  }
+  Status st = x->accounts->revoke_token(o.username, o.token_name);
+  if (st.is_ok()) st = x->hub->audit("token.revoke", "", {{"user_id", (*user)->id}});
+  if (!st.is_ok()) return report_failure(o, st);
+  return done(o, "revoked token " + o.token_name + " of " + o.username);
+}
+
 int cmd_user_list(const Options& o) {
   auto x = open_accounts(o);
   if (!x.is_ok()) return report_failure(o, x.status());
@@ -313,6 +354,17 @@ void register_account_commands(CLI::App& app, Options& o) {
                                              : "let a disabled user sign in again");
     d->add_option("username", o.username)->required();
   }
+  auto* token = user->add_subcommand("token", "API tokens for scripts");
+  token->require_subcommand(1);
+  token->fallthrough();
+  for (const char* verb : {"add", "list", "revoke"}) {
+    auto* t = token->add_subcommand(verb, std::string(verb) == "add" ? "make a token (printed once)"
+                                          : std::string(verb) == "list" ? "list a user's tokens"
+                                                                        : "revoke a token");
+    t->add_option("username", o.username)->required();
+    if (std::string(verb) != "list")
+      t->add_option("--name", o.token_name, "the token's name")->required();
+  }
   user->add_subcommand("list", "list users and their roles");
 }
 
@@ -325,6 +377,11 @@ int run_account_command(CLI::App& app, Options& o) {
   if (user->got_subcommand("passwd")) return cmd_user_passwd(o);
   if (user->got_subcommand("grant")) return cmd_user_grant(o, true);
   if (user->got_subcommand("revoke")) return cmd_user_grant(o, false);
+  if (auto* token = user->get_subcommand("token"); token->parsed()) {
+    for (const char* verb : {"add", "list", "revoke"}) {
+      if (token->got_subcommand(verb)) return cmd_user_token(o, verb);
+    }
+  }
   if (user->got_subcommand("disable")) return cmd_user_disable(o, true);
   if (user->got_subcommand("enable")) return cmd_user_disable(o, false);
   return cmd_user_list(o);

@@ -40,6 +40,7 @@ struct Options {
   std::string role;
   std::vector<std::string> roles;
   std::string password_file;
+  std::string token_name;
   std::string id;
   std::string out;
   bool force = false;

@@ -164,5 +164,30 @@ TEST_F(SignInTest, OldFailuresAreForgotten) {
   EXPECT_EQ(r.out, "0\n") << "names tried and addresses are not kept beyond the window";
 }
 
+TEST_F(SignInTest, ApiTokensActAsTheirUserUntilRevoked) {
+  auto token = accounts_->create_token("analyst", "nightly import");
+  ASSERT_TRUE(token.is_ok());
+  EXPECT_EQ(token->rfind("evh_", 0), 0u);
+  EXPECT_EQ(accounts_->create_token("analyst", "nightly import").status().code(),
+            Code::kAlreadyExists);
+  auto caller = accounts_->resume_token(*token);
+  ASSERT_TRUE(caller.is_ok());
+  EXPECT_EQ(caller->user.username, "analyst");
+  EXPECT_EQ(accounts_->resume_token("evh_" + std::string(64, '0')).status().code(),
+            Code::kUnauthenticated);
+  auto db = testing::read_text(tmp_ / "accounts.db") + testing::read_text(tmp_ / "accounts.db-wal");
+  EXPECT_EQ(db.find(*token), std::string::npos) << "only the token's hash is stored";
+  ASSERT_TRUE(accounts_->set_disabled("analyst", true).is_ok());
+  EXPECT_FALSE(accounts_->resume_token(*token).is_ok()) << "a disabled user's tokens stop";
+  ASSERT_TRUE(accounts_->set_disabled("analyst", false).is_ok());
+  EXPECT_TRUE(accounts_->resume_token(*token).is_ok());
+  ASSERT_TRUE(accounts_->revoke_token("analyst", "nightly import").is_ok());
+  EXPECT_FALSE(accounts_->resume_token(*token).is_ok());
+  EXPECT_EQ(accounts_->revoke_token("analyst", "nightly import").code(), Code::kNotFound);
+  auto list = accounts_->tokens("analyst");
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_TRUE((*list)[0].revoked);
+}
+
 }  // namespace
 }  // namespace evhub::accounts

@@ -219,5 +219,27 @@ TEST_F(ApiTest, EvidenceIsUploadedListedAndDownloadedWithinTheOrganisationOnly) 
   EXPECT_NE(log.find("\"via\":\"api\""), std::string::npos);
 }
 
+TEST_F(ApiTest, ScriptsUseBearerTokensWithoutCsrf) {
+  std::string token;
+  {
+    auto accounts = accounts::Accounts::open(hub_->layout().accounts());
+    auto t = (*accounts)->create_token("analyst", "script");
+    ASSERT_TRUE(t.is_ok());
+    token = *t;
+  }
+  auto [up, up_body] = curl({"-H", "Authorization: Bearer " + token, "--data-binary", "bytes",
+                             server_->url("/api/v1/objects?domain=W-00777")});
+  EXPECT_EQ(up, 201) << up_body;
+  auto [list, list_body] =
+      curl({"-H", "Authorization: Bearer " + token, server_->url("/api/v1/objects")});
+  EXPECT_EQ(list, 200);
+  EXPECT_EQ(json::parse(list_body)["objects"].size(), 1u);
+  EXPECT_EQ(curl({"-H", "Authorization: Bearer evh_forged", server_->url("/api/v1/objects")}).first,
+            401);
+  EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, server_->url("/api/v1/users")}).first,
+            403)
+      << "a token has its user's roles, no more";
+}
+
 }  // namespace
 }  // namespace evhub::api

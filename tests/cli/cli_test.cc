@@ -444,6 +444,12 @@ TEST_F(CliTest, AdministratorManagesOrganisationsUsersAndRoles) {
   EXPECT_TRUE(json::parse(ev({"user", "list", "--json"}).out)["disabled"].get<bool>());
   EXPECT_EQ(ev({"user", "enable", "analyst.one"}).exit_code, 0);
   EXPECT_EQ(ev({"user", "disable", "nobody"}).exit_code, 4);
+  RunResult token = ev({"--json", "user", "token", "add", "analyst.one", "--name", "import"});
+  ASSERT_EQ(token.exit_code, 0) << token.err;
+  EXPECT_EQ(json::parse(token.out)["token"].get<std::string>().rfind("evh_", 0), 0u);
+  EXPECT_NE(ev({"user", "token", "list", "analyst.one"}).out.find("import"), std::string::npos);
+  EXPECT_EQ(ev({"user", "token", "revoke", "analyst.one", "--name", "import"}).exit_code, 0);
+  EXPECT_EQ(ev({"user", "token", "revoke", "analyst.one", "--name", "import"}).exit_code, 4);
   // Every change is in the custody log, by opaque id: no username, no password.
   std::string log = testing::read_text(hub() + "/custody/events.jsonl");
   for (const char* action : {"organisation.add", "user.add", "user.grant", "user.revoke",

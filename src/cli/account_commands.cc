@@ -34,6 +34,13 @@ Result<Opened> open_accounts(const Options& o) {
   return x;
 }
 
+// The user named `username`, or kNotFound.
+Result<accounts::User> existing_user(Opened& x, const std::string& username) {
+  EVHUB_ASSIGN_OR_RETURN(auto user, x.accounts->find_user(username));
+  if (!user) return Status(Code::kNotFound, "there is no user " + username);
+  return std::move(*user);
+}
+
 // Events name organisations by id, like users.
 std::string org_id_of(Opened& x, const std::string& name) {
   auto orgs = x.accounts->organisations();
@@ -178,13 +185,12 @@ int cmd_user_add(const Options& o) {
 int cmd_user_passwd(const Options& o) {
   auto x = open_accounts(o);
   if (!x.is_ok()) return report_failure(o, x.status());
-  auto user = x->accounts->find_user(o.username);
+  auto user = existing_user(*x, o.username);
   if (!user.is_ok()) return report_failure(o, user.status());
-  if (!*user) return report_failure(o, Status(Code::kNotFound, "there is no user " + o.username));
   auto hash = hash_new_password(o);
   if (!hash.is_ok()) return report_failure(o, hash.status());
   Status st = x->accounts->set_password_hash(o.username, *hash);
-  if (st.is_ok()) st = x->hub->audit("user.passwd", "", {{"user_id", (*user)->id}});
+  if (st.is_ok()) st = x->hub->audit("user.passwd", "", {{"user_id", user->id}});
   if (!st.is_ok()) return report_failure(o, st);
   return done(o, "changed the password of " + o.username);
 }
@@ -194,14 +200,13 @@ int cmd_user_grant(const Options& o, bool grant) {
   if (!role.is_ok()) return report_failure(o, role.status());
   auto x = open_accounts(o);
   if (!x.is_ok()) return report_failure(o, x.status());
-  auto user = x->accounts->find_user(o.username);
+  auto user = existing_user(*x, o.username);
   if (!user.is_ok()) return report_failure(o, user.status());
-  if (!*user) return report_failure(o, Status(Code::kNotFound, "there is no user " + o.username));
   Status st = grant ? x->accounts->grant(o.username, o.organisation, *role, x->hub->actor())
                     : x->accounts->revoke(o.username, o.organisation, *role);
   if (!st.is_ok()) return report_failure(o, st);
   st = x->hub->audit(grant ? "user.grant" : "user.revoke", "",
-                     {{"user_id", (*user)->id},
+                     {{"user_id", user->id},
                       {"organisation_id", org_id_of(*x, o.organisation)},
                       {"role", role_name(*role)}});
   if (!st.is_ok()) return report_failure(o, st);
@@ -212,12 +217,11 @@ int cmd_user_grant(const Options& o, bool grant) {
 int cmd_user_disable(const Options& o, bool disable) {
   auto x = open_accounts(o);
   if (!x.is_ok()) return report_failure(o, x.status());
-  auto user = x->accounts->find_user(o.username);
+  auto user = existing_user(*x, o.username);
   if (!user.is_ok()) return report_failure(o, user.status());
-  if (!*user) return report_failure(o, Status(Code::kNotFound, "there is no user " + o.username));
   Status st = x->accounts->set_disabled(o.username, disable);
   if (st.is_ok()) {
-    st = x->hub->audit(disable ? "user.disable" : "user.enable", "", {{"user_id", (*user)->id}});
+    st = x->hub->audit(disable ? "user.disable" : "user.enable", "", {{"user_id", user->id}});
   }
   if (!st.is_ok()) return report_failure(o, st);
   return done(o, (disable ? "disabled " : "enabled ") + o.username +
@@ -227,9 +231,8 @@ int cmd_user_disable(const Options& o, bool disable) {
 int cmd_user_token(const Options& o, const std::string& verb) {
   auto x = open_accounts(o);
   if (!x.is_ok()) return report_failure(o, x.status());
-  auto user = x->accounts->find_user(o.username);
+  auto user = existing_user(*x, o.username);
   if (!user.is_ok()) return report_failure(o, user.status());
-  if (!*user) return report_failure(o, Status(Code::kNotFound, "there is no user " + o.username));
   if (verb == "list") {
     auto tokens = x->accounts->tokens(o.username);
     if (!tokens.is_ok()) return report_failure(o, tokens.status());
@@ -247,7 +250,7 @@ int cmd_user_token(const Options& o, const std::string& verb) {
   if (verb == "add") {
     auto secret = x->accounts->create_token(o.username, o.token_name);
     if (!secret.is_ok()) return report_failure(o, secret.status());
-    Status st = x->hub->audit("token.add", "", {{"user_id", (*user)->id}});
+    Status st = x->hub->audit("token.add", "", {{"user_id", user->id}});
     if (!st.is_ok()) return report_failure(o, st);
     // Shown once: only its hash is kept.
     if (o.json) {
@@ -260,7 +263,7 @@ int cmd_user_token(const Options& o, const std::string& verb) {
     return 0;
   }
   Status st = x->accounts->revoke_token(o.username, o.token_name);
-  if (st.is_ok()) st = x->hub->audit("token.revoke", "", {{"user_id", (*user)->id}});
+  if (st.is_ok()) st = x->hub->audit("token.revoke", "", {{"user_id", user->id}});
   if (!st.is_ok()) return report_failure(o, st);
   return done(o, "revoked token " + o.token_name + " of " + o.username);
 }

@@ -134,18 +134,12 @@ class LocalReadableFile final : public ReadableFile {
   LocalReadableFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   ~LocalReadableFile() override { ::close(fd_); }
 
+  // Sequential reads are positioned reads from where the last one ended (one loop, one place
+  // that handles EINTR and short reads).
   Result<std::size_t> read(std::span<std::uint8_t> buffer) override {
-    std::size_t got = 0;
-    while (got < buffer.size()) {
-      ssize_t n = ::read(fd_, buffer.data() + got, buffer.size() - got);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return errno_status(errno, "reading", path_);
-      }
-      if (n == 0) break;
-      got += static_cast<std::size_t>(n);
-    }
-    return got;
+    auto n = read_at(pos_, buffer);
+    if (n.is_ok()) pos_ += *n;
+    return n;
   }
 
   Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> buffer) override {
@@ -172,6 +166,7 @@ class LocalReadableFile final : public ReadableFile {
  private:
   int fd_;
   std::string path_;
+  std::uint64_t pos_ = 0;
 };
 
 class LocalFileSystem final : public FileSystem {

@@ -6,6 +6,7 @@
 
 #include "api/qr_code.h"
 #include "core/clock.h"
+#include "crypto/password.h"
 
 #include <fmt/format.h>
 #include <tuple>
@@ -71,12 +72,47 @@ bool changes_state(const std::string& method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
 
-json user_json(const accounts::User& u) {
+json user_json(const accounts::User& u, bool totp) {
   json grants = json::array();
   for (const auto& g : u.grants) {
     grants.push_back({{"organisation", g.organisation}, {"role", accounts::role_name(g.role)}});
   }
-  return {{"username", u.username}, {"organisation", u.organisation}, {"roles", grants}};
+  return {{"username", u.username},
+          {"organisation", u.organisation},
+          {"roles", grants},
+          {"disabled", u.disabled},
+          {"totp", totp}};
+}
+
+// A status from the accounts or the hub as an API error a person can act on.
+Response status_response(const Status& st, const std::string& what) {
+  switch (st.code()) {
+    case Code::kInvalidArgument:
+      return error_response(400, "bad_request", st.message());
+    case Code::kNotFound:
+      return error_response(404, "not_found", st.message());
+    case Code::kAlreadyExists:
+      return error_response(409, "exists", st.message());
+    case Code::kFailedPrecondition:
+      return error_response(409, "conflict", st.message());
+    case Code::kErased:
+      return error_response(410, "erased", st.message());
+    case Code::kNoSpace:
+      return error_response(507, "no_space", "the hub's disk is full");
+    default:
+      return error_response(500, "internal", what + " failed");
+  }
+}
+
+// The body as a JSON object whose `fields` are strings, or nullopt.
+std::optional<json> json_object_with(const std::string& body,
+                                     std::initializer_list<const char*> fields) {
+  json in = json::parse(body, nullptr, false);
+  if (in.is_discarded() || !in.is_object()) return std::nullopt;
+  for (const char* f : fields) {
+    if (!in.contains(f) || !in[f].is_string()) return std::nullopt;
+  }
+  return in;
 }
 
 // Who works with evidence, and who may add it (DESIGN.md §1).
@@ -108,6 +144,7 @@ void append_json_string(const std::string& s, std::string& out) {
 
 // {"created_at":…,"domain":…,"id":…,"media_type":…,"sha256":…,"size":…}
 void append_object_json(const hub::ListedObject& l, std::string& out) {
+  // (written by hand: the objects list is the hottest route)
   out += R"({"created_at":)";
   append_json_string(l.record.created_at, out);
   out += R"(,"domain":)";
@@ -115,6 +152,13 @@ void append_object_json(const hub::ListedObject& l, std::string& out) {
   out += R"(,"id":")" + l.record.id + R"(","media_type":)";
   append_json_string(l.record.media_type, out);
   out += R"(,"sha256":")" + l.record.sha256 + R"(","size":)" + std::to_string(l.record.size) + "}";
+}
+
+const std::vector<Role> kAuditReaders = {Role::kAdministrator, Role::kAuditor};
+
+json event_json(const custody::Event& e) {
+  return {{"seq", e.seq},       {"time", e.time},     {"actor", e.actor},    {"action", e.action},
+          {"object", e.object}, {"sha256", e.sha256}, {"details", e.details}};
 }
 
 bool is_object_id(const std::string& id) {
@@ -191,6 +235,94 @@ Result<std::vector<accounts::Organisation>> Api::organisations() {
   EVHUB_ASSIGN_OR_RETURN(organisations_, accounts_->organisations());
   organisations_until_ = now + kCacheMs;
   return organisations_;
+}
+
+bool Api::totp_enabled(const std::string& username) {
+  auto on = accounts()->totp_enabled(username);
+  return on.is_ok() && *on;
+}
+
+// An object the caller may read: it exists, is not erased, and its domain belongs to an
+// organisation where the caller holds an evidence role. Unknown ids and other organisations'
+// ids are told apart (404/403) only after the id's shape is checked.
+Api::Readable Api::readable_object(const accounts::Caller& caller, const std::string& id) {
+  Readable out;
+  if (!is_object_id(id)) {
+    out.refusal = error_response(404, "not_found", "no such object");
+    return out;
+  }
+  auto described = hub_.describe(id);
+  if (!described.is_ok()) {
+    out.refusal = error_response(404, "not_found", "no such object");
+    return out;
+  }
+  auto all = organisations();
+  if (!all.is_ok()) {
+    out.refusal = error_response(500, "internal", "could not read organisations");
+    return out;
+  }
+  auto orgs = organisations_where(caller.user, kEvidenceReaders, *all);
+  if (!described->organisation_id ||
+      std::find(orgs.begin(), orgs.end(), *described->organisation_id) == orgs.end()) {
+    out.refusal = error_response(403, "forbidden", "your roles do not allow this");
+    return out;
+  }
+  if (described->erased) {
+    out.refusal = error_response(410, "erased", "this object was crypto-shredded");
+    return out;
+  }
+  out.object = std::move(described).value();
+  return out;
+}
+
+std::string Api::organisation_id(const std::string& name) {
+  auto all = organisations();
+  if (all.is_ok()) {
+    for (const auto& o : *all) {
+      if (o.name == name) return o.id;
+    }
+  }
+  return "";
+}
+
+Response Api::user_response(int status, const std::string& username) {
+  auto user = accounts()->find_user(username);
+  if (!user.is_ok() || !*user) return error_response(500, "internal", "could not read the user");
+  return json_response(status, user_json(**user, totp_enabled(username)));
+}
+
+void Api::forget_sessions() {
+  std::lock_guard lock(accounts_mu_);
+  session_cache_.clear();
+}
+
+Response Api::change_grant(const accounts::User& by, const std::string& username,
+                           const std::string& body, std::string organisation, std::string role,
+                           bool grant) {
+  if (grant) {
+    auto in = json_object_with(body, {"organisation", "role"});
+    if (!in) return error_response(400, "bad_request", R"(send {"organisation": …, "role": …})");
+    organisation = (*in)["organisation"];
+    role = (*in)["role"];
+  }
+  auto parsed = accounts::parse_role(role);
+  if (!parsed) return error_response(400, "bad_request", "unknown role " + role);
+  if (!grant && username == by.username && *parsed == Role::kAdministrator) {
+    return error_response(409, "conflict", "you cannot take away your own administrator role");
+  }
+  auto user = accounts()->find_user(username);
+  if (!user.is_ok()) return status_response(user.status(), "reading the user");
+  if (!*user) return error_response(404, "not_found", "no such user");
+  Status st = grant ? accounts()->grant(username, organisation, *parsed, by.username)
+                    : accounts()->revoke(username, organisation, *parsed);
+  if (!st.is_ok()) return status_response(st, grant ? "granting the role" : "revoking the role");
+  forget_sessions();  // the new roles count from the next request
+  (void)hub_.audit(grant ? "user.grant" : "user.revoke", "",
+                   {{"user_id", (*user)->id},
+                    {"by", by.id},
+                    {"organisation_id", organisation_id(organisation)},
+                    {"role", accounts::role_name(*parsed)}});
+  return user_response(200, username);
 }
 
 Result<std::unique_ptr<Api>> Api::open(hub::Hub& hub, ApiOptions options) {
@@ -274,15 +406,17 @@ void Api::add_routes(Router& router) {
       (void)accounts()->sign_out(s->token);
       return error_response(503, "unavailable", "the sign-in could not be recorded; try again");
     }
-    Response r = json_response(200, {{"user", user_json(s->user)}, {"csrf_token", s->csrf_token}});
+    Response r = json_response(200, {{"user", user_json(s->user, totp_enabled(s->user.username))},
+                                     {"csrf_token", s->csrf_token}});
     r.headers["Set-Cookie"] = std::string(kCookie) + "=" + s->token +
                               "; Path=/; HttpOnly; SameSite=Strict" +
                               (options_.tls ? "; Secure" : "");
     return r;
   });
 
-  route("GET", "/api/v1/session", kAnySignedIn, [](Context& c) {
-    return json_response(200, {{"user", user_json(c.caller->user)}});
+  route("GET", "/api/v1/session", kAnySignedIn, [this](Context& c) {
+    return json_response(
+        200, {{"user", user_json(c.caller->user, totp_enabled(c.caller->user.username))}});
   });
 
   route("DELETE", "/api/v1/session", kAnySignedIn, [this](Context& c) {
@@ -397,17 +531,9 @@ void Api::add_routes(Router& router) {
 
   route("GET", "/api/v1/objects/{id}/content", Access{true, kEvidenceReaders}, [this](Context& c) {
     const std::string id = c.request.params.at("id");
-    if (!is_object_id(id)) return error_response(404, "not_found", "no such object");
-    auto described = hub_.describe(id);
-    if (!described.is_ok()) return error_response(404, "not_found", "no such object");
-    auto all = organisations();
-    if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
-    auto orgs = organisations_where(c.caller->user, kEvidenceReaders, *all);
-    if (!described->organisation_id ||
-        std::find(orgs.begin(), orgs.end(), *described->organisation_id) == orgs.end()) {
-      return error_response(403, "forbidden", "your roles do not allow this");
-    }
-    if (described->erased) return error_response(410, "erased", "this object was crypto-shredded");
+    auto readable = readable_object(*c.caller, id);
+    if (!readable.object) return readable.refusal;
+    const auto& described = readable.object;
     auto reader = hub_.open_object(id);
     if (!reader.is_ok()) return error_response(500, "internal", "the object cannot be read");
     const std::uint64_t size = (*reader)->size();
@@ -440,45 +566,38 @@ void Api::add_routes(Router& router) {
   });
 
   // The audit trail: the custody log's events, newest first, for administrators and auditors.
-  route("GET", "/api/v1/audit", Access{true, {Role::kAdministrator, Role::kAuditor}},
-        [this](Context& c) {
-          const std::string limit_text = c.request.query("limit");
-          const std::string before_text = c.request.query("before");
-          auto number = [](const std::string& t) {
-            return !t.empty() && t.size() <= 12 && std::all_of(t.begin(), t.end(), ::isdigit);
-          };
-          if ((!limit_text.empty() && !number(limit_text)) ||
-              (!before_text.empty() && !number(before_text))) {
-            return error_response(400, "bad_request", "limit and before must be numbers");
-          }
-          int limit = limit_text.empty() ? 100 : std::stoi(limit_text);
-          if (limit < 1 || limit > 1000) {
-            return error_response(400, "bad_request", "limit must be from 1 to 1000");
-          }
-          std::int64_t before = before_text.empty() ? -1 : std::stoll(before_text);
-          auto events = hub_.events(before, c.request.query("action"), limit + 1);
-          if (!events.is_ok()) return error_response(500, "internal", "could not read the log");
-          json out = json::array();
-          for (std::size_t i = 0; i < events->size() && i < static_cast<std::size_t>(limit); ++i) {
-            const auto& e = (*events)[i];
-            out.push_back({{"seq", e.seq},
-                           {"time", e.time},
-                           {"actor", e.actor},
-                           {"action", e.action},
-                           {"object", e.object},
-                           {"sha256", e.sha256},
-                           {"details", e.details}});
-          }
-          json next = nullptr;
-          if (events->size() > static_cast<std::size_t>(limit)) next = out.back()["seq"];
-          return json_response(200, {{"events", out}, {"next", next}});
-        });
+  route("GET", "/api/v1/audit", Access{true, kAuditReaders}, [this](Context& c) {
+    const std::string limit_text = c.request.query("limit");
+    const std::string before_text = c.request.query("before");
+    auto number = [](const std::string& t) {
+      return !t.empty() && t.size() <= 12 && std::all_of(t.begin(), t.end(), ::isdigit);
+    };
+    if ((!limit_text.empty() && !number(limit_text)) ||
+        (!before_text.empty() && !number(before_text))) {
+      return error_response(400, "bad_request", "limit and before must be numbers");
+    }
+    int limit = limit_text.empty() ? 100 : std::stoi(limit_text);
+    if (limit < 1 || limit > 1000) {
+      return error_response(400, "bad_request", "limit must be from 1 to 1000");
+    }
+    std::int64_t before = before_text.empty() ? -1 : std::stoll(before_text);
+    auto events = hub_.events(before, c.request.query("action"), limit + 1);
+    if (!events.is_ok()) return error_response(500, "internal", "could not read the log");
+    json out = json::array();
+    for (std::size_t i = 0; i < events->size() && i < static_cast<std::size_t>(limit); ++i) {
+      const auto& e = (*events)[i];
+      out.push_back(event_json(e));
+    }
+    json next = nullptr;
+    if (events->size() > static_cast<std::size_t>(limit)) next = out.back()["seq"];
+    return json_response(200, {{"events", out}, {"next", next}});
+  });
 
   route("GET", "/api/v1/users", Access{true, {Role::kAdministrator}}, [this](Context&) {
     auto users = accounts()->users();
     if (!users.is_ok()) return error_response(500, "internal", "could not read the users");
     json out = json::array();
-    for (const auto& u : *users) out.push_back(user_json(u));
+    for (const auto& u : *users) out.push_back(user_json(u, totp_enabled(u.username)));
     return json_response(200, {{"users", out}});
   });
 
@@ -491,6 +610,145 @@ void Api::add_routes(Router& router) {
                                      {"key_domains", s->counts.domains},
                                      {"shredded_domains", s->counts.shredded_domains},
                                      {"custody_events", s->events}});
+        });
+
+  // The home page: what the caller's organisations hold, their newest objects, and (for those
+  // who may read the audit trail) the latest custody events. Processing jobs arrive with the
+  // job queue of the collection module; until then the list is empty.
+  route("GET", "/api/v1/dashboard", kAnySignedIn, [this](Context& c) {
+    auto all = organisations();
+    if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
+    const auto orgs = organisations_where(c.caller->user, kEvidenceReaders, *all);
+    auto counts = hub_.summary_for(orgs);
+    auto newest = hub_.newest_for(orgs, 5);
+    if (!counts.is_ok() || !newest.is_ok()) {
+      return error_response(500, "internal", "could not read the catalog");
+    }
+    std::string objects = "[";
+    for (std::size_t i = 0; i < newest->size(); ++i) {
+      if (i) objects += ',';
+      append_object_json((*newest)[i], objects);
+    }
+    objects += ']';
+    json out = {{"objects", counts->objects},
+                {"bytes", counts->bytes},
+                {"recent_objects", json::parse(objects)},
+                {"jobs", json::array()}};
+    if (has_any_role(c.caller->user, kAuditReaders)) {
+      auto events = hub_.events(-1, "", 10);
+      if (!events.is_ok()) return error_response(500, "internal", "could not read the log");
+      out["recent_events"] = json::array();
+      for (const auto& e : *events) out["recent_events"].push_back(event_json(e));
+    }
+    return json_response(200, out);
+  });
+
+  // Re-reads an object, decrypting every chunk, and compares its SHA-256 with the intake
+  // record; the check and its outcome go into the custody log.
+  route("POST", "/api/v1/objects/{id}/verify", Access{true, kEvidenceReaders}, [this](Context& c) {
+    const std::string id = c.request.params.at("id");
+    auto readable = readable_object(*c.caller, id);
+    if (!readable.object) return readable.refusal;
+    auto check = hub_.check_object(id);
+    if (!check.is_ok()) return status_response(check.status(), "the check");
+    const std::string checked_at = format_rfc3339(options_.clock());
+    if (!hub_.audit("object.verify", id,
+                    {{"user_id", c.caller->user.id}, {"outcome", check->ok ? "ok" : "failed"}})
+             .is_ok()) {
+      return error_response(503, "unavailable", "the check could not be recorded; try again");
+    }
+    json out = {{"id", id},
+                {"sha256", readable.object->record.sha256},
+                {"verified", check->ok},
+                {"checked_at", checked_at}};
+    if (!check->ok) out["problem"] = check->problem;
+    return json_response(200, out);
+  });
+
+  route("GET", "/api/v1/organisations", Access{true, {Role::kAdministrator}}, [this](Context&) {
+    auto all = organisations();
+    if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
+    json out = json::array();
+    for (const auto& o : *all) out.push_back({{"id", o.id}, {"name", o.name}});
+    return json_response(200, {{"organisations", out}});
+  });
+
+  // Accounts, as `evhub user` manages them; every change is in the custody log (ids only).
+  route("POST", "/api/v1/users", Access{true, {Role::kAdministrator}, false}, [this](Context& c) {
+    auto in = json_object_with(c.request.body, {"username", "organisation", "password"});
+    if (!in || (in->contains("roles") && !(*in)["roles"].is_array())) {
+      return error_response(
+          400, "bad_request",
+          R"(send {"username": …, "organisation": …, "password": …, "roles": [ … ]})");
+    }
+    std::vector<Role> roles;
+    for (const auto& r : in->value("roles", json::array())) {
+      auto role = r.is_string() ? accounts::parse_role(r.get<std::string>()) : std::nullopt;
+      if (!role) return error_response(400, "bad_request", "unknown role " + r.dump());
+      roles.push_back(*role);
+    }
+    const std::string username = (*in)["username"], organisation = (*in)["organisation"];
+    std::string password = (*in)["password"];
+    Status st = accounts::check_username(username);
+    if (st.is_ok()) st = accounts::check_new_password(password);
+    if (!st.is_ok()) {
+      crypto::wipe(password.data(), password.size());
+      return error_response(400, "bad_request", st.message());
+    }
+    // The slow hash runs outside both locks.
+    auto hash = crypto::hash_password(password, crypto::KdfCost::interactive());
+    crypto::wipe(password.data(), password.size());
+    if (!hash.is_ok()) return error_response(500, "internal", "could not hash the password");
+    std::lock_guard lock(hub_mu_);
+    auto user = accounts()->add_user(username, organisation, *hash);
+    if (!user.is_ok()) return status_response(user.status(), "adding the user");
+    json granted = json::array();
+    for (Role r : roles) {
+      st = accounts()->grant(username, organisation, r, c.caller->user.username);
+      if (!st.is_ok()) return status_response(st, "granting the role");
+      granted.push_back(accounts::role_name(r));
+    }
+    (void)hub_.audit("user.add", "",
+                     {{"user_id", user->id},
+                      {"by", c.caller->user.id},
+                      {"organisation_id", organisation_id(organisation)},
+                      {"roles", granted}});
+    return user_response(201, username);
+  });
+
+  route("POST", "/api/v1/users/{username}/grants", Access{true, {Role::kAdministrator}},
+        [this](Context& c) {
+          return change_grant(c.caller->user, c.request.params.at("username"), c.request.body, "",
+                              "", true);
+        });
+
+  route("DELETE", "/api/v1/users/{username}/grants", Access{true, {Role::kAdministrator}},
+        [this](Context& c) {
+          return change_grant(c.caller->user, c.request.params.at("username"), "",
+                              c.request.query("organisation"), c.request.query("role"), false);
+        });
+
+  route("POST", "/api/v1/users/{username}/disabled", Access{true, {Role::kAdministrator}},
+        [this](Context& c) {
+          json in = json::parse(c.request.body, nullptr, false);
+          if (in.is_discarded() || !in.is_object() || !in.contains("disabled") ||
+              !in["disabled"].is_boolean()) {
+            return error_response(400, "bad_request", R"(send {"disabled": true|false})");
+          }
+          const std::string username = c.request.params.at("username");
+          const bool disable = in["disabled"];
+          if (disable && username == c.caller->user.username) {
+            return error_response(409, "conflict", "you cannot disable your own account");
+          }
+          auto user = accounts()->find_user(username);
+          if (!user.is_ok()) return status_response(user.status(), "reading the user");
+          if (!*user) return error_response(404, "not_found", "no such user");
+          Status st = accounts()->set_disabled(username, disable);
+          if (!st.is_ok()) return status_response(st, "changing the user");
+          forget_sessions();
+          (void)hub_.audit(disable ? "user.disable" : "user.enable", "",
+                           {{"user_id", (*user)->id}, {"by", c.caller->user.id}});
+          return user_response(200, username);
         });
 }
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -54,6 +55,19 @@ class Api {
     std::int64_t until = 0;
   };
   Result<accounts::Caller> resume(const std::string& token, bool api_token);
+  bool totp_enabled(const std::string& username);
+  struct Readable {
+    std::optional<hub::ListedObject> object;  // set when the caller may read it
+    Response refusal;                         // otherwise
+  };
+  Readable readable_object(const accounts::Caller& caller, const std::string& id);
+  std::string organisation_id(const std::string& name);  // "" if unknown
+  Response user_response(int status, const std::string& username);
+  Response change_grant(const accounts::User& by, const std::string& username,
+                        const std::string& body, std::string organisation, std::string role,
+                        bool grant);
+  // After a change of roles or a disabled account: no remembered session outlives it.
+  void forget_sessions();
   void forget(const std::string& token);
   Result<std::vector<accounts::Organisation>> organisations();
   std::unordered_map<std::string, CachedCaller> session_cache_;

@@ -119,6 +119,7 @@ Response Router::dispatch(const Request& request) const {
     r.headers["Allow"] = allowed;
     return r;
   }
+  if (fallback_ && request.path.rfind("/api/", 0) != 0) return fallback_(request);
   return error_response(404, "not_found", "no such route: " + request.path);
 }
 

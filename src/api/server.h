@@ -76,9 +76,12 @@ class Router {
   // 404 for an unknown path, 405 (with Allow) for a known path and another method.
   Response dispatch(const Request& request) const;
   const std::vector<Route>& routes() const { return routes_; }
+  // Answers requests that match no route and lie outside /api/ (the web app's files).
+  void set_fallback(Handler handler) { fallback_ = std::move(handler); }
 
  private:
   std::vector<Route> routes_;
+  Handler fallback_;
 };
 
 struct ServerOptions {

@@ -244,26 +244,50 @@ Result<std::vector<ObjectRecord>> Catalog::objects() {
       read_object);
 }
 
+namespace {
+
+// "?,?,?" for n values.
+std::string placeholders(std::size_t n) {
+  std::string marks;
+  for (std::size_t i = 0; i < n; ++i) marks += i ? ",?" : "?";
+  return marks;
+}
+
+}  // namespace
+
 Result<std::vector<ObjectRecord>> Catalog::objects_of(
     const std::vector<std::string>& organisation_ids, const std::string& after_id, int limit) {
   if (organisation_ids.empty() || limit <= 0) return std::vector<ObjectRecord>();
   // CROSS JOIN keeps objects the outer loop: SQLite walks the id index from `after_id` and stops
   // at `limit` matches, instead of sorting every object of the organisations on each page.
-  std::string marks;
-  for (std::size_t i = 0; i < organisation_ids.size(); ++i) marks += i ? ",?" : "?";
+  return objects_where(fmt::format("d.organisation_id IN ({}) AND o.id > ? ORDER BY o.id LIMIT ?",
+                                   placeholders(organisation_ids.size())),
+                       organisation_ids, after_id, limit);
+}
+
+Result<std::vector<ObjectRecord>> Catalog::newest_objects_of(
+    const std::vector<std::string>& organisation_ids, int limit) {
+  if (organisation_ids.empty() || limit <= 0) return std::vector<ObjectRecord>();
+  return objects_where(
+      fmt::format("d.organisation_id IN ({}) AND o.id > ? ORDER BY o.created_at DESC, o.id LIMIT ?",
+                  placeholders(organisation_ids.size())),
+      organisation_ids, "", limit);
+}
+
+Result<std::vector<ObjectRecord>> Catalog::objects_where(const std::string& condition,
+                                                         const std::vector<std::string>& values,
+                                                         const std::string& after_id, int limit) {
   std::string columns;
   for (const char* c : {"id", "domain_id", "sha256", "size", "media_type", "origin", "created_at",
                         "created_by", "derived_from", "tool", "tool_version", "tool_parameters"}) {
     columns += (columns.empty() ? "o." : ", o.") + std::string(c);
   }
-  EVHUB_ASSIGN_OR_RETURN(Statement st,
-                         impl_->db.prepare(fmt::format(
-                             "SELECT {} FROM objects o CROSS JOIN key_domains d ON d.id = o.domain_id "
-                             "WHERE d.state = 'active' AND d.organisation_id IN ({}) AND o.id > ? "
-                             "ORDER BY o.id LIMIT ?",
-                             columns, marks)));
+  EVHUB_ASSIGN_OR_RETURN(Statement st, impl_->db.prepare(fmt::format(
+                                           "SELECT {} FROM objects o CROSS JOIN key_domains d "
+                                           "ON d.id = o.domain_id WHERE d.state = 'active' AND {}",
+                                           columns, condition)));
   int i = 1;
-  for (const auto& org : organisation_ids) st.bind(i++, org);
+  for (const auto& v : values) st.bind(i++, v);
   st.bind(i++, after_id);
   st.bind(i, std::int64_t{limit});
   std::vector<ObjectRecord> out;
@@ -273,6 +297,32 @@ Result<std::vector<ObjectRecord>> Catalog::objects_of(
     out.push_back(read_object(st));
   }
   return out;
+}
+
+Result<Counts> Catalog::counts_of(const std::vector<std::string>& organisation_ids) {
+  Counts c;
+  if (organisation_ids.empty()) return c;
+  const std::string marks = placeholders(organisation_ids.size());
+  EVHUB_ASSIGN_OR_RETURN(
+      Statement st,
+      impl_->db.prepare(fmt::format(
+          "SELECT (SELECT count(*) FROM key_domains WHERE organisation_id IN ({0})),"
+          " (SELECT count(*) FROM key_domains WHERE state='shredded' AND organisation_id IN ({0})),"
+          " count(o.id), coalesce(sum(o.size), 0) FROM objects o JOIN key_domains d"
+          " ON d.id = o.domain_id WHERE d.state = 'active' AND d.organisation_id IN ({0})",
+          marks)));
+  int i = 1;
+  for (int round = 0; round < 3; ++round) {
+    for (const auto& org : organisation_ids) st.bind(i++, org);
+  }
+  EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+  if (row) {
+    c.domains = st.integer(0);
+    c.shredded_domains = st.integer(1);
+    c.objects = st.integer(2);
+    c.bytes = st.integer(3);
+  }
+  return c;
 }
 
 Result<std::int64_t> Catalog::count_objects_in(const std::string& domain_id) {

@@ -94,10 +94,18 @@ class Catalog {
   // added. The organisation filter is part of the query, so nothing else is ever read.
   Result<std::vector<ObjectRecord>> objects_of(const std::vector<std::string>& organisation_ids,
                                                const std::string& after_id, int limit);
+  // The newest objects (by created_at) of live domains of `organisation_ids`.
+  Result<std::vector<ObjectRecord>> newest_objects_of(
+      const std::vector<std::string>& organisation_ids, int limit);
   Result<std::int64_t> count_objects_in(const std::string& domain_id);
   Result<Counts> counts();
+  // Counts for domains of `organisation_ids` only; objects and bytes of live domains.
+  Result<Counts> counts_of(const std::vector<std::string>& organisation_ids);
 
  private:
+  Result<std::vector<ObjectRecord>> objects_where(const std::string& condition,
+                                                  const std::vector<std::string>& values,
+                                                  const std::string& after_id, int limit);
   struct Impl;
   explicit Catalog(std::unique_ptr<Impl> impl);
   Status apply_impl(std::int64_t applied_seq, const std::function<Status(Change&)>& fn);

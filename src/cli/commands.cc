@@ -14,6 +14,7 @@
 #include "accounts/accounts.h"
 #include "api/routes.h"
 #include "api/server.h"
+#include "api/static_files.h"
 #include "cli/exit_codes.h"
 #include "cli/terminal.h"
 #include "core/fs.h"
@@ -123,6 +124,17 @@ int cmd_serve(const Options& o) {
   if (!api.is_ok()) return fail(o, api.status());
   auto router = std::make_shared<api::Router>();
   (*api)->add_routes(*router);
+  // The web app: --web names it, or the one built beside this binary's sources, if built.
+  const std::string web_dir = o.web_dir.empty() ? EVHUB_WEB_DIR : o.web_dir;
+  auto web = api::StaticFiles::load(web_dir);
+  if (web.is_ok()) {
+    router->set_fallback([files = std::shared_ptr<api::StaticFiles>(std::move(*web))](
+                             const api::Request& r) { return files->serve(r); });
+  } else if (!o.web_dir.empty()) {
+    return fail(o, web.status());
+  } else if (!o.print_routes) {
+    std::cerr << "evhub: " << web.status().message() << "; serving the API only\n";
+  }
   if (o.print_routes) {
     for (const auto& r : router->routes()) std::cout << r.method << " " << r.path << "\n";
     return 0;
@@ -465,6 +477,8 @@ void register_commands(CLI::App& app, Options& o) {
   auto* serve = app.add_subcommand("serve", "serve the hub's HTTP API (see docs/architecture.md)");
   serve->add_option("--listen", o.listen, "ADDRESS:PORT to listen on (default 127.0.0.1:8080)");
   serve->add_flag("--routes", o.print_routes, "print the routes it would serve, then exit");
+  serve->add_option("--web", o.web_dir,
+                    "the built web app to serve at / (default: web/dist of this build's sources)");
 
   register_account_commands(app, o);
 

@@ -34,6 +34,7 @@ struct Options {
   std::string list_domain;
   std::string listen = "127.0.0.1:8080";
   bool print_routes = false;
+  std::string web_dir;  // --web; empty: EVHUB_WEB_DIR
   // org / user
   std::string organisation;
   std::string username;

@@ -107,6 +107,12 @@ struct ListedObject {
   bool erased = false;
 };
 
+struct ObjectCheck {
+  bool ok = false;
+  std::string sha256;   // of the plaintext as read now; empty if it could not be read
+  std::string problem;  // when !ok
+};
+
 struct OpenOptions {
   std::string actor;
   int lock_wait_ms = 120000;
@@ -142,6 +148,12 @@ class Hub {
   Result<VerifyReport> verify(
       const std::function<void(std::uint64_t, std::uint64_t, std::uint64_t)>& progress = {});
   Result<Summary> summary();
+  // What the hub holds in the domains of `organisation_ids` (for a partner's dashboard).
+  Result<catalog::Counts> summary_for(const std::vector<std::string>& organisation_ids);
+  // Decrypts object `id` without writing it anywhere and compares its SHA-256 with the one
+  // recorded at intake. A failed check is a value (ok false, problem says why); errors are for
+  // an unknown or erased object, or a hub that cannot be read. The caller logs the check.
+  Result<ObjectCheck> check_object(const std::string& id);
   // Logs, under a signed head, an event that changes nothing the catalog holds: account
   // changes, sign-ins. `details` must hold no personal data and no plaintext.
   Status audit(const std::string& action, const std::string& object, nlohmann::json details);
@@ -153,6 +165,9 @@ class Hub {
   // catalog::Catalog::objects_of), with each one's domain name and organisation.
   Result<std::vector<ListedObject>> list_for(const std::vector<std::string>& organisation_ids,
                                              const std::string& after_id, int limit);
+  // The newest `limit` objects of those organisations, newest first.
+  Result<std::vector<ListedObject>> newest_for(const std::vector<std::string>& organisation_ids,
+                                               int limit);
   // The object's record and its domain, for access decisions (kNotFound if unknown).
   Result<ListedObject> describe(const std::string& id);
   // Every object the catalog holds, optionally only those of one domain.

@@ -253,15 +253,17 @@ Result<Summary> Hub::summary() {
 
 namespace evhub::hub {
 
-Result<std::vector<ListedObject>> Hub::list_for(const std::vector<std::string>& organisation_ids,
-                                                const std::string& after_id, int limit) {
-  EVHUB_ASSIGN_OR_RETURN(auto records, catalog_->objects_of(organisation_ids, after_id, limit));
+namespace {
+
+// Names each record's domain, reading each domain once.
+Result<std::vector<ListedObject>> with_domains(catalog::Catalog& catalog,
+                                               std::vector<catalog::ObjectRecord> records) {
   std::map<std::string, catalog::KeyDomain> domains;
   std::vector<ListedObject> out;
   for (auto& r : records) {
     auto it = domains.find(r.domain_id);
     if (it == domains.end()) {
-      EVHUB_ASSIGN_OR_RETURN(auto d, catalog_->find_domain(r.domain_id));
+      EVHUB_ASSIGN_OR_RETURN(auto d, catalog.find_domain(r.domain_id));
       if (!d) return Status(Code::kIntegrity, "object " + r.id + " has an unknown domain");
       it = domains.emplace(r.domain_id, *d).first;
     }
@@ -269,6 +271,48 @@ Result<std::vector<ListedObject>> Hub::list_for(const std::vector<std::string>& 
                                it->second.shredded});
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<ListedObject>> Hub::list_for(const std::vector<std::string>& organisation_ids,
+                                                const std::string& after_id, int limit) {
+  EVHUB_ASSIGN_OR_RETURN(auto records, catalog_->objects_of(organisation_ids, after_id, limit));
+  return with_domains(*catalog_, std::move(records));
+}
+
+Result<std::vector<ListedObject>> Hub::newest_for(const std::vector<std::string>& organisation_ids,
+                                                  int limit) {
+  EVHUB_ASSIGN_OR_RETURN(auto records, catalog_->newest_objects_of(organisation_ids, limit));
+  return with_domains(*catalog_, std::move(records));
+}
+
+Result<catalog::Counts> Hub::summary_for(const std::vector<std::string>& organisation_ids) {
+  return catalog_->counts_of(organisation_ids);
+}
+
+Result<ObjectCheck> Hub::check_object(const std::string& id) {
+  EVHUB_ASSIGN_OR_RETURN(auto rec, catalog_->find_object(id));
+  if (!rec) return Status(Code::kNotFound, "there is no object " + id + " in this hub");
+  EVHUB_ASSIGN_OR_RETURN(auto dom, catalog_->find_domain(rec->domain_id));
+  if (!dom) return Status(Code::kIntegrity, "object " + id + " belongs to an unknown domain");
+  if (dom->shredded) {
+    return Status(Code::kErased, "object " + id + " was erased: its domain was shredded");
+  }
+  EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey key, domain_keys_.load(dom->id));
+  ObjectCheck check;
+  auto opened = vault::open_object(*store_, id, dom->id, key, nullptr);
+  if (!opened.is_ok()) {
+    check.problem = opened.status().message();
+    return check;
+  }
+  check.sha256 = to_hex(opened->sha256);
+  check.ok = check.sha256 == rec->sha256 && opened->size == static_cast<std::uint64_t>(rec->size);
+  if (!check.ok) {
+    check.problem =
+        fmt::format("SHA-256 is {} but {} was recorded at intake", check.sha256, rec->sha256);
+  }
+  return check;
 }
 
 Result<ListedObject> Hub::describe(const std::string& id) {

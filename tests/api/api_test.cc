@@ -2,6 +2,8 @@
 // refusals by role that carry no data.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "accounts/accounts.h"
@@ -239,6 +241,135 @@ TEST_F(ApiTest, ScriptsUseBearerTokensWithoutCsrf) {
   EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, server_->url("/api/v1/users")}).first,
             403)
       << "a token has its user's roles, no more";
+}
+
+TEST_F(ApiTest, VerifyRehashesAnObjectAndTheDashboardCountsOwnOrganisationsOnly) {
+  std::string b_jar = tmp_ / "b.jar", a_jar = tmp_ / "a.jar", admin_jar = tmp_ / "admin.jar";
+  std::string b_csrf = sign_in("analyst", b_jar);
+  std::string a_csrf = sign_in("analyst.a", a_jar);
+  std::string admin_csrf = sign_in("admin", admin_jar);
+  auto [up_status, up_body] =
+      curl({"-b", b_jar, "-H", "X-CSRF-Token: " + b_csrf, "--data-binary", "statement of W-00124",
+            server_->url("/api/v1/objects?domain=W-00124")});
+  ASSERT_EQ(up_status, 201) << up_body;
+  const std::string id = json::parse(up_body)["id"];
+  const std::string verify_url = server_->url("/api/v1/objects/" + id + "/verify");
+
+  auto [v_status, v_body] =
+      curl({"-X", "POST", "-b", b_jar, "-H", "X-CSRF-Token: " + b_csrf, verify_url});
+  ASSERT_EQ(v_status, 200) << v_body;
+  json v = json::parse(v_body);
+  EXPECT_EQ(v["verified"], true);
+  EXPECT_EQ(v["id"], id);
+  EXPECT_FALSE(v["checked_at"].get<std::string>().empty());
+  // Another organisation's analyst may not even learn whether it checks.
+  auto [a_status, a_body] =
+      curl({"-X", "POST", "-b", a_jar, "-H", "X-CSRF-Token: " + a_csrf, verify_url});
+  EXPECT_EQ(a_status, 403);
+  EXPECT_EQ(a_body.find("verified"), std::string::npos);
+
+  // Damage the stored ciphertext: the check says so, as a value, and the log records it.
+  std::string stored;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(tmp_ / "hub/objects")) {
+    if (e.path().filename().string().rfind(id, 0) == 0) stored = e.path();
+  }
+  ASSERT_FALSE(stored.empty());
+  std::string bytes = testing::read_text(stored);
+  bytes[bytes.size() - 3] ^= 1;
+  testing::write_text_file(stored, bytes);
+  auto [bad_status, bad_body] =
+      curl({"-X", "POST", "-b", b_jar, "-H", "X-CSRF-Token: " + b_csrf, verify_url});
+  ASSERT_EQ(bad_status, 200) << bad_body;
+  EXPECT_EQ(json::parse(bad_body)["verified"], false);
+  EXPECT_FALSE(json::parse(bad_body)["problem"].get<std::string>().empty());
+  std::string log = testing::read_text(tmp_ / "hub/custody/events.jsonl");
+  EXPECT_NE(log.find("\"action\":\"object.verify\",\"object\":\"" + id), std::string::npos);
+  EXPECT_NE(log.find("\"outcome\":\"failed\""), std::string::npos);
+
+  // The dashboard counts what the caller's organisations hold, and nothing of the others'.
+  json b_dash = json::parse(curl({"-b", b_jar, server_->url("/api/v1/dashboard")}).second);
+  EXPECT_EQ(b_dash["objects"], 1);
+  EXPECT_EQ(b_dash["bytes"], 20);
+  ASSERT_EQ(b_dash["recent_objects"].size(), 1u);
+  EXPECT_EQ(b_dash["recent_objects"][0]["id"], id);
+  EXPECT_FALSE(b_dash.contains("recent_events")) << "analysts do not read the audit trail";
+  auto [ad_status, ad_body] = curl({"-b", a_jar, server_->url("/api/v1/dashboard")});
+  EXPECT_EQ(ad_status, 200);
+  EXPECT_EQ(json::parse(ad_body)["objects"], 0);
+  EXPECT_EQ(ad_body.find(id), std::string::npos);
+  json admin_dash = json::parse(curl({"-b", admin_jar, server_->url("/api/v1/dashboard")}).second);
+  ASSERT_TRUE(admin_dash.contains("recent_events"));
+  EXPECT_EQ(admin_dash["recent_events"][0]["action"], "object.verify");
+}
+
+TEST_F(ApiTest, AdministratorsManageUsersAndRightsThroughTheApi) {
+  std::string admin_jar = tmp_ / "admin.jar", jar = tmp_ / "new.jar";
+  const std::string csrf = sign_in("admin", admin_jar);
+  auto admin = [&](const std::string& method, const std::string& path, const std::string& body) {
+    return curl({"-X", method, "-b", admin_jar, "-H", "X-CSRF-Token: " + csrf, "--data", body,
+                 server_->url(path)});
+  };
+  auto orgs = curl({"-b", admin_jar, server_->url("/api/v1/organisations")});
+  ASSERT_EQ(orgs.first, 200);
+  EXPECT_EQ(json::parse(orgs.second)["organisations"].size(), 2u);
+
+  const json add = {{"username", "intake.b"},
+                    {"organisation", "Partner B"},
+                    {"password", "intake.b password!"},
+                    {"roles", {"intake-officer"}}};
+  auto [st, body] = admin("POST", "/api/v1/users", add.dump());
+  ASSERT_EQ(st, 201) << body;
+  json user = json::parse(body);
+  EXPECT_EQ(user["username"], "intake.b");
+  EXPECT_EQ(user["roles"][0]["role"], "intake-officer");
+  EXPECT_EQ(user["disabled"], false);
+  EXPECT_EQ(user["totp"], false);
+  EXPECT_EQ(admin("POST", "/api/v1/users", add.dump()).first, 409);
+  json weak = add;
+  weak["username"] = "weak";
+  weak["password"] = "short";
+  auto [weak_st, weak_body] = admin("POST", "/api/v1/users", weak.dump());
+  EXPECT_EQ(weak_st, 400);
+  EXPECT_NE(weak_body.find("12"), std::string::npos) << weak_body;
+  json unknown_role = add;
+  unknown_role["username"] = "other";
+  unknown_role["roles"] = {"warlord"};
+  EXPECT_EQ(admin("POST", "/api/v1/users", unknown_role.dump()).first, 400);
+
+  sign_in("intake.b", jar);
+  EXPECT_EQ(curl({"-b", jar, server_->url("/api/v1/users")}).first, 403);
+  // A grant counts from the next request; so does its revocation.
+  auto [g_st, g_body] = admin("POST", "/api/v1/users/intake.b/grants",
+                              json{{"organisation", "Partner B"}, {"role", "auditor"}}.dump());
+  ASSERT_EQ(g_st, 200) << g_body;
+  EXPECT_EQ(json::parse(g_body)["roles"].size(), 2u);
+  EXPECT_EQ(curl({"-b", jar, server_->url("/api/v1/audit")}).first, 200);
+  auto [r_st, r_body] = curl({"-X", "DELETE", "-b", admin_jar, "-H", "X-CSRF-Token: " + csrf,
+                              server_->url("/api/v1/users/intake.b/grants?organisation=Partner%20B"
+                                           "&role=auditor")});
+  ASSERT_EQ(r_st, 200) << r_body;
+  EXPECT_EQ(curl({"-b", jar, server_->url("/api/v1/audit")}).first, 403);
+  EXPECT_EQ(admin("POST", "/api/v1/users/nobody/grants",
+                  json{{"organisation", "Partner B"}, {"role", "auditor"}}.dump())
+                .first,
+            404);
+
+  // Disabling ends the user's sessions at once.
+  auto [d_st, d_body] = admin("POST", "/api/v1/users/intake.b/disabled", R"({"disabled":true})");
+  ASSERT_EQ(d_st, 200) << d_body;
+  EXPECT_EQ(json::parse(d_body)["disabled"], true);
+  EXPECT_EQ(curl({"-b", jar, server_->url("/api/v1/session")}).first, 401);
+  EXPECT_EQ(admin("POST", "/api/v1/users/admin/disabled", R"({"disabled":true})").first, 409)
+      << "an administrator cannot lock themselves out";
+
+  // The log has the changes by id, never the username or the password.
+  std::string log = testing::read_text(tmp_ / "hub/custody/events.jsonl");
+  EXPECT_NE(log.find("\"action\":\"user.add\""), std::string::npos);
+  EXPECT_NE(log.find("\"action\":\"user.grant\""), std::string::npos);
+  EXPECT_NE(log.find("\"action\":\"user.revoke\""), std::string::npos);
+  EXPECT_NE(log.find("\"action\":\"user.disable\""), std::string::npos);
+  EXPECT_EQ(log.find("intake.b"), std::string::npos);
+  EXPECT_EQ(log.find("password"), std::string::npos);
 }
 
 }  // namespace

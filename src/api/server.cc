@@ -1,6 +1,8 @@
 #include "api/server.h"
 
+#include "core/fs.h"
 #include "core/hex.h"
+#include "crypto/crypto.h"
 
 #include <algorithm>
 #include <atomic>
@@ -8,15 +10,24 @@
 #include <csignal>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
+#include <type_traits>
 
 #include <fmt/format.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <nlohmann/json.hpp>
 
 namespace evhub::api {
@@ -178,7 +189,15 @@ Status parse_listen_address(const std::string& text, ServerOptions& options) {
 
 namespace {
 
-class Session;
+// What Server::Impl needs of a connection, whichever stream it runs over.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // Called on stop(): an idle connection is closed now; a busy one after its response.
+  virtual void stop_if_idle() = 0;
+};
+
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 }  // namespace
 
@@ -186,12 +205,14 @@ struct Server::Impl {
   ServerOptions options;
   std::shared_ptr<const Router> router;
   net::io_context ioc;
+  std::optional<net::ssl::context> tls;  // set when serving HTTPS
   std::optional<tcp::acceptor> acceptor;
   std::optional<net::signal_set> signals;
   std::atomic<bool> stopping{false};
   std::mutex mu;
-  std::vector<std::weak_ptr<Session>> sessions;
+  std::vector<std::weak_ptr<Connection>> sessions;
 
+  Status load_tls();
   void accept();
   void stop_sessions();
 };
@@ -214,33 +235,69 @@ Request to_request(const http::request<http::string_body>& m, const std::string&
   return r;
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+bool is_http_error(const beast::error_code& ec) {
+  return ec.category() == make_error_code(http::error::end_of_stream).category();
+}
+
+// One connection over Stream: beast::tcp_stream (HTTP) or TlsStream (HTTPS). All of the HTTP
+// logic is shared; only the start (TLS handshake) and the end (TLS close_notify) differ.
+template <typename Stream>
+class Session : public Connection, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
-  Session(tcp::socket&& socket, Server::Impl& server)
-      : stream_(std::move(socket)), server_(server) {}
+  template <typename... StreamArgs>
+  Session(Server::Impl& server, StreamArgs&&... stream_args)
+      : stream_(std::forward<StreamArgs>(stream_args)...), server_(server) {}
 
   void start() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      // One deadline covers the TLS handshake and the whole first request, so a client that
+      // trickles handshake bytes cannot stretch it.
+      self->socket_layer().expires_after(self->server_.options.read_timeout);
+      if constexpr (kTls) {
+        self->stream_.async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) {
+          // Not TLS (e.g. plain HTTP sent to this port) or too slow: just cut.
+          if (ec) return self->close_now();
+          self->read();
+        });
+      } else {
+        self->read();
+      }
+    });
   }
 
-  // Called on stop(): an idle connection is closed now; a busy one after its response.
-  void stop_if_idle() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (!self->busy_) self->close();
+  void stop_if_idle() override {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (self->busy_) return;  // closed after its response
+      if constexpr (kTls) {
+        // Ends the pending handshake or read as if the client had closed its side, so it ends
+        // through its handler, which sends close_notify on the still open sending side.
+        // (Cancelling would miss a read the TLS layer reissues from a completion that is
+        // already queued.)
+        beast::error_code ignored;
+        self->socket_layer().socket().shutdown(tcp::socket::shutdown_receive, ignored);
+      } else {
+        self->close_now();
+      }
     });
   }
 
  private:
+  beast::tcp_stream& socket_layer() { return beast::get_lowest_layer(stream_); }
+
   void read() {
     if (server_.stopping) return close();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
     parser_->body_limit(server_.options.body_limit);
-    // The first request must arrive whole within the read timeout; later ones may first idle.
-    stream_.expires_after(first_ ? server_.options.read_timeout : server_.options.idle_timeout);
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    // The first request must arrive whole within the read timeout set in start(); later ones
+    // may first idle.
+    if (!first_) socket_layer().expires_after(server_.options.idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_read(ec);
+                     });
   }
 
   void on_read(beast::error_code ec) {
@@ -251,16 +308,18 @@ class Session : public std::enable_shared_from_this<Session> {
       return respond(error_response(431, "headers_too_large", "the request headers are too large"),
                      false);
     }
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == net::error::operation_aborted || ec == net::error::connection_reset) {
-      return close();
-    }
+    // The peer closed between requests (a TLS close_notify arrives as end_of_stream too), or
+    // stop() ended an idle read: close in good order.
+    if (ec == http::error::end_of_stream || (ec && server_.stopping)) return close();
+    // Timeout (the socket is already closed), reset, a TLS failure or a peer that vanished
+    // without close_notify: the stream is unusable, there is no one to answer.
+    if (ec && !is_http_error(ec)) return close_now();
     if (ec) return respond(error_response(400, "bad_request", "malformed HTTP request"), false);
     busy_ = true;
     Response response;
     try {
       beast::error_code ignored;
-      auto peer = stream_.socket().remote_endpoint(ignored);
+      auto peer = socket_layer().socket().remote_endpoint(ignored);
       response = server_.router->dispatch(
           to_request(parser_->get(), ignored ? "" : peer.address().to_string()));
     } catch (const std::exception&) {
@@ -289,10 +348,11 @@ class Session : public std::enable_shared_from_this<Session> {
     res_.body() = std::move(r.body);
     res_.keep_alive(keep_alive && !server_.stopping);
     res_.prepare_payload();
-    stream_.expires_after(server_.options.write_timeout);
-    http::async_write(
-        stream_, res_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+    socket_layer().expires_after(server_.options.write_timeout);
+    http::async_write(stream_, res_,
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->on_write(ec);
+                      });
   }
 
   // Header first, then the body in pieces of kPiece bytes, each read from the source only when
@@ -312,9 +372,9 @@ class Session : public std::enable_shared_from_this<Session> {
     res.body().data = nullptr;
     res.body().more = true;
     serializer_.emplace(res);
-    stream_.expires_after(server_.options.write_timeout);
+    socket_layer().expires_after(server_.options.write_timeout);
     http::async_write_header(stream_, *serializer_,
-                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                                if (ec) return self->finish_stream(ec);
                                self->write_piece();
                              });
@@ -332,9 +392,9 @@ class Session : public std::enable_shared_from_this<Session> {
     body.data = n ? piece_.data() : nullptr;
     body.size = n;
     body.more = remaining_ > 0;
-    stream_.expires_after(server_.options.write_timeout);
+    socket_layer().expires_after(server_.options.write_timeout);
     http::async_write(stream_, *serializer_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                         if (ec == http::error::need_buffer) ec = {};
                         if (ec) return self->finish_stream(ec);
                         if (self->serializer_->is_done()) return self->finish_stream(ec);
@@ -345,6 +405,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void abort_stream() {
     busy_ = false;
     source_.reset();
+    // The stream itself is sound, so over TLS the client gets a close_notify and sees the body
+    // short of Content-Length, exactly as over plain HTTP.
     close();
   }
 
@@ -354,25 +416,44 @@ class Session : public std::enable_shared_from_this<Session> {
     serializer_.reset();
     stream_res_.reset();
     busy_ = false;
-    if (ec || !keep || server_.stopping) return close();
+    if (ec) return close_now();
+    if (!keep || server_.stopping) return close();
     first_ = false;
     read();
   }
 
   void on_write(beast::error_code ec) {
     busy_ = false;
-    if (ec || !res_.keep_alive() || server_.stopping) return close();
+    if (ec) return close_now();
+    if (!res_.keep_alive() || server_.stopping) return close();
     first_ = false;
     read();
   }
 
+  // Ends a connection whose stream is in order. Over TLS that means a close_notify first, so the
+  // client can tell the end from a cut; the peer's answering close_notify is not awaited
+  // (RFC 8446 §6.1 allows that), so a client that never answers cannot keep the connection,
+  // or stop(), waiting. Sending it is bounded by the write timeout.
   void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
+    if constexpr (kTls) {
+      SSL* ssl = stream_.native_handle();
+      SSL_set_shutdown(ssl, SSL_get_shutdown(ssl) | SSL_RECEIVED_SHUTDOWN);
+      socket_layer().expires_after(server_.options.write_timeout);
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) { self->close_now(); });
+    } else {
+      close_now();
+    }
   }
 
-  beast::tcp_stream stream_;
+  // Ends the connection at once, without a word at the TLS level.
+  void close_now() {
+    beast::error_code ignored;
+    socket_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    socket_layer().socket().close(ignored);
+  }
+
+  Stream stream_;
   Server::Impl& server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -387,18 +468,129 @@ class Session : public std::enable_shared_from_this<Session> {
   bool first_ = true;
 };
 
+// The OpenSSL reason for the last failure, for messages: never key material, only e.g.
+// "no start line" or "bad decrypt".
+std::string openssl_reason() {
+  unsigned long err = ERR_peek_last_error();
+  const char* reason = err ? ERR_reason_error_string(err) : nullptr;
+  ERR_clear_error();
+  return reason ? reason : "unknown OpenSSL error";
+}
+
+// A PEM key must not make OpenSSL prompt on the terminal for a passphrase (the default when
+// no callback is set): serve is a daemon. Refusing makes an encrypted key fail to load.
+int refuse_passphrase(char*, int, int, void*) {
+  return -1;
+}
+
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct PkeyFree {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+
 }  // namespace
+
+// Everything is checked here, before the port is bound, so a misconfigured HTTPS server fails
+// at start with a message naming the file, rather than on the first client.
+Status Server::Impl::load_tls() {
+  const std::string& cert_file = options.tls_certificate_file;
+  const std::string& key_file = options.tls_key_file;
+  if (cert_file.empty() && key_file.empty()) return Status::ok();
+  if (cert_file.empty() || key_file.empty()) {
+    return Status(Code::kInvalidArgument,
+                  "HTTPS needs both a TLS certificate file and its private key file; only the " +
+                      std::string(cert_file.empty() ? "key" : "certificate") + " was given");
+  }
+  ERR_clear_error();
+  tls.emplace(net::ssl::context::tls_server);
+  SSL_CTX* ctx = tls->native_handle();
+  // TLS 1.2 is the oldest version without known protocol weaknesses; compression enables
+  // CRIME-style attacks; client-initiated renegotiation (TLS 1.2) lets one connection make the
+  // server do handshake after handshake. Cipher suites are OpenSSL's defaults, sound for TLS 1.2
+  // and later, in the server's order (strongest first) rather than the client's.
+  SSL_CTX_set_options(
+      ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
+    tls.reset();
+    return Status(Code::kIoError, "cannot require TLS 1.2: " + openssl_reason());
+  }
+  SSL_CTX_set_default_passwd_cb(ctx, refuse_passphrase);
+
+  auto fail = [this](Code code, std::string message) {
+    tls.reset();
+    ERR_clear_error();
+    return Status(code, std::move(message));
+  };
+
+  auto cert = read_file(local_fs(), cert_file);
+  if (!cert.is_ok()) {
+    return fail(cert.status().code(),
+                "cannot read the TLS certificate file: " + cert.status().message());
+  }
+  beast::error_code ec;
+  tls->use_certificate_chain(net::buffer(cert->data(), cert->size()), ec);
+  if (ec) {
+    // e.g. "no start line" (not PEM) or "ee key too small" (OpenSSL's security level).
+    return fail(Code::kInvalidArgument,
+                fmt::format("{} cannot serve as the TLS certificate (a PEM file, -----BEGIN "
+                            "CERTIFICATE-----...): {}",
+                            cert_file, ec.message()));
+  }
+
+  auto key = read_file(local_fs(), key_file);
+  if (!key.is_ok()) {
+    return fail(key.status().code(),
+                "cannot read the TLS private key file: " + key.status().message());
+  }
+  std::unique_ptr<EVP_PKEY, PkeyFree> pkey;
+  {
+    std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(key->data(), static_cast<int>(key->size())));
+    if (bio) pkey.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, refuse_passphrase, nullptr));
+  }
+  // "BEGIN ENCRYPTED PRIVATE KEY" (PKCS #8) or "Proc-Type: 4,ENCRYPTED" (traditional PEM).
+  const bool encrypted =
+      std::string_view(reinterpret_cast<const char*>(key->data()), key->size()).find("ENCRYPTED") !=
+      std::string_view::npos;
+  crypto::wipe(key->data(), key->size());  // the private key stays only inside OpenSSL
+  if (!pkey && encrypted) {
+    return fail(Code::kInvalidArgument,
+                fmt::format("the private key in {} is protected by a passphrase, which a server "
+                            "cannot ask for; give it a copy without one, readable by its user "
+                            "only (openssl pkey -in KEY -out PLAIN.key)",
+                            key_file));
+  }
+  if (!pkey) {
+    return fail(
+        Code::kInvalidArgument,
+        fmt::format("{} holds no PEM private key (-----BEGIN PRIVATE KEY-----...)", key_file));
+  }
+  if (SSL_CTX_use_PrivateKey(ctx, pkey.get()) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
+    return fail(Code::kInvalidArgument,
+                fmt::format("the private key in {} does not belong to the certificate in {}",
+                            key_file, cert_file));
+  }
+  ERR_clear_error();
+  return Status::ok();
+}
 
 void Server::Impl::accept() {
   acceptor->async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (ec || stopping) return;  // the acceptor was closed
-    auto session = std::make_shared<Session>(std::move(socket), *this);
-    {
-      std::lock_guard lock(mu);
-      std::erase_if(sessions, [](const auto& w) { return w.expired(); });
-      sessions.push_back(session);
+    auto start = [this](auto session) {
+      {
+        std::lock_guard lock(mu);
+        std::erase_if(sessions, [](const auto& w) { return w.expired(); });
+        sessions.push_back(session);
+      }
+      session->start();
+    };
+    if (tls) {
+      start(std::make_shared<Session<TlsStream>>(*this, std::move(socket), *tls));
+    } else {
+      start(std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket)));
     }
-    session->start();
     accept();
   });
 }
@@ -423,6 +615,7 @@ Status Server::run(const std::function<void(unsigned short)>& on_listening) {
   boost::system::error_code ec;
   auto address = net::ip::make_address(s.options.address, ec);
   if (ec) return Status(Code::kInvalidArgument, "not an IP address: " + s.options.address);
+  EVHUB_RETURN_IF_ERROR(s.load_tls());
   tcp::endpoint endpoint(address, s.options.port);
   s.acceptor.emplace(net::make_strand(s.ioc));
   s.acceptor->open(endpoint.protocol(), ec);

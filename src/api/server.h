@@ -1,7 +1,8 @@
 // The HTTP side of evhub serve: a small, asynchronous HTTP/1.1 server (Boost.Beast/Asio, kept
 // out of this header) with a thread pool, keep-alive, request size limits, read/write timeouts
 // so slow clients cannot hold threads, and graceful shutdown: stop() lets requests in flight
-// finish before run() returns. Routes are plain functions from Request to Response.
+// finish before run() returns. Optionally HTTPS (OpenSSL, TLS 1.2 or later) with the same
+// behaviour. Routes are plain functions from Request to Response.
 #pragma once
 
 #include <chrono>
@@ -93,6 +94,10 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{30000};   // a whole request, headers and body
   std::chrono::milliseconds write_timeout{60000};  // a whole response
   std::chrono::milliseconds idle_timeout{60000};   // keep-alive between requests
+  // HTTPS: a PEM certificate (chain, leaf first) and its unencrypted PEM private key. Both
+  // empty: plain HTTP. The TLS handshake counts against read_timeout, like the first request.
+  std::string tls_certificate_file;
+  std::string tls_key_file;
 };
 
 class Server {
@@ -102,9 +107,11 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds, calls on_listening with the bound port, and serves until stop(); then waits for the
-  // requests in flight and returns. kInvalidArgument for a bad address, kBusy if the port is
-  // taken.
+  // Loads the TLS certificate and key if configured, binds, calls on_listening with the bound
+  // port, and serves until stop(); then waits for the requests in flight and returns.
+  // kInvalidArgument for a bad address or an unusable certificate or key (only one of them
+  // given, not PEM, key not matching the certificate), kNotFound / kIoError if one cannot be
+  // read, kBusy if the port is taken.
   Status run(const std::function<void(unsigned short)>& on_listening);
   // Safe from any thread and from a signal-watching thread.
   void stop();

@@ -120,7 +120,11 @@ int cmd_serve(const Options& o) {
   if (!st.is_ok()) return fail(o, st);
   auto hub = open_hub(o);
   if (!hub.is_ok()) return fail(o, hub.status());
-  auto api = api::Api::open(**hub);
+  server_options.tls_certificate_file = o.tls_certificate;
+  server_options.tls_key_file = o.tls_key;
+  api::ApiOptions api_options;
+  api_options.tls = !o.tls_certificate.empty();  // the session cookie becomes Secure
+  auto api = api::Api::open(**hub, api_options);
   if (!api.is_ok()) return fail(o, api.status());
   auto router = std::make_shared<api::Router>();
   (*api)->add_routes(*router);
@@ -144,7 +148,8 @@ int cmd_serve(const Options& o) {
     std::string host = server_options.address.find(':') == std::string::npos
                            ? server_options.address
                            : "[" + server_options.address + "]";
-    std::string url = fmt::format("http://{}:{}/", host, port);
+    std::string url =
+        fmt::format("{}://{}:{}/", o.tls_certificate.empty() ? "http" : "https", host, port);
     if (o.json) {
       std::cout << json{{"listening", url}, {"hub_id", (*hub)->config().hub_id}}.dump() << "\n";
     } else {
@@ -477,6 +482,9 @@ void register_commands(CLI::App& app, Options& o) {
   auto* serve = app.add_subcommand("serve", "serve the hub's HTTP API (see docs/architecture.md)");
   serve->add_option("--listen", o.listen, "ADDRESS:PORT to listen on (default 127.0.0.1:8080)");
   serve->add_flag("--routes", o.print_routes, "print the routes it would serve, then exit");
+  serve->add_option("--tls-cert", o.tls_certificate,
+                    "serve HTTPS with this PEM certificate (chain, leaf first); needs --tls-key");
+  serve->add_option("--tls-key", o.tls_key, "the certificate's unencrypted PEM private key");
   serve->add_option("--web", o.web_dir,
                     "the built web app to serve at / (default: web/dist of this build's sources)");
 

@@ -400,6 +400,41 @@ TEST_F(CliTest, ServeBindsLoopbackAnswersAndStopsCleanlyOnSigterm) {
   EXPECT_EQ(bad.exit_code, 2);
 }
 
+TEST_F(CliTest, ServeSpeaksHttpsWithSecureCookiesWhenGivenACertificate) {
+  const std::string cert = tmp_ / "cert.pem", pem_key = tmp_ / "key.pem";
+  RunResult made =
+      testing::run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", pem_key, "-out", cert});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  ASSERT_EQ(ev({"org", "add", "Partner A"}).exit_code, 0);
+  ASSERT_EQ(testing::run({testing::evhub_binary(), "--hub", hub(), "--key-file", key(), "user",
+                          "add", "analyst", "--org", "Partner A", "--role", "analyst"},
+                         {{"EVHUB_USER_PASSWORD", "analyst password"}})
+                .exit_code,
+            0);
+  testing::Child server({testing::evhub_binary(), "--hub", hub(), "--key-file", key(), "serve",
+                         "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", pem_key});
+  std::string line = server.read_line(20000);
+  ASSERT_NE(line.find("https://127.0.0.1:"), std::string::npos) << line;
+  std::string url = line.substr(line.find("https://"));
+  url = url.substr(0, url.find(' '));
+  RunResult signed_in = testing::run({"curl", "-s", "-D", "-", "--cacert", cert, "--data",
+                                      R"({"username":"analyst","password":"analyst password"})",
+                                      url + "api/v1/session"});
+  EXPECT_NE(signed_in.out.find("HttpOnly; SameSite=Strict; Secure"), std::string::npos)
+      << signed_in.out;
+  EXPECT_NE(testing::run({"curl", "-s", "--cacert", cert, url + "api/v1/health"}).out.find("ok"),
+            std::string::npos);
+  server.send_signal(SIGTERM);
+  EXPECT_EQ(server.wait().exit_code, 0);
+
+  // A certificate without its key is refused before anything listens.
+  RunResult half = ev({"serve", "--listen", "127.0.0.1:0", "--tls-cert", cert});
+  EXPECT_EQ(half.exit_code, 2) << half.err;
+  EXPECT_NE(half.err.find("key"), std::string::npos) << half.err;
+}
+
 }  // namespace
 }  // namespace evhub::cli
 

@@ -5,11 +5,15 @@
 #      before and after (target: flat);
 #   2. GET /api/v1/health while 500 idle connections are held open (slow clients must not stop
 #      others being served).
-# Static assets are not measured yet: the web app is not built. Env: EVHUB_BIN, BENCH_SECONDS
-# (default 20), BENCH_OBJECTS (default 500), BENCH_TOP=1 (print `top` during the run).
+#   3. the web app's script (the largest file index.html loads, as a browser's first visit
+#      fetches it) at 64 connections: requests/s and p99 latency.
+# Env: EVHUB_BIN, EVHUB_WEB (default web/dist), BENCH_SECONDS (default 20), BENCH_OBJECTS
+# (default 500), BENCH_TOP=1 (print `top` during the run).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 evhub="${EVHUB_BIN:-$root/build/evhub}"
+web="${EVHUB_WEB:-$root/web/dist}"
+[ -f "$web/index.html" ] || { echo "api_bench: no web app in $web (run scripts/build.sh)"; exit 1; }
 seconds="${BENCH_SECONDS:-20}"
 objects="${BENCH_OBJECTS:-500}"
 for tool in wrk curl python3; do
@@ -39,7 +43,8 @@ PY
 (cd "$work/files" && ls | xargs "$evhub" --hub "$hub" --key-file "$key" put --domain W-00001 \
   --org "Bench Partner" >/dev/null)
 
-"$evhub" --hub "$hub" --key-file "$key" serve --listen 127.0.0.1:0 >"$work/serve.out" 2>&1 &
+"$evhub" --hub "$hub" --key-file "$key" serve --listen 127.0.0.1:0 --web "$web" \
+  >"$work/serve.out" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do grep -q "http://" "$work/serve.out" && break; sleep 0.1; done
 url="$(grep -o 'http://[0-9.:]*' "$work/serve.out" | head -1)"
@@ -88,6 +93,16 @@ rps2="$(awk '/Requests\/sec/ {print $2}' "$work/wrk2.txt")"
 p99b="$(awk '$1 == "99%" {print $2}' "$work/wrk2.txt")"
 echo "  with 500 stalled connections: $rps2 requests/s, p99 $p99b"
 
+echo
+asset="$(grep -o '/assets/[^"]*\.js' "$web/index.html" | head -1)"
+asset_bytes="$(stat -c %s "$web$asset")"
+echo "---- 3. GET $asset ($asset_bytes bytes), 64 connections ----"
+wrk -t2 -c64 -d"${seconds}s" --latency "$url$asset" >"$work/wrk3.txt"
+rps3="$(awk '/Requests\/sec/ {print $2}' "$work/wrk3.txt")"
+p99c="$(awk '$1 == "99%" {print $2}' "$work/wrk3.txt")"
+grep -E "Latency|requests in|Non-2xx|Socket errors|Transfer/sec" "$work/wrk3.txt" | sed 's/^/  /'
+echo "  requests/s: $rps3   p99 latency: $p99c"
+
 to_ms() {  # wrk prints 1.23ms, 456.00us or 1.20s
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; print n }'
 }
@@ -99,4 +114,4 @@ echo "  objects list >= 5000 requests/s            $(verdict "$(awk -v r="$rps" 
 echo "  objects list p99 < 50 ms                   $(verdict "$(awk -v p="$p99ms" 'BEGIN{print (p < 50)}')") ($p99)"
 echo "  memory flat over the run (< +16 MiB)       $(verdict "$(awk -v a="$rss_before" -v b="$rss_after" 'BEGIN{print (b - a < 16384)}')") (${rss_before} -> ${rss_after} KiB)"
 echo "  served despite 500 idle connections        $(verdict "$(awk -v r="$rps2" 'BEGIN{print (r > 100)}')") ($rps2 requests/s)"
-echo "  static asset                               not measured: no web app yet"
+echo "  static asset ($asset_bytes bytes)              $rps3 requests/s, p99 $p99c"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: installs what is needed, builds everything, creates a demo hub with fictional
-# material and prints what it holds. (When the server exists, this also serves it.)
+# material, prints what it holds, and serves the web workspace on 127.0.0.1:8080.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/scripts/install-deps.sh"
@@ -29,8 +29,10 @@ if [ ! -f "$hub/hub.json" ]; then
   "$evhub" --hub "$hub" put "$material/withdrawn.txt" --domain W-00003 --org "Demo Partner"
   "$evhub" --hub "$hub" shred W-00003 --yes --reason "witness withdrew consent (demo)"
   # Fictional staff accounts for the API (passwords are demo values, printed below).
+  # The demo administrator also leads the team, so that one sign-in can upload evidence and
+  # then find the upload in the audit trail.
   EVHUB_USER_PASSWORD="demo admin password" "$evhub" --hub "$hub" user add demo-admin \
-    --org "Demo Partner" --role administrator
+    --org "Demo Partner" --role administrator --role lead
   EVHUB_USER_PASSWORD="demo analyst password" "$evhub" --hub "$hub" user add demo-analyst \
     --org "Demo Partner" --role analyst --role intake-officer
 fi
@@ -50,10 +52,12 @@ echo "  export EVHUB_PASSPHRASE='$EVHUB_PASSPHRASE'"
 echo "  $evhub --hub $hub ls      # or: verify, log proof 3, get ID -o FILE, --help"
 [ "${DEMO_SERVE:-1}" = 1 ] || exit 0
 listen="${DEMO_LISTEN:-127.0.0.1:8080}"
+url="http://$listen/"
 echo
-echo "== Serving the demo hub's API on http://$listen/ (Ctrl-C to stop). The web workspace is"
-echo "   not built yet; sign in with the API, e.g.:"
-echo "   curl -c jar --data '{\"username\":\"demo-analyst\",\"password\":\"demo analyst password\"}' http://$listen/api/v1/session"
-echo "   curl -b jar http://$listen/api/v1/objects"
-echo "   (administrator: demo-admin / demo admin password)"
+echo "== Serving the demo hub's web workspace (Ctrl-C to stop):"
+echo
+echo "   open      $url"
+echo "   sign in   demo-admin / demo admin password      (administrator and team lead)"
+echo "             demo-analyst / demo analyst password  (analyst, intake officer)"
+echo
 exec "$evhub" --hub "$hub" serve --listen "$listen"

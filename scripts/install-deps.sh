@@ -12,12 +12,19 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml python3-jsonschema openssl sqlite3
   age time coreutils curl wrk
+  # browser tests: Debian's Chromium, driven by playwright-core (never a downloaded browser)
+  chromium
 )
 
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The web app builds with Node.js and npm (18 or newer). Machines that have them from elsewhere
+# (NodeSource) keep them: Debian's npm package would fight that install.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"
   exit 0

@@ -42,10 +42,14 @@ struct Access {
   // The handler runs holding the hub lock, unless it takes it itself only where needed
   // (sign-in: the slow password check must not hold up every other request).
   bool holds_hub_lock = true;
+  // Changes need the CSRF token, except signing out: harmless to force, and a tab that lost
+  // its token (a new tab, cleared storage) must still be able to end the session.
+  bool needs_csrf = true;
 };
 const Access kPublic{false, {}, true};
 const Access kSignIn{false, {}, false};
 const Access kAnySignedIn{true, {}, true};
+const Access kSignOut{true, {}, true, false};
 
 bool has_any_role(const accounts::User& u, const std::vector<Role>& roles) {
   if (roles.empty()) return true;
@@ -156,9 +160,21 @@ void append_object_json(const hub::ListedObject& l, std::string& out) {
 
 const std::vector<Role> kAuditReaders = {Role::kAdministrator, Role::kAuditor};
 
-json event_json(const custody::Event& e) {
-  return {{"seq", e.seq},       {"time", e.time},     {"actor", e.actor},    {"action", e.action},
-          {"object", e.object}, {"sha256", e.sha256}, {"details", e.details}};
+// An event for the audit view. The log names people by id only; `user` is the username of the
+// signed-in person who acted, looked up now for those allowed to read the trail, or null (the
+// CLI and the system act as the OS user in `actor`). The acting person is details.by where
+// present; in account changes (user.*, token.*) details.user_id is the account changed, in every
+// other event the person acting.
+json event_json(const custody::Event& e, const std::map<std::string, std::string>& usernames) {
+  json user = nullptr;
+  const bool account_change = e.action.rfind("user.", 0) == 0 || e.action.rfind("token.", 0) == 0;
+  const char* key = e.details.contains("by") ? "by" : account_change ? nullptr : "user_id";
+  if (key && e.details.is_object() && e.details.contains(key) && e.details[key].is_string()) {
+    auto it = usernames.find(e.details[key].get<std::string>());
+    if (it != usernames.end()) user = it->second;
+  }
+  return {{"seq", e.seq},       {"time", e.time},     {"actor", e.actor},     {"action", e.action},
+          {"object", e.object}, {"sha256", e.sha256}, {"details", e.details}, {"user", user}};
 }
 
 bool is_object_id(const std::string& id) {
@@ -275,6 +291,15 @@ Api::Readable Api::readable_object(const accounts::Caller& caller, const std::st
   return out;
 }
 
+std::map<std::string, std::string> Api::usernames() {
+  std::map<std::string, std::string> names;
+  auto users = accounts()->users();
+  if (users.is_ok()) {
+    for (const auto& u : *users) names[u.id] = u.username;
+  }
+  return names;
+}
+
 std::string Api::organisation_id(const std::string& name) {
   auto all = organisations();
   if (all.is_ok()) {
@@ -350,7 +375,7 @@ void Api::add_routes(Router& router) {
           return error_response(401, "unauthenticated", "sign in first");
         }
         caller = std::move(resumed).value();
-        if (!bearer && changes_state(req.method) &&
+        if (!bearer && access.needs_csrf && changes_state(req.method) &&
             !accounts::Accounts::csrf_matches(*caller, req.header("x-csrf-token"))) {
           return error_response(403, "csrf", "missing or wrong X-CSRF-Token header");
         }
@@ -419,7 +444,7 @@ void Api::add_routes(Router& router) {
         200, {{"user", user_json(c.caller->user, totp_enabled(c.caller->user.username))}});
   });
 
-  route("DELETE", "/api/v1/session", kAnySignedIn, [this](Context& c) {
+  route("DELETE", "/api/v1/session", kSignOut, [this](Context& c) {
     forget(cookie_token(c.request));
     (void)accounts()->sign_out(cookie_token(c.request));
     (void)hub_.audit("session.end", "", {{"user_id", c.caller->user.id}});
@@ -584,9 +609,9 @@ void Api::add_routes(Router& router) {
     auto events = hub_.events(before, c.request.query("action"), limit + 1);
     if (!events.is_ok()) return error_response(500, "internal", "could not read the log");
     json out = json::array();
+    const auto names = usernames();
     for (std::size_t i = 0; i < events->size() && i < static_cast<std::size_t>(limit); ++i) {
-      const auto& e = (*events)[i];
-      out.push_back(event_json(e));
+      out.push_back(event_json((*events)[i], names));
     }
     json next = nullptr;
     if (events->size() > static_cast<std::size_t>(limit)) next = out.back()["seq"];
@@ -638,7 +663,8 @@ void Api::add_routes(Router& router) {
       auto events = hub_.events(-1, "", 10);
       if (!events.is_ok()) return error_response(500, "internal", "could not read the log");
       out["recent_events"] = json::array();
-      for (const auto& e : *events) out["recent_events"].push_back(event_json(e));
+      const auto names = usernames();
+      for (const auto& e : *events) out["recent_events"].push_back(event_json(e, names));
     }
     return json_response(200, out);
   });

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -62,6 +63,7 @@ class Api {
   };
   Readable readable_object(const accounts::Caller& caller, const std::string& id);
   std::string organisation_id(const std::string& name);  // "" if unknown
+  std::map<std::string, std::string> usernames();        // by user id
   Response user_response(int status, const std::string& username);
   Response change_grant(const accounts::User& by, const std::string& username,
                         const std::string& body, std::string organisation, std::string role,

@@ -254,8 +254,7 @@ def exercise(spec, url):
         check(doc and doc["error"]["code"] == "totp_required",
               "once enrolled, sign-in asks for the code")
     call("POST", "/api/v1/session/totp", {}, jar=anonymous)  # 401
-    call("DELETE", "/api/v1/session", jar=jars["analyst"])  # no CSRF token: 403
-    call("DELETE", "/api/v1/session", jar=jars["analyst"], csrf=jars["analyst"].csrf)
+    call("DELETE", "/api/v1/session", jar=jars["analyst"])  # no CSRF token needed to sign out
     call("DELETE", "/api/v1/session", jar=jars["analyst"], csrf=jars["analyst"].csrf)  # 401
 
     # Every documented route was called at least once.

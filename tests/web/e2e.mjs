@@ -1,0 +1,597 @@
+// End-to-end tests of the web workspace, in Chromium through playwright-core.
+//
+//   node tests/web/e2e.mjs URL
+//
+// Usually started by tests/web/run_e2e.sh, which makes the hub, the accounts and the server and
+// passes the accounts in the environment (E2E_ANALYST_A, E2E_ANALYST_A_PASSWORD, E2E_ANALYST_B,
+// E2E_ANALYST_B_PASSWORD, E2E_ADMIN, E2E_ADMIN_PASSWORD). Prints "ok - NAME" or
+// "not ok - NAME: ERROR" per test and "N passed, N failed" last; exits 1 if any failed.
+
+import { createHmac, createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const webDir = process.env.E2E_WEB_DIR || path.resolve(here, '../../web');
+const require = createRequire(path.join(webDir, 'package.json'));
+let chromium;
+try {
+  ({ chromium } = require('playwright-core'));
+} catch (e) {
+  console.log(`not ok - setup: playwright-core not found under ${webDir}/node_modules (run npm ci in web/): ${e.message.split('\n')[0]}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const base = process.argv[2];
+if (!base) {
+  console.error('usage: node tests/web/e2e.mjs URL');
+  process.exit(2);
+}
+const url = (p = '') => new URL(p, base).toString();
+
+const env = (name, fallback) => {
+  const v = process.env[name] ?? fallback;
+  if (v === undefined) {
+    console.error(`set ${name}`);
+    process.exit(2);
+  }
+  return v;
+};
+const ANALYST_A = { username: env('E2E_ANALYST_A', 'analyst-a'), password: env('E2E_ANALYST_A_PASSWORD') };
+const ANALYST_B = { username: env('E2E_ANALYST_B', 'analyst-b'), password: env('E2E_ANALYST_B_PASSWORD') };
+const ADMIN = { username: env('E2E_ADMIN', 'admin-a'), password: env('E2E_ADMIN_PASSWORD') };
+const SHOTS = path.resolve(process.env.E2E_SCREENSHOTS || path.resolve(here, '../../build/e2e-screenshots'));
+mkdirSync(SHOTS, { recursive: true });
+// Pictures of failures from an earlier run would mislead.
+for (const f of readdirSync(SHOTS)) if (/^failed-.*\.png$/.test(f)) rmSync(path.join(SHOTS, f));
+
+const ACTION_TIMEOUT = 15_000;
+const TEST_TIMEOUT = 120_000;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+class AssertionError extends Error {}
+function assert(cond, message) {
+  if (!cond) throw new AssertionError(message);
+}
+
+/** RFC 6238 TOTP: HMAC-SHA1 over the 30-second step, 6 digits. */
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const clean = text.toUpperCase().replace(/[\s=-]/g, '');
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const ch of clean) {
+    const i = alphabet.indexOf(ch);
+    if (i < 0) throw new Error(`not base32: ${ch}`);
+    value = (value << 5) | i;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+function totpStep(ms = Date.now()) {
+  return Math.floor(ms / 1000 / 30);
+}
+function totp(secret, step = totpStep()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, '0');
+}
+/** A code for a step not used yet (the server refuses a code twice): waits for the next step. */
+async function freshTotp(secret) {
+  while (totpStep() <= state.lastTotpStep) {
+    const msToNext = 30_000 - (Date.now() % 30_000) + 250;
+    await new Promise((r) => setTimeout(r, msToNext));
+  }
+  const step = totpStep();
+  state.lastTotpStep = step;
+  return totp(secret, step);
+}
+
+const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
+
+// Content-Security-Policy violations anywhere fail the run.
+const cspViolations = [];
+const pageErrors = [];
+
+let browser;
+const contexts = [];
+async function newPage({ lang } = {}) {
+  const context = await browser.newContext({
+    acceptDownloads: true,
+    viewport: { width: 1366, height: 900 },
+    locale: 'en-GB',
+  });
+  contexts.push(context);
+  if (lang) {
+    await context.addInitScript((l) => {
+      if (!localStorage.getItem('evhub.lang')) localStorage.setItem('evhub.lang', l);
+    }, lang);
+  }
+  const page = await context.newPage();
+  page.setDefaultTimeout(ACTION_TIMEOUT);
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (msg.type() === 'error' && /Content Security Policy/i.test(text)) cspViolations.push(text);
+  });
+  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  return page;
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function gotoSignIn(page) {
+  await page.goto(url('/'));
+  await page.locator('#signin-username').waitFor();
+}
+
+/** Signs in through the form; `secret` answers the second-factor question if it comes. */
+async function signIn(page, who, secret) {
+  await gotoSignIn(page);
+  await page.fill('#signin-username', who.username);
+  await page.fill('#signin-password', who.password);
+  await page.click('form button[type=submit]');
+  const signedIn = page.locator('.signed-in-as');
+  const codeField = page.locator('#signin-totp');
+  await signedIn.or(codeField).first().waitFor();
+  if (await codeField.isVisible()) {
+    assert(secret, `${who.username} was asked for a code but no TOTP secret is known`);
+    await codeField.fill(await freshTotp(secret));
+    await page.click('form button[type=submit]');
+  }
+  await signedIn.waitFor();
+  assert((await signedIn.textContent()).includes(who.username), 'the header names the signed-in user');
+}
+
+async function signOut(page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.locator('#signin-username').waitFor();
+}
+
+async function openPage(page, hash, heading) {
+  await page.goto(url(`/#/${hash}`));
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+}
+
+// Shared between tests: the analyst's signed-in page (a second factor makes every sign-in
+// wait for a fresh 30-second step) and the uploaded object.
+const state = {
+  totpSecret: null,
+  lastTotpStep: 0,
+  analystPage: null,
+  upload: null, // { id, bytes, sha256, domain }
+  adminPage: null,
+};
+
+async function analystPage() {
+  if (state.analystPage && !state.analystPage.isClosed()) return state.analystPage;
+  const page = await newPage();
+  await signIn(page, ANALYST_A, state.totpSecret);
+  state.analystPage = page;
+  return page;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+
+async function signInEnrolTotpAndSignInWithCode() {
+  const page = await newPage();
+  await gotoSignIn(page);
+  assert((await page.locator('html').getAttribute('lang')) === 'en', 'the page starts in English');
+  await shot(page, 'sign-in');
+  await signIn(page, ANALYST_A);
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+
+  await page.getByRole('link', { name: 'Security' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Security' }).waitFor();
+  await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  const qr = page.getByRole('img', { name: /QR code/ });
+  await qr.waitFor();
+  const src = await qr.getAttribute('src');
+  assert(src.startsWith('data:image/svg+xml;base64,'), `the QR code is an SVG data URL (${src.slice(0, 40)})`);
+  const secretText = await page.locator('#totp-secret').textContent();
+  const secret = secretText.replace(/\s+/g, '');
+  assert(/^[A-Z2-7]{16,}=*$/.test(secret), `a base32 secret is shown (${secretText})`);
+  assert((await page.getByText('Secret key').count()) > 0, 'the secret has a label');
+  await shot(page, 'security');
+
+  state.totpSecret = secret;
+  await page.fill('#totp-code', await freshTotp(secret));
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await page.getByText('Done: the second factor is on').waitFor();
+
+  await signOut(page);
+  await page.fill('#signin-username', ANALYST_A.username);
+  await page.fill('#signin-password', ANALYST_A.password);
+  await page.click('form button[type=submit]');
+  await page.locator('#signin-totp').waitFor();
+  await page.getByText('Enter the code from your authenticator app').first().waitFor();
+  await page.fill('#signin-totp', await freshTotp(secret));
+  await page.click('form button[type=submit]');
+  await page.locator('.signed-in-as').waitFor();
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  state.analystPage = page;
+}
+
+async function uploadShowsProgressAndVerifies() {
+  const page = await analystPage();
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Objects' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Objects' }).waitFor();
+
+  const bytes = randomBytes(300 * 1024 + 17);
+  const digest = sha256(bytes);
+  await page.getByLabel('File', { exact: true }).setInputFiles({
+    name: 'e2e-evidence.bin',
+    mimeType: 'application/octet-stream',
+    buffer: bytes,
+  });
+  await page.getByLabel('Key domain', { exact: true }).fill('W-00123');
+  await page.getByRole('button', { name: 'Upload' }).click();
+
+  await page.getByText('Verified: SHA-256 matches').waitFor();
+  assert((await page.getByTestId('upload-pct').textContent()).trim() === '100%', 'the progress shows 100%');
+  assert((await page.locator('progress#upload-progress').getAttribute('value')) === '100', 'the progress bar is full');
+  assert((await page.getByText('SHA-256 MISMATCH').count()) === 0, 'no mismatch');
+
+  const row = page.locator('tbody tr', { has: page.locator(`code[title="${digest}"]`) });
+  await row.waitFor();
+  const id = await row.getAttribute('data-object-id');
+  assert(/^[0-9a-f]{32}$/.test(id), `the row carries the object id (${id})`);
+  assert((await row.textContent()).includes('W-00123'), 'the row shows the key domain');
+  state.upload = { id, bytes, sha256: digest, domain: 'W-00123' };
+
+  await row.getByRole('button', { name: `Verify object ${id}` }).click();
+  const verified = row.locator('[data-verify=ok]');
+  await verified.waitFor();
+  assert(/^\s*✓?\s*Verified /.test(await verified.textContent()), 'the row says Verified <time>');
+  await shot(page, 'objects');
+}
+
+async function downloadMatchesUpload() {
+  assert(state.upload, 'needs the upload of the previous test');
+  const page = await analystPage();
+  await openPage(page, 'objects', 'Objects');
+  const row = page.locator(`tbody tr[data-object-id="${state.upload.id}"]`);
+  await row.waitFor();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    row.getByRole('link', { name: `Download object ${state.upload.id}` }).click(),
+  ]);
+  const file = await download.path();
+  assert(file, `the download finished (${await download.failure()})`);
+  const got = readFileSync(file);
+  assert(got.length === state.upload.bytes.length, `the download has ${got.length} bytes, not ${state.upload.bytes.length}`);
+  assert(got.equals(state.upload.bytes), 'the downloaded bytes are the uploaded ones');
+}
+
+async function languageSwitchIsRemembered() {
+  const page = await analystPage();
+  await openPage(page, 'objects', 'Objects');
+  const nav = page.locator('nav.main-nav');
+
+  await page.locator('.site-header .language select').selectOption('be');
+  await page.getByRole('heading', { level: 1, name: 'Аб’екты' }).waitFor();
+  assert((await page.locator('html').getAttribute('lang')) === 'be', '<html lang> is be');
+  await nav.getByRole('link', { name: 'Агляд' }).waitFor();
+  await page.getByLabel('Мова').waitFor();
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Аб’екты' }).waitFor();
+  assert((await page.locator('html').getAttribute('lang')) === 'be', 'Belarusian is remembered after a reload');
+  await shot(page, 'objects-be');
+
+  await page.locator('.site-header .language select').selectOption('ru');
+  await page.getByRole('heading', { level: 1, name: 'Объекты' }).waitFor();
+  await nav.getByRole('link', { name: 'Обзор' }).waitFor();
+  await page.getByLabel('Язык').waitFor();
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Объекты' }).waitFor();
+  assert((await page.locator('html').getAttribute('lang')) === 'ru', 'Russian is remembered after a reload');
+
+  await page.locator('.site-header .language select').selectOption('en');
+  await page.getByRole('heading', { level: 1, name: 'Objects' }).waitFor();
+  assert((await page.locator('html').getAttribute('lang')) === 'en', 'back to English');
+}
+
+async function otherPartnerSeesNothing() {
+  assert(state.upload, 'needs the upload of an earlier test');
+  const page = await newPage();
+  await signIn(page, ANALYST_B);
+  await openPage(page, 'objects', 'Objects');
+  await page.getByRole('heading', { level: 2, name: 'Held objects' }).waitFor();
+  await page.locator('table.objects-table').or(page.getByText('No objects yet.')).first().waitFor();
+  assert(
+    (await page.locator(`[data-object-id="${state.upload.id}"]`).count()) === 0,
+    'the Partner A object is not listed for Partner B',
+  );
+  assert(!(await page.content()).includes(state.upload.id), 'the Partner A object id appears nowhere on the page');
+  const status = await page.evaluate(
+    async (id) => (await fetch(`/api/v1/objects/${id}/content`, { credentials: 'same-origin' })).status,
+    state.upload.id,
+  );
+  assert(status === 403, `a direct fetch of the content is refused with 403 (got ${status})`);
+
+  await openPage(page, 'users', 'Users');
+  await page.getByText('You do not have the rights to see this.').waitFor();
+  assert((await page.locator('table').count()) === 0, 'no user data is shown');
+}
+
+async function adminSeesUploadAndSignInsInAudit() {
+  assert(state.upload, 'needs the upload of an earlier test');
+  const page = await newPage();
+  await signIn(page, ADMIN);
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  await page.getByRole('heading', { level: 2, name: 'Processing jobs' }).waitFor();
+  await page.getByText('No processing jobs').waitFor();
+  await shot(page, 'dashboard');
+
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Audit' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Audit trail' }).waitFor();
+  await page.locator('table.audit-table').waitFor();
+  await shot(page, 'audit');
+
+  await page.getByLabel('Action', { exact: true }).selectOption('upload');
+  await page.getByRole('button', { name: 'Show' }).click();
+  const uploadRow = page.locator('tbody tr[data-action="upload"]', {
+    has: page.locator(`code[title="${state.upload.id}"]`),
+  });
+  await uploadRow.waitFor();
+  const uploader = (await uploadRow.locator('td.actor').textContent()).trim();
+  assert(uploader === ANALYST_A.username, `the upload names who made it (${uploader})`);
+
+  await page.getByLabel('Action', { exact: true }).selectOption('session.start');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.locator('tbody tr[data-action="session.start"]').first().waitFor();
+  assert((await page.locator('tbody tr[data-action="upload"]').count()) === 0, 'the filter keeps one action');
+  const signIns = await page.locator('tbody tr[data-action="session.start"]').count();
+  assert(signIns >= 3, `at least three sign-ins are listed (${signIns})`);
+
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Users' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
+  const analystRow = page.locator(`tbody tr[data-username="${ANALYST_A.username}"]`);
+  await analystRow.waitFor();
+  const rowText = await analystRow.textContent();
+  assert(rowText.includes('Partner A') && rowText.includes('Analyst'), `the analyst's roles are shown (${rowText})`);
+  assert(
+    (await analystRow.locator('td').nth(3).textContent()).trim() === 'On',
+    'the analyst’s second factor is shown as On',
+  );
+  await shot(page, 'users');
+  state.adminPage = page;
+}
+
+async function administratorManagesUsers() {
+  let page = state.adminPage;
+  if (!page || page.isClosed()) {
+    page = await newPage();
+    await signIn(page, ADMIN);
+  }
+  await openPage(page, 'users', 'Users');
+  const status = page.getByRole('status').filter({ hasText: /./ });
+
+  // Too short a password is refused in the browser.
+  await page.getByLabel('Username', { exact: true }).fill('new-reviewer');
+  await page.getByLabel('Home organisation', { exact: true }).selectOption('Partner B');
+  await page.getByLabel('Initial password', { exact: true }).fill('short');
+  await page.getByRole('button', { name: 'Add user' }).click();
+  await page.getByText('The password must have at least 12 characters.').waitFor();
+
+  await page.getByLabel('Initial password', { exact: true }).fill('a long enough initial password');
+  await page.getByLabel('Reviewer (quality control)').check();
+  await page.getByRole('button', { name: 'Add user' }).click();
+  await status.getByText('User new-reviewer was added.').waitFor();
+  const row = page.locator('tbody tr[data-username="new-reviewer"]');
+  await row.waitFor();
+  assert((await row.locator('.grants').textContent()).includes('Reviewer (quality control)'), 'the new user has the reviewer role');
+
+  await row.locator('summary', { hasText: 'Grant a role' }).click();
+  await row.getByLabel('Organisation', { exact: true }).selectOption('Partner A');
+  await row.getByLabel('Role', { exact: true }).selectOption('legal-officer');
+  await row.getByRole('button', { name: 'Grant', exact: true }).click();
+  await status.getByText('new-reviewer now holds the role Legal officer in Partner A.').waitFor();
+  assert((await row.locator('.grants').textContent()).includes('Legal officer'), 'the granted role is listed');
+
+  await row.getByRole('button', { name: 'Revoke the role Legal officer in Partner A from new-reviewer' }).click();
+  await status.getByText('new-reviewer no longer holds the role Legal officer in Partner A.').waitFor();
+  assert(!(await row.locator('.grants').textContent()).includes('Legal officer'), 'the revoked role is gone');
+
+  await row.getByRole('button', { name: 'Disable new-reviewer' }).click();
+  await row.getByText('Disabled', { exact: true }).waitFor();
+  await row.getByRole('button', { name: 'Enable new-reviewer' }).click();
+  await row.getByText('Active', { exact: true }).waitFor();
+
+  await page.getByLabel('Username', { exact: true }).fill('new-reviewer');
+  await page.getByLabel('Home organisation', { exact: true }).selectOption('Partner B');
+  await page.getByLabel('Initial password', { exact: true }).fill('a long enough initial password');
+  await page.getByRole('button', { name: 'Add user' }).click();
+  await page.getByText('A user with this name already exists.').waitFor();
+}
+
+async function oversizedFileIsRefusedBeforeSending() {
+  const page = await analystPage();
+  await openPage(page, 'objects', 'Objects');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'evhub-e2e-'));
+  try {
+    const big = path.join(dir, 'too-big.bin');
+    writeFileSync(big, '');
+    truncateSync(big, 64 * 1024 * 1024 + 1); // sparse: no disk used
+    let posted = false;
+    const watch = (req) => {
+      if (req.method() === 'POST' && new URL(req.url()).pathname === '/api/v1/objects') posted = true;
+    };
+    page.on('request', watch);
+    await page.getByLabel('File', { exact: true }).setInputFiles(big);
+    await page.getByLabel('Key domain', { exact: true }).fill('W-00124');
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('alert').getByText('the web upload takes at most 64 MiB').waitFor();
+    page.off('request', watch);
+    assert(!posted, 'nothing was sent to the server');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function newTabWithoutTokenSignsInAgain() {
+  // sessionStorage (the CSRF token) belongs to one tab; the cookie to the whole browser.
+  const page = await newPage();
+  await signIn(page, ANALYST_B);
+  const second = await page.context().newPage();
+  second.setDefaultTimeout(ACTION_TIMEOUT);
+  await second.goto(url('/'));
+  await second.locator('#signin-username').waitFor();
+  await second.getByText('This tab lost its security token').waitFor();
+}
+
+async function endedSessionGoesBackToSignIn() {
+  const page = await newPage();
+  await signIn(page, ANALYST_B);
+  // The session ends behind the app's back (as when it expires or is ended elsewhere).
+  const status = await page.evaluate(async () => {
+    const r = await fetch('/api/v1/session', {
+      method: 'DELETE',
+      headers: { 'X-CSRF-Token': sessionStorage.getItem('evhub.csrf') ?? '' },
+    });
+    return r.status;
+  });
+  assert(status === 204, `the session was ended (${status})`);
+  await page.locator('nav.main-nav').getByRole('link', { name: 'Objects' }).click();
+  await page.locator('#signin-username').waitFor();
+  await page.getByText('Your session has ended. Sign in again.').waitFor();
+}
+
+async function signInWithKeyboardOnly() {
+  const page = await newPage();
+  await gotoSignIn(page);
+  let focused = '';
+  for (let i = 0; i < 15 && focused !== 'signin-username'; i++) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => document.activeElement?.id ?? '');
+  }
+  assert(focused === 'signin-username', 'Tab reaches the username field');
+  await page.keyboard.type(ANALYST_B.username);
+  await page.keyboard.press('Tab');
+  assert((await page.evaluate(() => document.activeElement?.id)) === 'signin-password', 'Tab moves to the password');
+  await page.keyboard.type(ANALYST_B.password);
+  await page.keyboard.press('Enter');
+  await page.locator('.signed-in-as').waitFor();
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  // After a reload, the skip link is the first stop and moves the focus to the main content.
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  await page.keyboard.press('Tab');
+  const skip = await page.evaluate(() => document.activeElement?.textContent ?? '');
+  assert(skip === 'Skip to main content', `the first Tab stop is the skip link (${skip})`);
+  await page.keyboard.press('Enter');
+  assert((await page.evaluate(() => document.activeElement?.id)) === 'main', 'the skip link focuses <main>');
+}
+
+async function belarusianSignInPage() {
+  const page = await newPage({ lang: 'be' });
+  await gotoSignIn(page);
+  await page.getByRole('heading', { level: 1, name: 'Уваход у Evidence Hub' }).waitFor();
+  await page.getByLabel('Імя карыстальніка').waitFor();
+  assert((await page.locator('html').getAttribute('lang')) === 'be', '<html lang> is be');
+  await shot(page, 'sign-in-be');
+}
+
+async function strictCspAndNoViolations() {
+  const response = await (await newPage()).goto(url('/'));
+  const csp = (await response.allHeaders())['content-security-policy'] ?? '';
+  assert(/script-src 'self'/.test(csp) && /style-src 'self'/.test(csp), `the app is served with a strict CSP (${csp || 'none'})`);
+  assert(cspViolations.length === 0, `Content-Security-Policy violations: ${cspViolations.join(' | ')}`);
+  assert(pageErrors.length === 0, `uncaught page errors: ${pageErrors.join(' | ')}`);
+}
+
+const tests = [
+  ['analyst enrols a second factor and signs in with a code', signInEnrolTotpAndSignInWithCode],
+  ['upload shows progress, matches the SHA-256 and verifies', uploadShowsProgressAndVerifies],
+  ['download returns the uploaded bytes', downloadMatchesUpload],
+  ['language switch to Belarusian and Russian is remembered', languageSwitchIsRemembered],
+  ['another partner sees neither the object nor the users', otherPartnerSeesNothing],
+  ['administrator sees the upload and the sign-ins in the audit trail', adminSeesUploadAndSignInsInAudit],
+  ['administrator adds a user, grants and revokes a role, disables and enables', administratorManagesUsers],
+  ['a file over 64 MiB is refused before sending', oversizedFileIsRefusedBeforeSending],
+  ['a new tab without the CSRF token signs in again', newTabWithoutTokenSignsInAgain],
+  ['an ended session goes back to sign-in', endedSessionGoesBackToSignIn],
+  ['sign-in works with the keyboard alone', signInWithKeyboardOnly],
+  ['sign-in page in Belarusian', belarusianSignInPage],
+  ['strict CSP and no CSP violations or page errors', strictCspAndNoViolations],
+];
+
+// ---------------------------------------------------------------------------------------------
+// Runner
+
+async function main() {
+  browser = await chromium.launch({
+    executablePath: process.env.E2E_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  let passed = 0;
+  let failed = 0;
+  for (const [name, fn] of tests) {
+    let timer;
+    try {
+      await Promise.race([
+        fn(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out after ${TEST_TIMEOUT / 1000} s`)), TEST_TIMEOUT);
+        }),
+      ]);
+      console.log(`ok - ${name}`);
+      passed++;
+    } catch (e) {
+      // The first line, and what Playwright was waiting for when it timed out.
+      const lines = (e && e.message ? e.message : String(e)).replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+      const waiting = lines.find((l) => /waiting for/.test(l));
+      const message = waiting ? `${lines[0]} (${waiting.replace(/^[\s-]+/, '')})` : lines[0];
+      console.log(`not ok - ${name}: ${message}`);
+      failed++;
+      // A picture of every open page, to see what went wrong.
+      const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+      for (const [i, ctx] of contexts.entries()) {
+        for (const [j, p] of ctx.pages().entries()) {
+          await p
+            .screenshot({ path: path.join(SHOTS, `failed-${slug}-${i}-${j}.png`), fullPage: true })
+            .catch(() => {});
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  await browser.close().catch(() => {});
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.log(`not ok - setup: ${e && e.message ? e.message.split('\n')[0] : e}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);

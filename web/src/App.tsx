@@ -1,0 +1,228 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+
+import * as api from './api';
+import { EVIDENCE_READERS, hasAnyRole, type User } from './api';
+import { LanguageSelect, PageHeading, SkipLink } from './components';
+import { I18nContext, initialLang, rememberLang, translator, useI18n, type I18n, type Lang, type MessageKey } from './i18n';
+import { AuditPage } from './pages/Audit';
+import { DashboardPage } from './pages/Dashboard';
+import { ObjectsPage } from './pages/Objects';
+import { SecurityPage } from './pages/Security';
+import { SignInPage } from './pages/SignIn';
+import { UsersPage } from './pages/Users';
+import { routeHref, useRoute, type Route } from './router';
+
+export function App() {
+  const [lang, setLangState] = useState<Lang>(initialLang);
+  const i18n = useMemo<I18n>(
+    () => ({
+      lang,
+      t: translator(lang),
+      setLang: (l: Lang) => {
+        rememberLang(l);
+        setLangState(l);
+      },
+    }),
+    [lang],
+  );
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+
+  // undefined: still asking the server; null: signed out.
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [signInNotice, setSignInNotice] = useState<MessageKey | null>(null);
+
+  const userRef = useRef<User | null | undefined>(undefined);
+  userRef.current = user;
+
+  useEffect(() => {
+    // Any 401 (the session expired or was ended elsewhere): back to the sign-in page.
+    api.onUnauthenticated(() => {
+      if (userRef.current) setSignInNotice('signin.ended');
+      setUser(null);
+    });
+    let cancelled = false;
+    (async () => {
+      try {
+        const u = await api.currentSession();
+        if (cancelled) return;
+        if (u && !api.csrfToken()) {
+          // A session without its CSRF token (a new tab, or storage cleared) cannot change
+          // anything: end it and sign in afresh.
+          try {
+            await api.signOut();
+          } catch {
+            // The server refuses a sign-out without the token; a new sign-in replaces the cookie.
+          }
+          if (!cancelled) {
+            setSignInNotice('signin.lostToken');
+            setUser(null);
+          }
+          return;
+        }
+        setUser(u);
+      } catch {
+        if (!cancelled) setUser(null);
+      }
+    })();
+    return () => {
+      cancelled = true;
+      api.onUnauthenticated(null);
+    };
+  }, []);
+
+  const signedIn = useCallback((u: User) => {
+    setSignInNotice(null);
+    setUser(u);
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.signOut();
+    } catch {
+      // Signed out locally all the same.
+    }
+    setSignInNotice('signin.signedOut');
+    setUser(null);
+    if (window.location.hash !== '#/' && window.location.hash !== '') window.location.hash = '#/';
+  }, []);
+
+  return (
+    <I18nContext.Provider value={i18n}>
+      {user === undefined ? (
+        <Starting />
+      ) : user === null ? (
+        <SignInPage onSignedIn={signedIn} notice={signInNotice} />
+      ) : (
+        <Workspace user={user} onUserChanged={setUser} onSignOut={signOut} />
+      )}
+    </I18nContext.Provider>
+  );
+}
+
+function Starting() {
+  const { t } = useI18n();
+  return (
+    <main id="main" className="starting">
+      <p role="status">{t('app.loading')}</p>
+    </main>
+  );
+}
+
+const COMING: MessageKey[] = [
+  'nav.witnesses',
+  'nav.interviews',
+  'nav.search',
+  'nav.coding',
+  'nav.requests',
+  'nav.osint',
+];
+
+function Workspace({
+  user,
+  onUserChanged,
+  onSignOut,
+}: {
+  user: User;
+  onUserChanged: (u: User) => void;
+  onSignOut: () => void;
+}) {
+  const { t } = useI18n();
+  const route = useRoute();
+  const isAdmin = hasAnyRole(user, ['administrator']);
+  const isAuditor = hasAnyRole(user, ['administrator', 'auditor']);
+  const readsEvidence = hasAnyRole(user, EVIDENCE_READERS);
+
+  const links: { route: Exclude<Route, 'not-found'>; label: MessageKey; show: boolean }[] = [
+    { route: 'dashboard', label: 'nav.dashboard', show: true },
+    { route: 'objects', label: 'nav.objects', show: readsEvidence },
+    { route: 'users', label: 'nav.users', show: isAdmin },
+    { route: 'audit', label: 'nav.audit', show: isAuditor },
+  ];
+
+  return (
+    <>
+      <SkipLink />
+      <header className="site-header">
+        <div className="header-top">
+          <a className="brand" href={routeHref('dashboard')}>
+            <img src="/favicon.svg" alt="" width="28" height="28" />
+            <span>{t('app.name')}</span>
+          </a>
+          <nav className="account-nav" aria-label={t('nav.account')}>
+            <span className="signed-in-as">{t('nav.signedInAs', { name: user.username })}</span>
+            <a href={routeHref('security')} aria-current={route === 'security' ? 'page' : undefined}>
+              {t('nav.security')}
+            </a>
+            <button type="button" className="button-secondary" onClick={onSignOut}>
+              {t('nav.signOut')}
+            </button>
+            <LanguageSelect />
+          </nav>
+        </div>
+        <nav className="main-nav" aria-label={t('nav.main')}>
+          <ul className="nav-links">
+            {links
+              .filter((l) => l.show)
+              .map((l) => (
+                <li key={l.route}>
+                  <a href={routeHref(l.route)} aria-current={route === l.route ? 'page' : undefined}>
+                    {t(l.label)}
+                  </a>
+                </li>
+              ))}
+          </ul>
+          <div className="nav-coming">
+            <span className="nav-coming-label" id="nav-coming-label">
+              {t('nav.coming')}:
+            </span>
+            <ul aria-labelledby="nav-coming-label">
+              {COMING.map((key) => (
+                <li key={key}>
+                  <span role="link" aria-disabled="true" className="coming-item" title={t('nav.comingTitle')}>
+                    {t(key)} <span className="coming-badge">({t('nav.comingMark')})</span>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Page route={route} user={user} onUserChanged={onUserChanged} />
+      </main>
+      <footer className="site-footer">
+        <p>
+          {t('app.name')} — {t('app.tagline')}
+        </p>
+      </footer>
+    </>
+  );
+}
+
+function Page({ route, user, onUserChanged }: { route: Route; user: User; onUserChanged: (u: User) => void }) {
+  const { t } = useI18n();
+  // key: a page starts afresh when one opens it again from the navigation.
+  switch (route) {
+    case 'dashboard':
+      return <DashboardPage key="dashboard" user={user} />;
+    case 'objects':
+      return <ObjectsPage key="objects" user={user} />;
+    case 'users':
+      return <UsersPage key="users" />;
+    case 'audit':
+      return <AuditPage key="audit" />;
+    case 'security':
+      return <SecurityPage key="security" user={user} onUserChanged={onUserChanged} />;
+    default:
+      return (
+        <>
+          <PageHeading>{t('error.pageNotFound')}</PageHeading>
+          <p>
+            <a href={routeHref('dashboard')}>{t('nav.dashboard')}</a>
+          </p>
+        </>
+      );
+  }
+}

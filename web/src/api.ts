@@ -1,0 +1,364 @@
+// The HTTP API client (docs/openapi.yaml). The session cookie is HttpOnly, so the CSRF token from
+// the sign-in response is kept in sessionStorage (this tab only) and sent back in X-CSRF-Token on
+// every state-changing request.
+
+export type Role =
+  | 'intake-officer'
+  | 'analyst'
+  | 'osint-researcher'
+  | 'legal-officer'
+  | 'reviewer'
+  | 'mhpss-coordinator'
+  | 'lead'
+  | 'administrator'
+  | 'auditor';
+
+export const ROLES: readonly Role[] = [
+  'intake-officer',
+  'analyst',
+  'osint-researcher',
+  'legal-officer',
+  'reviewer',
+  'mhpss-coordinator',
+  'lead',
+  'administrator',
+  'auditor',
+];
+
+// Who works with evidence, and who may add it (DESIGN.md §1; the server decides).
+export const EVIDENCE_READERS: readonly Role[] = [
+  'intake-officer',
+  'analyst',
+  'osint-researcher',
+  'legal-officer',
+  'reviewer',
+  'lead',
+];
+export const EVIDENCE_WRITERS: readonly Role[] = ['intake-officer', 'analyst', 'osint-researcher', 'lead'];
+
+export interface Grant {
+  organisation: string;
+  role: Role;
+}
+
+export interface User {
+  username: string;
+  organisation: string;
+  roles: Grant[];
+  disabled?: boolean;
+  totp?: boolean;
+}
+
+export interface EvidenceObject {
+  id: string;
+  domain: string;
+  size: number;
+  sha256: string;
+  created_at: string;
+  media_type: string;
+}
+
+export interface AuditEvent {
+  seq: number;
+  time: string;
+  actor: string;
+  action: string;
+  object: string;
+  sha256: string;
+  details: Record<string, unknown>;
+  /** The signed-in person who acted, looked up by the server; null for the CLI and the system. */
+  user: string | null;
+}
+
+export interface Dashboard {
+  objects: number;
+  bytes: number;
+  recent_objects: EvidenceObject[];
+  recent_events?: AuditEvent[];
+  jobs: unknown[];
+}
+
+export interface ObjectPage {
+  objects: EvidenceObject[];
+  next: string | null;
+}
+
+export interface AuditPage {
+  events: AuditEvent[];
+  next: number | null;
+}
+
+export interface UploadResult {
+  id: string;
+  sha256: string;
+  size: number;
+  domain: string;
+  deduplicated: boolean;
+}
+
+export interface VerifyResult {
+  id: string;
+  sha256: string;
+  verified: boolean;
+  checked_at: string;
+}
+
+export interface Organisation {
+  id: string;
+  name: string;
+}
+
+export interface TotpEnrolment {
+  otpauth_uri: string;
+  qr_svg: string;
+}
+
+/** The largest body POST /api/v1/objects accepts. */
+export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+
+/** An error answer of the API ({"error":{"code","message"}}), or a network failure (status 0). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const CSRF_KEY = 'evhub.csrf';
+
+export function csrfToken(): string | null {
+  try {
+    return sessionStorage.getItem(CSRF_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function setCsrfToken(token: string | null): void {
+  try {
+    if (token === null) sessionStorage.removeItem(CSRF_KEY);
+    else sessionStorage.setItem(CSRF_KEY, token);
+  } catch {
+    // Storage may be disabled; the next state-changing request will then be refused.
+  }
+}
+
+// Called when any request (other than signing in) answers 401: the app goes back to sign-in.
+let unauthenticatedHandler: (() => void) | null = null;
+export function onUnauthenticated(handler: (() => void) | null): void {
+  unauthenticatedHandler = handler;
+}
+
+function errorFromBody(status: number, text: string): ApiError {
+  try {
+    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    if (body && body.error && typeof body.error.code === 'string') {
+      return new ApiError(status, body.error.code, String(body.error.message ?? ''));
+    }
+  } catch {
+    // Not JSON: fall through.
+  }
+  return new ApiError(status, `http_${status}`, text.slice(0, 200) || `HTTP ${status}`);
+}
+
+interface RequestOptions {
+  body?: unknown;
+  /** Sign-in answers 401 for a wrong password; that must not be taken as a lost session. */
+  signIn?: boolean;
+}
+
+async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method !== 'GET' && method !== 'HEAD') {
+    const token = csrfToken();
+    if (token) headers['X-CSRF-Token'] = token;
+  }
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
+  } catch (e) {
+    throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e));
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    const error = errorFromBody(response.status, text);
+    if (response.status === 401 && !options.signIn) {
+      setCsrfToken(null);
+      unauthenticatedHandler?.();
+    }
+    throw error;
+  }
+  if (response.status === 204 || text === '') return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiError(response.status, 'bad_response', 'the server sent an answer that is not JSON');
+  }
+}
+
+export async function signIn(username: string, password: string, totp?: string): Promise<User> {
+  const body: Record<string, string> = { username, password };
+  if (totp) body.totp = totp;
+  const r = await request<{ user: User; csrf_token: string }>('POST', '/api/v1/session', {
+    body,
+    signIn: true,
+  });
+  setCsrfToken(r.csrf_token);
+  return r.user;
+}
+
+export async function currentSession(): Promise<User | null> {
+  try {
+    const r = await request<{ user: User }>('GET', '/api/v1/session', { signIn: true });
+    return r.user;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return null;
+    throw e;
+  }
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await request<void>('DELETE', '/api/v1/session', { signIn: true });
+  } finally {
+    setCsrfToken(null);
+  }
+}
+
+export function beginTotp(): Promise<TotpEnrolment> {
+  return request('POST', '/api/v1/session/totp');
+}
+
+export function confirmTotp(code: string): Promise<void> {
+  return request('POST', '/api/v1/session/totp/confirm', { body: { code } });
+}
+
+export function dashboard(): Promise<Dashboard> {
+  return request('GET', '/api/v1/dashboard');
+}
+
+export function listObjects(after?: string | null, limit = 50): Promise<ObjectPage> {
+  const q = new URLSearchParams({ limit: String(limit) });
+  if (after) q.set('after', after);
+  return request('GET', `/api/v1/objects?${q}`);
+}
+
+export function verifyObject(id: string): Promise<VerifyResult> {
+  return request('POST', `/api/v1/objects/${encodeURIComponent(id)}/verify`);
+}
+
+export function contentUrl(id: string): string {
+  return `/api/v1/objects/${encodeURIComponent(id)}/content`;
+}
+
+export function listAudit(before?: number | null, action?: string, limit = 50): Promise<AuditPage> {
+  const q = new URLSearchParams({ limit: String(limit) });
+  if (before !== undefined && before !== null) q.set('before', String(before));
+  if (action) q.set('action', action);
+  return request('GET', `/api/v1/audit?${q}`);
+}
+
+export function listUsers(): Promise<{ users: User[] }> {
+  return request('GET', '/api/v1/users');
+}
+
+export function listOrganisations(): Promise<{ organisations: Organisation[] }> {
+  return request('GET', '/api/v1/organisations');
+}
+
+export function addUser(username: string, organisation: string, password: string, roles: Role[]): Promise<User> {
+  return request('POST', '/api/v1/users', { body: { username, organisation, password, roles } });
+}
+
+export function grantRole(username: string, organisation: string, role: Role): Promise<User> {
+  return request('POST', `/api/v1/users/${encodeURIComponent(username)}/grants`, { body: { organisation, role } });
+}
+
+export function revokeRole(username: string, organisation: string, role: Role): Promise<User> {
+  const q = new URLSearchParams({ organisation, role });
+  return request('DELETE', `/api/v1/users/${encodeURIComponent(username)}/grants?${q}`);
+}
+
+export function setDisabled(username: string, disabled: boolean): Promise<User> {
+  return request('POST', `/api/v1/users/${encodeURIComponent(username)}/disabled`, { body: { disabled } });
+}
+
+export interface UploadHandle {
+  promise: Promise<UploadResult>;
+  abort: () => void;
+}
+
+/**
+ * Uploads a file's bytes with XMLHttpRequest (fetch cannot report upload progress).
+ * onProgress gets the fraction sent, from 0 to 1.
+ */
+export function uploadObject(
+  file: Blob,
+  domain: string,
+  organisation: string | null,
+  onProgress: (fraction: number) => void,
+): UploadHandle {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise<UploadResult>((resolve, reject) => {
+    const q = new URLSearchParams({ domain });
+    if (organisation) q.set('organisation', organisation);
+    xhr.open('POST', `/api/v1/objects?${q}`);
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.setRequestHeader('Accept', 'application/json');
+    const token = csrfToken();
+    if (token) xhr.setRequestHeader('X-CSRF-Token', token);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+    };
+    xhr.upload.onload = () => onProgress(1);
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        try {
+          resolve(JSON.parse(xhr.responseText) as UploadResult);
+        } catch {
+          reject(new ApiError(xhr.status, 'bad_response', 'the server sent an answer that is not JSON'));
+        }
+        return;
+      }
+      if (xhr.status === 401) {
+        setCsrfToken(null);
+        unauthenticatedHandler?.();
+      }
+      reject(errorFromBody(xhr.status, xhr.responseText));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'the upload was interrupted'));
+    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'the upload was cancelled'));
+    xhr.send(file);
+  });
+  return { promise, abort: () => xhr.abort() };
+}
+
+/** The file's SHA-256 in hex, or null where Web Crypto is unavailable (not a secure context). */
+export async function sha256Hex(file: Blob): Promise<string | null> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return null;
+  const digest = await subtle.digest('SHA-256', await file.arrayBuffer());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The organisations in which `user` holds one of `roles`, in the order of the grants. */
+export function organisationsWhere(user: User, roles: readonly Role[]): string[] {
+  const out: string[] = [];
+  for (const g of user.roles) {
+    if (roles.includes(g.role) && !out.includes(g.organisation)) out.push(g.organisation);
+  }
+  return out;
+}
+
+export function hasAnyRole(user: User, roles: readonly Role[]): boolean {
+  return user.roles.some((g) => roles.includes(g.role));
+}

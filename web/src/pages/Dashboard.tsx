@@ -1,0 +1,166 @@
+import { useEffect, useState } from 'react';
+
+import * as api from '../api';
+import { EVIDENCE_READERS, hasAnyRole, type Dashboard, type User } from '../api';
+import { Hex, LiveNotice, Loading, NoRights, PageHeading, describeError, isForbidden } from '../components';
+import { formatBytes, formatNumber, formatTime } from '../format';
+import { useI18n } from '../i18n';
+import { routeHref } from '../router';
+import { ActionLabel, EventDetails } from './Audit';
+
+export function DashboardPage({ user }: { user: User }) {
+  const { t, lang } = useI18n();
+  const [data, setData] = useState<Dashboard | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    api.dashboard().then(
+      (d) => !cancelled && setData(d),
+      (e) => !cancelled && setError(e),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  const body = () => {
+    if (error) {
+      if (isForbidden(error)) return <NoRights />;
+      return <LiveNotice notice={{ kind: 'error', text: describeError(error, t) }} />;
+    }
+    if (!data) return <Loading />;
+    const jobs = Array.isArray(data.jobs) ? data.jobs : [];
+    return (
+      <>
+        <section aria-labelledby="dash-holdings">
+          <h2 id="dash-holdings">{t('dashboard.holdings')}</h2>
+          <dl className="stats">
+            <div className="stat">
+              <dt>{t('dashboard.objects')}</dt>
+              <dd data-testid="stat-objects">{formatNumber(data.objects, lang)}</dd>
+            </div>
+            <div className="stat">
+              <dt>{t('dashboard.bytes')}</dt>
+              <dd data-testid="stat-bytes" title={`${formatNumber(data.bytes, lang)} B`}>
+                {formatBytes(data.bytes, lang, t)}
+              </dd>
+            </div>
+          </dl>
+        </section>
+
+        <section aria-labelledby="dash-recent-objects">
+          <h2 id="dash-recent-objects">{t('dashboard.recentObjects')}</h2>
+          {data.recent_objects.length === 0 ? (
+            <p>{t('dashboard.noObjects')}</p>
+          ) : (
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('objects.colId')}</th>
+                    <th scope="col">{t('objects.colDomain')}</th>
+                    <th scope="col" className="num">
+                      {t('objects.colSize')}
+                    </th>
+                    <th scope="col">{t('objects.colCreated')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.recent_objects.map((o) => (
+                    <tr key={o.id}>
+                      <th scope="row">
+                        <Hex value={o.id} />
+                      </th>
+                      <td>{o.domain}</td>
+                      <td className="num">{formatBytes(o.size, lang, t)}</td>
+                      <td>
+                        <time dateTime={o.created_at}>{formatTime(o.created_at, lang)}</time>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {hasAnyRole(user, EVIDENCE_READERS) ? (
+            <p>
+              <a href={routeHref('objects')}>{t('dashboard.allObjects')}</a>
+            </p>
+          ) : null}
+        </section>
+
+        {data.recent_events ? (
+          <section aria-labelledby="dash-recent-events">
+            <h2 id="dash-recent-events">{t('dashboard.recentEvents')}</h2>
+            {data.recent_events.length === 0 ? (
+              <p>{t('dashboard.noEvents')}</p>
+            ) : (
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col" className="num">
+                        {t('audit.colSeq')}
+                      </th>
+                      <th scope="col">{t('audit.colTime')}</th>
+                      <th scope="col">{t('audit.colActor')}</th>
+                      <th scope="col">{t('audit.colAction')}</th>
+                      <th scope="col">{t('audit.colObject')}</th>
+                      <th scope="col">{t('audit.colDetails')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.recent_events.map((e) => (
+                      <tr key={e.seq}>
+                        <th scope="row" className="num">
+                          {e.seq}
+                        </th>
+                        <td>
+                          <time dateTime={e.time}>{formatTime(e.time, lang)}</time>
+                        </td>
+                        <td title={e.actor}>{e.user ?? e.actor}</td>
+                        <td>
+                          <ActionLabel action={e.action} />
+                        </td>
+                        <td>{e.object ? <Hex value={e.object} /> : null}</td>
+                        <td>
+                          <EventDetails details={e.details} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+            <p>
+              <a href={routeHref('audit')}>{t('dashboard.fullAudit')}</a>
+            </p>
+          </section>
+        ) : null}
+
+        <section aria-labelledby="dash-jobs">
+          <h2 id="dash-jobs">{t('dashboard.jobs')}</h2>
+          {jobs.length === 0 ? (
+            <p>{t('dashboard.noJobs')}</p>
+          ) : (
+            <ul className="jobs">
+              {jobs.map((j, i) => (
+                <li key={i}>
+                  <code>{JSON.stringify(j)}</code>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </>
+    );
+  };
+
+  return (
+    <>
+      <PageHeading>{t('dashboard.title')}</PageHeading>
+      {body()}
+    </>
+  );
+}

@@ -1,0 +1,134 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+
+import * as api from '../api';
+import { ApiError, type User } from '../api';
+import { LanguageSelect, LiveNotice, PageHeading, SkipLink, describeError, type NoticeState } from '../components';
+import { useI18n, type MessageKey } from '../i18n';
+
+export function SignInPage({ onSignedIn, notice }: { onSignedIn: (u: User) => void; notice: MessageKey | null }) {
+  const { t } = useI18n();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [needCode, setNeedCode] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<NoticeState | null>(null);
+  const codeRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (needCode) codeRef.current?.focus();
+  }, [needCode]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const user = await api.signIn(username.trim(), password, needCode ? code.trim() : undefined);
+      onSignedIn(user);
+    } catch (err) {
+      setBusy(false);
+      if (err instanceof ApiError && err.code === 'totp_required') {
+        if (needCode) {
+          setError({ kind: 'error', text: t('signin.wrong') });
+        } else {
+          setNeedCode(true);
+          setError({ kind: 'info', text: t('signin.codeNeeded') });
+        }
+        return;
+      }
+      if (err instanceof ApiError && err.status === 429) {
+        setError({ kind: 'error', text: t('signin.throttled') });
+        return;
+      }
+      if (err instanceof ApiError && err.status === 401) {
+        setError({ kind: 'error', text: t('signin.wrong') });
+        if (needCode) setCode('');
+        return;
+      }
+      setError({ kind: 'error', text: describeError(err, t) });
+    }
+  };
+
+  // The notice from before (signed out, session ended) until the person does something.
+  const shown: NoticeState | null = error ?? (notice ? { kind: 'info', text: t(notice) } : null);
+
+  return (
+    <>
+      <SkipLink />
+      <header className="site-header signin-header">
+        <div className="header-top">
+          <span className="brand">
+            <img src="/favicon.svg" alt="" width="28" height="28" />
+            <span>{t('app.name')}</span>
+          </span>
+          <LanguageSelect />
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="signin-main">
+        <div className="signin-card">
+          <PageHeading>{t('signin.heading')}</PageHeading>
+          <p>{t('signin.intro')}</p>
+          <LiveNotice notice={shown} />
+          <form onSubmit={submit} className="form-stack">
+            <div className="field">
+              <label htmlFor="signin-username">{t('signin.username')}</label>
+              <input
+                id="signin-username"
+                name="username"
+                type="text"
+                autoComplete="username"
+                autoCapitalize="none"
+                spellCheck={false}
+                required
+                value={username}
+                onChange={(e) => setUsername(e.target.value)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="signin-password">{t('signin.password')}</label>
+              <input
+                id="signin-password"
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            </div>
+            {needCode ? (
+              <div className="field">
+                <label htmlFor="signin-totp">{t('signin.code')}</label>
+                <input
+                  id="signin-totp"
+                  ref={codeRef}
+                  name="totp"
+                  type="text"
+                  inputMode="numeric"
+                  autoComplete="one-time-code"
+                  pattern="[0-9]{6}"
+                  maxLength={6}
+                  required
+                  aria-describedby="signin-totp-help"
+                  value={code}
+                  onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
+                />
+                <p id="signin-totp-help" className="help">
+                  {t('signin.codeHelp')}
+                </p>
+              </div>
+            ) : null}
+            <div className="actions">
+              <button type="submit" disabled={busy}>
+                {busy ? t('signin.busy') : t('signin.submit')}
+              </button>
+            </div>
+          </form>
+          <p className="help signin-warning">{t('signin.warning')}</p>
+        </div>
+      </main>
+    </>
+  );
+}

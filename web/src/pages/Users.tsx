@@ -1,0 +1,383 @@
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+
+import * as api from '../api';
+import { ApiError, ROLES, type Grant, type Organisation, type Role, type User } from '../api';
+import { LiveNotice, Loading, NoRights, PageHeading, describeError, isForbidden, type NoticeState } from '../components';
+import { useI18n, type Translate } from '../i18n';
+
+const USERNAME = /^[a-z0-9._-]+$/;
+const MIN_PASSWORD = 12;
+
+function roleLabel(t: Translate, role: string): string {
+  return (ROLES as readonly string[]).includes(role) ? t(`role.${role as Role}`) : role;
+}
+
+/** Grants grouped by organisation, in the order they come. */
+function byOrganisation(grants: Grant[]): [string, Grant[]][] {
+  const groups = new Map<string, Grant[]>();
+  for (const g of grants) {
+    const list = groups.get(g.organisation) ?? [];
+    list.push(g);
+    groups.set(g.organisation, list);
+  }
+  return [...groups.entries()];
+}
+
+export function UsersPage() {
+  const { t } = useI18n();
+  const [users, setUsers] = useState<User[] | null>(null);
+  const [organisations, setOrganisations] = useState<Organisation[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<NoticeState | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const u = await api.listUsers();
+      setUsers(u.users);
+      setError(null);
+    } catch (e) {
+      setError(e);
+      return;
+    }
+    try {
+      const o = await api.listOrganisations();
+      setOrganisations(o.organisations);
+    } catch (e) {
+      setNotice({ kind: 'error', text: describeError(e, t) });
+    }
+  }, [t]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const replaceUser = (u: User) => setUsers((prev) => (prev ?? []).map((x) => (x.username === u.username ? u : x)));
+
+  // Runs a change; the answer is the updated user.
+  const change = async (key: string, action: () => Promise<User>, success: (u: User) => string) => {
+    setBusy(key);
+    setNotice(null);
+    try {
+      const u = await action();
+      if (u && typeof u === 'object' && 'username' in u) replaceUser(u);
+      else await load();
+      setNotice({ kind: 'success', text: success(u) });
+    } catch (e) {
+      setNotice({ kind: 'error', text: describeError(e, t) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  if (error) {
+    return (
+      <>
+        <PageHeading>{t('users.title')}</PageHeading>
+        {isForbidden(error) ? <NoRights /> : <LiveNotice notice={{ kind: 'error', text: describeError(error, t) }} />}
+      </>
+    );
+  }
+
+  return (
+    <>
+      <PageHeading>{t('users.title')}</PageHeading>
+      <p>{t('users.intro')}</p>
+      <LiveNotice notice={notice} />
+      {users === null ? (
+        <Loading />
+      ) : users.length === 0 ? (
+        <p>{t('users.none')}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="users-table">
+            <caption className="visually-hidden">{t('users.caption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('users.colUsername')}</th>
+                <th scope="col">{t('users.colHome')}</th>
+                <th scope="col">{t('users.colRoles')}</th>
+                <th scope="col">{t('users.colStatus')}</th>
+                <th scope="col">{t('users.colTotp')}</th>
+                <th scope="col">{t('users.colActions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((u) => (
+                <tr key={u.username} data-username={u.username}>
+                  <th scope="row">{u.username}</th>
+                  <td>{u.organisation}</td>
+                  <td>
+                    {u.roles.length === 0 ? (
+                      <span className="muted">{t('users.noRoles')}</span>
+                    ) : (
+                      <dl className="grants">
+                        {byOrganisation(u.roles).map(([org, grants]) => (
+                          <div key={org} className="grant-group">
+                            <dt>{org}</dt>
+                            {grants.map((g) => (
+                              <dd key={g.role} className="grant">
+                                <span>{roleLabel(t, g.role)}</span>
+                                <button
+                                  type="button"
+                                  className="button-small button-danger"
+                                  disabled={busy !== null}
+                                  aria-label={t('users.revokeLabel', {
+                                    role: roleLabel(t, g.role),
+                                    org,
+                                    user: u.username,
+                                  })}
+                                  onClick={() =>
+                                    change(`revoke:${u.username}`, () => api.revokeRole(u.username, org, g.role), () =>
+                                      t('users.revoked', { user: u.username, role: roleLabel(t, g.role), org }),
+                                    )
+                                  }
+                                >
+                                  {t('users.revoke')}
+                                </button>
+                              </dd>
+                            ))}
+                          </div>
+                        ))}
+                      </dl>
+                    )}
+                  </td>
+                  <td>
+                    {u.disabled ? (
+                      <span className="badge badge-off">{t('users.disabled')}</span>
+                    ) : (
+                      <span className="badge badge-on">{t('users.active')}</span>
+                    )}
+                  </td>
+                  <td>{u.totp === undefined ? '—' : u.totp ? t('users.on') : t('users.off')}</td>
+                  <td>
+                    <div className="user-actions">
+                      <button
+                        type="button"
+                        className={u.disabled ? 'button-secondary' : 'button-secondary button-danger'}
+                        disabled={busy !== null}
+                        aria-label={t(u.disabled ? 'users.enableLabel' : 'users.disableLabel', { user: u.username })}
+                        onClick={() =>
+                          change(`disable:${u.username}`, () => api.setDisabled(u.username, !u.disabled), () =>
+                            t(u.disabled ? 'users.nowEnabled' : 'users.nowDisabled', { user: u.username }),
+                          )
+                        }
+                      >
+                        {u.disabled ? t('users.enable') : t('users.disable')}
+                      </button>
+                      <GrantForm
+                        user={u}
+                        organisations={organisations}
+                        disabled={busy !== null}
+                        onGrant={(org, role) =>
+                          change(`grant:${u.username}`, () => api.grantRole(u.username, org, role), () =>
+                            t('users.granted', { user: u.username, role: roleLabel(t, role), org }),
+                          )
+                        }
+                      />
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <AddUserForm
+        organisations={organisations}
+        onAdded={(u) => {
+          setUsers((prev) => [...(prev ?? []).filter((x) => x.username !== u.username), u]);
+          setNotice({ kind: 'success', text: t('users.added', { user: u.username }) });
+        }}
+      />
+    </>
+  );
+}
+
+function GrantForm({
+  user,
+  organisations,
+  disabled,
+  onGrant,
+}: {
+  user: User;
+  organisations: Organisation[];
+  disabled: boolean;
+  onGrant: (organisation: string, role: Role) => Promise<void>;
+}) {
+  const { t } = useI18n();
+  const id = useId();
+  const [org, setOrg] = useState(user.organisation);
+  const [role, setRole] = useState<Role | ''>('');
+  const orgNames = organisations.length > 0 ? organisations.map((o) => o.name) : [user.organisation];
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!org || !role) return;
+    await onGrant(org, role);
+    setRole('');
+  };
+
+  return (
+    <details className="grant-details">
+      <summary>{t('users.grantSummary')}</summary>
+      <form onSubmit={submit} className="grant-form">
+        <fieldset>
+          <legend>{t('users.grantLegend', { user: user.username })}</legend>
+          <div className="field">
+            <label htmlFor={`${id}-org`}>{t('objects.organisation')}</label>
+            <select id={`${id}-org`} required value={org} onChange={(e) => setOrg(e.target.value)}>
+              <option value="">{t('users.chooseOrganisation')}</option>
+              {orgNames.map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-role`}>{t('users.role')}</label>
+            <select id={`${id}-role`} required value={role} onChange={(e) => setRole(e.target.value as Role | '')}>
+              <option value="">{t('users.chooseRole')}</option>
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {t(`role.${r}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" disabled={disabled}>
+            {t('users.grant')}
+          </button>
+        </fieldset>
+      </form>
+    </details>
+  );
+}
+
+function AddUserForm({ organisations, onAdded }: { organisations: Organisation[]; onAdded: (u: User) => void }) {
+  const { t } = useI18n();
+  const [username, setUsername] = useState('');
+  const [organisation, setOrganisation] = useState('');
+  const [password, setPassword] = useState('');
+  const [roles, setRoles] = useState<Role[]>([]);
+  const [notice, setNotice] = useState<NoticeState | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!organisation && organisations.length === 1) setOrganisation(organisations[0].name);
+  }, [organisations, organisation]);
+
+  const toggle = (r: Role, on: boolean) => setRoles((prev) => (on ? [...prev, r] : prev.filter((x) => x !== r)));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const name = username.trim();
+    if (!USERNAME.test(name)) {
+      setNotice({ kind: 'error', text: t('users.usernameInvalid') });
+      document.getElementById('add-username')?.focus();
+      return;
+    }
+    if (password.length < MIN_PASSWORD) {
+      setNotice({ kind: 'error', text: t('users.passwordShort') });
+      document.getElementById('add-password')?.focus();
+      return;
+    }
+    if (!organisation) {
+      setNotice({ kind: 'error', text: t('users.chooseOrganisation') });
+      document.getElementById('add-org')?.focus();
+      return;
+    }
+    setBusy(true);
+    setNotice(null);
+    try {
+      const u = await api.addUser(name, organisation, password, ROLES.filter((r) => roles.includes(r)));
+      setUsername('');
+      setPassword('');
+      setRoles([]);
+      onAdded(u);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) setNotice({ kind: 'error', text: t('users.exists') });
+      else setNotice({ kind: 'error', text: describeError(err, t) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="add-user-heading" className="panel">
+      <h2 id="add-user-heading">{t('users.addHeading')}</h2>
+      <LiveNotice notice={notice} />
+      {/* Our own checks, with messages in the live region, rather than the browser's bubbles. */}
+      <form onSubmit={submit} className="form-grid" noValidate>
+        <div className="field">
+          <label htmlFor="add-username">{t('users.username')}</label>
+          <input
+            id="add-username"
+            type="text"
+            required
+            autoComplete="off"
+            autoCapitalize="none"
+            spellCheck={false}
+            pattern="[a-z0-9._\-]+"
+            aria-describedby="add-username-help"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
+          <p id="add-username-help" className="help">
+            {t('users.usernameHelp')}
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor="add-org">{t('users.home')}</label>
+          <select id="add-org" required value={organisation} onChange={(e) => setOrganisation(e.target.value)}>
+            <option value="">{t('users.chooseOrganisation')}</option>
+            {organisations.map((o) => (
+              <option key={o.id} value={o.name}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="add-password">{t('users.password')}</label>
+          <input
+            id="add-password"
+            type="password"
+            required
+            minLength={MIN_PASSWORD}
+            autoComplete="new-password"
+            aria-describedby="add-password-help"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <p id="add-password-help" className="help">
+            {t('users.passwordHelp')}
+          </p>
+        </div>
+        <fieldset className="field roles-fieldset">
+          <legend>{t('users.roles')}</legend>
+          <ul className="checkbox-list">
+            {ROLES.map((r) => (
+              <li key={r}>
+                <input
+                  type="checkbox"
+                  id={`add-role-${r}`}
+                  value={r}
+                  checked={roles.includes(r)}
+                  onChange={(e) => toggle(r, e.target.checked)}
+                />
+                <label htmlFor={`add-role-${r}`}>{t(`role.${r}`)}</label>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            {t('users.add')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -246,6 +246,19 @@ Result<std::vector<ObjectRecord>> Catalog::objects() {
 
 namespace {
 
+// The one row of a counts query: domains, shredded domains, objects, bytes.
+Result<Counts> read_counts(Statement& st) {
+  EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+  Counts c;
+  if (row) {
+    c.domains = st.integer(0);
+    c.shredded_domains = st.integer(1);
+    c.objects = st.integer(2);
+    c.bytes = st.integer(3);
+  }
+  return c;
+}
+
 // "?,?,?" for n values.
 std::string placeholders(std::size_t n) {
   std::string marks;
@@ -300,8 +313,7 @@ Result<std::vector<ObjectRecord>> Catalog::objects_where(const std::string& cond
 }
 
 Result<Counts> Catalog::counts_of(const std::vector<std::string>& organisation_ids) {
-  Counts c;
-  if (organisation_ids.empty()) return c;
+  if (organisation_ids.empty()) return Counts();
   const std::string marks = placeholders(organisation_ids.size());
   EVHUB_ASSIGN_OR_RETURN(
       Statement st,
@@ -315,14 +327,7 @@ Result<Counts> Catalog::counts_of(const std::vector<std::string>& organisation_i
   for (int round = 0; round < 3; ++round) {
     for (const auto& org : organisation_ids) st.bind(i++, org);
   }
-  EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
-  if (row) {
-    c.domains = st.integer(0);
-    c.shredded_domains = st.integer(1);
-    c.objects = st.integer(2);
-    c.bytes = st.integer(3);
-  }
-  return c;
+  return read_counts(st);
 }
 
 Result<std::int64_t> Catalog::count_objects_in(const std::string& domain_id) {
@@ -339,15 +344,7 @@ Result<Counts> Catalog::counts() {
                                       " (SELECT count(*) FROM key_domains WHERE state='shredded'),"
                                       " (SELECT count(*) FROM objects),"
                                       " (SELECT coalesce(sum(size), 0) FROM objects)"));
-  EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
-  Counts c;
-  if (row) {
-    c.domains = st.integer(0);
-    c.shredded_domains = st.integer(1);
-    c.objects = st.integer(2);
-    c.bytes = st.integer(3);
-  }
-  return c;
+  return read_counts(st);
 }
 
 }  // namespace evhub::catalog

@@ -203,6 +203,14 @@ class Hub {
                       const std::vector<std::string>& paths, const catalog::KeyDomain& domain,
                       const std::function<void(const StoredObject&)>& on_stored);
   Result<FileLock> lock_exclusive();
+  // An object that can be read: its record, its live domain and the domain's key; kNotFound,
+  // or kErased saying when, by whom and why its domain was shredded.
+  struct LiveObject {
+    catalog::ObjectRecord record;
+    catalog::KeyDomain domain;
+    crypto::SecretKey key;
+  };
+  Result<LiveObject> live_object(const std::string& id);
   Status check_output_path(const std::string& out_path, bool overwrite);
 
   FileSystem& fs_;

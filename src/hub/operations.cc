@@ -92,16 +92,24 @@ Status Hub::put_sources(const std::vector<Source>& sources, const std::string& d
   return Status::ok();
 }
 
-Result<std::unique_ptr<vault::ObjectReader>> Hub::open_object(const std::string& id) {
+Result<Hub::LiveObject> Hub::live_object(const std::string& id) {
   EVHUB_ASSIGN_OR_RETURN(auto rec, catalog_->find_object(id));
   if (!rec) return Status(Code::kNotFound, "there is no object " + id + " in this hub");
   EVHUB_ASSIGN_OR_RETURN(auto dom, catalog_->find_domain(rec->domain_id));
   if (!dom) return Status(Code::kIntegrity, "object " + id + " belongs to an unknown domain");
   if (dom->shredded) {
-    return Status(Code::kErased, "object " + id + " was erased: its domain was shredded");
+    return Status(Code::kErased,
+                  fmt::format("object {} was erased: its domain {} was shredded on {} by {} ({})",
+                              id, dom->name, dom->shredded_at.value_or("?"),
+                              dom->shredded_by.value_or("?"), dom->shred_reason.value_or("")));
   }
   EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey key, domain_keys_.load(dom->id));
-  return vault::ObjectReader::open(*store_, id, dom->id, key);
+  return LiveObject{std::move(*rec), std::move(*dom), std::move(key)};
+}
+
+Result<std::unique_ptr<vault::ObjectReader>> Hub::open_object(const std::string& id) {
+  EVHUB_ASSIGN_OR_RETURN(LiveObject live, live_object(id));
+  return vault::ObjectReader::open(*store_, id, live.domain.id, live.key);
 }
 
 Status Hub::commit_batch(std::vector<vault::SealedObject>& batch,
@@ -184,22 +192,14 @@ Status Hub::check_output_path(const std::string& out_path, bool overwrite) {
 }
 
 Status Hub::get(const std::string& id, const std::string& out_path, bool overwrite) {
-  EVHUB_ASSIGN_OR_RETURN(auto rec, catalog_->find_object(id));
-  if (!rec) return Status(Code::kNotFound, "there is no object " + id + " in this hub");
-  EVHUB_ASSIGN_OR_RETURN(auto dom, catalog_->find_domain(rec->domain_id));
-  if (!dom) return Status(Code::kIntegrity, "object " + id + " belongs to an unknown domain");
-  if (dom->shredded) {
-    return Status(Code::kErased,
-                  fmt::format("object {} was erased: its domain {} was shredded on {} by {} ({})",
-                              id, dom->name, dom->shredded_at.value_or("?"),
-                              dom->shredded_by.value_or("?"), dom->shred_reason.value_or("")));
-  }
+  EVHUB_ASSIGN_OR_RETURN(LiveObject live, live_object(id));
   EVHUB_RETURN_IF_ERROR(check_output_path(out_path, overwrite));
-  EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey key, domain_keys_.load(dom->id));
+  const catalog::ObjectRecord* rec = &live.record;
+  const catalog::KeyDomain* dom = &live.domain;
   // Decrypt into an unnamed file beside the target; it gets the target's name only after the
   // hash matches and the read is logged. Killed before that, it leaves no plaintext behind.
   EVHUB_ASSIGN_OR_RETURN(auto out, fs_.create_unnamed(parent_dir(out_path)));
-  auto opened = vault::open_object(*store_, id, dom->id, key, out.get());
+  auto opened = vault::open_object(*store_, id, live.domain.id, live.key, out.get());
   Status st = opened.status();
   if (st.is_ok() && (to_hex(opened->sha256) != rec->sha256 ||
                      opened->size != static_cast<std::uint64_t>(rec->size))) {

@@ -292,16 +292,10 @@ Result<catalog::Counts> Hub::summary_for(const std::vector<std::string>& organis
 }
 
 Result<ObjectCheck> Hub::check_object(const std::string& id) {
-  EVHUB_ASSIGN_OR_RETURN(auto rec, catalog_->find_object(id));
-  if (!rec) return Status(Code::kNotFound, "there is no object " + id + " in this hub");
-  EVHUB_ASSIGN_OR_RETURN(auto dom, catalog_->find_domain(rec->domain_id));
-  if (!dom) return Status(Code::kIntegrity, "object " + id + " belongs to an unknown domain");
-  if (dom->shredded) {
-    return Status(Code::kErased, "object " + id + " was erased: its domain was shredded");
-  }
-  EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey key, domain_keys_.load(dom->id));
+  EVHUB_ASSIGN_OR_RETURN(LiveObject live, live_object(id));
+  const catalog::ObjectRecord* rec = &live.record;
   ObjectCheck check;
-  auto opened = vault::open_object(*store_, id, dom->id, key, nullptr);
+  auto opened = vault::open_object(*store_, id, live.domain.id, live.key, nullptr);
   if (!opened.is_ok()) {
     check.problem = opened.status().message();
     return check;

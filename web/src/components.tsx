@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type MouseEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ComponentProps, type MouseEvent, type ReactNode } from 'react';
 
 import { ApiError } from './api';
 import { LANG_NAMES, LANGS, isLang, useI18n, type Translate } from './i18n';
@@ -93,6 +93,13 @@ export function NoRights() {
   );
 }
 
+/** A page that could not load: only the "no rights" notice for a refusal, else what went wrong. */
+export function LoadError({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  if (isForbidden(error)) return <NoRights />;
+  return <LiveNotice notice={{ kind: 'error', text: describeError(error, t) }} />;
+}
+
 export type NoticeKind = 'info' | 'success' | 'error';
 export interface NoticeState {
   kind: NoticeKind;
@@ -113,6 +120,40 @@ export function LiveNotice({ notice, className }: { notice: NoticeState | null; 
         {notice && notice.kind !== 'error' ? <p className={`notice notice-${notice.kind}`}>{notice.text}</p> : null}
       </div>
     </div>
+  );
+}
+
+type FieldProps = ComponentProps<'input'> & { id: string; label: ReactNode; help?: ReactNode };
+
+/** A labelled <input> in a form; a help text under it is also its accessible description. */
+export function Field({ id, label, help, ...input }: FieldProps) {
+  const helpId = `${id}-help`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} aria-describedby={help ? helpId : undefined} {...input} />
+      {help ? (
+        <p id={helpId} className="help">
+          {help}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** The 6-digit code from an authenticator app; anything but digits is dropped as it is typed. */
+export function CodeField({ onCode, ...props }: Omit<FieldProps, 'onChange'> & { onCode: (code: string) => void }) {
+  return (
+    <Field
+      type="text"
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      pattern="[0-9]{6}"
+      maxLength={6}
+      required
+      {...props}
+      onChange={(e) => onCode(e.target.value.replace(/\D/g, ''))}
+    />
   );
 }
 

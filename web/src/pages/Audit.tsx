@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 
 import * as api from '../api';
 import type { AuditEvent } from '../api';
-import { Hex, LiveNotice, Loading, NoRights, PageHeading, describeError, isForbidden, type NoticeState } from '../components';
+import { Hex, LiveNotice, LoadError, Loading, NoRights, PageHeading, describeError, isForbidden, type NoticeState } from '../components';
 import { formatTime } from '../format';
 import { hasMessage, useI18n } from '../i18n';
 
@@ -33,7 +33,7 @@ export const KNOWN_ACTIONS = [
 ] as const;
 
 /** An action as the log names it (monospace), with its meaning in the reader's language. */
-export function ActionLabel({ action }: { action: string }) {
+function ActionLabel({ action }: { action: string }) {
   const { t } = useI18n();
   const key = `action.${action}`;
   return (
@@ -44,13 +44,61 @@ export function ActionLabel({ action }: { action: string }) {
   );
 }
 
-export function EventDetails({ details }: { details: Record<string, unknown> }) {
+function EventDetails({ details }: { details: Record<string, unknown> }) {
   if (!details || (typeof details === 'object' && Object.keys(details).length === 0)) return null;
   return <code className="details">{JSON.stringify(details)}</code>;
 }
 
-export function AuditPage() {
+/** Custody-log events, newest first: on this page and the dashboard's recent activity. */
+export function EventTable({ events, caption }: { events: AuditEvent[]; caption?: string }) {
   const { t, lang } = useI18n();
+  return (
+    <div className="table-wrap">
+      <table className="audit-table">
+        {caption ? <caption className="visually-hidden">{caption}</caption> : null}
+        <thead>
+          <tr>
+            <th scope="col" className="num">
+              {t('audit.colSeq')}
+            </th>
+            <th scope="col">{t('audit.colTime')}</th>
+            <th scope="col">{t('audit.colActor')}</th>
+            <th scope="col">{t('audit.colAction')}</th>
+            <th scope="col">{t('audit.colObject')}</th>
+            <th scope="col">{t('audit.colDetails')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {events.map((e) => (
+            <tr key={e.seq} data-action={e.action}>
+              <th scope="row" className="num">
+                {e.seq}
+              </th>
+              <td>
+                <time dateTime={e.time} title={e.time}>
+                  {formatTime(e.time, lang)}
+                </time>
+              </td>
+              <td className="actor" title={e.actor}>
+                {e.user ?? e.actor}
+              </td>
+              <td>
+                <ActionLabel action={e.action} />
+              </td>
+              <td>{e.object ? <Hex value={e.object} /> : null}</td>
+              <td>
+                <EventDetails details={e.details} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function AuditPage() {
+  const { t } = useI18n();
   const [events, setEvents] = useState<AuditEvent[] | null>(null);
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -129,54 +177,14 @@ export function AuditPage() {
           </button>
         </div>
       </form>
-      {error ? <LiveNotice notice={{ kind: 'error', text: describeError(error, t) }} /> : null}
+      {error ? <LoadError error={error} /> : null}
       <LiveNotice notice={notice} />
       {events === null ? (
         error ? null : <Loading />
       ) : events.length === 0 ? (
         <p>{t('audit.none')}</p>
       ) : (
-        <div className="table-wrap">
-          <table className="audit-table">
-            <caption className="visually-hidden">{t('audit.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col" className="num">
-                  {t('audit.colSeq')}
-                </th>
-                <th scope="col">{t('audit.colTime')}</th>
-                <th scope="col">{t('audit.colActor')}</th>
-                <th scope="col">{t('audit.colAction')}</th>
-                <th scope="col">{t('audit.colObject')}</th>
-                <th scope="col">{t('audit.colDetails')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <tr key={e.seq} data-action={e.action}>
-                  <th scope="row" className="num">
-                    {e.seq}
-                  </th>
-                  <td>
-                    <time dateTime={e.time} title={e.time}>
-                      {formatTime(e.time, lang)}
-                    </time>
-                  </td>
-                  <td className="actor" title={e.actor}>
-                    {e.user ?? e.actor}
-                  </td>
-                  <td>
-                    <ActionLabel action={e.action} />
-                  </td>
-                  <td>{e.object ? <Hex value={e.object} /> : null}</td>
-                  <td>
-                    <EventDetails details={e.details} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <EventTable events={events} caption={t('audit.caption')} />
       )}
       {next !== null && events && events.length > 0 ? (
         <div className="actions">

@@ -2,11 +2,12 @@ import { useEffect, useState } from 'react';
 
 import * as api from '../api';
 import { EVIDENCE_READERS, hasAnyRole, type Dashboard, type User } from '../api';
-import { Hex, LiveNotice, Loading, NoRights, PageHeading, describeError, isForbidden } from '../components';
-import { formatBytes, formatNumber, formatTime } from '../format';
+import { LoadError, Loading, PageHeading } from '../components';
+import { formatBytes, formatNumber } from '../format';
 import { useI18n } from '../i18n';
 import { routeHref } from '../router';
-import { ActionLabel, EventDetails } from './Audit';
+import { EventTable } from './Audit';
+import { ObjectCells, ObjectHeadings } from './Objects';
 
 export function DashboardPage({ user }: { user: User }) {
   const { t, lang } = useI18n();
@@ -25,10 +26,7 @@ export function DashboardPage({ user }: { user: User }) {
   }, []);
 
   const body = () => {
-    if (error) {
-      if (isForbidden(error)) return <NoRights />;
-      return <LiveNotice notice={{ kind: 'error', text: describeError(error, t) }} />;
-    }
+    if (error) return <LoadError error={error} />;
     if (!data) return <Loading />;
     const jobs = Array.isArray(data.jobs) ? data.jobs : [];
     return (
@@ -58,25 +56,13 @@ export function DashboardPage({ user }: { user: User }) {
               <table>
                 <thead>
                   <tr>
-                    <th scope="col">{t('objects.colId')}</th>
-                    <th scope="col">{t('objects.colDomain')}</th>
-                    <th scope="col" className="num">
-                      {t('objects.colSize')}
-                    </th>
-                    <th scope="col">{t('objects.colCreated')}</th>
+                    <ObjectHeadings />
                   </tr>
                 </thead>
                 <tbody>
                   {data.recent_objects.map((o) => (
                     <tr key={o.id}>
-                      <th scope="row">
-                        <Hex value={o.id} />
-                      </th>
-                      <td>{o.domain}</td>
-                      <td className="num">{formatBytes(o.size, lang, t)}</td>
-                      <td>
-                        <time dateTime={o.created_at}>{formatTime(o.created_at, lang)}</time>
-                      </td>
+                      <ObjectCells object={o} />
                     </tr>
                   ))}
                 </tbody>
@@ -96,42 +82,7 @@ export function DashboardPage({ user }: { user: User }) {
             {data.recent_events.length === 0 ? (
               <p>{t('dashboard.noEvents')}</p>
             ) : (
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col" className="num">
-                        {t('audit.colSeq')}
-                      </th>
-                      <th scope="col">{t('audit.colTime')}</th>
-                      <th scope="col">{t('audit.colActor')}</th>
-                      <th scope="col">{t('audit.colAction')}</th>
-                      <th scope="col">{t('audit.colObject')}</th>
-                      <th scope="col">{t('audit.colDetails')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.recent_events.map((e) => (
-                      <tr key={e.seq}>
-                        <th scope="row" className="num">
-                          {e.seq}
-                        </th>
-                        <td>
-                          <time dateTime={e.time}>{formatTime(e.time, lang)}</time>
-                        </td>
-                        <td title={e.actor}>{e.user ?? e.actor}</td>
-                        <td>
-                          <ActionLabel action={e.action} />
-                        </td>
-                        <td>{e.object ? <Hex value={e.object} /> : null}</td>
-                        <td>
-                          <EventDetails details={e.details} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <EventTable events={data.recent_events} />
             )}
             <p>
               <a href={routeHref('audit')}>{t('dashboard.fullAudit')}</a>

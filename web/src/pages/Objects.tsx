@@ -10,7 +10,18 @@ import {
   type UploadResult,
   type User,
 } from '../api';
-import { Hex, LiveNotice, Loading, NoRights, PageHeading, describeError, isForbidden, type NoticeState } from '../components';
+import {
+  Field,
+  Hex,
+  LiveNotice,
+  LoadError,
+  Loading,
+  NoRights,
+  PageHeading,
+  describeError,
+  isForbidden,
+  type NoticeState,
+} from '../components';
 import { abbreviate, formatBytes, formatTime } from '../format';
 import { useI18n } from '../i18n';
 
@@ -127,7 +138,7 @@ export function ObjectsPage({ user }: { user: User }) {
     <>
       <PageHeading>{t('objects.title')}</PageHeading>
       <p>{t('objects.intro')}</p>
-      {error ? <LiveNotice notice={{ kind: 'error', text: describeError(error, t) }} /> : null}
+      {error ? <LoadError error={error} /> : null}
 
       <section aria-labelledby="upload-heading" className="panel">
         <h2 id="upload-heading">{t('objects.uploadHeading')}</h2>
@@ -159,6 +170,40 @@ export function ObjectsPage({ user }: { user: User }) {
   );
 }
 
+/** The first columns of a table of objects (here and on the dashboard): their headings… */
+export function ObjectHeadings() {
+  const { t } = useI18n();
+  return (
+    <>
+      <th scope="col">{t('objects.colId')}</th>
+      <th scope="col">{t('objects.colDomain')}</th>
+      <th scope="col" className="num">
+        {t('objects.colSize')}
+      </th>
+      <th scope="col">{t('objects.colCreated')}</th>
+    </>
+  );
+}
+
+/** …and an object's cells under them. */
+export function ObjectCells({ object: o }: { object: EvidenceObject }) {
+  const { t, lang } = useI18n();
+  return (
+    <>
+      <th scope="row">
+        <Hex value={o.id} />
+      </th>
+      <td>{o.domain}</td>
+      <td className="num" title={`${o.size} B`}>
+        {formatBytes(o.size, lang, t)}
+      </td>
+      <td>
+        <time dateTime={o.created_at}>{formatTime(o.created_at, lang)}</time>
+      </td>
+    </>
+  );
+}
+
 function ObjectTable({
   objects,
   verify,
@@ -168,19 +213,14 @@ function ObjectTable({
   verify: Record<string, VerifyState>;
   onVerify: (id: string) => void;
 }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   return (
     <div className="table-wrap">
       <table className="objects-table">
         <caption className="visually-hidden">{t('objects.caption')}</caption>
         <thead>
           <tr>
-            <th scope="col">{t('objects.colId')}</th>
-            <th scope="col">{t('objects.colDomain')}</th>
-            <th scope="col" className="num">
-              {t('objects.colSize')}
-            </th>
-            <th scope="col">{t('objects.colCreated')}</th>
+            <ObjectHeadings />
             <th scope="col">{t('objects.colSha')}</th>
             <th scope="col">{t('objects.colVerify')}</th>
             <th scope="col">{t('objects.colActions')}</th>
@@ -191,16 +231,7 @@ function ObjectTable({
             const v = verify[o.id];
             return (
               <tr key={o.id} data-object-id={o.id}>
-                <th scope="row">
-                  <Hex value={o.id} />
-                </th>
-                <td>{o.domain}</td>
-                <td className="num" title={`${o.size} B`}>
-                  {formatBytes(o.size, lang, t)}
-                </td>
-                <td>
-                  <time dateTime={o.created_at}>{formatTime(o.created_at, lang)}</time>
-                </td>
+                <ObjectCells object={o} />
                 <td>
                   <Hex value={o.sha256} />
                 </td>
@@ -279,7 +310,7 @@ type UploadPhase =
 
 function UploadForm({ organisations, onUploaded }: { organisations: string[]; onUploaded: (r: UploadResult) => void }) {
   const { t, lang } = useI18n();
-  const ids = { file: useId(), domain: useId(), org: useId(), fileHelp: useId(), domainHelp: useId() };
+  const ids = { file: useId(), domain: useId(), org: useId() };
   const fileRef = useRef<HTMLInputElement>(null);
   const [domain, setDomain] = useState('');
   const [organisation, setOrganisation] = useState(organisations.length === 1 ? organisations[0] : '');
@@ -368,32 +399,29 @@ function UploadForm({ organisations, onUploaded }: { organisations: string[]; on
 
   return (
     <form onSubmit={submit} className="form-grid upload-form">
-      <div className="field">
-        <label htmlFor={ids.file}>{t('objects.file')}</label>
-        <input id={ids.file} ref={fileRef} type="file" name="file" aria-describedby={ids.fileHelp} disabled={busy} />
-        <p id={ids.fileHelp} className="help">
-          {t('objects.fileHelp')}
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor={ids.domain}>{t('objects.domain')}</label>
-        <input
-          id={ids.domain}
-          type="text"
-          name="domain"
-          required
-          placeholder="W-00123"
-          autoComplete="off"
-          spellCheck={false}
-          aria-describedby={ids.domainHelp}
-          value={domain}
-          onChange={(e) => setDomain(e.target.value)}
-          disabled={busy}
-        />
-        <p id={ids.domainHelp} className="help">
-          {t('objects.domainHelp')}
-        </p>
-      </div>
+      <Field
+        id={ids.file}
+        ref={fileRef}
+        label={t('objects.file')}
+        help={t('objects.fileHelp')}
+        type="file"
+        name="file"
+        disabled={busy}
+      />
+      <Field
+        id={ids.domain}
+        label={t('objects.domain')}
+        help={t('objects.domainHelp')}
+        type="text"
+        name="domain"
+        required
+        placeholder="W-00123"
+        autoComplete="off"
+        spellCheck={false}
+        value={domain}
+        onChange={(e) => setDomain(e.target.value)}
+        disabled={busy}
+      />
       {organisations.length > 1 ? (
         <div className="field">
           <label htmlFor={ids.org}>{t('objects.organisation')}</label>

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 
 import * as api from '../api';
 import { ApiError, type TotpEnrolment, type User } from '../api';
-import { LiveNotice, PageHeading, describeError, type NoticeState } from '../components';
+import { CodeField, LiveNotice, PageHeading, describeError, type NoticeState } from '../components';
 import { useI18n } from '../i18n';
 
 /** The base32 secret of an otpauth:// URI (its `secret=` parameter). */
@@ -152,21 +152,7 @@ export function SecurityPage({ user, onUserChanged }: { user: User; onUserChange
             </div>
             <form onSubmit={confirm} className="form-stack">
               <p>{t('security.enterCode')}</p>
-              <div className="field">
-                <label htmlFor="totp-code">{t('security.code')}</label>
-                <input
-                  id="totp-code"
-                  ref={codeRef}
-                  type="text"
-                  inputMode="numeric"
-                  autoComplete="one-time-code"
-                  pattern="[0-9]{6}"
-                  maxLength={6}
-                  required
-                  value={code}
-                  onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-                />
-              </div>
+              <CodeField id="totp-code" ref={codeRef} label={t('security.code')} value={code} onCode={setCode} />
               <div className="actions">
                 <button type="submit" disabled={busy}>
                   {t('security.confirm')}

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 
 import * as api from '../api';
 import { ApiError, type User } from '../api';
-import { LanguageSelect, LiveNotice, PageHeading, SkipLink, describeError, type NoticeState } from '../components';
+import { CodeField, Field, LanguageSelect, LiveNotice, PageHeading, SkipLink, describeError, type NoticeState } from '../components';
 import { useI18n, type MessageKey } from '../i18n';
 
 export function SignInPage({ onSignedIn, notice }: { onSignedIn: (u: User) => void; notice: MessageKey | null }) {
@@ -72,53 +72,38 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: (u: User) => vo
           <p>{t('signin.intro')}</p>
           <LiveNotice notice={shown} />
           <form onSubmit={submit} className="form-stack">
-            <div className="field">
-              <label htmlFor="signin-username">{t('signin.username')}</label>
-              <input
-                id="signin-username"
-                name="username"
-                type="text"
-                autoComplete="username"
-                autoCapitalize="none"
-                spellCheck={false}
-                required
-                value={username}
-                onChange={(e) => setUsername(e.target.value)}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor="signin-password">{t('signin.password')}</label>
-              <input
-                id="signin-password"
-                name="password"
-                type="password"
-                autoComplete="current-password"
-                required
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            </div>
+            <Field
+              id="signin-username"
+              label={t('signin.username')}
+              name="username"
+              type="text"
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              required
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+            />
+            <Field
+              id="signin-password"
+              label={t('signin.password')}
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
             {needCode ? (
-              <div className="field">
-                <label htmlFor="signin-totp">{t('signin.code')}</label>
-                <input
-                  id="signin-totp"
-                  ref={codeRef}
-                  name="totp"
-                  type="text"
-                  inputMode="numeric"
-                  autoComplete="one-time-code"
-                  pattern="[0-9]{6}"
-                  maxLength={6}
-                  required
-                  aria-describedby="signin-totp-help"
-                  value={code}
-                  onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-                />
-                <p id="signin-totp-help" className="help">
-                  {t('signin.codeHelp')}
-                </p>
-              </div>
+              <CodeField
+                id="signin-totp"
+                ref={codeRef}
+                label={t('signin.code')}
+                help={t('signin.codeHelp')}
+                name="totp"
+                value={code}
+                onCode={setCode}
+              />
             ) : null}
             <div className="actions">
               <button type="submit" disabled={busy}>

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 
 import * as api from '../api';
 import { ApiError, ROLES, type Grant, type Organisation, type Role, type User } from '../api';
-import { LiveNotice, Loading, NoRights, PageHeading, describeError, isForbidden, type NoticeState } from '../components';
+import { Field, LiveNotice, LoadError, Loading, PageHeading, describeError, type NoticeState } from '../components';
 import { useI18n, type Translate } from '../i18n';
 
 const USERNAME = /^[a-z0-9._-]+$/;
@@ -74,7 +74,7 @@ export function UsersPage() {
     return (
       <>
         <PageHeading>{t('users.title')}</PageHeading>
-        {isForbidden(error) ? <NoRights /> : <LiveNotice notice={{ kind: 'error', text: describeError(error, t) }} />}
+        <LoadError error={error} />
       </>
     );
   }
@@ -310,24 +310,19 @@ function AddUserForm({ organisations, onAdded }: { organisations: Organisation[]
       <LiveNotice notice={notice} />
       {/* Our own checks, with messages in the live region, rather than the browser's bubbles. */}
       <form onSubmit={submit} className="form-grid" noValidate>
-        <div className="field">
-          <label htmlFor="add-username">{t('users.username')}</label>
-          <input
-            id="add-username"
-            type="text"
-            required
-            autoComplete="off"
-            autoCapitalize="none"
-            spellCheck={false}
-            pattern="[a-z0-9._\-]+"
-            aria-describedby="add-username-help"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-          />
-          <p id="add-username-help" className="help">
-            {t('users.usernameHelp')}
-          </p>
-        </div>
+        <Field
+          id="add-username"
+          label={t('users.username')}
+          help={t('users.usernameHelp')}
+          type="text"
+          required
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          pattern="[a-z0-9._\-]+"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+        />
         <div className="field">
           <label htmlFor="add-org">{t('users.home')}</label>
           <select id="add-org" required value={organisation} onChange={(e) => setOrganisation(e.target.value)}>
@@ -339,22 +334,17 @@ function AddUserForm({ organisations, onAdded }: { organisations: Organisation[]
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="add-password">{t('users.password')}</label>
-          <input
-            id="add-password"
-            type="password"
-            required
-            minLength={MIN_PASSWORD}
-            autoComplete="new-password"
-            aria-describedby="add-password-help"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-          <p id="add-password-help" className="help">
-            {t('users.passwordHelp')}
-          </p>
-        </div>
+        <Field
+          id="add-password"
+          label={t('users.password')}
+          help={t('users.passwordHelp')}
+          type="password"
+          required
+          minLength={MIN_PASSWORD}
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
         <fieldset className="field roles-fieldset">
           <legend>{t('users.roles')}</legend>
           <ul className="checkbox-list">

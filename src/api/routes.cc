@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/policy.h"
 #include "api/qr_code.h"
 #include "core/clock.h"
 #include "crypto/password.h"
@@ -119,34 +120,11 @@ std::optional<json> json_object_with(const std::string& body,
   return in;
 }
 
-// Who works with evidence, and who may add it (DESIGN.md §1).
-const std::vector<Role> kEvidenceReaders = {Role::kIntakeOfficer,   Role::kAnalyst,
-                                            Role::kOsintResearcher, Role::kLegalOfficer,
-                                            Role::kReviewer,        Role::kLead};
-const std::vector<Role> kEvidenceWriters = {Role::kIntakeOfficer, Role::kAnalyst,
-                                            Role::kOsintResearcher, Role::kLead};
-
-// The ids of the organisations in which `user` holds one of `roles`.
-std::vector<std::string> organisations_where(const accounts::User& user,
-                                             const std::vector<Role>& roles,
-                                             const std::vector<accounts::Organisation>& all) {
-  std::vector<std::string> ids;
-  for (const auto& g : user.grants) {
-    if (std::find(roles.begin(), roles.end(), g.role) == roles.end()) continue;
-    for (const auto& o : all) {
-      if (o.name == g.organisation && std::find(ids.begin(), ids.end(), o.id) == ids.end()) {
-        ids.push_back(o.id);
-      }
-    }
-  }
-  return ids;
-}
-
 void append_json_string(const std::string& s, std::string& out) {
   out += json(s).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-// {"created_at":…,"domain":…,"id":…,"media_type":…,"sha256":…,"size":…}
+// {"created_at":…,"domain":…,"id":…,"media_type":…,"sensitivity":…,"sha256":…,"size":…}
 void append_object_json(const hub::ListedObject& l, std::string& out) {
   // (written by hand: the objects list is the hottest route)
   out += R"({"created_at":)";
@@ -155,7 +133,8 @@ void append_object_json(const hub::ListedObject& l, std::string& out) {
   append_json_string(l.domain, out);
   out += R"(,"id":")" + l.record.id + R"(","media_type":)";
   append_json_string(l.record.media_type, out);
-  out += R"(,"sha256":")" + l.record.sha256 + R"(","size":)" + std::to_string(l.record.size) + "}";
+  out += R"(,"sensitivity":")" + l.record.sensitivity;
+  out += R"(","sha256":")" + l.record.sha256 + R"(","size":)" + std::to_string(l.record.size) + "}";
 }
 
 const std::vector<Role> kAuditReaders = {Role::kAdministrator, Role::kAuditor};
@@ -277,9 +256,8 @@ Api::Readable Api::readable_object(const accounts::Caller& caller, const std::st
     out.refusal = error_response(500, "internal", "could not read organisations");
     return out;
   }
-  auto orgs = organisations_where(caller.user, kEvidenceReaders, *all);
-  if (!described->organisation_id ||
-      std::find(orgs.begin(), orgs.end(), *described->organisation_id) == orgs.end()) {
+  if (!may_read(read_scopes(caller.user, *all), described->organisation_id,
+                described->record.sensitivity)) {
     out.refusal = error_response(403, "forbidden", "your roles do not allow this");
     return out;
   }
@@ -481,7 +459,7 @@ void Api::add_routes(Router& router) {
 
   // Evidence: only objects whose key domain belongs to an organisation where the caller holds
   // an evidence role are listed, and the filter is in the catalog query itself.
-  route("GET", "/api/v1/objects", Access{true, kEvidenceReaders}, [this](Context& c) {
+  route("GET", "/api/v1/objects", Access{true, evidence_readers()}, [this](Context& c) {
     auto all = organisations();
     if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
     const std::string limit_text = c.request.query("limit");
@@ -499,8 +477,7 @@ void Api::add_routes(Router& router) {
     if (!after.empty() && !is_object_id(after)) {
       return error_response(400, "bad_request", "after must be an object id");
     }
-    auto page = hub_.list_for(organisations_where(c.caller->user, kEvidenceReaders, *all), after,
-                              limit + 1);
+    auto page = hub_.list_for(read_scopes(c.caller->user, *all), after, limit + 1);
     if (!page.is_ok()) return error_response(500, "internal", "could not read the catalog");
     // The hottest route: the body is written directly rather than through a json tree.
     const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(limit), page->size());
@@ -517,10 +494,10 @@ void Api::add_routes(Router& router) {
     return r;
   });
 
-  route("POST", "/api/v1/objects", Access{true, kEvidenceWriters}, [this](Context& c) {
+  route("POST", "/api/v1/objects", Access{true, evidence_writers()}, [this](Context& c) {
     auto all = organisations();
     if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
-    auto orgs = organisations_where(c.caller->user, kEvidenceWriters, *all);
+    auto orgs = writable_organisations(c.caller->user, *all);
     std::string org_id;
     const std::string wanted = c.request.query("organisation");
     for (const auto& o : *all) {
@@ -533,7 +510,9 @@ void Api::add_routes(Router& router) {
     }
     const std::string domain = c.request.query("domain");
     if (domain.empty()) return error_response(400, "bad_request", "name the key domain (?domain=)");
-    auto stored = hub_.put_data("the upload", c.request.body, domain, org_id);
+    const std::string sensitivity =
+        c.request.query("sensitivity").empty() ? "normal" : c.request.query("sensitivity");
+    auto stored = hub_.put_data("the upload", c.request.body, domain, {org_id, sensitivity});
     if (!stored.is_ok()) {
       const Status& st = stored.status();
       if (st.code() == Code::kInvalidArgument)
@@ -551,44 +530,46 @@ void Api::add_routes(Router& router) {
                                {"sha256", stored->sha256},
                                {"size", stored->size},
                                {"domain", stored->domain},
-                               {"deduplicated", stored->deduplicated}});
+                               {"deduplicated", stored->deduplicated},
+                               {"sensitivity", stored->sensitivity}});
   });
 
-  route("GET", "/api/v1/objects/{id}/content", Access{true, kEvidenceReaders}, [this](Context& c) {
-    const std::string id = c.request.params.at("id");
-    auto readable = readable_object(*c.caller, id);
-    if (!readable.object) return readable.refusal;
-    const auto& described = readable.object;
-    auto reader = hub_.open_object(id);
-    if (!reader.is_ok()) return error_response(500, "internal", "the object cannot be read");
-    const std::uint64_t size = (*reader)->size();
-    auto range = parse_range(c.request.header("range"), size);
-    if (!range.is_ok()) {
-      Response r = error_response(416, "range", "unsatisfiable or malformed Range");
-      r.headers["Content-Range"] = "bytes */" + std::to_string(size);
-      return r;
-    }
-    // The read is in the custody log before a byte leaves.
-    json details = {{"via", "api"}, {"user_id", c.caller->user.id}};
-    if (*range) details["range"] = {(*range)->first, (*range)->second};
-    if (!hub_.audit("get", id, details).is_ok()) {
-      return error_response(503, "unavailable", "the read could not be recorded; try again");
-    }
-    Response r;
-    r.content_type = "application/octet-stream";
-    r.headers["Accept-Ranges"] = "bytes";
-    r.headers["X-Content-SHA256"] = described->record.sha256;
-    r.headers["Content-Disposition"] = "attachment; filename=\"" + id + "\"";
-    if (size == 0) return r;
-    std::uint64_t first = 0, last = size - 1;
-    if (*range) {
-      std::tie(first, last) = **range;
-      r.status = 206;
-      r.headers["Content-Range"] = fmt::format("bytes {}-{}/{}", first, last, size);
-    }
-    r.stream = std::make_shared<ObjectBody>(std::move(*reader), first, last);
-    return r;
-  });
+  route("GET", "/api/v1/objects/{id}/content", Access{true, evidence_readers()},
+        [this](Context& c) {
+          const std::string id = c.request.params.at("id");
+          auto readable = readable_object(*c.caller, id);
+          if (!readable.object) return readable.refusal;
+          const auto& described = readable.object;
+          auto reader = hub_.open_object(id);
+          if (!reader.is_ok()) return error_response(500, "internal", "the object cannot be read");
+          const std::uint64_t size = (*reader)->size();
+          auto range = parse_range(c.request.header("range"), size);
+          if (!range.is_ok()) {
+            Response r = error_response(416, "range", "unsatisfiable or malformed Range");
+            r.headers["Content-Range"] = "bytes */" + std::to_string(size);
+            return r;
+          }
+          // The read is in the custody log before a byte leaves.
+          json details = {{"via", "api"}, {"user_id", c.caller->user.id}};
+          if (*range) details["range"] = {(*range)->first, (*range)->second};
+          if (!hub_.audit("get", id, details).is_ok()) {
+            return error_response(503, "unavailable", "the read could not be recorded; try again");
+          }
+          Response r;
+          r.content_type = "application/octet-stream";
+          r.headers["Accept-Ranges"] = "bytes";
+          r.headers["X-Content-SHA256"] = described->record.sha256;
+          r.headers["Content-Disposition"] = "attachment; filename=\"" + id + "\"";
+          if (size == 0) return r;
+          std::uint64_t first = 0, last = size - 1;
+          if (*range) {
+            std::tie(first, last) = **range;
+            r.status = 206;
+            r.headers["Content-Range"] = fmt::format("bytes {}-{}/{}", first, last, size);
+          }
+          r.stream = std::make_shared<ObjectBody>(std::move(*reader), first, last);
+          return r;
+        });
 
   // The audit trail: the custody log's events, newest first, for administrators and auditors.
   route("GET", "/api/v1/audit", Access{true, kAuditReaders}, [this](Context& c) {
@@ -643,9 +624,9 @@ void Api::add_routes(Router& router) {
   route("GET", "/api/v1/dashboard", kAnySignedIn, [this](Context& c) {
     auto all = organisations();
     if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
-    const auto orgs = organisations_where(c.caller->user, kEvidenceReaders, *all);
-    auto counts = hub_.summary_for(orgs);
-    auto newest = hub_.newest_for(orgs, 5);
+    const auto scopes = read_scopes(c.caller->user, *all);
+    auto counts = hub_.summary_for(scopes);
+    auto newest = hub_.newest_for(scopes, 5);
     if (!counts.is_ok() || !newest.is_ok()) {
       return error_response(500, "internal", "could not read the catalog");
     }
@@ -671,25 +652,26 @@ void Api::add_routes(Router& router) {
 
   // Re-reads an object, decrypting every chunk, and compares its SHA-256 with the intake
   // record; the check and its outcome go into the custody log.
-  route("POST", "/api/v1/objects/{id}/verify", Access{true, kEvidenceReaders}, [this](Context& c) {
-    const std::string id = c.request.params.at("id");
-    auto readable = readable_object(*c.caller, id);
-    if (!readable.object) return readable.refusal;
-    auto check = hub_.check_object(id);
-    if (!check.is_ok()) return status_response(check.status(), "the check");
-    const std::string checked_at = format_rfc3339(options_.clock());
-    if (!hub_.audit("object.verify", id,
-                    {{"user_id", c.caller->user.id}, {"outcome", check->ok ? "ok" : "failed"}})
-             .is_ok()) {
-      return error_response(503, "unavailable", "the check could not be recorded; try again");
-    }
-    json out = {{"id", id},
-                {"sha256", readable.object->record.sha256},
-                {"verified", check->ok},
-                {"checked_at", checked_at}};
-    if (!check->ok) out["problem"] = check->problem;
-    return json_response(200, out);
-  });
+  route(
+      "POST", "/api/v1/objects/{id}/verify", Access{true, evidence_readers()}, [this](Context& c) {
+        const std::string id = c.request.params.at("id");
+        auto readable = readable_object(*c.caller, id);
+        if (!readable.object) return readable.refusal;
+        auto check = hub_.check_object(id);
+        if (!check.is_ok()) return status_response(check.status(), "the check");
+        const std::string checked_at = format_rfc3339(options_.clock());
+        if (!hub_.audit("object.verify", id,
+                        {{"user_id", c.caller->user.id}, {"outcome", check->ok ? "ok" : "failed"}})
+                 .is_ok()) {
+          return error_response(503, "unavailable", "the check could not be recorded; try again");
+        }
+        json out = {{"id", id},
+                    {"sha256", readable.object->record.sha256},
+                    {"verified", check->ok},
+                    {"checked_at", checked_at}};
+        if (!check->ok) out["problem"] = check->problem;
+        return json_response(200, out);
+      });
 
   route("GET", "/api/v1/organisations", Access{true, {Role::kAdministrator}}, [this](Context&) {
     auto all = organisations();

@@ -54,7 +54,17 @@ namespace {
 
 constexpr const char* kObjectColumns =
     "id, domain_id, sha256, size, media_type, origin, created_at, created_by, derived_from, "
-    "tool, tool_version, tool_parameters";
+    "tool, tool_version, tool_parameters, sensitivity";
+
+// kObjectColumns, each prefixed with "o." for queries that join key_domains.
+std::string qualified_object_columns() {
+  std::string out = "o.";
+  for (const char* c = kObjectColumns; *c; ++c) {
+    out += *c;
+    if (*c == ' ') out += "o.";
+  }
+  return out;
+}
 
 ObjectRecord read_object(const Statement& st) {
   ObjectRecord o;
@@ -68,6 +78,7 @@ ObjectRecord read_object(const Statement& st) {
   o.created_by = st.text(7);
   o.derived_from = st.optional_text(8);
   o.tool = st.optional_text(9);
+  o.sensitivity = st.text(12);
   o.tool_version = st.optional_text(10);
   o.tool_parameters = st.optional_text(11);
   return o;
@@ -126,12 +137,12 @@ class ChangeImpl final : public Catalog::Change {
   Status add_object(const ObjectRecord& o) override {
     EVHUB_ASSIGN_OR_RETURN(
         Statement st,
-        db_.prepare(fmt::format("INSERT INTO objects({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        db_.prepare(fmt::format("INSERT INTO objects({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                 kObjectColumns)));
     st.bind(1, o.id).bind(2, o.domain_id).bind(3, o.sha256).bind(4, o.size);
     st.bind(5, o.media_type).bind(6, o.origin).bind(7, o.created_at).bind(8, o.created_by);
     st.bind(9, o.derived_from).bind(10, o.tool).bind(11, o.tool_version);
-    st.bind(12, o.tool_parameters);
+    st.bind(12, o.tool_parameters).bind(13, o.sensitivity);
     return st.run();
   }
 
@@ -259,46 +270,58 @@ Result<Counts> read_counts(Statement& st) {
   return c;
 }
 
-// "?,?,?" for n values.
-std::string placeholders(std::size_t n) {
-  std::string marks;
-  for (std::size_t i = 0; i < n; ++i) marks += i ? ",?" : "?";
-  return marks;
+// "(d.organisation_id = ? AND o.sensitivity IN (?,?)) OR (…)" for `scopes`, and its values in
+// order. An empty list matches nothing.
+std::pair<std::string, std::vector<std::string>> scope_condition(
+    const std::vector<ReadScope>& scopes) {
+  std::string sql;
+  std::vector<std::string> values;
+  for (const ReadScope& s : scopes) {
+    if (s.sensitivities.empty()) continue;
+    std::string marks;
+    for (std::size_t i = 0; i < s.sensitivities.size(); ++i) marks += i ? ",?" : "?";
+    sql += fmt::format("{}(d.organisation_id = ? AND o.sensitivity IN ({}))",
+                       sql.empty() ? "" : " OR ", marks);
+    values.push_back(s.organisation_id);
+    values.insert(values.end(), s.sensitivities.begin(), s.sensitivities.end());
+  }
+  return {sql.empty() ? "0" : "(" + sql + ")", values};
 }
 
 }  // namespace
 
-Result<std::vector<ObjectRecord>> Catalog::objects_of(
-    const std::vector<std::string>& organisation_ids, const std::string& after_id, int limit) {
-  if (organisation_ids.empty() || limit <= 0) return std::vector<ObjectRecord>();
-  // CROSS JOIN keeps objects the outer loop: SQLite walks the id index from `after_id` and stops
-  // at `limit` matches, instead of sorting every object of the organisations on each page.
-  return objects_where(fmt::format("d.organisation_id IN ({}) AND o.id > ? ORDER BY o.id LIMIT ?",
-                                   placeholders(organisation_ids.size())),
-                       organisation_ids, after_id, limit);
+bool is_sensitivity(const std::string& name) {
+  for (const char* s : kSensitivities) {
+    if (name == s) return true;
+  }
+  return false;
 }
 
-Result<std::vector<ObjectRecord>> Catalog::newest_objects_of(
-    const std::vector<std::string>& organisation_ids, int limit) {
-  if (organisation_ids.empty() || limit <= 0) return std::vector<ObjectRecord>();
-  return objects_where(
-      fmt::format("d.organisation_id IN ({}) AND o.id > ? ORDER BY o.created_at DESC, o.id LIMIT ?",
-                  placeholders(organisation_ids.size())),
-      organisation_ids, "", limit);
+Result<std::vector<ObjectRecord>> Catalog::objects_of(const std::vector<ReadScope>& scopes,
+                                                      const std::string& after_id, int limit) {
+  if (scopes.empty() || limit <= 0) return std::vector<ObjectRecord>();
+  // CROSS JOIN keeps objects the outer loop: SQLite walks the id index from `after_id` and stops
+  // at `limit` matches, instead of sorting every object of the organisations on each page.
+  auto [condition, values] = scope_condition(scopes);
+  return objects_where(condition + " AND o.id > ? ORDER BY o.id LIMIT ?", values, after_id, limit);
+}
+
+Result<std::vector<ObjectRecord>> Catalog::newest_objects_of(const std::vector<ReadScope>& scopes,
+                                                             int limit) {
+  if (scopes.empty() || limit <= 0) return std::vector<ObjectRecord>();
+  auto [condition, values] = scope_condition(scopes);
+  return objects_where(condition + " AND o.id > ? ORDER BY o.created_at DESC, o.id LIMIT ?", values,
+                       "", limit);
 }
 
 Result<std::vector<ObjectRecord>> Catalog::objects_where(const std::string& condition,
                                                          const std::vector<std::string>& values,
                                                          const std::string& after_id, int limit) {
-  std::string columns;
-  for (const char* c : {"id", "domain_id", "sha256", "size", "media_type", "origin", "created_at",
-                        "created_by", "derived_from", "tool", "tool_version", "tool_parameters"}) {
-    columns += (columns.empty() ? "o." : ", o.") + std::string(c);
-  }
-  EVHUB_ASSIGN_OR_RETURN(Statement st, impl_->db.prepare(fmt::format(
-                                           "SELECT {} FROM objects o CROSS JOIN key_domains d "
-                                           "ON d.id = o.domain_id WHERE d.state = 'active' AND {}",
-                                           columns, condition)));
+  EVHUB_ASSIGN_OR_RETURN(
+      Statement st, impl_->db.prepare(fmt::format(
+                        "SELECT {} FROM objects o CROSS JOIN key_domains d ON d.id = o.domain_id "
+                        "WHERE d.state = 'active' AND {}",
+                        qualified_object_columns(), condition)));
   int i = 1;
   for (const auto& v : values) st.bind(i++, v);
   st.bind(i++, after_id);
@@ -312,21 +335,28 @@ Result<std::vector<ObjectRecord>> Catalog::objects_where(const std::string& cond
   return out;
 }
 
-Result<Counts> Catalog::counts_of(const std::vector<std::string>& organisation_ids) {
-  if (organisation_ids.empty()) return Counts();
-  const std::string marks = placeholders(organisation_ids.size());
+Result<Counts> Catalog::counts_of(const std::vector<ReadScope>& scopes) {
+  if (scopes.empty()) return Counts();
+  std::string orgs;
+  std::vector<std::string> org_ids;
+  for (const ReadScope& s : scopes) {
+    orgs += orgs.empty() ? "?" : ",?";
+    org_ids.push_back(s.organisation_id);
+  }
+  auto [condition, values] = scope_condition(scopes);
   EVHUB_ASSIGN_OR_RETURN(
       Statement st,
       impl_->db.prepare(fmt::format(
           "SELECT (SELECT count(*) FROM key_domains WHERE organisation_id IN ({0})),"
           " (SELECT count(*) FROM key_domains WHERE state='shredded' AND organisation_id IN ({0})),"
           " count(o.id), coalesce(sum(o.size), 0) FROM objects o JOIN key_domains d"
-          " ON d.id = o.domain_id WHERE d.state = 'active' AND d.organisation_id IN ({0})",
-          marks)));
+          " ON d.id = o.domain_id WHERE d.state = 'active' AND {1}",
+          orgs, condition)));
   int i = 1;
-  for (int round = 0; round < 3; ++round) {
-    for (const auto& org : organisation_ids) st.bind(i++, org);
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& org : org_ids) st.bind(i++, org);
   }
+  for (const auto& v : values) st.bind(i++, v);
   return read_counts(st);
 }
 

@@ -42,6 +42,20 @@ struct ObjectRecord {
   std::optional<std::string> tool;
   std::optional<std::string> tool_version;
   std::optional<std::string> tool_parameters;
+  // normal | health | sexual-violence (schema version 4): the restricted categories that only
+  // some roles may read (see api/policy.h).
+  std::string sensitivity = "normal";
+};
+
+// The sensitivities an object may have, least restricted first.
+inline constexpr const char* kSensitivities[] = {"normal", "health", "sexual-violence"};
+bool is_sensitivity(const std::string& name);
+
+// What one reader may see in one organisation: objects of its live domains whose sensitivity is
+// one of `sensitivities`.
+struct ReadScope {
+  std::string organisation_id;
+  std::vector<std::string> sensitivities;
 };
 
 struct Counts {
@@ -89,18 +103,18 @@ class Catalog {
   Result<std::optional<ObjectRecord>> find_object_by_hash(const std::string& domain_id,
                                                           const std::string& sha256);
   Result<std::vector<ObjectRecord>> objects();
-  // Objects of live domains that belong to one of `organisation_ids`, by id, after `after_id`
-  // (exclusive; "" from the start), at most `limit`: a page that stays stable as objects are
-  // added. The organisation filter is part of the query, so nothing else is ever read.
-  Result<std::vector<ObjectRecord>> objects_of(const std::vector<std::string>& organisation_ids,
+  // Objects within `scopes`, by id, after `after_id` (exclusive; "" from the start), at most
+  // `limit`: a page that stays stable as objects are added. The scopes are part of the query,
+  // so nothing else is ever read.
+  Result<std::vector<ObjectRecord>> objects_of(const std::vector<ReadScope>& scopes,
                                                const std::string& after_id, int limit);
-  // The newest objects (by created_at) of live domains of `organisation_ids`.
-  Result<std::vector<ObjectRecord>> newest_objects_of(
-      const std::vector<std::string>& organisation_ids, int limit);
+  // The newest objects (by created_at) within `scopes`.
+  Result<std::vector<ObjectRecord>> newest_objects_of(const std::vector<ReadScope>& scopes,
+                                                      int limit);
   Result<std::int64_t> count_objects_in(const std::string& domain_id);
   Result<Counts> counts();
-  // Counts for domains of `organisation_ids` only; objects and bytes of live domains.
-  Result<Counts> counts_of(const std::vector<std::string>& organisation_ids);
+  // Domains of the scopes' organisations; objects and bytes within the scopes.
+  Result<Counts> counts_of(const std::vector<ReadScope>& scopes);
 
  private:
   Result<std::vector<ObjectRecord>> objects_where(const std::string& condition,

@@ -48,6 +48,11 @@ CREATE INDEX objects_by_source ON objects(derived_from);
 ALTER TABLE key_domains ADD COLUMN organisation_id TEXT;
 CREATE INDEX key_domains_by_organisation ON key_domains(organisation_id);
 )sql"},
+      {4, "objects carry a sensitivity (restricted categories: health, sexual violence)",
+       R"sql(
+ALTER TABLE objects ADD COLUMN sensitivity TEXT NOT NULL DEFAULT 'normal'
+  CHECK (sensitivity IN ('normal', 'health', 'sexual-violence'));
+)sql"},
   };
   return kMigrations;
 }

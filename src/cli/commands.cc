@@ -255,9 +255,13 @@ int cmd_put(const Options& o) {
       [&](const hub::StoredObject& s) {
         progress.clear();
         if (o.json) {
-          std::cout << json{{"path", s.path},     {"id", s.id},
-                            {"sha256", s.sha256}, {"size", s.size},
-                            {"domain", s.domain}, {"deduplicated", s.deduplicated}}
+          std::cout << json{{"path", s.path},
+                            {"id", s.id},
+                            {"sha256", s.sha256},
+                            {"size", s.size},
+                            {"domain", s.domain},
+                            {"deduplicated", s.deduplicated},
+                            {"sensitivity", s.sensitivity}}
                            .dump(-1, ' ', false, kReplaceBadUtf8)
                     << "\n";
         } else {
@@ -267,7 +271,7 @@ int cmd_put(const Options& o) {
         std::cout.flush();
         progress.advance(s.size);
       },
-      org_id);
+      hub::Intake{org_id, o.sensitivity});
   if (!st.is_ok()) return fail(o, st);
   return 0;
 }
@@ -413,12 +417,15 @@ int cmd_ls(const Options& o) {
                         {"origin", r.origin},
                         {"created_at", r.created_at},
                         {"created_by", r.created_by},
+                        {"sensitivity", r.sensitivity},
                         {"erased", l.erased}}
                        .dump(-1, ' ', false, kReplaceBadUtf8)
                 << "\n";
     } else {
-      std::cout << fmt::format("{}  {}  {:>12}  {}  {}{}\n", r.id, r.sha256, r.size, r.created_at,
-                               l.domain, l.erased ? "  (erased)" : "");
+      std::cout << fmt::format("{}  {}  {:>12}  {}  {}{}{}\n", r.id, r.sha256, r.size, r.created_at,
+                               l.domain,
+                               r.sensitivity == "normal" ? "" : "  [" + r.sensitivity + "]",
+                               l.erased ? "  (erased)" : "");
     }
   }
   return 0;
@@ -458,6 +465,10 @@ void register_commands(CLI::App& app, Options& o) {
   put->add_option("files", o.files, "files to store")->required();
   put->add_option("--domain", o.domain,
                   "key domain, e.g. a witness code (default: hub); created on first use");
+  put->add_option("--sensitivity", o.sensitivity,
+                  "normal (default), health or sexual-violence: the restricted categories only "
+                  "some roles may read")
+      ->check(CLI::IsMember({"normal", "health", "sexual-violence"}));
   put->add_option("--org", o.organisation,
                   "the partner organisation a new key domain belongs to (its members see it "
                   "through the API)");
@@ -469,7 +480,8 @@ void register_commands(CLI::App& app, Options& o) {
 
   app.add_subcommand("verify", "re-hash every object and check the custody log and catalog");
   app.add_subcommand("status", "what the hub holds");
-  auto* ls = app.add_subcommand("ls", "list objects: id, SHA-256, size, stored at, domain");
+  auto* ls = app.add_subcommand(
+      "ls", "list objects: id, SHA-256, size, stored at, domain, [restricted category]");
   ls->add_option("--domain", o.list_domain, "only this key domain");
 
   auto* shred = app.add_subcommand("shred", "crypto-shred a key domain: destroy its key");

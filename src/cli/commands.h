@@ -34,8 +34,9 @@ struct Options {
   std::string list_domain;
   std::string listen = "127.0.0.1:8080";
   bool print_routes = false;
-  std::string web_dir;          // --web; empty: EVHUB_WEB_DIR
-  std::string tls_certificate;  // --tls-cert / --tls-key: HTTPS
+  std::string sensitivity = "normal";  // put --sensitivity
+  std::string web_dir;                 // --web; empty: EVHUB_WEB_DIR
+  std::string tls_certificate;         // --tls-cert / --tls-key: HTTPS
   std::string tls_key;
   // org / user
   std::string organisation;

@@ -67,7 +67,8 @@ struct StoredObject {
   std::string sha256;
   std::uint64_t size = 0;
   std::string domain;
-  bool deduplicated = false;  // the domain already held these bytes under `id`
+  bool deduplicated = false;           // the domain already held these bytes under `id`
+  std::string sensitivity = "normal";  // the object's, which a duplicate does not change
 };
 
 struct ShredReport {
@@ -107,6 +108,13 @@ struct ListedObject {
   bool erased = false;
 };
 
+// How new material enters: the partner organisation a new key domain belongs to (empty: none),
+// and the sensitivity of the objects (catalog::kSensitivities).
+struct Intake {
+  std::string organisation_id;
+  std::string sensitivity = "normal";
+};
+
 struct ObjectCheck {
   bool ok = false;
   std::string sha256;   // of the plaintext as read now; empty if it could not be read
@@ -129,14 +137,14 @@ class Hub {
 
   // Stores every file in `domain` (created on first use). All inputs are checked before any is
   // stored. `on_stored` is called for each file once it is durable, logged and catalogued.
-  // `organisation_id`, if not empty, is the partner organisation a new domain belongs to; an
-  // existing domain of another organisation is refused.
+  // `intake.organisation_id`, if not empty, is the partner organisation a new domain belongs
+  // to; an existing domain of another organisation is refused. A file already in the domain is
+  // stored once and keeps the sensitivity it was first given (StoredObject says which).
   Status put(const std::vector<std::string>& paths, const std::string& domain,
-             const std::function<void(const StoredObject&)>& on_stored,
-             const std::string& organisation_id = "");
+             const std::function<void(const StoredObject&)>& on_stored, const Intake& intake = {});
   // Stores bytes held in memory (an upload); `label` stands for a file name in messages only.
   Result<StoredObject> put_data(const std::string& label, std::string data,
-                                const std::string& domain, const std::string& organisation_id);
+                                const std::string& domain, const Intake& intake);
   // Authenticated random access to an object's plaintext (kErased if shredded). The caller
   // logs the read (audit) before handing bytes out.
   Result<std::unique_ptr<vault::ObjectReader>> open_object(const std::string& id);
@@ -148,8 +156,8 @@ class Hub {
   Result<VerifyReport> verify(
       const std::function<void(std::uint64_t, std::uint64_t, std::uint64_t)>& progress = {});
   Result<Summary> summary();
-  // What the hub holds in the domains of `organisation_ids` (for a partner's dashboard).
-  Result<catalog::Counts> summary_for(const std::vector<std::string>& organisation_ids);
+  // What the hub holds within `scopes` (for a partner's dashboard).
+  Result<catalog::Counts> summary_for(const std::vector<catalog::ReadScope>& scopes);
   // Decrypts object `id` without writing it anywhere and compares its SHA-256 with the one
   // recorded at intake. A failed check is a value (ok false, problem says why); errors are for
   // an unknown or erased object, or a hub that cannot be read. The caller logs the check.
@@ -161,12 +169,12 @@ class Hub {
   // negative), of `action` if not empty, at most `limit`.
   Result<std::vector<custody::Event>> events(std::int64_t before, const std::string& action,
                                              int limit);
-  // A page of the objects whose domains belong to one of `organisation_ids` (see
-  // catalog::Catalog::objects_of), with each one's domain name and organisation.
-  Result<std::vector<ListedObject>> list_for(const std::vector<std::string>& organisation_ids,
+  // A page of the objects within `scopes` (see catalog::Catalog::objects_of), with each one's
+  // domain name and organisation.
+  Result<std::vector<ListedObject>> list_for(const std::vector<catalog::ReadScope>& scopes,
                                              const std::string& after_id, int limit);
-  // The newest `limit` objects of those organisations, newest first.
-  Result<std::vector<ListedObject>> newest_for(const std::vector<std::string>& organisation_ids,
+  // The newest `limit` objects within `scopes`, newest first.
+  Result<std::vector<ListedObject>> newest_for(const std::vector<catalog::ReadScope>& scopes,
                                                int limit);
   // The object's record and its domain, for access decisions (kNotFound if unknown).
   Result<ListedObject> describe(const std::string& id);
@@ -193,7 +201,7 @@ class Hub {
     std::function<Result<std::unique_ptr<ReadableFile>>()> open;
   };
   Status put_sources(const std::vector<Source>& sources, const std::string& domain,
-                     const std::string& organisation_id,
+                     const Intake& intake,
                      const std::function<void(const StoredObject&)>& on_stored);
   Result<catalog::KeyDomain> ensure_domain(const std::string& name,
                                            const std::string& organisation_id);
@@ -201,6 +209,7 @@ class Hub {
   Status record(std::vector<custody::Event>& events);
   Status commit_batch(std::vector<vault::SealedObject>& batch,
                       const std::vector<std::string>& paths, const catalog::KeyDomain& domain,
+                      const std::string& sensitivity,
                       const std::function<void(const StoredObject&)>& on_stored);
   Result<FileLock> lock_exclusive();
   // An object that can be read: its record, its live domain and the domain's key; kNotFound,

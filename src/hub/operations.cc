@@ -32,8 +32,7 @@ Status check_input(FileSystem& fs, const std::string& path) {
 }  // namespace
 
 Status Hub::put(const std::vector<std::string>& paths, const std::string& domain_name,
-                const std::function<void(const StoredObject&)>& on_stored,
-                const std::string& organisation_id) {
+                const std::function<void(const StoredObject&)>& on_stored, const Intake& intake) {
   if (paths.empty()) return Status(Code::kInvalidArgument, "no files to store");
   std::vector<Status> unreadable;
   for (const std::string& p : paths) {
@@ -51,24 +50,29 @@ Status Hub::put(const std::vector<std::string>& paths, const std::string& domain
   for (const std::string& p : paths) {
     sources.push_back(Source{p, [this, p] { return fs_.open_read(p); }});
   }
-  return put_sources(sources, domain_name, organisation_id, on_stored);
+  return put_sources(sources, domain_name, intake, on_stored);
 }
 
 Result<StoredObject> Hub::put_data(const std::string& label, std::string data,
-                                   const std::string& domain_name,
-                                   const std::string& organisation_id) {
+                                   const std::string& domain_name, const Intake& intake) {
   auto shared = std::make_shared<std::string>(std::move(data));
   std::optional<StoredObject> stored;
   EVHUB_RETURN_IF_ERROR(put_sources({Source{label, [shared] { return memory_file(shared); }}},
-                                    domain_name, organisation_id,
+                                    domain_name, intake,
                                     [&](const StoredObject& s) { stored = s; }));
   return *stored;
 }
 
 Status Hub::put_sources(const std::vector<Source>& sources, const std::string& domain_name,
-                        const std::string& organisation_id,
+                        const Intake& intake,
                         const std::function<void(const StoredObject&)>& on_stored) {
-  EVHUB_ASSIGN_OR_RETURN(catalog::KeyDomain domain, ensure_domain(domain_name, organisation_id));
+  if (!catalog::is_sensitivity(intake.sensitivity)) {
+    return Status(Code::kInvalidArgument,
+                  "unknown sensitivity " + intake.sensitivity +
+                      "; use normal, health or sexual-violence; nothing was stored");
+  }
+  EVHUB_ASSIGN_OR_RETURN(catalog::KeyDomain domain,
+                         ensure_domain(domain_name, intake.organisation_id));
   EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey key, domain_keys_.load(domain.id));
 
   // Encrypt without the lock (other writers go on meanwhile); take it only to commit a batch.
@@ -83,7 +87,8 @@ Status Hub::put_sources(const std::vector<Source>& sources, const std::string& d
     batch.push_back(std::move(sealed).value());
     batch_labels.push_back(sources[i].label);
     if (batch.size() >= kBatchFiles || batch_bytes >= kBatchBytes || i + 1 == sources.size()) {
-      EVHUB_RETURN_IF_ERROR(commit_batch(batch, batch_labels, domain, on_stored));
+      EVHUB_RETURN_IF_ERROR(
+          commit_batch(batch, batch_labels, domain, intake.sensitivity, on_stored));
       batch.clear();
       batch_labels.clear();
       batch_bytes = 0;
@@ -114,6 +119,7 @@ Result<std::unique_ptr<vault::ObjectReader>> Hub::open_object(const std::string&
 
 Status Hub::commit_batch(std::vector<vault::SealedObject>& batch,
                          const std::vector<std::string>& paths, const catalog::KeyDomain& domain,
+                         const std::string& sensitivity,
                          const std::function<void(const StoredObject&)>& on_stored) {
   EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
   EVHUB_RETURN_IF_ERROR(recover());
@@ -129,7 +135,7 @@ Status Hub::commit_batch(std::vector<vault::SealedObject>& batch,
   std::map<std::string, std::string> batch_ids;  // sha256 -> id, duplicates inside the batch
   for (std::size_t i = 0; i < batch.size(); ++i) {
     vault::SealedObject& s = batch[i];
-    StoredObject r{paths[i], s.id, to_hex(s.sha256), s.size, domain.name, false};
+    StoredObject r{paths[i], s.id, to_hex(s.sha256), s.size, domain.name, false, sensitivity};
     EVHUB_ASSIGN_OR_RETURN(auto existing, catalog_->find_object_by_hash(domain.id, r.sha256));
     if (existing && !store_->contains(existing->id)) {
       return Status(Code::kIntegrity,
@@ -140,6 +146,7 @@ Status Hub::commit_batch(std::vector<vault::SealedObject>& batch,
     if (existing || batch_ids.count(r.sha256)) {
       r.id = existing ? existing->id : batch_ids[r.sha256];
       r.deduplicated = true;
+      if (existing) r.sensitivity = existing->sensitivity;
       s.pending.reset();  // drops the new copy
     } else {
       EVHUB_RETURN_IF_ERROR(s.pending->commit());
@@ -149,9 +156,13 @@ Status Hub::commit_batch(std::vector<vault::SealedObject>& batch,
     e.action = "put";
     e.object = r.id;
     e.sha256 = r.sha256;
-    e.details = {{"domain", domain.name}, {"domain_id", domain.id},
-                 {"size", r.size},        {"media_type", "application/octet-stream"},
-                 {"origin", "uploaded"},  {"deduplicated", r.deduplicated}};
+    e.details = {{"domain", domain.name},
+                 {"domain_id", domain.id},
+                 {"size", r.size},
+                 {"media_type", "application/octet-stream"},
+                 {"origin", "uploaded"},
+                 {"deduplicated", r.deduplicated},
+                 {"sensitivity", r.sensitivity}};
     events.push_back(std::move(e));
     results.push_back(std::move(r));
   }

@@ -275,20 +275,20 @@ Result<std::vector<ListedObject>> with_domains(catalog::Catalog& catalog,
 
 }  // namespace
 
-Result<std::vector<ListedObject>> Hub::list_for(const std::vector<std::string>& organisation_ids,
+Result<std::vector<ListedObject>> Hub::list_for(const std::vector<catalog::ReadScope>& scopes,
                                                 const std::string& after_id, int limit) {
-  EVHUB_ASSIGN_OR_RETURN(auto records, catalog_->objects_of(organisation_ids, after_id, limit));
+  EVHUB_ASSIGN_OR_RETURN(auto records, catalog_->objects_of(scopes, after_id, limit));
   return with_domains(*catalog_, std::move(records));
 }
 
-Result<std::vector<ListedObject>> Hub::newest_for(const std::vector<std::string>& organisation_ids,
+Result<std::vector<ListedObject>> Hub::newest_for(const std::vector<catalog::ReadScope>& scopes,
                                                   int limit) {
-  EVHUB_ASSIGN_OR_RETURN(auto records, catalog_->newest_objects_of(organisation_ids, limit));
+  EVHUB_ASSIGN_OR_RETURN(auto records, catalog_->newest_objects_of(scopes, limit));
   return with_domains(*catalog_, std::move(records));
 }
 
-Result<catalog::Counts> Hub::summary_for(const std::vector<std::string>& organisation_ids) {
-  return catalog_->counts_of(organisation_ids);
+Result<catalog::Counts> Hub::summary_for(const std::vector<catalog::ReadScope>& scopes) {
+  return catalog_->counts_of(scopes);
 }
 
 Result<ObjectCheck> Hub::check_object(const std::string& id) {

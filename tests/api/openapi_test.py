@@ -163,6 +163,8 @@ def exercise(spec, url):
     status, doc = call("POST", objects, raw=b"evidence bytes", query="?domain=W-00001",
                        jar=jars["analyst"], csrf=jars["analyst"].csrf)
     call("POST", objects, raw=b"x", jar=jars["analyst"], csrf=jars["analyst"].csrf)  # 400
+    call("POST", objects, raw=b"x", query="?domain=W-00001&sensitivity=secret",
+         jar=jars["analyst"], csrf=jars["analyst"].csrf)  # 400
     call("POST", objects, raw=b"x", query="?domain=W-1", jar=jars["admin"],
          csrf=jars["admin"].csrf)  # 403
     call("GET", objects, query="?limit=5", jar=jars["analyst"])

@@ -275,6 +275,23 @@ TEST_F(CliTest, CorruptCatalogIsNamedAndRebuiltFromTheLog) {
   EXPECT_TRUE(kept) << "the damaged catalog is kept for inspection";
 }
 
+TEST_F(CliTest, SensitivityIsRecordedListedAndRebuiltFromTheLog) {
+  RunResult put = ev({"--json", "put", file("cert.pdf", 300, 4), "--domain", "W-00009",
+                      "--sensitivity", "health"});
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  EXPECT_EQ(json::parse(put.out)["sensitivity"], "health");
+  EXPECT_EQ(ev({"put", file("x", 3, 5), "--sensitivity", "secret"}).exit_code, 2);
+  auto listed = [&] { return json::parse(ev({"--json", "ls"}).out)["sensitivity"]; };
+  EXPECT_EQ(listed(), "health");
+  // The catalog is a view of the log: rebuilt, it still knows the category.
+  fs::remove(hub() + "/catalog.db");
+  fs::remove(hub() + "/catalog.db-wal");
+  fs::remove(hub() + "/catalog.db-shm");
+  ASSERT_EQ(ev({"catalog", "rebuild"}).exit_code, 0);
+  EXPECT_EQ(listed(), "health");
+  EXPECT_NE(ev({"ls"}).out.find("[health]"), std::string::npos);
+}
+
 TEST_F(CliTest, ConcurrentWritersAllSucceed) {
   std::vector<std::unique_ptr<testing::Child>> children;
   std::vector<std::string> files;

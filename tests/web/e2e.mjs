@@ -262,6 +262,28 @@ async function uploadShowsProgressAndVerifies() {
   await shot(page, 'objects');
 }
 
+async function restrictedUploadIsMarked() {
+  const page = await analystPage();
+  await openPage(page, 'objects', 'Objects');
+  const bytes = randomBytes(4096);
+  const digest = sha256(bytes);
+  await page.getByLabel('File', { exact: true }).setInputFiles({
+    name: 'e2e-medical.bin',
+    mimeType: 'application/octet-stream',
+    buffer: bytes,
+  });
+  await page.getByLabel('Key domain', { exact: true }).fill('W-00124');
+  await page.getByLabel('Sensitivity', { exact: true }).selectOption('sexual-violence');
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await page.getByText('Verified: SHA-256 matches').waitFor();
+  const row = page.locator('tbody tr', { has: page.locator(`code[title="${digest}"]`) });
+  await row.waitFor();
+  const badge = row.locator('[data-sensitivity="sexual-violence"]');
+  await badge.waitFor();
+  assert((await badge.textContent()).trim() === 'Sexual and gender-based violence', 'the row names the restricted category');
+  state.restricted = { id: await row.getAttribute('data-object-id') };
+}
+
 async function downloadMatchesUpload() {
   assert(state.upload, 'needs the upload of the previous test');
   const page = await analystPage();
@@ -519,6 +541,7 @@ async function strictCspAndNoViolations() {
 const tests = [
   ['analyst enrols a second factor and signs in with a code', signInEnrolTotpAndSignInWithCode],
   ['upload shows progress, matches the SHA-256 and verifies', uploadShowsProgressAndVerifies],
+  ['a restricted upload is marked with its category', restrictedUploadIsMarked],
   ['download returns the uploaded bytes', downloadMatchesUpload],
   ['language switch to Belarusian and Russian is remembered', languageSwitchIsRemembered],
   ['another partner sees neither the object nor the users', otherPartnerSeesNothing],

@@ -32,6 +32,7 @@ export const EVIDENCE_READERS: readonly Role[] = [
   'osint-researcher',
   'legal-officer',
   'reviewer',
+  'mhpss-coordinator',
   'lead',
 ];
 export const EVIDENCE_WRITERS: readonly Role[] = ['intake-officer', 'analyst', 'osint-researcher', 'lead'];
@@ -49,8 +50,13 @@ export interface User {
   totp?: boolean;
 }
 
+/** Restricted categories only some roles may read (see docs/openapi.yaml). */
+export type Sensitivity = 'normal' | 'health' | 'sexual-violence';
+export const SENSITIVITIES: readonly Sensitivity[] = ['normal', 'health', 'sexual-violence'];
+
 export interface EvidenceObject {
   id: string;
+  sensitivity: Sensitivity;
   domain: string;
   size: number;
   sha256: string;
@@ -94,6 +100,7 @@ export interface UploadResult {
   size: number;
   domain: string;
   deduplicated: boolean;
+  sensitivity: Sensitivity;
 }
 
 export interface VerifyResult {
@@ -305,11 +312,12 @@ export function uploadObject(
   file: Blob,
   domain: string,
   organisation: string | null,
+  sensitivity: Sensitivity,
   onProgress: (fraction: number) => void,
 ): UploadHandle {
   const xhr = new XMLHttpRequest();
   const promise = new Promise<UploadResult>((resolve, reject) => {
-    const q = new URLSearchParams({ domain });
+    const q = new URLSearchParams({ domain, sensitivity });
     if (organisation) q.set('organisation', organisation);
     xhr.open('POST', `/api/v1/objects?${q}`);
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');

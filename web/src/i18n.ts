@@ -92,6 +92,13 @@ const en = {
   'objects.noWebCrypto':
     'This browser cannot compute SHA-256 here (no Web Crypto), so the upload is not checked against a local hash.',
   'objects.stored': 'Stored {name} as object {id}.',
+  'objects.sensitivity': 'Sensitivity',
+  'objects.sensitivityHelp':
+    'Health and sexual-violence material is read only by intake officers, legal officers, leads and MHPSS coordinators of the organisation.',
+  'objects.keptSensitivity': 'This file was already held as “{category}”; it keeps that category.',
+  'sensitivity.normal': 'Ordinary',
+  'sensitivity.health': 'Health',
+  'sensitivity.sexual-violence': 'Sexual and gender-based violence',
   'objects.deduplicated': 'This file was already held in this key domain; nothing new was stored.',
   'objects.hashMatch': 'Verified: SHA-256 matches',
   'objects.hashMismatch':
@@ -336,6 +343,13 @@ const be: Dictionary = {
   'objects.noWebCrypto':
     'Гэты браўзер не можа вылічыць тут SHA-256 (няма Web Crypto), таму загрузка не правяраецца па лакальным хэшы.',
   'objects.stored': 'Файл {name} захаваны як аб’ект {id}.',
+  'objects.sensitivity': 'Адчувальнасць',
+  'objects.sensitivityHelp':
+    'Матэрыялы пра здароўе і сэксуальны гвалт бачаць толькі супрацоўнікі па прыёме, юрысты, кіраўнікі і каардынатары ППСП арганізацыі.',
+  'objects.keptSensitivity': 'Гэты файл ужо захоўваўся як «{category}»; ён застаецца ў гэтай катэгорыі.',
+  'sensitivity.normal': 'Звычайны',
+  'sensitivity.health': 'Здароўе',
+  'sensitivity.sexual-violence': 'Сэксуальны і гендарны гвалт',
   'objects.deduplicated': 'Гэты файл ужо захоўваўся ў гэтым ключавым дамене; нічога новага не захавана.',
   'objects.hashMatch': 'Праверана: SHA-256 супадае',
   'objects.hashMismatch':
@@ -579,6 +593,13 @@ const ru: Dictionary = {
   'objects.noWebCrypto':
     'Этот браузер не может вычислить здесь SHA-256 (нет Web Crypto), поэтому загрузка не сверяется с локальным хешем.',
   'objects.stored': 'Файл {name} сохранён как объект {id}.',
+  'objects.sensitivity': 'Чувствительность',
+  'objects.sensitivityHelp':
+    'Материалы о здоровье и сексуальном насилии видят только сотрудники по приёму, юристы, руководители и координаторы ПСПП организации.',
+  'objects.keptSensitivity': 'Этот файл уже хранился как «{category}»; он остаётся в этой категории.',
+  'sensitivity.normal': 'Обычный',
+  'sensitivity.health': 'Здоровье',
+  'sensitivity.sexual-violence': 'Сексуальное и гендерное насилие',
   'objects.deduplicated': 'Этот файл уже хранился в этом ключевом домене; ничего нового не сохранено.',
   'objects.hashMatch': 'Проверено: SHA-256 совпадает',
   'objects.hashMismatch':

@@ -6,7 +6,9 @@ import {
   EVIDENCE_WRITERS,
   MAX_UPLOAD_BYTES,
   organisationsWhere,
+  SENSITIVITIES,
   type EvidenceObject,
+  type Sensitivity,
   type UploadResult,
   type User,
 } from '../api';
@@ -100,6 +102,7 @@ export function ObjectsPage({ user }: { user: User }) {
             sha256: r.sha256,
             created_at: new Date().toISOString(),
             media_type: '',
+            sensitivity: r.sensitivity,
           });
         }
         return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -193,7 +196,17 @@ export function ObjectCells({ object: o }: { object: EvidenceObject }) {
       <th scope="row">
         <Hex value={o.id} />
       </th>
-      <td>{o.domain}</td>
+      <td>
+        {o.domain}
+        {o.sensitivity !== 'normal' ? (
+          <>
+            {' '}
+            <span className="badge badge-restricted" data-sensitivity={o.sensitivity}>
+              {t(`sensitivity.${o.sensitivity}`)}
+            </span>
+          </>
+        ) : null}
+      </td>
       <td className="num" title={`${o.size} B`}>
         {formatBytes(o.size, lang, t)}
       </td>
@@ -310,7 +323,8 @@ type UploadPhase =
 
 function UploadForm({ organisations, onUploaded }: { organisations: string[]; onUploaded: (r: UploadResult) => void }) {
   const { t, lang } = useI18n();
-  const ids = { file: useId(), domain: useId(), org: useId() };
+  const ids = { file: useId(), domain: useId(), org: useId(), sensitivity: useId() };
+  const [sensitivity, setSensitivity] = useState<Sensitivity>('normal');
   const fileRef = useRef<HTMLInputElement>(null);
   const [domain, setDomain] = useState('');
   const [organisation, setOrganisation] = useState(organisations.length === 1 ? organisations[0] : '');
@@ -360,7 +374,7 @@ function UploadForm({ organisations, onUploaded }: { organisations: string[]; on
     setPhase({ phase: 'sending', fraction: 0 });
     setNotice({ kind: 'info', text: t('objects.uploading', { pct: 0 }) });
     let lastPct = -1;
-    const handle = api.uploadObject(file, keyDomain, organisations.length > 1 ? organisation : null, (fraction) => {
+    const handle = api.uploadObject(file, keyDomain, organisations.length > 1 ? organisation : null, sensitivity, (fraction) => {
       if (fraction >= 1) {
         setPhase({ phase: 'processing' });
         setNotice({ kind: 'info', text: t('objects.processing') });
@@ -377,7 +391,9 @@ function UploadForm({ organisations, onUploaded }: { organisations: string[]; on
     try {
       const r = await handle.promise;
       setPhase({ phase: 'done' });
-      const stored = t('objects.stored', { name: file.name, id: r.id }) + (r.deduplicated ? ` ${t('objects.deduplicated')}` : '');
+      const kept =
+        r.sensitivity !== sensitivity ? ` ${t('objects.keptSensitivity', { category: t(`sensitivity.${r.sensitivity}`) })}` : '';
+      const stored = t('objects.stored', { name: file.name, id: r.id }) + (r.deduplicated ? ` ${t('objects.deduplicated')}` : '') + kept;
       if (local !== null && local !== r.sha256) {
         setNotice({ kind: 'error', text: t('objects.hashMismatch', { server: r.sha256, local }) });
         setResult(null);
@@ -422,6 +438,26 @@ function UploadForm({ organisations, onUploaded }: { organisations: string[]; on
         onChange={(e) => setDomain(e.target.value)}
         disabled={busy}
       />
+      <div className="field">
+        <label htmlFor={ids.sensitivity}>{t('objects.sensitivity')}</label>
+        <select
+          id={ids.sensitivity}
+          name="sensitivity"
+          value={sensitivity}
+          onChange={(e) => setSensitivity(e.target.value as Sensitivity)}
+          disabled={busy}
+          aria-describedby={`${ids.sensitivity}-help`}
+        >
+          {SENSITIVITIES.map((s) => (
+            <option key={s} value={s}>
+              {t(`sensitivity.${s}`)}
+            </option>
+          ))}
+        </select>
+        <p className="help" id={`${ids.sensitivity}-help`}>
+          {t('objects.sensitivityHelp')}
+        </p>
+      </div>
       {organisations.length > 1 ? (
         <div className="field">
           <label htmlFor={ids.org}>{t('objects.organisation')}</label>

@@ -7,14 +7,14 @@
 #      others being served).
 #   3. the web app's script (the largest file index.html loads, as a browser's first visit
 #      fetches it) at 64 connections: requests/s and p99 latency.
-# Env: EVHUB_BIN, EVHUB_WEB (default web/dist), BENCH_SECONDS (default 20), BENCH_OBJECTS
+# Env: EVHUB_BIN, EVHUB_WEB (default web/dist), BENCH_SECONDS (default 60), BENCH_OBJECTS
 # (default 500), BENCH_TOP=1 (print `top` during the run).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 evhub="${EVHUB_BIN:-$root/build/evhub}"
 web="${EVHUB_WEB:-$root/web/dist}"
 [ -f "$web/index.html" ] || { echo "api_bench: no web app in $web (run scripts/build.sh)"; exit 1; }
-seconds="${BENCH_SECONDS:-20}"
+seconds="${BENCH_SECONDS:-60}"
 objects="${BENCH_OBJECTS:-500}"
 for tool in wrk curl python3; do
   command -v "$tool" >/dev/null || { echo "api_bench: needs $tool (apt-get install $tool)"; exit 1; }
@@ -114,4 +114,4 @@ echo "  objects list >= 5000 requests/s            $(verdict "$(awk -v r="$rps" 
 echo "  objects list p99 < 50 ms                   $(verdict "$(awk -v p="$p99ms" 'BEGIN{print (p < 50)}')") ($p99)"
 echo "  memory flat over the run (< +16 MiB)       $(verdict "$(awk -v a="$rss_before" -v b="$rss_after" 'BEGIN{print (b - a < 16384)}')") (${rss_before} -> ${rss_after} KiB)"
 echo "  served despite 500 idle connections        $(verdict "$(awk -v r="$rps2" 'BEGIN{print (r > 100)}')") ($rps2 requests/s)"
-echo "  static asset ($asset_bytes bytes)              $rps3 requests/s, p99 $p99c"
+echo "  static asset ($asset_bytes bytes)          $rps3 requests/s, p99 $p99c"

@@ -247,7 +247,9 @@ Api::Readable Api::readable_object(const accounts::Caller& caller, const std::st
     return out;
   }
   auto described = hub_.describe(id);
-  if (!described.is_ok()) {
+  // Records of the domain modules (a witness's profile or consent) are served by their own
+  // routes under their own rules, never as evidence.
+  if (!described.is_ok() || described->record.record) {
     out.refusal = error_response(404, "not_found", "no such object");
     return out;
   }
@@ -512,7 +514,8 @@ void Api::add_routes(Router& router) {
     if (domain.empty()) return error_response(400, "bad_request", "name the key domain (?domain=)");
     const std::string sensitivity =
         c.request.query("sensitivity").empty() ? "normal" : c.request.query("sensitivity");
-    auto stored = hub_.put_data("the upload", c.request.body, domain, {org_id, sensitivity});
+    auto stored = hub_.put_data("the upload", c.request.body, domain,
+                                hub::Intake::evidence(org_id, sensitivity));
     if (!stored.is_ok()) {
       const Status& st = stored.status();
       if (st.code() == Code::kInvalidArgument)

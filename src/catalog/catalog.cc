@@ -54,7 +54,7 @@ namespace {
 
 constexpr const char* kObjectColumns =
     "id, domain_id, sha256, size, media_type, origin, created_at, created_by, derived_from, "
-    "tool, tool_version, tool_parameters, sensitivity";
+    "tool, tool_version, tool_parameters, sensitivity, record";
 
 // kObjectColumns, each prefixed with "o." for queries that join key_domains.
 std::string qualified_object_columns() {
@@ -79,6 +79,7 @@ ObjectRecord read_object(const Statement& st) {
   o.derived_from = st.optional_text(8);
   o.tool = st.optional_text(9);
   o.sensitivity = st.text(12);
+  o.record = st.optional_text(13);
   o.tool_version = st.optional_text(10);
   o.tool_parameters = st.optional_text(11);
   return o;
@@ -137,12 +138,12 @@ class ChangeImpl final : public Catalog::Change {
   Status add_object(const ObjectRecord& o) override {
     EVHUB_ASSIGN_OR_RETURN(
         Statement st,
-        db_.prepare(fmt::format("INSERT INTO objects({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        db_.prepare(fmt::format("INSERT INTO objects({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                 kObjectColumns)));
     st.bind(1, o.id).bind(2, o.domain_id).bind(3, o.sha256).bind(4, o.size);
     st.bind(5, o.media_type).bind(6, o.origin).bind(7, o.created_at).bind(8, o.created_by);
     st.bind(9, o.derived_from).bind(10, o.tool).bind(11, o.tool_version);
-    st.bind(12, o.tool_parameters).bind(13, o.sensitivity);
+    st.bind(12, o.tool_parameters).bind(13, o.sensitivity).bind(14, o.record);
     return st.run();
   }
 
@@ -285,7 +286,8 @@ std::pair<std::string, std::vector<std::string>> scope_condition(
     values.push_back(s.organisation_id);
     values.insert(values.end(), s.sensitivities.begin(), s.sensitivities.end());
   }
-  return {sql.empty() ? "0" : "(" + sql + ")", values};
+  // Records that domain modules keep as objects (witness profiles, consent) are not evidence.
+  return {sql.empty() ? "0" : "(o.record IS NULL AND (" + sql + "))", values};
 }
 
 }  // namespace

@@ -45,6 +45,9 @@ struct ObjectRecord {
   // normal | health | sexual-violence (schema version 4): the restricted categories that only
   // some roles may read (see api/policy.h).
   std::string sensitivity = "normal";
+  // The kind of record a domain module keeps in this object ("witness", "consent", …; schema
+  // version 5), or none for evidence. Records are never listed or served as evidence.
+  std::optional<std::string> record;
 };
 
 // The sensitivities an object may have, least restricted first.

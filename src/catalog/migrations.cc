@@ -53,6 +53,10 @@ CREATE INDEX key_domains_by_organisation ON key_domains(organisation_id);
 ALTER TABLE objects ADD COLUMN sensitivity TEXT NOT NULL DEFAULT 'normal'
   CHECK (sensitivity IN ('normal', 'health', 'sexual-violence'));
 )sql"},
+      {5, "records that domain modules keep as objects",
+       R"sql(
+ALTER TABLE objects ADD COLUMN record TEXT;
+)sql"},
   };
   return kMigrations;
 }

@@ -104,6 +104,15 @@ Result<vault::Credential> credential(const Options& o, bool creating) {
 
 }  // namespace
 
+Result<std::string> organisation_id(hub::Hub& hub, const std::string& name) {
+  EVHUB_ASSIGN_OR_RETURN(auto accounts, accounts::Accounts::open(hub.layout().accounts()));
+  EVHUB_ASSIGN_OR_RETURN(auto orgs, accounts->organisations());
+  for (const auto& org : orgs) {
+    if (org.name == name) return org.id;
+  }
+  return Status(Code::kNotFound, "there is no organisation " + name + " (evhub org add)");
+}
+
 Result<std::unique_ptr<hub::Hub>> open_hub(const Options& o, bool rebuild_catalog) {
   EVHUB_ASSIGN_OR_RETURN(vault::Credential cred, credential(o, false));
   hub::OpenOptions opts;
@@ -230,16 +239,6 @@ int cmd_init(const Options& o) {
   return 0;
 }
 
-// The id of organisation `name` (for put --org), from accounts.db.
-Result<std::string> organisation_id(hub::Hub& hub, const std::string& name) {
-  EVHUB_ASSIGN_OR_RETURN(auto accounts, accounts::Accounts::open(hub.layout().accounts()));
-  EVHUB_ASSIGN_OR_RETURN(auto orgs, accounts->organisations());
-  for (const auto& org : orgs) {
-    if (org.name == name) return org.id;
-  }
-  return Status(Code::kNotFound, "there is no organisation " + name + " (evhub org add)");
-}
-
 int cmd_put(const Options& o) {
   auto hub = open_hub(o);
   if (!hub.is_ok()) return fail(o, hub.status());
@@ -271,7 +270,7 @@ int cmd_put(const Options& o) {
         std::cout.flush();
         progress.advance(s.size);
       },
-      hub::Intake{org_id, o.sensitivity});
+      hub::Intake::evidence(org_id, o.sensitivity));
   if (!st.is_ok()) return fail(o, st);
   return 0;
 }
@@ -501,6 +500,7 @@ void register_commands(CLI::App& app, Options& o) {
                     "the built web app to serve at / (default: web/dist of this build's sources)");
 
   register_account_commands(app, o);
+  register_collection_commands(app, o);
 
   auto* cat = app.add_subcommand("catalog", "maintain the catalog");
   cat->require_subcommand(1);
@@ -534,6 +534,9 @@ int run_selected(CLI::App& app, Options& o) {
   if (app.got_subcommand("catalog")) return cmd_catalog_rebuild(o);
   if (app.got_subcommand("serve")) return cmd_serve(o);
   if (app.got_subcommand("org") || app.got_subcommand("user")) return run_account_command(app, o);
+  if (app.got_subcommand("witness") || app.got_subcommand("consent")) {
+    return run_collection_command(app, o);
+  }
   auto* log = app.get_subcommand("log");
   if (log->got_subcommand("show")) return cmd_log_show(o);
   if (log->got_subcommand("proof")) return cmd_log_proof(o);

@@ -50,6 +50,27 @@ struct Options {
   bool force = false;
   bool yes = false;
   std::string reason;
+  // witness / consent
+  std::string code;
+  std::string gender = "undisclosed";
+  std::string age_band = "unknown";
+  std::string country;
+  std::vector<std::string> languages;
+  std::vector<std::string> vulnerabilities;
+  bool do_not_contact = false;
+  std::string personal_file;  // JSON: name, contacts, date_of_birth, address, notes
+  bool show_personal = false;
+  std::string given_on;
+  std::string taken_by;
+  std::vector<std::string> scopes;
+  std::string conditions;
+  std::string renew_by;
+  std::string withdrawn_on;
+  std::string form_file;
+  std::string purpose;
+  std::string recipient;
+  std::string today;
+  int within_days = 30;
   // log
   std::int64_t from = 0;
   std::int64_t limit = -1;
@@ -64,6 +85,10 @@ int report_failure(const Options& o, const Status& st);
 std::string selected_hub_dir(const Options& o);
 void register_account_commands(CLI::App& app, Options& options);
 int run_account_command(CLI::App& app, Options& options);
+void register_collection_commands(CLI::App& app, Options& options);
+int run_collection_command(CLI::App& app, Options& options);
+// The id of partner organisation `name`, from accounts.db (kNotFound names `evhub org add`).
+Result<std::string> organisation_id(hub::Hub& hub, const std::string& name);
 // init --admin NAME --org ORG: the organisation and its first administrator.
 int create_first_administrator(const Options& options, std::unique_ptr<hub::Hub> hub,
                                const std::string& password_hash);

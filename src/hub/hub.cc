@@ -155,6 +155,7 @@ Status apply_events(catalog::Catalog& catalog, const std::vector<custody::Event>
               o.media_type = d.value("media_type", "application/octet-stream");
               o.origin = d.value("origin", "uploaded");
               o.sensitivity = d.value("sensitivity", "normal");
+              if (d.contains("record")) o.record = d["record"].get<std::string>();
               o.created_at = e.time;
               o.created_by = e.actor;
               EVHUB_RETURN_IF_ERROR(change.add_object(o));

@@ -113,6 +113,23 @@ struct ListedObject {
 struct Intake {
   std::string organisation_id;
   std::string sensitivity = "normal";
+  // Not empty for a record a domain module keeps as an encrypted object (e.g. "witness",
+  // "consent"): named in the put event and the catalog so the module's view can be rebuilt from
+  // the log, and never listed or served as evidence.
+  std::string record;
+
+  static Intake evidence(std::string organisation_id, std::string sensitivity = "normal") {
+    Intake i;
+    i.organisation_id = std::move(organisation_id);
+    i.sensitivity = std::move(sensitivity);
+    return i;
+  }
+  static Intake record_of(std::string organisation_id, std::string kind) {
+    Intake i;
+    i.organisation_id = std::move(organisation_id);
+    i.record = std::move(kind);
+    return i;
+  }
 };
 
 struct ObjectCheck {
@@ -165,6 +182,10 @@ class Hub {
   // Logs, under a signed head, an event that changes nothing the catalog holds: account
   // changes, sign-ins. `details` must hold no personal data and no plaintext.
   Status audit(const std::string& action, const std::string& object, nlohmann::json details);
+  // Signed custody events from sequence number `first` on, oldest first, at most `limit`: what
+  // a domain module's view applies to catch up. Takes the hub lock and recovers first, so every
+  // event returned is under a signed head.
+  Result<std::vector<custody::Event>> events_from(std::int64_t first, int limit);
   // Custody events for the audit view, newest first: those before event `before` (all if
   // negative), of `action` if not empty, at most `limit`.
   Result<std::vector<custody::Event>> events(std::int64_t before, const std::string& action,
@@ -209,7 +230,7 @@ class Hub {
   Status record(std::vector<custody::Event>& events);
   Status commit_batch(std::vector<vault::SealedObject>& batch,
                       const std::vector<std::string>& paths, const catalog::KeyDomain& domain,
-                      const std::string& sensitivity,
+                      const Intake& intake,
                       const std::function<void(const StoredObject&)>& on_stored);
   Result<FileLock> lock_exclusive();
   // An object that can be read: its record, its live domain and the domain's key; kNotFound,

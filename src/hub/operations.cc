@@ -87,8 +87,7 @@ Status Hub::put_sources(const std::vector<Source>& sources, const std::string& d
     batch.push_back(std::move(sealed).value());
     batch_labels.push_back(sources[i].label);
     if (batch.size() >= kBatchFiles || batch_bytes >= kBatchBytes || i + 1 == sources.size()) {
-      EVHUB_RETURN_IF_ERROR(
-          commit_batch(batch, batch_labels, domain, intake.sensitivity, on_stored));
+      EVHUB_RETURN_IF_ERROR(commit_batch(batch, batch_labels, domain, intake, on_stored));
       batch.clear();
       batch_labels.clear();
       batch_bytes = 0;
@@ -119,7 +118,7 @@ Result<std::unique_ptr<vault::ObjectReader>> Hub::open_object(const std::string&
 
 Status Hub::commit_batch(std::vector<vault::SealedObject>& batch,
                          const std::vector<std::string>& paths, const catalog::KeyDomain& domain,
-                         const std::string& sensitivity,
+                         const Intake& intake,
                          const std::function<void(const StoredObject&)>& on_stored) {
   EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
   EVHUB_RETURN_IF_ERROR(recover());
@@ -135,7 +134,8 @@ Status Hub::commit_batch(std::vector<vault::SealedObject>& batch,
   std::map<std::string, std::string> batch_ids;  // sha256 -> id, duplicates inside the batch
   for (std::size_t i = 0; i < batch.size(); ++i) {
     vault::SealedObject& s = batch[i];
-    StoredObject r{paths[i], s.id, to_hex(s.sha256), s.size, domain.name, false, sensitivity};
+    StoredObject r{paths[i],    s.id,  to_hex(s.sha256),  s.size,
+                   domain.name, false, intake.sensitivity};
     EVHUB_ASSIGN_OR_RETURN(auto existing, catalog_->find_object_by_hash(domain.id, r.sha256));
     if (existing && !store_->contains(existing->id)) {
       return Status(Code::kIntegrity,
@@ -156,13 +156,16 @@ Status Hub::commit_batch(std::vector<vault::SealedObject>& batch,
     e.action = "put";
     e.object = r.id;
     e.sha256 = r.sha256;
-    e.details = {{"domain", domain.name},
-                 {"domain_id", domain.id},
-                 {"size", r.size},
-                 {"media_type", "application/octet-stream"},
-                 {"origin", "uploaded"},
-                 {"deduplicated", r.deduplicated},
-                 {"sensitivity", r.sensitivity}};
+    e.details = {
+        {"domain", domain.name},
+        {"domain_id", domain.id},
+        {"size", r.size},
+        {"media_type", intake.record.empty() ? "application/octet-stream"
+                                             : "application/vnd.evhub." + intake.record + "+json"},
+        {"origin", "uploaded"},
+        {"deduplicated", r.deduplicated},
+        {"sensitivity", r.sensitivity}};
+    if (!intake.record.empty()) e.details["record"] = intake.record;
     events.push_back(std::move(e));
     results.push_back(std::move(r));
   }
@@ -295,6 +298,19 @@ Result<std::vector<custody::Event>> Hub::events(std::int64_t before, const std::
     if (!e.is_ok()) continue;  // verify names damaged lines
     if (!action.empty() && e->action != action) continue;
     out.push_back(std::move(e).value());
+  }
+  return out;
+}
+
+Result<std::vector<custody::Event>> Hub::events_from(std::int64_t first, int limit) {
+  EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
+  EVHUB_RETURN_IF_ERROR(recover());
+  EVHUB_ASSIGN_OR_RETURN(auto lines, log_->event_lines());
+  std::vector<custody::Event> out;
+  for (auto i = static_cast<std::size_t>(std::max<std::int64_t>(first, 0));
+       i < lines.size() && static_cast<int>(out.size()) < limit; ++i) {
+    EVHUB_ASSIGN_OR_RETURN(auto e, custody::parse_event(lines[i]));
+    out.push_back(std::move(e));
   }
   return out;
 }

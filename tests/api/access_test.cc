@@ -66,11 +66,12 @@ TEST(Access, EveryRouteWithEveryRole) {
     ASSERT_TRUE(accounts->grant(role_name(r), "Partner B", r, "test").is_ok());
   }
   accounts.reset();
-  auto stored = hub->put_data("t", "evidence", "W-00001", {orgs[0].id});
+  auto stored = hub->put_data("t", "evidence", "W-00001", hub::Intake::evidence(orgs[0].id));
   ASSERT_TRUE(stored.is_ok());
   // The MHPSS coordinator reads only restricted categories: the record-level rules have their
   // own test below; here each role is given a record it may read, if any.
-  auto health = hub->put_data("h", "medical record", "W-00001", {orgs[0].id, "health"});
+  auto health =
+      hub->put_data("h", "medical record", "W-00001", hub::Intake::evidence(orgs[0].id, "health"));
   ASSERT_TRUE(health.is_ok());
   auto api = std::move(Api::open(*hub)).value();
   auto router = std::make_shared<Router>();
@@ -156,8 +157,10 @@ TEST(Access, RestrictedCategoriesAreSeenOnlyByTheRolesThatNeedThem) {
   // One object per category in Partner A, and one of each in Partner B that nobody here reads.
   std::map<std::string, hub::StoredObject> in_a, in_b;
   for (const char* s : catalog::kSensitivities) {
-    in_a[s] = *hub->put_data("a", std::string("A ") + s, "W-00001", {orgs[0].id, s});
-    in_b[s] = *hub->put_data("b", std::string("B ") + s, "W-00002", {orgs[1].id, s});
+    in_a[s] =
+        *hub->put_data("a", std::string("A ") + s, "W-00001", hub::Intake::evidence(orgs[0].id, s));
+    in_b[s] =
+        *hub->put_data("b", std::string("B ") + s, "W-00002", hub::Intake::evidence(orgs[1].id, s));
   }
   auto api = std::move(Api::open(*hub)).value();
   auto router = std::make_shared<Router>();

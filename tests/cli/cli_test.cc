@@ -275,6 +275,54 @@ TEST_F(CliTest, CorruptCatalogIsNamedAndRebuiltFromTheLog) {
   EXPECT_TRUE(kept) << "the damaged catalog is kept for inspection";
 }
 
+TEST_F(CliTest, WitnessesAndConsentFromTheCommandLine) {
+  ASSERT_EQ(ev({"org", "add", "Partner A"}).exit_code, 0);
+  const std::string personal = tmp_ / "personal.json";
+  // Fictional.
+  testing::write_text_file(personal, R"({"name":"Maryja Fictional","contacts":"+375 00"})");
+  RunResult add = ev({"witness", "add", "W-00321", "--org", "Partner A", "--gender", "female",
+                      "--country", "LT", "--language", "be", "--personal-file", personal});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  EXPECT_EQ(ev({"witness", "add", "W-00321", "--org", "Partner A"}).exit_code, 10);
+  EXPECT_EQ(ev({"witness", "add", "Maryja", "--org", "Partner A"}).exit_code, 2);
+  EXPECT_EQ(ev({"witness", "add", "W-00322", "--org", "Nowhere"}).exit_code, 4);
+
+  const std::string form = file("form.pdf", 2000, 8);
+  RunResult consent = ev({"consent", "add", "W-00321", "--given-on", "2026-01-10", "--taken-by",
+                          "intake-1", "--scope", "internal-analysis", "--scope", "share-icc",
+                          "--renew-by", "2027-01-10", "--form", form});
+  ASSERT_EQ(consent.exit_code, 0) << consent.err;
+  RunResult ok =
+      ev({"consent", "check", "W-00321", "sharing", "--recipient", "icc", "--today", "2026-06-01"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("allowed: W-00321: consent v1"), std::string::npos) << ok.out;
+  RunResult refused = ev(
+      {"consent", "check", "W-00321", "sharing", "--recipient", "lawyer", "--today", "2026-06-01"});
+  EXPECT_EQ(refused.exit_code, 11);
+  EXPECT_NE(refused.out.find("W-00321: consent v1 does not cover lawyers"), std::string::npos);
+  RunResult gaps = ev({"consent", "gaps", "sharing", "--recipient", "lawyer"});
+  EXPECT_NE(gaps.out.find("too-narrow"), std::string::npos) << gaps.out;
+
+  RunResult shown = ev({"--json", "witness", "show", "W-00321", "--personal"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_EQ(json::parse(shown.out)["personal"]["name"], "Maryja Fictional");
+  const std::string log = testing::read_text(hub() + "/custody/events.jsonl");
+  EXPECT_NE(log.find("witness.personal.view"), std::string::npos);
+  EXPECT_EQ(log.find("Maryja"), std::string::npos) << "the view is logged, never the name";
+  EXPECT_EQ(json::parse(ev({"--json", "witness", "list"}).out)["consent"]["scopes"].size(), 2u);
+  // Records are not evidence: ls shows them, the hub verifies them like any object.
+  EXPECT_EQ(ev({"verify"}).exit_code, 0);
+
+  EXPECT_EQ(ev({"witness", "erase", "W-00321"}).exit_code, 2) << "needs --yes";
+  RunResult erased = ev({"witness", "erase", "W-00321", "--yes", "--reason", "withdrew"});
+  ASSERT_EQ(erased.exit_code, 0) << erased.err;
+  RunResult tomb = ev({"witness", "show", "W-00321"});
+  EXPECT_NE(tomb.out.find("ERASED"), std::string::npos) << tomb.out;
+  EXPECT_NE(tomb.out.find("withdrew"), std::string::npos);
+  EXPECT_EQ(ev({"witness", "show", "W-00321", "--personal"}).exit_code, 9);
+  EXPECT_EQ(ev({"verify"}).exit_code, 0);
+}
+
 TEST_F(CliTest, SensitivityIsRecordedListedAndRebuiltFromTheLog) {
   RunResult put = ev({"--json", "put", file("cert.pdf", 300, 4), "--domain", "W-00009",
                       "--sensitivity", "health"});

@@ -1,0 +1,407 @@
+// evhub witness … and evhub consent …: the witness register and informed consent for scripts
+// and intake officers at the command line (the web pages come with the collection issue).
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "collection/collection.h"
+#include "crypto/crypto.h"
+#include "hub/hub.h"
+
+namespace evhub::cli {
+
+using collection::Collection;
+using collection::Consent;
+using collection::Witness;
+using nlohmann::json;
+
+namespace {
+
+struct Opened {
+  std::unique_ptr<hub::Hub> hub;
+  std::unique_ptr<Collection> collection;
+};
+
+Result<Opened> open_collection(const Options& o) {
+  EVHUB_ASSIGN_OR_RETURN(auto hub, open_hub(o));
+  EVHUB_ASSIGN_OR_RETURN(auto c, Collection::open(*hub));
+  return Opened{std::move(hub), std::move(c)};
+}
+
+// The registered witness `code` (kNotFound if there is none).
+Result<Witness> existing_witness(Opened& x, const std::string& code) {
+  EVHUB_ASSIGN_OR_RETURN(auto w, x.collection->witness(code));
+  if (!w) return Status(Code::kNotFound, "no witness " + code + " (evhub witness list)");
+  return std::move(*w);
+}
+
+// --org as a filter: that organisation's id, or every organisation.
+Result<std::vector<std::string>> organisation_filter(Opened& x, const Options& o) {
+  if (o.organisation.empty()) return std::vector<std::string>();
+  EVHUB_ASSIGN_OR_RETURN(std::string id, organisation_id(*x.hub, o.organisation));
+  return std::vector<std::string>{id};
+}
+
+json consent_json(const Consent& c, bool with_conditions) {
+  json j = {{"version", c.version},        {"given_on", c.given_on},
+            {"taken_by", c.taken_by},      {"scopes", c.scopes},
+            {"renew_by", c.renew_by},      {"withdrawn_on", c.withdrawn_on},
+            {"form_object", c.form_object}};
+  if (with_conditions) j["conditions"] = c.conditions;
+  return j;
+}
+
+json witness_json(const Witness& w) {
+  json j = {{"code", w.code}, {"organisation_id", w.organisation_id}, {"erased", w.erased}};
+  if (w.erased) {
+    j["erased_at"] = w.erased_at;
+    j["erased_by"] = w.erased_by;
+    j["erasure_reason"] = w.erasure_reason;
+    j["erased_objects"] = w.erased_objects;
+    return j;
+  }
+  j["gender"] = w.profile.gender;
+  j["age_band"] = w.profile.age_band;
+  j["country"] = w.profile.country;
+  j["languages"] = w.profile.languages;
+  j["vulnerabilities"] = w.profile.vulnerabilities;
+  j["do_not_contact"] = w.profile.do_not_contact;
+  j["profile_version"] = w.profile_version;
+  j["registered_at"] = w.registered_at;
+  j["registered_by"] = w.registered_by;
+  j["has_personal_details"] = w.has_personal_details;
+  j["consent_versions"] = w.consent_versions;
+  j["consent"] = w.consent ? consent_json(*w.consent, false) : json(nullptr);
+  return j;
+}
+
+void print_witness(const Witness& w) {
+  if (w.erased) {
+    std::cout << fmt::format("{}  ERASED on {} by {} ({}); {} objects crypto-shredded\n", w.code,
+                             w.erased_at, w.erased_by, w.erasure_reason, w.erased_objects);
+    return;
+  }
+  std::string langs;
+  for (const auto& l : w.profile.languages) langs += (langs.empty() ? "" : ",") + l;
+  std::cout << fmt::format("{}  {}  {}  {}  {}  consent: {}{}\n", w.code, w.profile.gender,
+                           w.profile.age_band, w.profile.country.empty() ? "-" : w.profile.country,
+                           langs.empty() ? "-" : langs,
+                           w.consent ? fmt::format("v{}", w.consent->version) : "none",
+                           w.profile.do_not_contact ? "  DO NOT CONTACT" : "");
+}
+
+Result<std::string> read_small_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(Code::kNotFound, "cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (s.str().size() > 65536) return Status(Code::kInvalidArgument, path + " is too large");
+  return s.str();
+}
+
+Result<collection::PersonalDetails> personal_from_file(const std::string& path) {
+  EVHUB_ASSIGN_OR_RETURN(std::string text, read_small_file(path));
+  json j = json::parse(text, nullptr, false);
+  crypto::wipe(text.data(), text.size());
+  if (j.is_discarded() || !j.is_object()) {
+    return Status(Code::kInvalidArgument,
+                  path +
+                      " must be a JSON object with name, contacts, date_of_birth, address, "
+                      "notes");
+  }
+  auto field = [&](const char* k) { return j.value(k, std::string()); };
+  return collection::PersonalDetails{field("name"), field("contacts"), field("date_of_birth"),
+                                     field("address"), field("notes")};
+}
+
+collection::WitnessProfile profile_of(const Options& o) {
+  collection::WitnessProfile p;
+  p.gender = o.gender;
+  p.age_band = o.age_band;
+  p.country = o.country;
+  p.languages = o.languages;
+  p.vulnerabilities = o.vulnerabilities;
+  p.do_not_contact = o.do_not_contact;
+  return p;
+}
+
+int cmd_witness_add(const Options& o) {
+  auto x = open_collection(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  auto org = organisation_id(*x->hub, o.organisation);
+  if (!org.is_ok()) return report_failure(o, org.status());
+  std::optional<collection::PersonalDetails> personal;
+  if (!o.personal_file.empty()) {
+    auto p = personal_from_file(o.personal_file);
+    if (!p.is_ok()) return report_failure(o, p.status());
+    personal = std::move(*p);
+  }
+  auto w = x->collection->register_witness(o.code, *org, profile_of(o), personal);
+  if (!w.is_ok()) return report_failure(o, w.status());
+  if (o.json) {
+    std::cout << witness_json(*w).dump(-1, ' ', false, kReplaceBadUtf8) << "\n";
+  } else {
+    std::cout << "registered witness " << w->code << " in " << o.organisation
+              << (personal ? " (personal details sealed in the witness's key domain)" : "") << "\n";
+  }
+  return 0;
+}
+
+int cmd_witness_list(const Options& o) {
+  auto x = open_collection(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  auto orgs = organisation_filter(*x, o);
+  if (!orgs.is_ok()) return report_failure(o, orgs.status());
+  auto all = x->collection->witnesses(*orgs);
+  if (!all.is_ok()) return report_failure(o, all.status());
+  for (const auto& w : *all) {
+    if (o.json) {
+      std::cout << witness_json(w).dump(-1, ' ', false, kReplaceBadUtf8) << "\n";
+    } else {
+      print_witness(w);
+    }
+  }
+  return 0;
+}
+
+int cmd_witness_show(const Options& o) {
+  auto x = open_collection(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  auto w = existing_witness(*x, o.code);
+  if (!w.is_ok()) return report_failure(o, w.status());
+  json out = witness_json(*w);
+  if (o.show_personal) {
+    auto p = x->collection->personal_details(o.code);
+    if (!p.is_ok()) return report_failure(o, p.status());
+    // Every view of who a witness is goes into the custody log (by code, never the content).
+    Status logged = x->hub->audit("witness.personal.view", "", {{"witness", o.code}});
+    if (!logged.is_ok()) return report_failure(o, logged);
+    out["personal"] = {{"name", p->name},
+                       {"contacts", p->contacts},
+                       {"date_of_birth", p->date_of_birth},
+                       {"address", p->address},
+                       {"notes", p->notes}};
+  }
+  if (o.json) {
+    std::cout << out.dump(-1, ' ', false, kReplaceBadUtf8) << "\n";
+    return 0;
+  }
+  print_witness(*w);
+  if (out.contains("personal")) {
+    for (const auto& [k, v] : out["personal"].items()) {
+      std::cout << "  " << k << ": " << v.get<std::string>() << "\n";
+    }
+  }
+  return 0;
+}
+
+int cmd_witness_erase(const Options& o) {
+  if (!o.yes) {
+    return report_failure(
+        o, Status(Code::kInvalidArgument,
+                  "erasing " + o.code + " destroys their key for good; add --yes to confirm"));
+  }
+  auto x = open_collection(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  auto r = x->collection->erase(o.code, o.reason.empty() ? "erased on request" : o.reason);
+  if (!r.is_ok()) return report_failure(o, r.status());
+  if (o.json) {
+    std::cout << json{{"ok", true}, {"code", o.code}, {"objects", r->objects}}.dump() << "\n";
+  } else {
+    std::cout << fmt::format(
+        "erased witness {}: {} objects can no longer be decrypted; the register keeps a "
+        "tombstone\n",
+        o.code, r->objects);
+  }
+  return 0;
+}
+
+int cmd_consent_add(const Options& o) {
+  auto x = open_collection(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  Consent c;
+  c.given_on = o.given_on;
+  c.taken_by = o.taken_by;
+  c.scopes = o.scopes;
+  c.conditions = o.conditions;
+  c.renew_by = o.renew_by;
+  c.withdrawn_on = o.withdrawn_on;
+  if (!o.form_file.empty()) {
+    auto w = existing_witness(*x, o.code);
+    if (!w.is_ok()) return report_failure(o, w.status());
+    // The signed form names the witness: it is a record in their domain, not evidence.
+    Status st = x->hub->put(
+        {o.form_file}, o.code, [&](const hub::StoredObject& s) { c.form_object = s.id; },
+        hub::Intake::record_of(w->organisation_id, "consent-form"));
+    if (!st.is_ok()) return report_failure(o, st);
+  }
+  auto added = x->collection->add_consent(o.code, c);
+  if (!added.is_ok()) return report_failure(o, added.status());
+  if (o.json) {
+    std::cout << consent_json(*added, false).dump() << "\n";
+  } else {
+    std::cout << fmt::format("recorded consent v{} of {}\n", added->version, o.code);
+  }
+  return 0;
+}
+
+int cmd_consent_list(const Options& o) {
+  auto x = open_collection(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  auto all = x->collection->consents(o.code);
+  if (!all.is_ok()) return report_failure(o, all.status());
+  for (const auto& c : *all) {
+    if (o.json) {
+      std::cout << consent_json(c, true).dump(-1, ' ', false, kReplaceBadUtf8) << "\n";
+      continue;
+    }
+    std::string scopes;
+    for (const auto& s : c.scopes) scopes += (scopes.empty() ? "" : ",") + s;
+    std::cout << fmt::format("v{}  given {} by {}  scopes {}{}{}\n", c.version, c.given_on,
+                             c.taken_by, scopes.empty() ? "-" : scopes,
+                             c.renew_by.empty() ? "" : "  renew by " + c.renew_by,
+                             c.withdrawn_on.empty() ? "" : "  WITHDRAWN " + c.withdrawn_on);
+    if (!c.conditions.empty()) std::cout << "    conditions: " << c.conditions << "\n";
+  }
+  return 0;
+}
+
+Result<std::pair<collection::Purpose, collection::Recipient>> purpose_of(const Options& o) {
+  auto purpose = collection::parse_purpose(o.purpose);
+  if (!purpose) {
+    return Status(Code::kInvalidArgument,
+                  "purpose must be internal-analysis, sharing, recontact or identity-disclosure");
+  }
+  auto recipient = collection::parse_recipient(o.recipient);
+  if (!recipient) {
+    return Status(Code::kInvalidArgument,
+                  "recipient must be un, icc, national-prosecutor, lawyer or ngo");
+  }
+  return std::pair{*purpose, *recipient};
+}
+
+int cmd_consent_check(const Options& o) {
+  auto p = purpose_of(o);
+  if (!p.is_ok()) return report_failure(o, p.status());
+  if (!o.today.empty() && !collection::is_date(o.today)) {
+    return report_failure(o, Status(Code::kInvalidArgument, "--today must be YYYY-MM-DD"));
+  }
+  auto x = open_collection(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  auto d = x->collection->allows(o.code, p->first, p->second, o.today);
+  if (!d.is_ok()) return report_failure(o, d.status());
+  if (o.json) {
+    std::cout << json{{"allowed", d->allowed}, {"reason", d->reason}}.dump() << "\n";
+  } else {
+    std::cout << (d->allowed ? "allowed: " : "refused: ") << d->reason << "\n";
+  }
+  return d->allowed ? 0 : exit_code_for(Code::kFailedPrecondition);
+}
+
+int cmd_consent_gaps(const Options& o) {
+  auto p = purpose_of(o);
+  if (!p.is_ok()) return report_failure(o, p.status());
+  auto x = open_collection(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  auto orgs = organisation_filter(*x, o);
+  if (!orgs.is_ok()) return report_failure(o, orgs.status());
+  auto gaps = x->collection->consent_gaps(*orgs, p->first, p->second, o.today, o.within_days);
+  if (!gaps.is_ok()) return report_failure(o, gaps.status());
+  for (const auto& g : *gaps) {
+    if (o.json) {
+      std::cout << json{{"code", g.code}, {"problem", g.problem}, {"reason", g.reason}}.dump()
+                << "\n";
+    } else {
+      std::cout << fmt::format("{}  {:<10}  {}\n", g.code, g.problem, g.reason);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+void register_collection_commands(CLI::App& app, Options& o) {
+  auto* witness = app.add_subcommand("witness", "the witness register (pseudonymous codes)");
+  witness->require_subcommand(1);
+  witness->fallthrough();
+  auto* add = witness->add_subcommand("add", "register a witness under a pseudonymous code");
+  add->add_option("code", o.code, "the witness's code, e.g. W-00123 (never a name)")->required();
+  add->add_option("--org", o.organisation, "the partner organisation in whose care they are")
+      ->required();
+  add->add_option("--gender", o.gender, "female, male, non-binary or undisclosed (default)");
+  add->add_option("--age-band", o.age_band,
+                  "under-18, 18-29, 30-44, 45-59, 60-plus or unknown (default)");
+  add->add_option("--country", o.country, "country of residence, ISO 3166 (BY, LT, PL…)");
+  add->add_option("--language", o.languages, "a language they speak (be, ru, en…); repeatable");
+  add->add_option("--vulnerability", o.vulnerabilities,
+                  "minor, health-condition, disability, sgbv-survivor, relative-detained, "
+                  "at-risk-in-country or displaced; repeatable");
+  add->add_flag("--do-not-contact", o.do_not_contact, "the witness must not be contacted");
+  add->add_option("--personal-file", o.personal_file,
+                  "JSON file with name, contacts, date_of_birth, address, notes: sealed in the "
+                  "witness's key domain, never in the register or the log");
+  auto* list = witness->add_subcommand("list", "list witnesses (and tombstones of erased ones)");
+  list->add_option("--org", o.organisation, "only this organisation's");
+  auto* show = witness->add_subcommand("show", "a witness's profile and newest consent");
+  show->add_option("code", o.code, "the witness's code")->required();
+  show->add_flag("--personal", o.show_personal,
+                 "also decrypt their personal details (the view is logged)");
+  auto* erase =
+      witness->add_subcommand("erase", "crypto-shred everything of a witness, leaving a tombstone");
+  erase->add_option("code", o.code, "the witness's code")->required();
+  erase->add_flag("--yes", o.yes, "confirm: this cannot be undone");
+  erase->add_option("--reason", o.reason, "why (kept in the tombstone and the log)");
+
+  auto* consent = app.add_subcommand("consent", "witnesses' informed consent");
+  consent->require_subcommand(1);
+  consent->fallthrough();
+  auto* cadd = consent->add_subcommand("add", "record a new consent version");
+  cadd->add_option("code", o.code, "the witness's code")->required();
+  cadd->add_option("--given-on", o.given_on, "YYYY-MM-DD")->required();
+  cadd->add_option("--taken-by", o.taken_by, "who took it")->required();
+  cadd->add_option("--scope", o.scopes,
+                   "internal-analysis, share-un, share-icc, share-national-prosecutor, "
+                   "share-lawyer, share-ngo, recontact, identity-disclosure; repeatable");
+  cadd->add_option("--conditions", o.conditions, "conditions in the witness's words (encrypted)");
+  cadd->add_option("--renew-by", o.renew_by, "YYYY-MM-DD");
+  cadd->add_option("--withdrawn-on", o.withdrawn_on, "YYYY-MM-DD: a withdrawal");
+  cadd->add_option("--form", o.form_file, "the signed form (stored encrypted with the record)");
+  auto* clist = consent->add_subcommand("list", "every consent version of a witness");
+  clist->add_option("code", o.code, "the witness's code")->required();
+  auto* check = consent->add_subcommand(
+      "check", "does consent allow PURPOSE? exit 0 if so, 11 (with the reason) if not");
+  check->add_option("code", o.code, "the witness's code")->required();
+  check
+      ->add_option("purpose", o.purpose,
+                   "internal-analysis, sharing, recontact or identity-disclosure")
+      ->required();
+  check->add_option("--recipient", o.recipient, "un, icc, national-prosecutor, lawyer or ngo");
+  check->add_option("--today", o.today, "decide as of this date (default: today, UTC)");
+  auto* gaps = consent->add_subcommand(
+      "gaps", "witnesses whose consent is missing, withdrawn, expired, too narrow or expiring");
+  gaps->add_option("purpose", o.purpose, "as for check")->required();
+  gaps->add_option("--recipient", o.recipient, "as for check");
+  gaps->add_option("--org", o.organisation, "only this organisation's witnesses");
+  gaps->add_option("--within", o.within_days, "days ahead to warn of renewals (default 30)");
+  gaps->add_option("--today", o.today, "as of this date (default: today, UTC)");
+}
+
+int run_collection_command(CLI::App& app, Options& o) {
+  if (auto* w = app.get_subcommand("witness"); w->parsed()) {
+    if (w->got_subcommand("add")) return cmd_witness_add(o);
+    if (w->got_subcommand("list")) return cmd_witness_list(o);
+    if (w->got_subcommand("show")) return cmd_witness_show(o);
+    return cmd_witness_erase(o);
+  }
+  auto* c = app.get_subcommand("consent");
+  if (c->got_subcommand("add")) return cmd_consent_add(o);
+  if (c->got_subcommand("list")) return cmd_consent_list(o);
+  if (c->got_subcommand("check")) return cmd_consent_check(o);
+  return cmd_consent_gaps(o);
+}
+
+}  // namespace evhub::cli

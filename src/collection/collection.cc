@@ -1,0 +1,554 @@
+#include "collection/collection.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "catalog/migrations.h"
+#include "catalog/sqlite.h"
+#include "core/clock.h"
+#include "crypto/crypto.h"
+
+namespace evhub::collection {
+
+using catalog::Database;
+using catalog::Statement;
+using nlohmann::json;
+
+namespace {
+
+// collection.db is derived data: deleting it makes the next open replay the log.
+const std::vector<catalog::Migration>& view_migrations() {
+  static const std::vector<catalog::Migration> kMigrations = {
+      {1, "witness register and consent", R"sql(
+CREATE TABLE view_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  applied_seq INTEGER NOT NULL
+);
+INSERT INTO view_state VALUES (1, 0);
+CREATE TABLE witnesses (
+  code TEXT PRIMARY KEY,
+  domain_id TEXT NOT NULL UNIQUE,
+  organisation_id TEXT,
+  profile TEXT NOT NULL,            -- WitnessProfile as JSON (no personal data)
+  profile_version INTEGER NOT NULL,
+  registered_at TEXT NOT NULL,
+  registered_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  personal_object TEXT,             -- the encrypted personal details, if any
+  erased_at TEXT,
+  erased_by TEXT,
+  erasure_reason TEXT,
+  erased_objects INTEGER
+);
+CREATE INDEX witnesses_by_organisation ON witnesses(organisation_id);
+CREATE TABLE consents (
+  code TEXT NOT NULL REFERENCES witnesses(code),
+  version INTEGER NOT NULL,
+  given_on TEXT NOT NULL,
+  taken_by TEXT NOT NULL,
+  scopes TEXT NOT NULL,             -- JSON array
+  renew_by TEXT NOT NULL,
+  withdrawn_on TEXT NOT NULL,
+  form_object TEXT NOT NULL,
+  record_object TEXT NOT NULL,      -- holds the conditions too, encrypted
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY (code, version)
+);
+)sql"},
+  };
+  return kMigrations;
+}
+
+template <std::size_t N>
+bool one_of(const std::string& value, const char* const (&list)[N]) {
+  return std::any_of(std::begin(list), std::end(list), [&](const char* s) { return value == s; });
+}
+
+json profile_json(const WitnessProfile& p) {
+  return {{"gender", p.gender},
+          {"age_band", p.age_band},
+          {"country", p.country},
+          {"languages", p.languages},
+          {"vulnerabilities", p.vulnerabilities},
+          {"do_not_contact", p.do_not_contact}};
+}
+
+WitnessProfile profile_from(const json& j) {
+  WitnessProfile p;
+  p.gender = j.value("gender", "undisclosed");
+  p.age_band = j.value("age_band", "unknown");
+  p.country = j.value("country", "");
+  p.languages = j.value("languages", std::vector<std::string>{});
+  p.vulnerabilities = j.value("vulnerabilities", std::vector<std::string>{});
+  p.do_not_contact = j.value("do_not_contact", false);
+  return p;
+}
+
+json personal_json(const PersonalDetails& d) {
+  return {{"name", d.name},
+          {"contacts", d.contacts},
+          {"date_of_birth", d.date_of_birth},
+          {"address", d.address},
+          {"notes", d.notes}};
+}
+
+json consent_json(const Consent& c) {
+  return {{"given_on", c.given_on},      {"taken_by", c.taken_by}, {"scopes", c.scopes},
+          {"conditions", c.conditions},  {"renew_by", c.renew_by}, {"withdrawn_on", c.withdrawn_on},
+          {"form_object", c.form_object}};
+}
+
+std::string today_utc() {
+  return now_rfc3339().substr(0, 10);
+}
+
+// Days between two YYYY-MM-DD dates (b - a).
+int days_between(const std::string& a, const std::string& b) {
+  auto parse = [](const std::string& d) {
+    using namespace std::chrono;
+    return sys_days{year_month_day{year{std::stoi(d.substr(0, 4))},
+                                   month{static_cast<unsigned>(std::stoi(d.substr(5, 2)))},
+                                   day{static_cast<unsigned>(std::stoi(d.substr(8, 2)))}}};
+  };
+  return static_cast<int>((parse(b) - parse(a)).count());
+}
+
+}  // namespace
+
+Status check_witness_code(const std::string& code) {
+  const auto dash = code.find('-');
+  const bool ok = dash != std::string::npos && dash >= 1 && dash <= 4 &&
+                  code.size() - dash - 1 >= 3 && code.size() - dash - 1 <= 8 &&
+                  std::all_of(code.begin(), code.begin() + static_cast<long>(dash),
+                              [](char c) { return c >= 'A' && c <= 'Z'; }) &&
+                  std::all_of(code.begin() + static_cast<long>(dash) + 1, code.end(),
+                              [](char c) { return c >= '0' && c <= '9'; });
+  if (!ok) {
+    return Status(Code::kInvalidArgument,
+                  "a witness code is 1 to 4 capital letters, a hyphen and 3 to 8 digits, e.g. "
+                  "W-00123 (codes, never names)");
+  }
+  return Status::ok();
+}
+
+Status check_profile(const WitnessProfile& p) {
+  auto bad = [](const std::string& what) { return Status(Code::kInvalidArgument, what); };
+  if (!one_of(p.gender, kGenders)) {
+    return bad("gender must be female, male, non-binary or undisclosed");
+  }
+  if (!one_of(p.age_band, kAgeBands)) {
+    return bad("age band must be under-18, 18-29, 30-44, 45-59, 60-plus or unknown");
+  }
+  if (!p.country.empty() &&
+      (p.country.size() != 2 || !std::all_of(p.country.begin(), p.country.end(),
+                                             [](char c) { return c >= 'A' && c <= 'Z'; }))) {
+    return bad("country must be a two-letter ISO 3166 code such as BY, LT or PL");
+  }
+  for (const auto& l : p.languages) {
+    if (l.size() < 2 || l.size() > 3 ||
+        !std::all_of(l.begin(), l.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
+      return bad("languages are ISO 639 codes such as be, ru or en; got " + l);
+    }
+  }
+  for (const auto& v : p.vulnerabilities) {
+    if (!one_of(v, kVulnerabilities)) {
+      std::string all;
+      for (const char* k : kVulnerabilities) all += std::string(all.empty() ? "" : ", ") + k;
+      return bad("unknown vulnerability " + v + "; known: " + all);
+    }
+  }
+  return Status::ok();
+}
+
+struct Collection::Impl {
+  hub::Hub& hub;
+  Database db;
+
+  // A record object's JSON, decrypted. Records are small; anything larger is not a record.
+  Result<json> read_record(const std::string& id) {
+    EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(id));
+    if (reader->size() > (1u << 20)) {
+      return Status(Code::kIntegrity, "record " + id + " is larger than any record can be");
+    }
+    std::string text(static_cast<std::size_t>(reader->size()), '\0');
+    EVHUB_ASSIGN_OR_RETURN(
+        std::size_t n,
+        reader->read(0, {reinterpret_cast<std::uint8_t*>(text.data()), text.size()}));
+    text.resize(n);
+    json j = json::parse(text, nullptr, false);
+    crypto::wipe(text.data(), text.size());
+    if (j.is_discarded() || !j.is_object()) {
+      return Status(Code::kIntegrity, "record " + id + " is not a JSON object");
+    }
+    return j;
+  }
+
+  Status store_record(const std::string& code, const std::string& organisation_id,
+                      const std::string& kind, json record) {
+    record["kind"] = kind;
+    record["code"] = code;
+    record["written_at"] = now_rfc3339();  // also keeps two equal records apart
+    std::string text = record.dump();
+    auto stored = hub.put_data(kind + " record of " + code, text, code,
+                               hub::Intake::record_of(organisation_id, kind));
+    crypto::wipe(text.data(), text.size());
+    EVHUB_RETURN_IF_ERROR(stored.status());
+    return sync();
+  }
+
+  Status sync();
+  Status apply(const custody::Event& e);
+  Status apply_record(const custody::Event& e);
+  Status apply_shred(const custody::Event& e);
+  Result<std::optional<Witness>> load(const std::string& code);
+  Result<std::vector<Consent>> load_consents(const std::string& code);
+};
+
+Status Collection::Impl::sync() {
+  for (;;) {
+    EVHUB_ASSIGN_OR_RETURN(Statement st, db.prepare("SELECT applied_seq FROM view_state"));
+    EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+    const std::int64_t applied = row ? st.integer(0) : 0;
+    EVHUB_ASSIGN_OR_RETURN(auto events, hub.events_from(applied, 500));
+    if (events.empty()) return Status::ok();
+    EVHUB_ASSIGN_OR_RETURN(auto tx, catalog::Transaction::begin(db));
+    for (const auto& e : events) EVHUB_RETURN_IF_ERROR(apply(e));
+    EVHUB_ASSIGN_OR_RETURN(Statement done, db.prepare("UPDATE view_state SET applied_seq = ?"));
+    done.bind(1, applied + static_cast<std::int64_t>(events.size()));
+    EVHUB_RETURN_IF_ERROR(done.run());
+    EVHUB_RETURN_IF_ERROR(tx.commit());
+  }
+}
+
+Status Collection::Impl::apply(const custody::Event& e) {
+  if (e.action == "put" && e.details.is_object() && e.details.contains("record")) {
+    return apply_record(e);
+  }
+  if (e.action == "shred") return apply_shred(e);
+  return Status::ok();
+}
+
+Status Collection::Impl::apply_record(const custody::Event& e) {
+  const std::string kind = e.details.value("record", "");
+  const std::string domain_id = e.details.value("domain_id", "");
+  // Other records (signed consent forms, other modules' records) are not this view's to read.
+  if (kind != "witness" && kind != "personal" && kind != "consent") return Status::ok();
+  auto record = read_record(e.object);
+  // A record whose domain was shredded later in the log cannot be read any more. Only the
+  // witness's registration matters then: it is what the shred that follows turns into the
+  // tombstone (the code is the domain's name, the organisation the domain's).
+  json r;
+  if (record.is_ok()) {
+    r = std::move(record).value();
+  } else if (record.status().code() == Code::kErased && kind == "witness") {
+    EVHUB_ASSIGN_OR_RETURN(auto described, hub.describe(e.object));
+    r = {{"code", e.details.value("domain", "")},
+         {"organisation_id", described.organisation_id.value_or("")}};
+  } else if (record.status().code() == Code::kErased) {
+    return Status::ok();
+  } else {
+    return record.status();
+  }
+  const std::string code = r.value("code", "");
+  if (kind == "witness") {
+    const std::string profile = r.value("profile", json::object()).dump();
+    EVHUB_ASSIGN_OR_RETURN(
+        Statement st,
+        db.prepare("INSERT INTO witnesses(code, domain_id, organisation_id, profile, "
+                   "profile_version, registered_at, registered_by, updated_at) "
+                   "VALUES (?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
+                   "profile = excluded.profile, profile_version = profile_version + 1, "
+                   "updated_at = excluded.updated_at"));
+    st.bind(1, code).bind(2, domain_id).bind(3, r.value("organisation_id", ""));
+    st.bind(4, profile).bind(5, e.time).bind(6, e.actor).bind(7, e.time);
+    return st.run();
+  }
+  if (kind == "personal") {
+    EVHUB_ASSIGN_OR_RETURN(Statement st,
+                           db.prepare("UPDATE witnesses SET personal_object = ? WHERE code = ?"));
+    st.bind(1, e.object).bind(2, code);
+    return st.run();
+  }
+  if (kind == "consent") {
+    EVHUB_ASSIGN_OR_RETURN(
+        Statement st,
+        db.prepare("INSERT INTO consents(code, version, given_on, taken_by, scopes, renew_by, "
+                   "withdrawn_on, form_object, record_object, recorded_at) VALUES (?, "
+                   "(SELECT coalesce(max(version), 0) + 1 FROM consents WHERE code = ?), "
+                   "?, ?, ?, ?, ?, ?, ?, ?)"));
+    st.bind(1, code)
+        .bind(2, code)
+        .bind(3, r.value("given_on", ""))
+        .bind(4, r.value("taken_by", ""));
+    st.bind(5, r.value("scopes", json::array()).dump()).bind(6, r.value("renew_by", ""));
+    st.bind(7, r.value("withdrawn_on", "")).bind(8, r.value("form_object", ""));
+    st.bind(9, e.object).bind(10, e.time);
+    return st.run();
+  }
+  return Status::ok();
+}
+
+Status Collection::Impl::apply_shred(const custody::Event& e) {
+  const std::string domain_id = e.details.value("domain_id", "");
+  EVHUB_ASSIGN_OR_RETURN(Statement find,
+                         db.prepare("SELECT code FROM witnesses WHERE domain_id = ?"));
+  find.bind(1, domain_id);
+  EVHUB_ASSIGN_OR_RETURN(bool row, find.step());
+  if (!row) return Status::ok();
+  const std::string code = find.text(0);
+  EVHUB_ASSIGN_OR_RETURN(Statement drop, db.prepare("DELETE FROM consents WHERE code = ?"));
+  drop.bind(1, code);
+  EVHUB_RETURN_IF_ERROR(drop.run());
+  // The profile goes too: only what the tombstone needs stays.
+  EVHUB_ASSIGN_OR_RETURN(
+      Statement st,
+      db.prepare("UPDATE witnesses SET profile = '{}', personal_object = NULL, erased_at = ?, "
+                 "erased_by = ?, erasure_reason = ?, erased_objects = ? WHERE code = ?"));
+  st.bind(1, e.time).bind(2, e.actor).bind(3, e.details.value("reason", ""));
+  st.bind(4, e.details.value("objects", std::int64_t{0})).bind(5, code);
+  return st.run();
+}
+
+Result<std::optional<Witness>> Collection::Impl::load(const std::string& code) {
+  EVHUB_ASSIGN_OR_RETURN(
+      Statement st,
+      db.prepare("SELECT code, organisation_id, profile, profile_version, registered_at, "
+                 "registered_by, updated_at, personal_object, erased_at, erased_by, "
+                 "erasure_reason, erased_objects, "
+                 "(SELECT count(*) FROM consents c WHERE c.code = w.code) "
+                 "FROM witnesses w WHERE code = ?"));
+  st.bind(1, code);
+  EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+  if (!row) return std::optional<Witness>();
+  Witness w;
+  w.code = st.text(0);
+  w.organisation_id = st.text(1);
+  w.profile = profile_from(json::parse(st.text(2), nullptr, false));
+  w.profile_version = static_cast<int>(st.integer(3));
+  w.registered_at = st.text(4);
+  w.registered_by = st.text(5);
+  w.updated_at = st.text(6);
+  w.has_personal_details = st.optional_text(7).has_value();
+  w.erased = st.optional_text(8).has_value();
+  w.erased_at = st.optional_text(8).value_or("");
+  w.erased_by = st.optional_text(9).value_or("");
+  w.erasure_reason = st.optional_text(10).value_or("");
+  w.erased_objects = st.integer(11);
+  w.consent_versions = static_cast<int>(st.integer(12));
+  if (w.consent_versions > 0) {
+    EVHUB_ASSIGN_OR_RETURN(auto all, load_consents(code));
+    w.consent = all.back();
+  }
+  return std::optional<Witness>(std::move(w));
+}
+
+Result<std::vector<Consent>> Collection::Impl::load_consents(const std::string& code) {
+  EVHUB_ASSIGN_OR_RETURN(
+      Statement st,
+      db.prepare("SELECT version, given_on, taken_by, scopes, renew_by, withdrawn_on, form_object "
+                 "FROM consents WHERE code = ? ORDER BY version"));
+  st.bind(1, code);
+  std::vector<Consent> out;
+  for (;;) {
+    EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row) break;
+    Consent c;
+    c.version = static_cast<int>(st.integer(0));
+    c.given_on = st.text(1);
+    c.taken_by = st.text(2);
+    c.scopes = json::parse(st.text(3), nullptr, false).get<std::vector<std::string>>();
+    c.renew_by = st.text(4);
+    c.withdrawn_on = st.text(5);
+    c.form_object = st.text(6);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Collection::Collection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Collection::~Collection() = default;
+
+Result<std::unique_ptr<Collection>> Collection::open(hub::Hub& hub) {
+  const std::string path = join_path(hub.layout().dir, "collection.db");
+  EVHUB_ASSIGN_OR_RETURN(Database db, Database::open(path, true));
+  EVHUB_RETURN_IF_ERROR(catalog::migrate(db, view_migrations(), "collection.db"));
+  auto c = std::unique_ptr<Collection>(
+      new Collection(std::unique_ptr<Impl>(new Impl{hub, std::move(db)})));
+  EVHUB_RETURN_IF_ERROR(c->sync());
+  return c;
+}
+
+Status Collection::sync() {
+  return impl_->sync();
+}
+
+Result<Witness> Collection::register_witness(const std::string& code,
+                                             const std::string& organisation_id,
+                                             const WitnessProfile& profile,
+                                             const std::optional<PersonalDetails>& personal) {
+  EVHUB_RETURN_IF_ERROR(check_witness_code(code));
+  EVHUB_RETURN_IF_ERROR(check_profile(profile));
+  EVHUB_RETURN_IF_ERROR(sync());
+  EVHUB_ASSIGN_OR_RETURN(auto existing, impl_->load(code));
+  if (existing) {
+    return Status(Code::kAlreadyExists,
+                  existing->erased ? code +
+                                         " belonged to a witness who was erased; codes are "
+                                         "never reused"
+                                   : code + " is already registered");
+  }
+  EVHUB_RETURN_IF_ERROR(impl_->store_record(
+      code, organisation_id, "witness",
+      {{"organisation_id", organisation_id}, {"profile", profile_json(profile)}}));
+  if (personal) EVHUB_RETURN_IF_ERROR(set_personal_details(code, *personal));
+  EVHUB_ASSIGN_OR_RETURN(auto w, impl_->load(code));
+  if (!w) return Status(Code::kIntegrity, "the new witness " + code + " is not in the register");
+  return *w;
+}
+
+Result<Witness> Collection::update_profile(const std::string& code, const WitnessProfile& profile) {
+  EVHUB_RETURN_IF_ERROR(check_profile(profile));
+  EVHUB_ASSIGN_OR_RETURN(auto w, witness(code));
+  if (!w) return Status(Code::kNotFound, "no witness " + code);
+  if (w->erased) return Status(Code::kErased, code + " was erased on " + w->erased_at);
+  EVHUB_RETURN_IF_ERROR(impl_->store_record(
+      code, w->organisation_id, "witness",
+      {{"organisation_id", w->organisation_id}, {"profile", profile_json(profile)}}));
+  EVHUB_ASSIGN_OR_RETURN(auto updated, impl_->load(code));
+  return *updated;
+}
+
+Status Collection::set_personal_details(const std::string& code, const PersonalDetails& personal) {
+  EVHUB_ASSIGN_OR_RETURN(auto w, witness(code));
+  if (!w) return Status(Code::kNotFound, "no witness " + code);
+  if (w->erased) return Status(Code::kErased, code + " was erased on " + w->erased_at);
+  return impl_->store_record(code, w->organisation_id, "personal",
+                             {{"details", personal_json(personal)}});
+}
+
+Result<PersonalDetails> Collection::personal_details(const std::string& code) {
+  EVHUB_RETURN_IF_ERROR(sync());
+  EVHUB_ASSIGN_OR_RETURN(Statement st,
+                         impl_->db.prepare("SELECT personal_object, erased_at FROM witnesses "
+                                           "WHERE code = ?"));
+  st.bind(1, code);
+  EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+  if (!row) return Status(Code::kNotFound, "no witness " + code);
+  if (st.optional_text(1)) return Status(Code::kErased, code + " was erased");
+  auto object = st.optional_text(0);
+  if (!object) return Status(Code::kNotFound, "no personal details are recorded for " + code);
+  EVHUB_ASSIGN_OR_RETURN(json r, impl_->read_record(*object));
+  const json d = r.value("details", json::object());
+  PersonalDetails p{d.value("name", ""), d.value("contacts", ""), d.value("date_of_birth", ""),
+                    d.value("address", ""), d.value("notes", "")};
+  return p;
+}
+
+Result<std::optional<Witness>> Collection::witness(const std::string& code) {
+  EVHUB_RETURN_IF_ERROR(sync());
+  return impl_->load(code);
+}
+
+Result<std::vector<Witness>> Collection::witnesses(
+    const std::vector<std::string>& organisation_ids) {
+  EVHUB_RETURN_IF_ERROR(sync());
+  EVHUB_ASSIGN_OR_RETURN(Statement st,
+                         impl_->db.prepare("SELECT code, organisation_id FROM witnesses "
+                                           "ORDER BY code"));
+  std::vector<std::string> codes;
+  for (;;) {
+    EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row) break;
+    if (!organisation_ids.empty() && std::find(organisation_ids.begin(), organisation_ids.end(),
+                                               st.text(1)) == organisation_ids.end()) {
+      continue;
+    }
+    codes.push_back(st.text(0));
+  }
+  std::vector<Witness> out;
+  for (const auto& code : codes) {
+    EVHUB_ASSIGN_OR_RETURN(auto w, impl_->load(code));
+    if (w) out.push_back(std::move(*w));
+  }
+  return out;
+}
+
+Result<Consent> Collection::add_consent(const std::string& code, const Consent& consent) {
+  if (auto problem = consent_problem(consent)) {
+    return Status(Code::kInvalidArgument, "consent for " + code + ": " + *problem);
+  }
+  EVHUB_ASSIGN_OR_RETURN(auto w, witness(code));
+  if (!w) return Status(Code::kNotFound, "no witness " + code);
+  if (w->erased) return Status(Code::kErased, code + " was erased on " + w->erased_at);
+  EVHUB_RETURN_IF_ERROR(
+      impl_->store_record(code, w->organisation_id, "consent", consent_json(consent)));
+  EVHUB_ASSIGN_OR_RETURN(auto all, impl_->load_consents(code));
+  return all.back();
+}
+
+Result<std::vector<Consent>> Collection::consents(const std::string& code) {
+  EVHUB_RETURN_IF_ERROR(sync());
+  EVHUB_ASSIGN_OR_RETURN(auto all, impl_->load_consents(code));
+  EVHUB_ASSIGN_OR_RETURN(
+      Statement st,
+      impl_->db.prepare("SELECT record_object FROM consents WHERE code = ? ORDER BY version"));
+  st.bind(1, code);
+  for (auto& c : all) {
+    EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row) break;
+    EVHUB_ASSIGN_OR_RETURN(json r, impl_->read_record(st.text(0)));
+    c.conditions = r.value("conditions", "");
+  }
+  return all;
+}
+
+Result<ConsentDecision> Collection::allows(const std::string& code, Purpose purpose,
+                                           Recipient recipient, const std::string& today) {
+  EVHUB_ASSIGN_OR_RETURN(auto w, witness(code));
+  if (!w) return Status(Code::kNotFound, "no witness " + code);
+  if (w->erased) return ConsentDecision{false, code + ": erased on " + w->erased_at};
+  EVHUB_ASSIGN_OR_RETURN(auto history, impl_->load_consents(code));
+  return consent_allows(code, history, purpose, recipient, today.empty() ? today_utc() : today);
+}
+
+Result<std::vector<ConsentGap>> Collection::consent_gaps(
+    const std::vector<std::string>& organisation_ids, Purpose purpose, Recipient recipient,
+    const std::string& today, int within_days) {
+  const std::string day = today.empty() ? today_utc() : today;
+  EVHUB_ASSIGN_OR_RETURN(auto all, witnesses(organisation_ids));
+  std::vector<ConsentGap> gaps;
+  for (const auto& w : all) {
+    if (w.erased) continue;
+    EVHUB_ASSIGN_OR_RETURN(auto history, impl_->load_consents(w.code));
+    const ConsentDecision d = consent_allows(w.code, history, purpose, recipient, day);
+    std::string problem;
+    if (!d.allowed) {
+      problem = history.empty()                                       ? "missing"
+                : d.reason.find("was withdrawn") != std::string::npos ? "withdrawn"
+                : d.reason.find("renew-by") != std::string::npos      ? "expired"
+                                                                      : "too-narrow";
+      gaps.push_back({w.code, w.organisation_id, problem, d.reason});
+    } else if (!history.back().renew_by.empty() &&
+               days_between(day, history.back().renew_by) <= within_days) {
+      gaps.push_back({w.code, w.organisation_id, "expiring",
+                      fmt::format("{}: consent v{} must be renewed by {}", w.code,
+                                  history.back().version, history.back().renew_by)});
+    }
+  }
+  return gaps;
+}
+
+Result<hub::ShredReport> Collection::erase(const std::string& code, const std::string& reason) {
+  EVHUB_ASSIGN_OR_RETURN(auto w, witness(code));
+  if (!w) return Status(Code::kNotFound, "no witness " + code);
+  if (w->erased) return Status(Code::kErased, code + " was already erased on " + w->erased_at);
+  EVHUB_ASSIGN_OR_RETURN(auto report, impl_->hub.shred(code, reason));
+  EVHUB_RETURN_IF_ERROR(sync());
+  return report;
+}
+
+}  // namespace evhub::collection

@@ -156,6 +156,12 @@ Status apply_events(catalog::Catalog& catalog, const std::vector<custody::Event>
               o.origin = d.value("origin", "uploaded");
               o.sensitivity = d.value("sensitivity", "normal");
               if (d.contains("record")) o.record = d["record"].get<std::string>();
+              if (d.contains("derived_from")) {
+                o.derived_from = d["derived_from"].get<std::string>();
+                o.tool = d.value("tool", "");
+                o.tool_version = d.value("tool_version", "");
+                o.tool_parameters = d.value("tool_parameters", "");
+              }
               o.created_at = e.time;
               o.created_by = e.actor;
               EVHUB_RETURN_IF_ERROR(change.add_object(o));

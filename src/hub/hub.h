@@ -117,6 +117,14 @@ struct Intake {
   // "consent"): named in the put event and the catalog so the module's view can be rebuilt from
   // the log, and never listed or served as evidence.
   std::string record;
+  // Not empty for material derived from another object (extracted text, OCR, a translation):
+  // its provenance — source object, tool, version and parameters — goes into the put event and
+  // the catalog. `media_type` describes the derived bytes.
+  std::string derived_from;
+  std::string tool;
+  std::string tool_version;
+  std::string tool_parameters;
+  std::string media_type;
 
   static Intake evidence(std::string organisation_id, std::string sensitivity = "normal") {
     Intake i;
@@ -162,6 +170,12 @@ class Hub {
   // Stores bytes held in memory (an upload); `label` stands for a file name in messages only.
   Result<StoredObject> put_data(const std::string& label, std::string data,
                                 const std::string& domain, const Intake& intake);
+  // Stores `data` derived from object `source_id` in the source's key domain, with its
+  // organisation and sensitivity, and the provenance in `provenance` (derived_from, tool,
+  // tool_version, tool_parameters, media_type; the rest is taken from the source). Erasing
+  // the source's domain erases what was derived from it.
+  Result<StoredObject> put_derived(const std::string& label, std::string data,
+                                   const std::string& source_id, Intake provenance);
   // Authenticated random access to an object's plaintext (kErased if shredded). The caller
   // logs the read (audit) before handing bytes out.
   Result<std::unique_ptr<vault::ObjectReader>> open_object(const std::string& id);

@@ -156,16 +156,23 @@ Status Hub::commit_batch(std::vector<vault::SealedObject>& batch,
     e.action = "put";
     e.object = r.id;
     e.sha256 = r.sha256;
-    e.details = {
-        {"domain", domain.name},
-        {"domain_id", domain.id},
-        {"size", r.size},
-        {"media_type", intake.record.empty() ? "application/octet-stream"
-                                             : "application/vnd.evhub." + intake.record + "+json"},
-        {"origin", "uploaded"},
-        {"deduplicated", r.deduplicated},
-        {"sensitivity", r.sensitivity}};
+    e.details = {{"domain", domain.name},
+                 {"domain_id", domain.id},
+                 {"size", r.size},
+                 {"media_type", !intake.media_type.empty() ? intake.media_type
+                                : intake.record.empty()
+                                    ? "application/octet-stream"
+                                    : "application/vnd.evhub." + intake.record + "+json"},
+                 {"origin", intake.derived_from.empty() ? "uploaded" : "derived"},
+                 {"deduplicated", r.deduplicated},
+                 {"sensitivity", r.sensitivity}};
     if (!intake.record.empty()) e.details["record"] = intake.record;
+    if (!intake.derived_from.empty()) {
+      e.details["derived_from"] = intake.derived_from;
+      e.details["tool"] = intake.tool;
+      e.details["tool_version"] = intake.tool_version;
+      e.details["tool_parameters"] = intake.tool_parameters;
+    }
     events.push_back(std::move(e));
     results.push_back(std::move(r));
   }
@@ -300,6 +307,18 @@ Result<std::vector<custody::Event>> Hub::events(std::int64_t before, const std::
     out.push_back(std::move(e).value());
   }
   return out;
+}
+
+Result<StoredObject> Hub::put_derived(const std::string& label, std::string data,
+                                      const std::string& source_id, Intake provenance) {
+  EVHUB_ASSIGN_OR_RETURN(ListedObject source, describe(source_id));
+  if (source.erased) {
+    return Status(Code::kErased, "object " + source_id + " was erased; nothing is derived from it");
+  }
+  provenance.derived_from = source_id;
+  provenance.organisation_id = source.organisation_id.value_or("");
+  provenance.sensitivity = source.record.sensitivity;
+  return put_data(label, std::move(data), source.domain, provenance);
 }
 
 Result<std::vector<custody::Event>> Hub::events_from(std::int64_t first, int limit) {

@@ -380,3 +380,52 @@ TEST_F(HubTest, TamperingIsNamedByVerify) {
 
 }  // namespace
 }  // namespace evhub::hub
+
+namespace evhub::hub {
+namespace {
+
+// Extracted text, OCR and translations are objects of their own that name their source and the
+// tool; they live in the source's domain, so erasing it erases them, and the catalog rebuilt
+// from the log still knows where each came from.
+TEST_F(HubTest, DerivedObjectsCarryProvenanceAndFollowTheirSource) {
+  auto h = open();
+  ASSERT_TRUE(h);
+  auto scan = h->put_data("scan", "%PDF- a scanned court decision", "W-00055",
+                          Intake::evidence("org-a", "health"));
+  ASSERT_TRUE(scan.is_ok());
+  Intake provenance;
+  provenance.tool = "tesseract";
+  provenance.tool_version = "5.3.0";
+  provenance.tool_parameters = "lang=bel psm=3";
+  provenance.media_type = "text/plain; charset=utf-8";
+  auto text = h->put_derived("ocr", "Рашэнне суда", scan->id, provenance);
+  ASSERT_TRUE(text.is_ok()) << text.status().to_string();
+  auto d = h->describe(text->id);
+  ASSERT_TRUE(d.is_ok());
+  EXPECT_EQ(d->record.origin, "derived");
+  EXPECT_EQ(d->record.derived_from, scan->id);
+  EXPECT_EQ(d->record.tool, "tesseract");
+  EXPECT_EQ(d->record.tool_parameters, "lang=bel psm=3");
+  EXPECT_EQ(d->record.media_type, "text/plain; charset=utf-8");
+  EXPECT_EQ(d->record.sensitivity, "health") << "derived text is as restricted as its source";
+  EXPECT_EQ(d->domain, "W-00055");
+  EXPECT_EQ(h->put_derived("x", "y", std::string(32, '0'), provenance).status().code(),
+            Code::kNotFound);
+  expect_verified(*h);
+
+  h.reset();
+  auto rebuilt = Hub::open(dir(), pass(), OpenOptions{"tester", 2000, true});
+  ASSERT_TRUE(rebuilt.is_ok()) << rebuilt.status().to_string();
+  auto again = (*rebuilt)->describe(text->id);
+  ASSERT_TRUE(again.is_ok());
+  EXPECT_EQ(again->record.derived_from, scan->id);
+  EXPECT_EQ(again->record.tool_version, "5.3.0");
+
+  ASSERT_TRUE((*rebuilt)->shred("W-00055", "witness erased").is_ok());
+  EXPECT_EQ((*rebuilt)->open_object(text->id).status().code(), Code::kErased);
+  EXPECT_EQ((*rebuilt)->put_derived("x", "y", scan->id, provenance).status().code(),
+            Code::kErased);
+}
+
+}  // namespace
+}  // namespace evhub::hub

@@ -9,6 +9,8 @@ PACKAGES=(
   # libraries (DESIGN.md §9)
   libsodium-dev libssl-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev libboost-dev
   libqrencode-dev
+  # processing: machine translation (Belarusian <-> Russian)
+  apertium apertium-bel-rus
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml python3-jsonschema openssl sqlite3
   age time coreutils curl wrk

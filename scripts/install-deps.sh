@@ -9,11 +9,18 @@ PACKAGES=(
   # libraries (DESIGN.md §9)
   libsodium-dev libssl-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev libboost-dev
   libqrencode-dev
+  # text extraction (extract/): OCR with the Belarusian, Russian and English models, PDF, office
+  # documents, image metadata; OpenMP's header comes with the compiler
+  libtesseract-dev libleptonica-dev tesseract-ocr-bel tesseract-ocr-rus tesseract-ocr-eng
+  libpoppler-cpp-dev libexiv2-dev libzip-dev libpugixml-dev
   # processing: machine translation (Belarusian <-> Russian)
   apertium apertium-bel-rus
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml python3-jsonschema openssl sqlite3
   age time coreutils curl wrk
+  # extract/ tests and bench/ocr_bench.sh: pages rendered with Pillow in DejaVu Sans, PDFs made with
+  # ReportLab, EXIF written with the exiv2 command, the tesseract command as the baseline
+  python3-pil python3-reportlab fonts-dejavu-core exiv2 tesseract-ocr
   # browser tests: Debian's Chromium, driven by playwright-core (never a downloaded browser)
   chromium
 )

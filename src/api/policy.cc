@@ -83,14 +83,66 @@ bool may_read(const std::vector<catalog::ReadScope>& scopes,
 
 std::vector<std::string> writable_organisations(const accounts::User& user,
                                                 const std::vector<accounts::Organisation>& all) {
-  const auto& writers = evidence_writers();
+  return organisations_where(user, evidence_writers(), all);
+}
+
+const std::vector<Role>& witness_readers() {
+  static const std::vector<Role> roles = {Role::kIntakeOfficer,    Role::kAnalyst,
+                                          Role::kLegalOfficer,     Role::kReviewer,
+                                          Role::kMhpssCoordinator, Role::kLead};
+  return roles;
+}
+
+const std::vector<Role>& witness_writers() {
+  static const std::vector<Role> roles = {Role::kIntakeOfficer, Role::kLead};
+  return roles;
+}
+
+const std::vector<Role>& personal_detail_readers() {
+  static const std::vector<Role> roles = {Role::kIntakeOfficer, Role::kMhpssCoordinator,
+                                          Role::kLead};
+  return roles;
+}
+
+const std::vector<Role>& consent_condition_readers() {
+  static const std::vector<Role> roles = {Role::kIntakeOfficer, Role::kLegalOfficer,
+                                          Role::kMhpssCoordinator, Role::kLead};
+  return roles;
+}
+
+const std::vector<Role>& consent_checkers() {
+  static const std::vector<Role> roles = {Role::kIntakeOfficer, Role::kLegalOfficer, Role::kLead};
+  return roles;
+}
+
+const std::vector<Role>& consent_gap_readers() {
+  static const std::vector<Role> roles = {Role::kLegalOfficer, Role::kLead};
+  return roles;
+}
+
+const std::vector<Role>& witness_erasers() {
+  static const std::vector<Role> roles = {Role::kLead};
+  return roles;
+}
+
+std::vector<std::string> organisations_where(const accounts::User& user,
+                                             const std::vector<Role>& roles,
+                                             const std::vector<accounts::Organisation>& all) {
   std::vector<std::string> ids;
   for (const auto& g : user.grants) {
-    if (std::find(writers.begin(), writers.end(), g.role) == writers.end()) continue;
+    if (std::find(roles.begin(), roles.end(), g.role) == roles.end()) continue;
     auto org = organisation_id_of(g.organisation, all);
     if (org && std::find(ids.begin(), ids.end(), *org) == ids.end()) ids.push_back(*org);
   }
   return ids;
+}
+
+bool holds_role_in(const accounts::User& user, const std::vector<Role>& roles,
+                   const std::string& organisation_id,
+                   const std::vector<accounts::Organisation>& all) {
+  if (organisation_id.empty()) return false;
+  const auto ids = organisations_where(user, roles, all);
+  return std::find(ids.begin(), ids.end(), organisation_id) != ids.end();
 }
 
 }  // namespace evhub::api

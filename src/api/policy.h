@@ -36,4 +36,39 @@ bool may_read(const std::vector<catalog::ReadScope>& scopes,
 std::vector<std::string> writable_organisations(const accounts::User& user,
                                                 const std::vector<accounts::Organisation>& all);
 
+// The witness register (collection/). A witness belongs to one organisation, and every
+// decision below is made by the roles the caller holds in that organisation: an intake officer
+// of one partner who is an analyst of another reads the second partner's witnesses as an
+// analyst. The routes gate on these roles held anywhere, then ask here for each witness.
+//
+// Who reads the register (pseudonymous profiles, consent versions without their conditions):
+// everyone who works with testimony, not OSINT researchers (open sources only), administrators
+// or auditors (accounts and the log, never witnesses).
+const std::vector<accounts::Role>& witness_readers();
+// Who registers witnesses and records their consent: intake officers, who meet them, and leads.
+const std::vector<accounts::Role>& witness_writers();
+// Who may see who a witness is (name, contacts, date of birth, address): intake officers, MHPSS
+// coordinators (referrals and care) and leads; each view is logged.
+const std::vector<accounts::Role>& personal_detail_readers();
+// Who reads the conditions of a consent (the witness's own words, which may identify them):
+// those who act on them — intake officers, legal officers, MHPSS coordinators and leads.
+const std::vector<accounts::Role>& consent_condition_readers();
+// Who asks whether consent allows a use: intake officers, legal officers and leads.
+const std::vector<accounts::Role>& consent_checkers();
+// Who lists the witnesses whose consent falls short of a purpose: legal officers and leads.
+const std::vector<accounts::Role>& consent_gap_readers();
+// Who erases a witness (crypto-shredding everything of theirs): leads only.
+const std::vector<accounts::Role>& witness_erasers();
+
+// The ids of the organisations where `user` holds one of `roles`, in the order of the grants.
+std::vector<std::string> organisations_where(const accounts::User& user,
+                                             const std::vector<accounts::Role>& roles,
+                                             const std::vector<accounts::Organisation>& all);
+
+// Whether `user` holds one of `roles` in organisation `organisation_id`. A witness of no
+// organisation (an empty id) is nobody's to reach through the API.
+bool holds_role_in(const accounts::User& user, const std::vector<accounts::Role>& roles,
+                   const std::string& organisation_id,
+                   const std::vector<accounts::Organisation>& all);
+
 }  // namespace evhub::api

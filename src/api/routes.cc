@@ -6,7 +6,10 @@
 
 #include "api/policy.h"
 #include "api/qr_code.h"
+#include "collection/consent.h"
+#include "collection/processing.h"
 #include "core/clock.h"
+#include "crypto/crypto.h"
 #include "crypto/password.h"
 
 #include <fmt/format.h>
@@ -15,6 +18,8 @@
 namespace evhub::api {
 
 using accounts::Role;
+using collection::Consent;
+using collection::Witness;
 using nlohmann::json;
 
 namespace {
@@ -182,6 +187,245 @@ class ObjectBody final : public BodySource {
   std::uint64_t size_;
 };
 
+// --- The witness register ------------------------------------------------------------------
+
+// The state of a witness's consent as of `today` (YYYY-MM-DD), as the register shows it: the
+// newest version decides, as in collection::consent_allows(). A state, not a permission: a valid
+// consent may still not cover a purpose, which GET …/consent-check answers.
+constexpr const char* kConsentStates[] = {"missing", "withdrawn", "expired", "valid"};
+const char* consent_state(const std::optional<Consent>& newest, const std::string& today) {
+  if (!newest) return "missing";
+  if (!newest->withdrawn_on.empty() && newest->withdrawn_on <= today) return "withdrawn";
+  if (!newest->renew_by.empty() && newest->renew_by < today) return "expired";
+  return "valid";
+}
+
+json consent_summary(const std::optional<Consent>& newest, const std::string& today) {
+  json j = {{"state", consent_state(newest, today)}};
+  if (newest) {
+    j["version"] = newest->version;
+    j["given_on"] = newest->given_on;
+    j["renew_by"] = newest->renew_by;
+    j["withdrawn_on"] = newest->withdrawn_on;
+    j["scopes"] = newest->scopes;
+  }
+  return j;
+}
+
+// One consent version. The conditions are the witness's own words and may identify them: only
+// for the roles policy.h names.
+json consent_version_json(const Consent& c, bool with_conditions) {
+  json j = {{"version", c.version},
+            {"given_on", c.given_on},
+            {"taken_by", c.taken_by},
+            {"scopes", c.scopes},
+            {"renew_by", c.renew_by},
+            {"withdrawn_on", c.withdrawn_on},
+            {"has_form", !c.form_object.empty()}};
+  if (with_conditions) j["conditions"] = c.conditions;
+  return j;
+}
+
+// A register entry: the pseudonymous profile and the consent summary, or for an erased witness
+// the tombstone alone. `erased_by` names the person when the API did the erasing.
+json witness_json(const Witness& w, const std::string& organisation, const std::string& erased_by,
+                  const std::string& today) {
+  json j = {{"code", w.code}, {"organisation", organisation}, {"erased", w.erased}};
+  if (w.erased) {
+    j["erased_at"] = w.erased_at;
+    j["erased_by"] = erased_by.empty() ? w.erased_by : erased_by;
+    j["erasure_reason"] = w.erasure_reason;
+    j["erased_objects"] = w.erased_objects;
+    return j;
+  }
+  j["gender"] = w.profile.gender;
+  j["age_band"] = w.profile.age_band;
+  j["country"] = w.profile.country;
+  j["languages"] = w.profile.languages;
+  j["vulnerabilities"] = w.profile.vulnerabilities;
+  j["do_not_contact"] = w.profile.do_not_contact;
+  j["registered_at"] = w.registered_at;
+  j["has_personal_details"] = w.has_personal_details;
+  j["consent_versions"] = w.consent_versions;
+  j["consent"] = consent_summary(w.consent, today);
+  return j;
+}
+
+template <std::size_t N>
+bool one_of(const std::string& value, const char* const (&list)[N]) {
+  return std::any_of(std::begin(list), std::end(list), [&](const char* s) { return value == s; });
+}
+
+// What a request body's fields must be. Bodies are checked whole, unknown fields included: a
+// misspelt "personal" must not silently drop what an intake officer typed.
+enum class FieldType { kText, kTextList, kFlag, kObject };
+Status check_fields(const json& in, const std::map<std::string, FieldType>& fields) {
+  if (!in.is_object()) return Status(Code::kInvalidArgument, "send a JSON object");
+  for (const auto& [key, value] : in.items()) {
+    auto f = fields.find(key);
+    if (f == fields.end()) {
+      return Status(Code::kInvalidArgument, "unknown field \"" + key.substr(0, 40) + "\"");
+    }
+    bool ok = false;
+    const char* want = "";
+    switch (f->second) {
+      case FieldType::kText:
+        ok = value.is_string();
+        want = "a string";
+        break;
+      case FieldType::kTextList:
+        ok = value.is_array() &&
+             std::all_of(value.begin(), value.end(), [](const json& v) { return v.is_string(); });
+        want = "a list of strings";
+        break;
+      case FieldType::kFlag:
+        ok = value.is_boolean();
+        want = "true or false";
+        break;
+      case FieldType::kObject:
+        ok = value.is_object();
+        want = "an object";
+        break;
+    }
+    if (!ok) return Status(Code::kInvalidArgument, key + " must be " + want);
+  }
+  return Status::ok();
+}
+
+void wipe(std::string& s) {
+  crypto::wipe(s.data(), s.size());
+  s.clear();
+}
+
+void wipe(collection::PersonalDetails& p) {
+  for (std::string* s : {&p.name, &p.contacts, &p.date_of_birth, &p.address, &p.notes}) wipe(*s);
+}
+
+// POST /witnesses. The personal details are moved out of the parsed body, so that the copies
+// this process makes are the ones it wipes (the request body itself belongs to the server).
+struct NewWitness {
+  std::string code;
+  std::string organisation;
+  collection::WitnessProfile profile;
+  std::optional<collection::PersonalDetails> personal;
+  NewWitness() = default;
+  NewWitness(NewWitness&&) = default;
+  NewWitness& operator=(NewWitness&&) = default;
+  ~NewWitness() {
+    if (personal) wipe(*personal);
+  }
+};
+
+constexpr std::size_t kMaxPersonalField = 10000;
+
+Result<NewWitness> parse_new_witness(const std::string& body) {
+  json in = json::parse(body, nullptr, false);
+  if (in.is_discarded()) {
+    return Status(Code::kInvalidArgument, R"(send {"code": "W-00123", "gender": …} as JSON)");
+  }
+  using enum FieldType;
+  EVHUB_RETURN_IF_ERROR(check_fields(in, {{"code", kText},
+                                          {"organisation", kText},
+                                          {"gender", kText},
+                                          {"age_band", kText},
+                                          {"country", kText},
+                                          {"languages", kTextList},
+                                          {"vulnerabilities", kTextList},
+                                          {"do_not_contact", kFlag},
+                                          {"personal", kObject}}));
+  if (!in.contains("code")) {
+    return Status(Code::kInvalidArgument, "give the witness's code, e.g. W-00123 (never a name)");
+  }
+  NewWitness w;
+  w.code = in["code"];
+  w.organisation = in.value("organisation", "");
+  w.profile.gender = in.value("gender", w.profile.gender);
+  w.profile.age_band = in.value("age_band", w.profile.age_band);
+  w.profile.country = in.value("country", "");
+  w.profile.languages = in.value("languages", std::vector<std::string>{});
+  w.profile.vulnerabilities = in.value("vulnerabilities", std::vector<std::string>{});
+  w.profile.do_not_contact = in.value("do_not_contact", false);
+  if (!in.contains("personal")) return w;
+  json& p = in["personal"];
+  Status fields = check_fields(p, {{"name", kText},
+                                   {"contacts", kText},
+                                   {"date_of_birth", kText},
+                                   {"address", kText},
+                                   {"notes", kText}});
+  collection::PersonalDetails d;
+  for (auto [key, field] : {std::pair{"name", &d.name}, std::pair{"contacts", &d.contacts},
+                            std::pair{"date_of_birth", &d.date_of_birth},
+                            std::pair{"address", &d.address}, std::pair{"notes", &d.notes}}) {
+    if (fields.is_ok() && p.contains(key)) *field = std::move(p[key].get_ref<std::string&>());
+    if (field->size() > kMaxPersonalField) {
+      fields = Status(Code::kInvalidArgument,
+                      fmt::format("personal.{} is longer than {} bytes", key, kMaxPersonalField));
+    }
+  }
+  const bool any = !(d.name.empty() && d.contacts.empty() && d.date_of_birth.empty() &&
+                     d.address.empty() && d.notes.empty());
+  if (!fields.is_ok() || !any) {
+    wipe(d);
+    if (!fields.is_ok()) return fields;
+    return w;  // an empty section of the form: no personal details
+  }
+  w.personal = std::move(d);
+  return w;
+}
+
+// POST /witnesses/{code}/consents.
+Result<Consent> parse_consent(const std::string& body) {
+  json in = json::parse(body, nullptr, false);
+  if (in.is_discarded()) {
+    return Status(Code::kInvalidArgument,
+                  R"(send {"given_on": "YYYY-MM-DD", "taken_by": …, "scopes": [ … ]} as JSON)");
+  }
+  using enum FieldType;
+  EVHUB_RETURN_IF_ERROR(check_fields(in, {{"given_on", kText},
+                                          {"taken_by", kText},
+                                          {"scopes", kTextList},
+                                          {"conditions", kText},
+                                          {"renew_by", kText},
+                                          {"withdrawn_on", kText}}));
+  Consent c;
+  c.given_on = in.value("given_on", "");
+  c.taken_by = in.value("taken_by", "");
+  c.scopes = in.value("scopes", std::vector<std::string>{});
+  c.conditions = in.value("conditions", "");
+  c.renew_by = in.value("renew_by", "");
+  c.withdrawn_on = in.value("withdrawn_on", "");
+  if (c.conditions.size() > kMaxPersonalField) {
+    return Status(Code::kInvalidArgument,
+                  fmt::format("conditions are longer than {} bytes", kMaxPersonalField));
+  }
+  return c;
+}
+
+// ?purpose=&recipient=&today= of a consent decision.
+struct ConsentQuestion {
+  collection::Purpose purpose;
+  collection::Recipient recipient;
+  std::string today;  // empty: today
+};
+
+Result<ConsentQuestion> consent_question(const Request& req) {
+  auto purpose = collection::parse_purpose(req.query("purpose"));
+  if (!purpose) {
+    return Status(Code::kInvalidArgument,
+                  "purpose must be internal-analysis, sharing, recontact or identity-disclosure");
+  }
+  auto recipient = collection::parse_recipient(req.query("recipient"));
+  if (!recipient) {
+    return Status(Code::kInvalidArgument,
+                  "recipient must be un, icc, national-prosecutor, lawyer, ngo or none");
+  }
+  const std::string today = req.query("today");
+  if (!today.empty() && !collection::is_date(today)) {
+    return Status(Code::kInvalidArgument, "today must be a date, YYYY-MM-DD");
+  }
+  return ConsentQuestion{*purpose, *recipient, today};
+}
+
 }  // namespace
 
 struct Api::Context {
@@ -189,12 +433,27 @@ struct Api::Context {
   const accounts::Caller* caller;  // null on public routes
 };
 
-Api::Api(hub::Hub& hub, std::unique_ptr<accounts::Accounts> accounts, ApiOptions options)
+Api::Api(hub::Hub& hub, std::unique_ptr<accounts::Accounts> accounts,
+         std::unique_ptr<collection::Collection> witnesses, std::unique_ptr<jobs::JobQueue> jobs,
+         ApiOptions options)
     : hub_(hub),
       accounts_(std::move(accounts)),
+      witnesses_(std::move(witnesses)),
       options_(std::move(options)),
-      sealing_key_(hub.derive_key("evhub accounts sealing v1")) {
+      sealing_key_(hub.derive_key("evhub accounts sealing v1")),
+      jobs_(std::move(jobs)) {
   if (!options_.clock) options_.clock = [] { return now_millis(); };
+}
+
+void Api::start_processing(int threads) {
+  if (workers_) return;
+  translator_ = translate::apertium_translator();
+  jobs::WorkerOptions options;
+  options.threads = threads;
+  options.name = "evhub-serve";
+  workers_ = std::make_unique<jobs::WorkerPool>(
+      *jobs_, collection::processing_handlers(hub_, hub_mu_, *jobs_, *translator_), options);
+  workers_->start();
 }
 
 Result<accounts::Caller> Api::resume(const std::string& token, bool api_token) {
@@ -330,9 +589,109 @@ Response Api::change_grant(const accounts::User& by, const std::string& username
   return user_response(200, username);
 }
 
+std::string Api::today() const {
+  return format_rfc3339(options_.clock()).substr(0, 10);
+}
+
+std::map<std::string, std::string> Api::organisation_names() {
+  std::map<std::string, std::string> names;
+  auto all = organisations();
+  if (all.is_ok()) {
+    for (const auto& o : *all) names[o.id] = o.name;
+  }
+  return names;
+}
+
+// A witness the caller may act on: the code is well formed and registered, and the caller holds
+// one of `roles` in the witness's organisation. Unknown codes and other organisations' codes are
+// told apart (404/403), as for objects; a refusal carries the error alone.
+Api::Reachable Api::reachable_witness(const accounts::Caller& caller, const std::string& code,
+                                      const std::vector<Role>& roles) {
+  Reachable out;
+  if (!collection::check_witness_code(code).is_ok()) {
+    out.refusal = error_response(404, "not_found", "no such witness");
+    return out;
+  }
+  auto w = witnesses_->witness(code);
+  if (!w.is_ok()) {
+    out.refusal = error_response(500, "internal", "could not read the witness register");
+    return out;
+  }
+  if (!*w) {
+    out.refusal = error_response(404, "not_found", "no such witness");
+    return out;
+  }
+  auto all = organisations();
+  if (!all.is_ok()) {
+    out.refusal = error_response(500, "internal", "could not read organisations");
+    return out;
+  }
+  if (!holds_role_in(caller.user, roles, (*w)->organisation_id, *all)) {
+    out.refusal = error_response(403, "forbidden", "your roles do not allow this");
+    return out;
+  }
+  out.witness = std::move(**w);
+  return out;
+}
+
+// The shred that erases a witness names the account the server runs as (the hub's actor), not
+// the person; the witness.erase event the API writes beside it does. Newest first, so a code
+// (never reused) maps to the one erasure there can be.
+std::map<std::string, std::string> Api::erasers() {
+  std::map<std::string, std::string> by;
+  auto events = hub_.events(-1, "witness.erase", 1 << 20);
+  if (!events.is_ok()) return by;
+  const auto names = usernames();
+  for (const auto& e : *events) {
+    if (!e.details.is_object()) continue;
+    auto it = names.find(e.details.value("user_id", ""));
+    const std::string code = e.details.value("witness", "");
+    if (it != names.end() && !code.empty()) by.emplace(code, it->second);
+  }
+  return by;
+}
+
+Response Api::witness_page(int status, const accounts::User& user, const Witness& w) {
+  auto all = organisations();
+  if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
+  const auto names = organisation_names();
+  auto org = names.find(w.organisation_id);
+  std::string erased_by;
+  if (w.erased) {
+    const auto by = erasers();
+    if (auto it = by.find(w.code); it != by.end()) erased_by = it->second;
+  }
+  json out = witness_json(w, org == names.end() ? "" : org->second, erased_by, today());
+  auto may = [&](const std::vector<Role>& roles) {
+    return !w.erased && holds_role_in(user, roles, w.organisation_id, *all);
+  };
+  const bool conditions = may(consent_condition_readers());
+  json versions = json::array();
+  if (!w.erased && w.consent_versions > 0) {
+    // (The register decrypts every version's conditions; those who may not read them get the
+    // versions without.)
+    auto history = witnesses_->consents(w.code);
+    if (!history.is_ok()) return status_response(history.status(), "reading the consent history");
+    for (auto& c : *history) {
+      versions.push_back(consent_version_json(c, conditions));
+      wipe(c.conditions);
+    }
+  }
+  out["consents"] = std::move(versions);
+  out["permissions"] = {{"view_personal", may(personal_detail_readers())},
+                        {"add_consent", may(witness_writers())},
+                        {"check_consent", may(consent_checkers())},
+                        {"read_conditions", conditions},
+                        {"erase", may(witness_erasers())}};
+  return json_response(status, out);
+}
+
 Result<std::unique_ptr<Api>> Api::open(hub::Hub& hub, ApiOptions options) {
   EVHUB_ASSIGN_OR_RETURN(auto accounts, accounts::Accounts::open(hub.layout().accounts()));
-  return std::unique_ptr<Api>(new Api(hub, std::move(accounts), std::move(options)));
+  EVHUB_ASSIGN_OR_RETURN(auto witnesses, collection::Collection::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto jobs, jobs::JobQueue::open(hub.layout().jobs()));
+  return std::unique_ptr<Api>(
+      new Api(hub, std::move(accounts), std::move(witnesses), std::move(jobs), std::move(options)));
 }
 
 void Api::add_routes(Router& router) {
@@ -529,6 +888,10 @@ void Api::add_routes(Router& router) {
     }
     // put logs the object; this says which signed-in person brought it.
     (void)hub_.audit("upload", stored->id, {{"user_id", c.caller->user.id}});
+    // Stored and logged: a queue that cannot be written costs the processing, not the upload.
+    if (!stored->deduplicated) {
+      (void)collection::enqueue_processing(*jobs_, stored->id, options_.clock());
+    }
     return json_response(201, {{"id", stored->id},
                                {"sha256", stored->sha256},
                                {"size", stored->size},
@@ -621,9 +984,9 @@ void Api::add_routes(Router& router) {
                                      {"custody_events", s->events}});
         });
 
-  // The home page: what the caller's organisations hold, their newest objects, and (for those
-  // who may read the audit trail) the latest custody events. Processing jobs arrive with the
-  // job queue of the collection module; until then the list is empty.
+  // The home page: what the caller's organisations hold, their newest objects, the latest
+  // processing jobs on objects they may read, and (for those who may read the audit trail) the
+  // latest custody events.
   route("GET", "/api/v1/dashboard", kAnySignedIn, [this](Context& c) {
     auto all = organisations();
     if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
@@ -643,6 +1006,23 @@ void Api::add_routes(Router& router) {
                 {"bytes", counts->bytes},
                 {"recent_objects", json::parse(objects)},
                 {"jobs", json::array()}};
+    auto recent_jobs = jobs_->list("", 200);
+    if (!recent_jobs.is_ok()) return error_response(500, "internal", "could not read the jobs");
+    for (const auto& j : *recent_jobs) {
+      auto object = hub_.describe(j.object_id);
+      if (!object.is_ok() ||
+          !may_read(scopes, object->organisation_id, object->record.sensitivity)) {
+        continue;
+      }
+      out["jobs"].push_back({{"id", j.id},
+                             {"kind", j.kind},
+                             {"object", j.object_id},
+                             {"state", j.state},
+                             {"attempts", j.attempts},
+                             {"progress", j.progress},
+                             {"error", j.error}});
+      if (out["jobs"].size() == 10) break;
+    }
     if (has_any_role(c.caller->user, kAuditReaders)) {
       auto events = hub_.events(-1, "", 10);
       if (!events.is_ok()) return error_response(500, "internal", "could not read the log");
@@ -761,6 +1141,213 @@ void Api::add_routes(Router& router) {
                            {{"user_id", (*user)->id}, {"by", c.caller->user.id}});
           return user_response(200, username);
         });
+
+  // The witness register (collection/), by pseudonymous code. The table gates on the roles
+  // held in any organisation; each witness is then decided by the roles held in its own
+  // (api/policy.h), and lists are filtered to the caller's organisations before anything is
+  // read, so that another organisation's witnesses leave neither codes nor counts.
+  route("GET", "/api/v1/witnesses", Access{true, witness_readers()}, [this](Context& c) {
+    const std::string wanted = c.request.query("consent");
+    if (!wanted.empty() && !one_of(wanted, kConsentStates)) {
+      return error_response(400, "bad_request",
+                            "consent must be missing, withdrawn, expired or valid");
+    }
+    auto all = organisations();
+    if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
+    const auto orgs = organisations_where(c.caller->user, witness_readers(), *all);
+    json out = json::array();
+    // (An empty list would mean every organisation to Collection::witnesses.)
+    if (!orgs.empty()) {
+      auto list = witnesses_->witnesses(orgs);
+      if (!list.is_ok()) return error_response(500, "internal", "could not read the register");
+      const auto names = organisation_names();
+      const std::string day = today();
+      std::map<std::string, std::string> by;
+      if (wanted.empty() &&
+          std::any_of(list->begin(), list->end(), [](const Witness& w) { return w.erased; })) {
+        by = erasers();
+      }
+      for (const auto& w : *list) {
+        // A consent filter asks about living witnesses; tombstones have no consent to judge.
+        if (!wanted.empty() && (w.erased || consent_state(w.consent, day) != wanted)) continue;
+        auto org = names.find(w.organisation_id);
+        auto erased_by = by.find(w.code);
+        out.push_back(witness_json(w, org == names.end() ? "" : org->second,
+                                   erased_by == by.end() ? "" : erased_by->second, day));
+      }
+    }
+    return json_response(200, {{"witnesses", out}});
+  });
+
+  route("POST", "/api/v1/witnesses", Access{true, witness_writers()}, [this](Context& c) {
+    auto parsed = parse_new_witness(c.request.body);
+    if (!parsed.is_ok()) return error_response(400, "bad_request", parsed.status().message());
+    NewWitness& in = *parsed;
+    auto all = organisations();
+    if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
+    const auto orgs = organisations_where(c.caller->user, witness_writers(), *all);
+    std::string org_id;
+    for (const auto& o : *all) {
+      const bool may = std::find(orgs.begin(), orgs.end(), o.id) != orgs.end();
+      if (!in.organisation.empty() && o.name == in.organisation && !may) {
+        return error_response(403, "forbidden",
+                              "your roles do not allow registering witnesses in " + o.name);
+      }
+      if (may && (in.organisation.empty() ? orgs.size() == 1 : o.name == in.organisation)) {
+        org_id = o.id;
+      }
+    }
+    if (org_id.empty()) {
+      return error_response(400, "organisation",
+                            "name the organisation in which you may register witnesses");
+    }
+    auto w = witnesses_->register_witness(in.code, org_id, in.profile, in.personal);
+    if (!w.is_ok()) return status_response(w.status(), "registering the witness");
+    // The put events record the encrypted records; this says which signed-in person brought
+    // them (and never what the personal details say).
+    (void)hub_.audit("witness.register", "",
+                     {{"witness", w->code},
+                      {"user_id", c.caller->user.id},
+                      {"personal", in.personal.has_value()}});
+    return witness_page(201, c.caller->user, *w);
+  });
+
+  route("GET", "/api/v1/witnesses/{code}", Access{true, witness_readers()}, [this](Context& c) {
+    auto r = reachable_witness(*c.caller, c.request.params.at("code"), witness_readers());
+    if (!r.witness) return r.refusal;
+    return witness_page(200, c.caller->user, *r.witness);
+  });
+
+  // Who a witness is: decrypted only on request, only for the roles that need it, and every
+  // view is in the custody log (by code and user id, never what was shown) before anything is
+  // decrypted. Without the event there is no view.
+  route("GET", "/api/v1/witnesses/{code}/personal", Access{true, personal_detail_readers()},
+        [this](Context& c) {
+          const std::string code = c.request.params.at("code");
+          auto r = reachable_witness(*c.caller, code, personal_detail_readers());
+          if (!r.witness) return r.refusal;
+          if (r.witness->erased) {
+            return error_response(410, "erased",
+                                  code + " was erased on " + r.witness->erased_at +
+                                      "; their personal details were crypto-shredded");
+          }
+          if (!r.witness->has_personal_details) {
+            return error_response(404, "not_found", "no personal details are recorded for " + code);
+          }
+          if (!hub_.audit("witness.personal.view", "",
+                          {{"witness", code}, {"user_id", c.caller->user.id}})
+                   .is_ok()) {
+            return error_response(503, "unavailable", "the view could not be recorded; try again");
+          }
+          auto p = witnesses_->personal_details(code);
+          if (!p.is_ok()) return status_response(p.status(), "reading the personal details");
+          json out = {{"code", code},
+                      {"name", p->name},
+                      {"contacts", p->contacts},
+                      {"date_of_birth", p->date_of_birth},
+                      {"address", p->address},
+                      {"notes", p->notes}};
+          wipe(*p);
+          Response res = json_response(200, out);
+          for (auto& [key, value] : out.items()) {
+            if (value.is_string()) wipe(value.get_ref<std::string&>());
+          }
+          return res;
+        });
+
+  route("POST", "/api/v1/witnesses/{code}/consents", Access{true, witness_writers()},
+        [this](Context& c) {
+          const std::string code = c.request.params.at("code");
+          auto r = reachable_witness(*c.caller, code, witness_writers());
+          if (!r.witness) return r.refusal;
+          auto consent = parse_consent(c.request.body);
+          if (!consent.is_ok()) {
+            return error_response(400, "bad_request", consent.status().message());
+          }
+          auto added = witnesses_->add_consent(code, *consent);
+          if (!added.is_ok()) {
+            wipe(consent->conditions);
+            return status_response(added.status(), "recording the consent");
+          }
+          (void)hub_.audit(
+              "consent.add", "",
+              {{"witness", code}, {"version", added->version}, {"user_id", c.caller->user.id}});
+          // The register returns the version without its conditions (they live in the
+          // encrypted record only); the caller, who wrote them, gets them back.
+          added->conditions = std::move(consent->conditions);
+          Response res = json_response(201, consent_version_json(*added, true));
+          wipe(added->conditions);
+          return res;
+        });
+
+  route("GET", "/api/v1/witnesses/{code}/consent-check", Access{true, consent_checkers()},
+        [this](Context& c) {
+          const std::string code = c.request.params.at("code");
+          auto r = reachable_witness(*c.caller, code, consent_checkers());
+          if (!r.witness) return r.refusal;
+          auto q = consent_question(c.request);
+          if (!q.is_ok()) return error_response(400, "bad_request", q.status().message());
+          auto d = witnesses_->allows(code, q->purpose, q->recipient,
+                                      q->today.empty() ? today() : q->today);
+          if (!d.is_ok()) return status_response(d.status(), "the consent check");
+          return json_response(200, {{"allowed", d->allowed}, {"reason", d->reason}});
+        });
+
+  route("GET", "/api/v1/consent-gaps", Access{true, consent_gap_readers()}, [this](Context& c) {
+    auto q = consent_question(c.request);
+    if (!q.is_ok()) return error_response(400, "bad_request", q.status().message());
+    const std::string within_text = c.request.query("within");
+    int within = 30;
+    if (!within_text.empty()) {
+      if (within_text.size() > 4 ||
+          !std::all_of(within_text.begin(), within_text.end(), ::isdigit) ||
+          std::stoi(within_text) > 3650) {
+        return error_response(400, "bad_request", "within must be a number of days, 0 to 3650");
+      }
+      within = std::stoi(within_text);
+    }
+    auto all = organisations();
+    if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
+    const auto orgs = organisations_where(c.caller->user, consent_gap_readers(), *all);
+    const std::string day = q->today.empty() ? today() : q->today;
+    json out = json::array();
+    if (!orgs.empty()) {  // (an empty list would mean every organisation)
+      auto gaps = witnesses_->consent_gaps(orgs, q->purpose, q->recipient, day, within);
+      if (!gaps.is_ok()) return error_response(500, "internal", "could not read the register");
+      const auto names = organisation_names();
+      for (const auto& g : *gaps) {
+        auto org = names.find(g.organisation_id);
+        out.push_back({{"code", g.code},
+                       {"organisation", org == names.end() ? "" : org->second},
+                       {"problem", g.problem},
+                       {"reason", g.reason}});
+      }
+    }
+    return json_response(200, {{"gaps", out}, {"today", day}, {"within", within}});
+  });
+
+  // Erasure crypto-shreds the witness's key domain: their records, personal details, consent
+  // forms and evidence can never be decrypted again, and the register keeps a tombstone.
+  route("DELETE", "/api/v1/witnesses/{code}", Access{true, witness_erasers()}, [this](Context& c) {
+    const std::string code = c.request.params.at("code");
+    auto r = reachable_witness(*c.caller, code, witness_erasers());
+    if (!r.witness) return r.refusal;
+    const std::string reason = c.request.query("reason");
+    if (reason.empty()) {
+      return error_response(400, "bad_request",
+                            "say why (?reason=); it is kept in the tombstone and the log");
+    }
+    auto report = witnesses_->erase(code, reason);
+    if (!report.is_ok()) return status_response(report.status(), "erasing the witness");
+    (void)hub_.audit(
+        "witness.erase", "",
+        {{"witness", code}, {"user_id", c.caller->user.id}, {"objects", report->objects}});
+    auto w = witnesses_->witness(code);
+    if (!w.is_ok() || !*w) {
+      return error_response(500, "internal", "erased; the tombstone could not be read");
+    }
+    return witness_page(200, c.caller->user, **w);
+  });
 }
 
 }  // namespace evhub::api

@@ -1,6 +1,7 @@
 // The HTTP API under /api/v1: who may call what (one table, in routes.cc), sign-in with a
 // session cookie (HttpOnly, SameSite=Strict, Secure under TLS) plus a CSRF token on every change,
-// and the routes themselves. Every sign-in and every refusal of one is written to the custody
+// and the routes themselves: evidence, accounts, the audit trail, and the witness register with
+// its consent (collection/). Every sign-in and every refusal of one is written to the custody
 // log through the hub.
 #pragma once
 
@@ -15,7 +16,11 @@
 
 #include "accounts/accounts.h"
 #include "api/server.h"
+#include "collection/collection.h"
 #include "hub/hub.h"
+#include "jobs/job_queue.h"
+#include "jobs/worker_pool.h"
+#include "translate/translator.h"
 
 namespace evhub::api {
 
@@ -29,12 +34,19 @@ class Api {
  public:
   static Result<std::unique_ptr<Api>> open(hub::Hub& hub, ApiOptions options = {});
   void add_routes(Router& router);
+  // Works through the processing queue (text, OCR, translation) on `threads` background
+  // threads, sharing the hub lock with the requests; stopped when the Api is destroyed.
+  void start_processing(int threads);
 
  private:
-  Api(hub::Hub& hub, std::unique_ptr<accounts::Accounts> accounts, ApiOptions options);
+  Api(hub::Hub& hub, std::unique_ptr<accounts::Accounts> accounts,
+      std::unique_ptr<collection::Collection> witnesses, std::unique_ptr<jobs::JobQueue> jobs,
+      ApiOptions options);
   struct Context;
   hub::Hub& hub_;
   std::unique_ptr<accounts::Accounts> accounts_;
+  // The witness register, a view of the custody log like the catalog: used under hub_mu_ only.
+  std::unique_ptr<collection::Collection> witnesses_;
   ApiOptions options_;
   crypto::SecretKey sealing_key_;
   // The hub is used by one request at a time (hub_mu_), and so is the accounts database
@@ -49,6 +61,11 @@ class Api {
   // accounts()->f(…) holds the accounts lock for the call.
   LockedAccounts accounts() { return {std::unique_lock(accounts_mu_), accounts_.get()}; }
 
+  std::unique_ptr<jobs::JobQueue> jobs_;
+  std::unique_ptr<translate::Translator> translator_;
+  // Declared after everything it uses, so it stops (joining its threads) before they go.
+  std::unique_ptr<jobs::WorkerPool> workers_;
+
   // Sessions and organisations, remembered for a second (see routes.cc).
   static constexpr std::int64_t kCacheMs = 1000;
   struct CachedCaller {
@@ -62,6 +79,23 @@ class Api {
     Response refusal;                         // otherwise
   };
   Readable readable_object(const accounts::Caller& caller, const std::string& id);
+  // A witness the caller may act on with one of `roles` in the witness's organisation; the
+  // refusal otherwise (404 unknown, 403 another organisation's or a role not held there).
+  struct Reachable {
+    std::optional<collection::Witness> witness;
+    Response refusal;
+  };
+  Reachable reachable_witness(const accounts::Caller& caller, const std::string& code,
+                              const std::vector<accounts::Role>& roles);
+  // Organisation names by id ("" for an unknown id).
+  std::map<std::string, std::string> organisation_names();
+  // Who erased each erased witness through the API (code → username), from witness.erase.
+  std::map<std::string, std::string> erasers();
+  // A witness's page: profile (or tombstone), consent history as `user` may see it in the
+  // witness's organisation, and what else they may do there.
+  Response witness_page(int status, const accounts::User& user, const collection::Witness& w);
+  // Today (UTC, YYYY-MM-DD) by options_.clock: consent states and decisions are as of this day.
+  std::string today() const;
   std::string organisation_id(const std::string& name);  // "" if unknown
   std::map<std::string, std::string> usernames();        // by user id
   Response user_response(int status, const std::string& username);

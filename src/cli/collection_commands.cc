@@ -9,8 +9,11 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "collection/collection.h"
+#include "collection/processing.h"
+#include "core/clock.h"
 #include "crypto/crypto.h"
 #include "hub/hub.h"
+#include "jobs/job_queue.h"
 
 namespace evhub::cli {
 
@@ -322,6 +325,212 @@ int cmd_consent_gaps(const Options& o) {
   return 0;
 }
 
+void print_warnings(const Options& o, const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) std::cerr << "evhub: warning: " << w << "\n";
+  if (o.json)
+    std::cout << json{{"warnings", warnings}}.dump(-1, ' ', false, kReplaceBadUtf8) << "\n";
+}
+
+int cmd_contact_add(const Options& o) {
+  auto x = open_collection(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  collection::Contact c{o.given_on, o.taken_by, o.channel, o.conditions, o.planned};
+  auto warnings = x->collection->log_contact(o.code, c);
+  if (!warnings.is_ok()) return report_failure(o, warnings.status());
+  print_warnings(o, *warnings);
+  if (!o.json) {
+    std::cout << fmt::format("{} contact with {} on {} recorded\n", o.planned ? "planned" : "the",
+                             o.code, o.given_on);
+  }
+  return 0;
+}
+
+int cmd_contact_check(const Options& o) {
+  auto x = open_collection(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  auto warnings = x->collection->check_contact(o.code, o.given_on);
+  if (!warnings.is_ok()) return report_failure(o, warnings.status());
+  print_warnings(o, *warnings);
+  if (!o.json && warnings->empty()) std::cout << "no warnings for contacting " << o.code << "\n";
+  return warnings->empty() ? 0 : exit_code_for(Code::kFailedPrecondition);
+}
+
+int cmd_contact_list(const Options& o) {
+  auto x = open_collection(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  auto all = x->collection->contacts(o.code);
+  if (!all.is_ok()) return report_failure(o, all.status());
+  for (const auto& c : *all) {
+    if (o.json) {
+      std::cout << json{{"on", c.on},
+                        {"by", c.by},
+                        {"channel", c.channel},
+                        {"planned", c.planned},
+                        {"purpose", c.purpose}}
+                       .dump(-1, ' ', false, kReplaceBadUtf8)
+                << "\n";
+    } else {
+      std::cout << fmt::format("{}  {:<20} {:<19} {}{}\n", c.on, c.by, c.channel,
+                               c.planned ? "(planned) " : "", c.purpose);
+    }
+  }
+  return 0;
+}
+
+// Stores files as evidence in the witness's domain (queued for processing) and returns their ids.
+Result<std::vector<std::string>> store_files(Opened& x, const Witness& w,
+                                             const std::vector<std::string>& files,
+                                             const std::string& sensitivity) {
+  std::vector<std::string> ids;
+  if (files.empty()) return ids;
+  EVHUB_ASSIGN_OR_RETURN(auto queue, jobs::JobQueue::open(x.hub->layout().jobs()));
+  Status queued;
+  EVHUB_RETURN_IF_ERROR(x.hub->put(
+      files, w.code,
+      [&](const hub::StoredObject& s) {
+        ids.push_back(s.id);
+        if (!s.deduplicated && queued.is_ok()) {
+          queued = collection::enqueue_processing(*queue, s.id, now_millis());
+        }
+      },
+      hub::Intake::evidence(w.organisation_id, sensitivity)));
+  EVHUB_RETURN_IF_ERROR(queued);
+  return ids;
+}
+
+json interview_json(const collection::Interview& iv) {
+  return {{"id", iv.id},
+          {"code", iv.code},
+          {"on", iv.on},
+          {"place", iv.place},
+          {"remote", iv.remote},
+          {"interviewer", iv.interviewer},
+          {"languages", iv.languages},
+          {"recordings", iv.recordings},
+          {"transcript", iv.transcript},
+          {"translations", iv.translations},
+          {"status", iv.status}};
+}
+
+int cmd_interview_add(const Options& o) {
+  auto x = open_collection(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  auto w = existing_witness(*x, o.code);
+  if (!w.is_ok()) return report_failure(o, w.status());
+  collection::Interview iv;
+  iv.code = o.code;
+  iv.on = o.given_on;
+  iv.place = o.place;
+  iv.remote = o.remote;
+  iv.interviewer = o.taken_by;
+  iv.languages = o.languages;
+  auto recordings = store_files(*x, *w, o.files, o.sensitivity);
+  if (!recordings.is_ok()) return report_failure(o, recordings.status());
+  iv.recordings = *recordings;
+  if (!o.transcript_file.empty()) {
+    auto t = store_files(*x, *w, {o.transcript_file}, o.sensitivity);
+    if (!t.is_ok()) return report_failure(o, t.status());
+    iv.transcript = t->front();
+    iv.status = "transcribed";
+  }
+  auto recorded = x->collection->record_interview(iv);
+  if (!recorded.is_ok()) return report_failure(o, recorded.status());
+  std::cout << (o.json ? interview_json(*recorded).dump()
+                       : "recorded interview " + recorded->id + " of " + o.code)
+            << "\n";
+  return 0;
+}
+
+int cmd_interview_update(const Options& o) {
+  auto x = open_collection(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  auto w = existing_witness(*x, o.code);
+  if (!w.is_ok()) return report_failure(o, w.status());
+  auto all = x->collection->interviews(o.code);
+  if (!all.is_ok()) return report_failure(o, all.status());
+  auto it = std::find_if(all->begin(), all->end(),
+                         [&](const collection::Interview& i) { return i.id == o.id; });
+  if (it == all->end()) {
+    return report_failure(o, Status(Code::kNotFound, "no interview " + o.id + " of " + o.code));
+  }
+  collection::Interview iv = *it;
+  if (!o.interview_status.empty()) iv.status = o.interview_status;
+  if (!o.transcript_file.empty()) {
+    auto t = store_files(*x, *w, {o.transcript_file}, o.sensitivity);
+    if (!t.is_ok()) return report_failure(o, t.status());
+    iv.transcript = t->front();
+  }
+  auto translations = store_files(*x, *w, o.files, o.sensitivity);
+  if (!translations.is_ok()) return report_failure(o, translations.status());
+  iv.translations.insert(iv.translations.end(), translations->begin(), translations->end());
+  auto updated = x->collection->update_interview(iv);
+  if (!updated.is_ok()) return report_failure(o, updated.status());
+  std::cout << (o.json ? interview_json(*updated).dump()
+                       : "interview " + updated->id + " is " + updated->status)
+            << "\n";
+  return 0;
+}
+
+int cmd_interview_list(const Options& o) {
+  auto x = open_collection(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  auto all = x->collection->interviews(o.code);
+  if (!all.is_ok()) return report_failure(o, all.status());
+  for (const auto& iv : *all) {
+    std::cout << (o.json ? interview_json(iv).dump(-1, ' ', false, kReplaceBadUtf8)
+                         : fmt::format("{}  {}  {:<12} {:<20} {} recording(s){}", iv.id, iv.on,
+                                       iv.status, iv.remote ? "(remote)" : iv.place,
+                                       iv.recordings.size(),
+                                       iv.transcript.empty() ? "" : ", transcript"))
+              << "\n";
+  }
+  return 0;
+}
+
+int cmd_document_add(const Options& o) {
+  auto x = open_collection(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  auto w = existing_witness(*x, o.code);
+  if (!w.is_ok()) return report_failure(o, w.status());
+  // Medical records are health material unless said otherwise.
+  const std::string sensitivity =
+      o.sensitivity == "normal" && o.document_kind == "medical" ? "health" : o.sensitivity;
+  auto ids = store_files(*x, *w, o.files, sensitivity);
+  if (!ids.is_ok()) return report_failure(o, ids.status());
+  for (const auto& id : *ids) {
+    collection::WitnessDocument d{id,         o.code,       o.document_kind, o.given_on,
+                                  o.language, o.conditions, o.interview_id};
+    auto added = x->collection->add_document(d);
+    if (!added.is_ok()) return report_failure(o, added.status());
+    std::cout
+        << (o.json ? json{{"object_id", id}, {"kind", d.kind}, {"sensitivity", sensitivity}}.dump()
+                   : fmt::format("{}  {} document of {} ({})", id, d.kind, o.code, sensitivity))
+        << "\n";
+  }
+  return 0;
+}
+
+int cmd_document_list(const Options& o) {
+  auto x = open_collection(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  auto all = x->collection->documents(o.code);
+  if (!all.is_ok()) return report_failure(o, all.status());
+  for (const auto& d : *all) {
+    std::cout << (o.json ? json{{"object_id", d.object_id},
+                                {"kind", d.kind},
+                                {"date", d.date},
+                                {"language", d.language},
+                                {"description", d.description},
+                                {"interview_id", d.interview_id}}
+                               .dump(-1, ' ', false, kReplaceBadUtf8)
+                         : fmt::format("{}  {:<8} {:<10} {:<3} {}", d.object_id, d.kind,
+                                       d.date.empty() ? "-" : d.date,
+                                       d.language.empty() ? "-" : d.language, d.description))
+              << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 void register_collection_commands(CLI::App& app, Options& o) {
@@ -355,6 +564,71 @@ void register_collection_commands(CLI::App& app, Options& o) {
   erase->add_option("code", o.code, "the witness's code")->required();
   erase->add_flag("--yes", o.yes, "confirm: this cannot be undone");
   erase->add_option("--reason", o.reason, "why (kept in the tombstone and the log)");
+
+  auto* contact = app.add_subcommand(
+      "contact", "the contact log: every contact with a witness, so none is contacted too often");
+  contact->require_subcommand(1);
+  contact->fallthrough();
+  auto* tadd = contact->add_subcommand("add", "record a contact made or planned (and warn)");
+  tadd->add_option("code", o.code, "the witness's code")->required();
+  tadd->add_option("--on", o.given_on, "YYYY-MM-DD")->required();
+  tadd->add_option("--by", o.taken_by, "who made or will make it")->required();
+  tadd->add_option("--channel", o.channel,
+                   "in-person, phone, video, messenger, email or through-third-party")
+      ->required();
+  tadd->add_option("--purpose", o.conditions, "why (kept encrypted)");
+  tadd->add_flag("--planned", o.planned, "a contact still to be made");
+  auto* tcheck = contact->add_subcommand(
+      "check", "warnings before contacting a witness; exit 0 if none, 11 if any");
+  tcheck->add_option("code", o.code, "the witness's code")->required();
+  tcheck->add_option("--on", o.given_on, "the planned date (default: today)");
+  auto* tlist = contact->add_subcommand("list", "every contact with a witness");
+  tlist->add_option("code", o.code, "the witness's code")->required();
+
+  auto* interview = app.add_subcommand("interview", "interviews with witnesses");
+  interview->require_subcommand(1);
+  interview->fallthrough();
+  auto* iadd = interview->add_subcommand("add", "record an interview and store its recordings");
+  iadd->add_option("code", o.code, "the witness's code")->required();
+  iadd->add_option("--on", o.given_on, "YYYY-MM-DD")->required();
+  iadd->add_option("--interviewer", o.taken_by, "who interviewed")->required();
+  iadd->add_option("--place", o.place, "where (or --remote)");
+  iadd->add_flag("--remote", o.remote, "held remotely");
+  iadd->add_option("--language", o.languages, "a language spoken (be, ru, en…); repeatable");
+  iadd->add_option("--recording", o.files, "a recording to store; repeatable");
+  iadd->add_option("--transcript", o.transcript_file, "the transcript to store");
+  iadd->add_option("--sensitivity", o.sensitivity, "normal, health or sexual-violence")
+      ->check(CLI::IsMember({"normal", "health", "sexual-violence"}));
+  auto* iup = interview->add_subcommand("update", "move an interview on, add its files");
+  iup->add_option("code", o.code, "the witness's code")->required();
+  iup->add_option("id", o.id, "the interview (iv-…)")->required();
+  iup->add_option("--status", o.interview_status,
+                  "recorded, transcribed, translated, coded or summarised (forward only)");
+  iup->add_option("--transcript", o.transcript_file, "the transcript to store");
+  iup->add_option("--translation", o.files, "a translation to store; repeatable");
+  iup->add_option("--sensitivity", o.sensitivity, "of the stored files")
+      ->check(CLI::IsMember({"normal", "health", "sexual-violence"}));
+  auto* ilist = interview->add_subcommand("list", "a witness's interviews");
+  ilist->add_option("code", o.code, "the witness's code")->required();
+
+  auto* document = app.add_subcommand("document", "documents witnesses handed over");
+  document->require_subcommand(1);
+  document->fallthrough();
+  auto* dadd = document->add_subcommand("add", "store and describe documents of a witness");
+  dadd->add_option("code", o.code, "the witness's code")->required();
+  dadd->add_option("files", o.files, "the files")->required();
+  dadd->add_option("--kind", o.document_kind,
+                   "medical, court, official, photo, video, audio or other")
+      ->required();
+  dadd->add_option("--date", o.given_on, "the document's date, YYYY-MM-DD");
+  dadd->add_option("--language", o.language, "its language (be, ru, en…)");
+  dadd->add_option("--description", o.conditions, "what it is (kept encrypted)");
+  dadd->add_option("--interview", o.interview_id, "the interview it came with (iv-…)");
+  dadd->add_option("--sensitivity", o.sensitivity,
+                   "normal, health or sexual-violence (medical records: health)")
+      ->check(CLI::IsMember({"normal", "health", "sexual-violence"}));
+  auto* dlist = document->add_subcommand("list", "a witness's documents");
+  dlist->add_option("code", o.code, "the witness's code")->required();
 
   auto* consent = app.add_subcommand("consent", "witnesses' informed consent");
   consent->require_subcommand(1);
@@ -396,6 +670,20 @@ int run_collection_command(CLI::App& app, Options& o) {
     if (w->got_subcommand("list")) return cmd_witness_list(o);
     if (w->got_subcommand("show")) return cmd_witness_show(o);
     return cmd_witness_erase(o);
+  }
+  if (auto* i = app.get_subcommand("interview"); i->parsed()) {
+    if (i->got_subcommand("add")) return cmd_interview_add(o);
+    if (i->got_subcommand("update")) return cmd_interview_update(o);
+    return cmd_interview_list(o);
+  }
+  if (auto* d = app.get_subcommand("document"); d->parsed()) {
+    if (d->got_subcommand("add")) return cmd_document_add(o);
+    return cmd_document_list(o);
+  }
+  if (auto* t = app.get_subcommand("contact"); t->parsed()) {
+    if (t->got_subcommand("add")) return cmd_contact_add(o);
+    if (t->got_subcommand("check")) return cmd_contact_check(o);
+    return cmd_contact_list(o);
   }
   auto* c = app.get_subcommand("consent");
   if (c->got_subcommand("add")) return cmd_consent_add(o);

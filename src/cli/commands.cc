@@ -17,8 +17,11 @@
 #include "api/static_files.h"
 #include "cli/exit_codes.h"
 #include "cli/terminal.h"
+#include "collection/processing.h"
+#include "core/clock.h"
 #include "core/fs.h"
 #include "hub/hub.h"
+#include "jobs/job_queue.h"
 
 namespace evhub::cli {
 
@@ -137,6 +140,7 @@ int cmd_serve(const Options& o) {
   if (!api.is_ok()) return fail(o, api.status());
   auto router = std::make_shared<api::Router>();
   (*api)->add_routes(*router);
+  if (!o.print_routes) (*api)->start_processing(o.threads);
   // The web app: --web names it, or the one built beside this binary's sources, if built.
   const std::string web_dir = o.web_dir.empty() ? EVHUB_WEB_DIR : o.web_dir;
   auto web = api::StaticFiles::load(web_dir);
@@ -248,10 +252,18 @@ int cmd_put(const Options& o) {
     if (!id.is_ok()) return fail(o, id.status());
     org_id = *id;
   }
+  // New material is queued for processing (text, OCR, translation); `evhub jobs --wait` or a
+  // running server works through the queue.
+  auto queue = jobs::JobQueue::open((*hub)->layout().jobs());
+  if (!queue.is_ok()) return fail(o, queue.status());
+  Status queued;
   Progress progress(!o.json && stderr_is_terminal(), o.files.size());
   Status st = (*hub)->put(
       o.files, o.domain,
       [&](const hub::StoredObject& s) {
+        if (!s.deduplicated && queued.is_ok()) {
+          queued = collection::enqueue_processing(**queue, s.id, now_millis());
+        }
         progress.clear();
         if (o.json) {
           std::cout << json{{"path", s.path},
@@ -272,6 +284,10 @@ int cmd_put(const Options& o) {
       },
       hub::Intake::evidence(org_id, o.sensitivity));
   if (!st.is_ok()) return fail(o, st);
+  // Stored and logged either way; a queue that could not be written is said, not hidden.
+  if (!queued.is_ok()) {
+    return fail(o, queued.with_context("stored, but not queued for processing"));
+  }
   return 0;
 }
 
@@ -417,6 +433,8 @@ int cmd_ls(const Options& o) {
                         {"created_at", r.created_at},
                         {"created_by", r.created_by},
                         {"sensitivity", r.sensitivity},
+                        {"derived_from", r.derived_from.value_or("")},
+                        {"tool", r.tool.value_or("")},
                         {"erased", l.erased}}
                        .dump(-1, ' ', false, kReplaceBadUtf8)
                 << "\n";
@@ -496,11 +514,14 @@ void register_commands(CLI::App& app, Options& o) {
   serve->add_option("--tls-cert", o.tls_certificate,
                     "serve HTTPS with this PEM certificate (chain, leaf first); needs --tls-key");
   serve->add_option("--tls-key", o.tls_key, "the certificate's unencrypted PEM private key");
+  serve->add_option("--threads", o.threads,
+                    "processing workers (text, OCR, translation); default: one per core");
   serve->add_option("--web", o.web_dir,
                     "the built web app to serve at / (default: web/dist of this build's sources)");
 
   register_account_commands(app, o);
   register_collection_commands(app, o);
+  register_jobs_commands(app, o);
 
   auto* cat = app.add_subcommand("catalog", "maintain the catalog");
   cat->require_subcommand(1);
@@ -534,7 +555,10 @@ int run_selected(CLI::App& app, Options& o) {
   if (app.got_subcommand("catalog")) return cmd_catalog_rebuild(o);
   if (app.got_subcommand("serve")) return cmd_serve(o);
   if (app.got_subcommand("org") || app.got_subcommand("user")) return run_account_command(app, o);
-  if (app.got_subcommand("witness") || app.got_subcommand("consent")) {
+  if (app.got_subcommand("jobs")) return run_jobs_command(app, o);
+  if (app.got_subcommand("witness") || app.got_subcommand("consent") ||
+      app.got_subcommand("contact") || app.got_subcommand("interview") ||
+      app.got_subcommand("document")) {
     return run_collection_command(app, o);
   }
   auto* log = app.get_subcommand("log");

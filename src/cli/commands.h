@@ -67,10 +67,26 @@ struct Options {
   std::string renew_by;
   std::string withdrawn_on;
   std::string form_file;
+  std::string channel;  // contact
+  std::string place;    // interview
+  bool remote = false;
+  std::string transcript_file;
+  std::string interview_status;
+  std::string interview_id;
+  std::string document_kind;
+  std::string language;
+  bool planned = false;
   std::string purpose;
   std::string recipient;
   std::string today;
   int within_days = 30;
+  // jobs
+  std::string job_state;
+  std::string job_kind;
+  std::string payload = "{}";
+  std::int64_t job_id = 0;
+  bool wait = false;
+  int threads = 0;
   // log
   std::int64_t from = 0;
   std::int64_t limit = -1;
@@ -86,6 +102,8 @@ std::string selected_hub_dir(const Options& o);
 void register_account_commands(CLI::App& app, Options& options);
 int run_account_command(CLI::App& app, Options& options);
 void register_collection_commands(CLI::App& app, Options& options);
+void register_jobs_commands(CLI::App& app, Options& options);
+int run_jobs_command(CLI::App& app, Options& options);
 int run_collection_command(CLI::App& app, Options& options);
 // The id of partner organisation `name`, from accounts.db (kNotFound names `evhub org add`).
 Result<std::string> organisation_id(hub::Hub& hub, const std::string& name);

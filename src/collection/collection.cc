@@ -10,6 +10,7 @@
 #include "catalog/migrations.h"
 #include "catalog/sqlite.h"
 #include "core/clock.h"
+#include "core/random_name.h"
 #include "crypto/crypto.h"
 
 namespace evhub::collection {
@@ -58,6 +59,39 @@ CREATE TABLE consents (
   recorded_at TEXT NOT NULL,
   PRIMARY KEY (code, version)
 );
+)sql"},
+      {2, "contact log", R"sql(
+CREATE TABLE contacts (
+  code TEXT NOT NULL REFERENCES witnesses(code),
+  seq INTEGER NOT NULL,             -- the custody event that recorded it
+  contacted_on TEXT NOT NULL,
+  contacted_by TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  planned INTEGER NOT NULL,
+  record_object TEXT NOT NULL,      -- the purpose and notes, encrypted
+  PRIMARY KEY (code, seq)
+);
+)sql"},
+      {3, "interviews and witness documents", R"sql(
+CREATE TABLE interviews (
+  id TEXT PRIMARY KEY,
+  code TEXT NOT NULL REFERENCES witnesses(code),
+  record TEXT NOT NULL,             -- the interview as JSON (no personal data), newest version
+  status TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX interviews_by_witness ON interviews(code);
+CREATE TABLE documents (
+  object_id TEXT PRIMARY KEY,
+  code TEXT NOT NULL REFERENCES witnesses(code),
+  kind TEXT NOT NULL,
+  date TEXT NOT NULL,
+  language TEXT NOT NULL,
+  interview_id TEXT NOT NULL,
+  record_object TEXT NOT NULL       -- holds the description, encrypted
+);
+CREATE INDEX documents_by_witness ON documents(code);
 )sql"},
   };
   return kMigrations;
@@ -118,6 +152,15 @@ int days_between(const std::string& a, const std::string& b) {
 }
 
 }  // namespace
+
+std::optional<std::string> contact_problem(const Contact& c) {
+  if (!is_date(c.on)) return "the date must be YYYY-MM-DD";
+  if (c.by.empty()) return "say who made (or will make) the contact";
+  if (!one_of(c.channel, kContactChannels)) {
+    return "channel must be in-person, phone, video, messenger, email or through-third-party";
+  }
+  return std::nullopt;
+}
 
 Status check_witness_code(const std::string& code) {
   const auto dash = code.find('-');
@@ -206,6 +249,7 @@ struct Collection::Impl {
   Status apply_shred(const custody::Event& e);
   Result<std::optional<Witness>> load(const std::string& code);
   Result<std::vector<Consent>> load_consents(const std::string& code);
+  Result<std::vector<Contact>> load_contacts(const std::string& code);
 };
 
 Status Collection::Impl::sync() {
@@ -236,7 +280,9 @@ Status Collection::Impl::apply_record(const custody::Event& e) {
   const std::string kind = e.details.value("record", "");
   const std::string domain_id = e.details.value("domain_id", "");
   // Other records (signed consent forms, other modules' records) are not this view's to read.
-  if (kind != "witness" && kind != "personal" && kind != "consent") return Status::ok();
+  static const std::vector<std::string> kKinds = {"witness", "personal",  "consent",
+                                                  "contact", "interview", "document"};
+  if (std::find(kKinds.begin(), kKinds.end(), kind) == kKinds.end()) return Status::ok();
   auto record = read_record(e.object);
   // A record whose domain was shredded later in the log cannot be read any more. Only the
   // witness's registration matters then: it is what the shred that follows turns into the
@@ -289,6 +335,41 @@ Status Collection::Impl::apply_record(const custody::Event& e) {
     st.bind(9, e.object).bind(10, e.time);
     return st.run();
   }
+  if (kind == "interview") {
+    json iv = r.value("interview", json::object());
+    EVHUB_ASSIGN_OR_RETURN(
+        Statement st,
+        db.prepare("INSERT INTO interviews(id, code, record, status, recorded_at, updated_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                   "record = excluded.record, status = excluded.status, "
+                   "updated_at = excluded.updated_at"));
+    st.bind(1, iv.value("id", "")).bind(2, code).bind(3, iv.dump());
+    st.bind(4, iv.value("status", "recorded")).bind(5, e.time).bind(6, e.time);
+    return st.run();
+  }
+  if (kind == "document") {
+    EVHUB_ASSIGN_OR_RETURN(
+        Statement st,
+        db.prepare("INSERT INTO documents(object_id, code, kind, date, language, interview_id, "
+                   "record_object) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(object_id) DO UPDATE "
+                   "SET kind = excluded.kind, date = excluded.date, language = "
+                   "excluded.language, interview_id = excluded.interview_id, record_object = "
+                   "excluded.record_object"));
+    st.bind(1, r.value("object_id", "")).bind(2, code).bind(3, r.value("document_kind", ""));
+    st.bind(4, r.value("date", "")).bind(5, r.value("language", ""));
+    st.bind(6, r.value("interview_id", "")).bind(7, e.object);
+    return st.run();
+  }
+  if (kind == "contact") {
+    EVHUB_ASSIGN_OR_RETURN(
+        Statement st,
+        db.prepare("INSERT INTO contacts(code, seq, contacted_on, contacted_by, channel, planned, "
+                   "record_object) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    st.bind(1, code).bind(2, static_cast<std::int64_t>(e.seq)).bind(3, r.value("on", ""));
+    st.bind(4, r.value("by", "")).bind(5, r.value("channel", ""));
+    st.bind(6, std::int64_t{r.value("planned", false)}).bind(7, e.object);
+    return st.run();
+  }
   return Status::ok();
 }
 
@@ -300,9 +381,12 @@ Status Collection::Impl::apply_shred(const custody::Event& e) {
   EVHUB_ASSIGN_OR_RETURN(bool row, find.step());
   if (!row) return Status::ok();
   const std::string code = find.text(0);
-  EVHUB_ASSIGN_OR_RETURN(Statement drop, db.prepare("DELETE FROM consents WHERE code = ?"));
-  drop.bind(1, code);
-  EVHUB_RETURN_IF_ERROR(drop.run());
+  for (const char* table : {"consents", "contacts", "interviews", "documents"}) {
+    EVHUB_ASSIGN_OR_RETURN(Statement drop,
+                           db.prepare(fmt::format("DELETE FROM {} WHERE code = ?", table)));
+    drop.bind(1, code);
+    EVHUB_RETURN_IF_ERROR(drop.run());
+  }
   // The profile goes too: only what the tombstone needs stays.
   EVHUB_ASSIGN_OR_RETURN(
       Statement st,
@@ -369,11 +453,30 @@ Result<std::vector<Consent>> Collection::Impl::load_consents(const std::string& 
   return out;
 }
 
+Result<std::vector<Contact>> Collection::Impl::load_contacts(const std::string& code) {
+  EVHUB_ASSIGN_OR_RETURN(Statement st,
+                         db.prepare("SELECT contacted_on, contacted_by, channel, planned FROM "
+                                    "contacts WHERE code = ? ORDER BY contacted_on, seq"));
+  st.bind(1, code);
+  std::vector<Contact> out;
+  for (;;) {
+    EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row) break;
+    Contact c;
+    c.on = st.text(0);
+    c.by = st.text(1);
+    c.channel = st.text(2);
+    c.planned = st.integer(3) != 0;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 Collection::Collection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Collection::~Collection() = default;
 
 Result<std::unique_ptr<Collection>> Collection::open(hub::Hub& hub) {
-  const std::string path = join_path(hub.layout().dir, "collection.db");
+  const std::string path = hub.layout().collection();
   EVHUB_ASSIGN_OR_RETURN(Database db, Database::open(path, true));
   EVHUB_RETURN_IF_ERROR(catalog::migrate(db, view_migrations(), "collection.db"));
   auto c = std::unique_ptr<Collection>(
@@ -540,6 +643,229 @@ Result<std::vector<ConsentGap>> Collection::consent_gaps(
     }
   }
   return gaps;
+}
+
+std::vector<std::string> Collection::contact_warnings(const Witness& w,
+                                                      const std::vector<Contact>& history,
+                                                      const std::string& on) {
+  std::vector<std::string> warnings;
+  if (w.profile.do_not_contact) warnings.push_back(w.code + " is marked not to be contacted");
+  for (auto it = history.rbegin(); it != history.rend(); ++it) {
+    if (it->planned || it->on > on) continue;
+    const int days = days_between(it->on, on);
+    if (days <= kRecentContactDays) {
+      warnings.push_back(
+          fmt::format("{} was contacted {} days before, on {} by {} ({}); avoid "
+                      "interviewing them again",
+                      w.code, days, it->on, it->by, it->channel));
+    }
+    break;
+  }
+  std::vector<Consent> consents;
+  if (w.consent) consents.push_back(*w.consent);
+  const ConsentDecision d =
+      consent_allows(w.code, consents, Purpose::kRecontact, Recipient::kNone, on);
+  if (!d.allowed && !consents.empty()) warnings.push_back(d.reason);
+  return warnings;
+}
+
+Result<std::vector<std::string>> Collection::check_contact(const std::string& code,
+                                                           const std::string& on) {
+  EVHUB_ASSIGN_OR_RETURN(auto w, witness(code));
+  if (!w) return Status(Code::kNotFound, "no witness " + code);
+  if (w->erased) return Status(Code::kErased, code + " was erased on " + w->erased_at);
+  EVHUB_ASSIGN_OR_RETURN(auto history, impl_->load_contacts(code));
+  return contact_warnings(*w, history, on.empty() ? today_utc() : on);
+}
+
+Result<std::vector<std::string>> Collection::log_contact(const std::string& code,
+                                                         const Contact& contact) {
+  if (auto problem = contact_problem(contact)) {
+    return Status(Code::kInvalidArgument, "contact with " + code + ": " + *problem);
+  }
+  EVHUB_ASSIGN_OR_RETURN(auto warnings, check_contact(code, contact.on));
+  EVHUB_ASSIGN_OR_RETURN(auto w, impl_->load(code));
+  EVHUB_RETURN_IF_ERROR(impl_->store_record(code, w->organisation_id, "contact",
+                                            {{"on", contact.on},
+                                             {"by", contact.by},
+                                             {"channel", contact.channel},
+                                             {"planned", contact.planned},
+                                             {"purpose", contact.purpose}}));
+  return warnings;
+}
+
+Result<std::vector<Contact>> Collection::contacts(const std::string& code) {
+  EVHUB_RETURN_IF_ERROR(sync());
+  EVHUB_ASSIGN_OR_RETURN(auto all, impl_->load_contacts(code));
+  EVHUB_ASSIGN_OR_RETURN(
+      Statement st,
+      impl_->db.prepare(
+          "SELECT record_object FROM contacts WHERE code = ? ORDER BY contacted_on, seq"));
+  st.bind(1, code);
+  for (auto& c : all) {
+    EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row) break;
+    EVHUB_ASSIGN_OR_RETURN(json r, impl_->read_record(st.text(0)));
+    c.purpose = r.value("purpose", "");
+  }
+  return all;
+}
+
+namespace {
+
+json interview_json(const Interview& iv) {
+  return {{"id", iv.id},
+          {"on", iv.on},
+          {"place", iv.place},
+          {"remote", iv.remote},
+          {"interviewer", iv.interviewer},
+          {"languages", iv.languages},
+          {"recordings", iv.recordings},
+          {"transcript", iv.transcript},
+          {"translations", iv.translations},
+          {"status", iv.status}};
+}
+
+Interview interview_from(const std::string& code, const json& j) {
+  Interview iv;
+  iv.id = j.value("id", "");
+  iv.code = code;
+  iv.on = j.value("on", "");
+  iv.place = j.value("place", "");
+  iv.remote = j.value("remote", false);
+  iv.interviewer = j.value("interviewer", "");
+  iv.languages = j.value("languages", std::vector<std::string>{});
+  iv.recordings = j.value("recordings", std::vector<std::string>{});
+  iv.transcript = j.value("transcript", "");
+  iv.translations = j.value("translations", std::vector<std::string>{});
+  iv.status = j.value("status", "recorded");
+  return iv;
+}
+
+int status_rank(const std::string& status) {
+  for (int i = 0; i < static_cast<int>(std::size(kInterviewStatuses)); ++i) {
+    if (status == kInterviewStatuses[i]) return i;
+  }
+  return -1;
+}
+
+}  // namespace
+
+Status Collection::check_objects_of(const std::string& code, const std::vector<std::string>& ids) {
+  for (const auto& id : ids) {
+    if (id.empty()) continue;
+    auto d = impl_->hub.describe(id);
+    if (!d.is_ok() || d->domain != code || d->record.record) {
+      return Status(Code::kInvalidArgument,
+                    "object " + id + " is not evidence in the key domain of " + code);
+    }
+  }
+  return Status::ok();
+}
+
+Result<Interview> Collection::store_interview(const Interview& iv, const Witness& w) {
+  if (!is_date(iv.on))
+    return Status(Code::kInvalidArgument, "the interview date must be YYYY-MM-DD");
+  if (iv.interviewer.empty()) return Status(Code::kInvalidArgument, "name the interviewer");
+  if (!iv.remote && iv.place.empty()) {
+    return Status(Code::kInvalidArgument, "give the place, or say the interview was remote");
+  }
+  if (status_rank(iv.status) < 0) {
+    return Status(Code::kInvalidArgument,
+                  "status must be recorded, transcribed, translated, "
+                  "coded or summarised");
+  }
+  std::vector<std::string> objects = iv.recordings;
+  objects.push_back(iv.transcript);
+  objects.insert(objects.end(), iv.translations.begin(), iv.translations.end());
+  EVHUB_RETURN_IF_ERROR(check_objects_of(iv.code, objects));
+  EVHUB_RETURN_IF_ERROR(impl_->store_record(iv.code, w.organisation_id, "interview",
+                                            {{"interview", interview_json(iv)}}));
+  return iv;
+}
+
+Result<Interview> Collection::record_interview(Interview iv) {
+  EVHUB_ASSIGN_OR_RETURN(auto w, witness(iv.code));
+  if (!w) return Status(Code::kNotFound, "no witness " + iv.code);
+  if (w->erased) return Status(Code::kErased, iv.code + " was erased on " + w->erased_at);
+  iv.id = "iv-" + random_name();
+  return store_interview(iv, *w);
+}
+
+Result<Interview> Collection::update_interview(const Interview& iv) {
+  EVHUB_ASSIGN_OR_RETURN(auto all, interviews(iv.code));
+  auto old =
+      std::find_if(all.begin(), all.end(), [&](const Interview& i) { return i.id == iv.id; });
+  if (old == all.end()) return Status(Code::kNotFound, "no interview " + iv.id + " of " + iv.code);
+  if (status_rank(iv.status) < status_rank(old->status)) {
+    return Status(Code::kFailedPrecondition, "interview " + iv.id + " is already " + old->status +
+                                                 "; its status only moves forward");
+  }
+  EVHUB_ASSIGN_OR_RETURN(auto w, impl_->load(iv.code));
+  return store_interview(iv, *w);
+}
+
+Result<std::vector<Interview>> Collection::interviews(const std::string& code) {
+  EVHUB_RETURN_IF_ERROR(sync());
+  EVHUB_ASSIGN_OR_RETURN(Statement st,
+                         impl_->db.prepare("SELECT record FROM interviews WHERE code = ? "
+                                           "ORDER BY recorded_at, id"));
+  st.bind(1, code);
+  std::vector<Interview> out;
+  for (;;) {
+    EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row) break;
+    out.push_back(interview_from(code, json::parse(st.text(0), nullptr, false)));
+  }
+  return out;
+}
+
+Result<WitnessDocument> Collection::add_document(const WitnessDocument& d) {
+  if (!one_of(d.kind, kDocumentKinds)) {
+    return Status(Code::kInvalidArgument,
+                  "kind must be medical, court, official, photo, video, audio or other");
+  }
+  if (!d.date.empty() && !is_date(d.date)) {
+    return Status(Code::kInvalidArgument, "the document date must be YYYY-MM-DD");
+  }
+  EVHUB_ASSIGN_OR_RETURN(auto w, witness(d.code));
+  if (!w) return Status(Code::kNotFound, "no witness " + d.code);
+  if (w->erased) return Status(Code::kErased, d.code + " was erased on " + w->erased_at);
+  EVHUB_RETURN_IF_ERROR(check_objects_of(d.code, {d.object_id}));
+  if (!d.interview_id.empty()) {
+    EVHUB_ASSIGN_OR_RETURN(auto all, interviews(d.code));
+    if (std::none_of(all.begin(), all.end(),
+                     [&](const Interview& i) { return i.id == d.interview_id; })) {
+      return Status(Code::kNotFound, "no interview " + d.interview_id + " of " + d.code);
+    }
+  }
+  EVHUB_RETURN_IF_ERROR(impl_->store_record(d.code, w->organisation_id, "document",
+                                            {{"object_id", d.object_id},
+                                             {"document_kind", d.kind},
+                                             {"date", d.date},
+                                             {"language", d.language},
+                                             {"description", d.description},
+                                             {"interview_id", d.interview_id}}));
+  return d;
+}
+
+Result<std::vector<WitnessDocument>> Collection::documents(const std::string& code) {
+  EVHUB_RETURN_IF_ERROR(sync());
+  EVHUB_ASSIGN_OR_RETURN(
+      Statement st,
+      impl_->db.prepare("SELECT object_id, kind, date, language, interview_id, record_object "
+                        "FROM documents WHERE code = ? ORDER BY date, object_id"));
+  st.bind(1, code);
+  std::vector<WitnessDocument> out;
+  for (;;) {
+    EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row) break;
+    WitnessDocument d{st.text(0), code, st.text(1), st.text(2), st.text(3), "", st.text(4)};
+    EVHUB_ASSIGN_OR_RETURN(json rec, impl_->read_record(st.text(5)));
+    d.description = rec.value("description", "");
+    out.push_back(std::move(d));
+  }
+  return out;
 }
 
 Result<hub::ShredReport> Collection::erase(const std::string& code, const std::string& reason) {

@@ -63,6 +63,52 @@ struct Witness {
   std::int64_t erased_objects = 0;
 };
 
+inline constexpr const char* kContactChannels[] = {"in-person", "phone", "video",
+                                                   "messenger", "email", "through-third-party"};
+// Contacts closer together than this draw a warning: re-interviewing re-traumatises.
+inline constexpr int kRecentContactDays = 30;
+
+// A contact with a witness, made or planned: who, when, by which channel, why (the purpose is
+// kept encrypted; it may say things about the witness).
+struct Contact {
+  std::string on;  // YYYY-MM-DD
+  std::string by;
+  std::string channel;  // kContactChannels
+  std::string purpose;
+  bool planned = false;
+};
+std::optional<std::string> contact_problem(const Contact& contact);
+
+// An interview moves forward through these, never back.
+inline constexpr const char* kInterviewStatuses[] = {"recorded", "transcribed", "translated",
+                                                     "coded", "summarised"};
+struct Interview {
+  std::string id;  // "iv-" + 32 hex, given when it is recorded
+  std::string code;
+  std::string on;     // YYYY-MM-DD
+  std::string place;  // where, or empty when remote
+  bool remote = false;
+  std::string interviewer;
+  std::vector<std::string> languages;
+  std::vector<std::string> recordings;    // object ids in the witness's domain
+  std::string transcript;                 // object id, or empty
+  std::vector<std::string> translations;  // object ids
+  std::string status = "recorded";
+};
+
+inline constexpr const char* kDocumentKinds[] = {"medical", "court", "official", "photo",
+                                                 "video",   "audio", "other"};
+// A document a witness handed over: an object in their domain, described.
+struct WitnessDocument {
+  std::string object_id;
+  std::string code;
+  std::string kind;  // kDocumentKinds
+  std::string date;  // of the document, YYYY-MM-DD or empty
+  std::string language;
+  std::string description;   // kept encrypted: it may name people
+  std::string interview_id;  // the interview it came with, or empty
+};
+
 // Witnesses whose consent does not (or will soon not) allow a purpose.
 struct ConsentGap {
   std::string code;
@@ -111,6 +157,26 @@ class Collection {
                                                Purpose purpose, Recipient recipient,
                                                const std::string& today, int within_days);
 
+  // Warnings before contacting `code` on `on` (YYYY-MM-DD; empty: today): marked not to be
+  // contacted, contacted within kRecentContactDays, consent without re-contact. Empty if none.
+  Result<std::vector<std::string>> check_contact(const std::string& code, const std::string& on);
+  // Records a contact (made or planned) and returns the warnings it drew; they do not stop it:
+  // the log must hold every contact, wanted or not.
+  Result<std::vector<std::string>> log_contact(const std::string& code, const Contact& contact);
+  // Every contact, oldest first, with its purpose decrypted.
+  Result<std::vector<Contact>> contacts(const std::string& code);
+
+  // A new interview (its id is given here); recordings, transcript and translations must be
+  // objects in the witness's own key domain.
+  Result<Interview> record_interview(Interview interview);
+  // A new version of interview `interview.id`: objects added, status moved forward.
+  Result<Interview> update_interview(const Interview& interview);
+  Result<std::vector<Interview>> interviews(const std::string& code);
+  // Describes an object of the witness's domain as a document they handed over.
+  Result<WitnessDocument> add_document(const WitnessDocument& document);
+  // Every document, descriptions decrypted.
+  Result<std::vector<WitnessDocument>> documents(const std::string& code);
+
   // Crypto-shreds the witness's key domain: records, personal details, consent forms and
   // evidence in it can no longer be decrypted; the register keeps a tombstone.
   Result<hub::ShredReport> erase(const std::string& code, const std::string& reason);
@@ -118,6 +184,11 @@ class Collection {
  private:
   struct Impl;
   explicit Collection(std::unique_ptr<Impl> impl);
+  Status check_objects_of(const std::string& code, const std::vector<std::string>& ids);
+  Result<Interview> store_interview(const Interview& interview, const Witness& witness);
+  static std::vector<std::string> contact_warnings(const Witness& w,
+                                                   const std::vector<Contact>& history,
+                                                   const std::string& on);
   std::unique_ptr<Impl> impl_;
 };
 

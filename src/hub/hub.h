@@ -35,6 +35,8 @@ struct Layout {
   std::string domain_keys() const { return join_path(keys(), "domains"); }
   std::string lock() const { return join_path(dir, "hub.lock"); }
   std::string accounts() const { return join_path(dir, "accounts.db"); }
+  std::string jobs() const { return join_path(dir, "jobs.db"); }
+  std::string collection() const { return join_path(dir, "collection.db"); }
   // Present while objects are being moved into place and logged; left by a killed writer, it
   // tells the next opener to look for stored-but-unlogged objects.
   std::string commit_marker() const { return join_path(dir, "commit-in-progress"); }

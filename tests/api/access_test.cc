@@ -12,6 +12,7 @@
 #include "api/routes.h"
 #include "api/test_server.h"
 #include "catalog/catalog.h"
+#include "collection/collection.h"
 #include "crypto/password.h"
 #include "hub/hub.h"
 
@@ -48,7 +49,36 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"POST /api/v1/users/{username}/disabled", {"administrator"}},
     {"GET /api/v1/audit", {"administrator", "auditor"}},
     {"GET /api/v1/hub", {"administrator", "lead", "auditor"}},
+    {"GET /api/v1/witnesses",
+     {"intake-officer", "analyst", "legal-officer", "reviewer", "mhpss-coordinator", "lead"}},
+    {"POST /api/v1/witnesses", {"intake-officer", "lead"}},
+    {"GET /api/v1/witnesses/{code}",
+     {"intake-officer", "analyst", "legal-officer", "reviewer", "mhpss-coordinator", "lead"}},
+    {"DELETE /api/v1/witnesses/{code}", {"lead"}},
+    {"GET /api/v1/witnesses/{code}/personal", {"intake-officer", "mhpss-coordinator", "lead"}},
+    {"POST /api/v1/witnesses/{code}/consents", {"intake-officer", "lead"}},
+    {"GET /api/v1/witnesses/{code}/consent-check", {"intake-officer", "legal-officer", "lead"}},
+    {"GET /api/v1/consent-gaps", {"legal-officer", "lead"}},
 };
+
+// A witness in `organisation_id`'s care, with personal details and a consent version.
+void register_witness(hub::Hub& hub, const std::string& code, const std::string& organisation_id,
+                      const std::string& name, const std::string& conditions) {
+  auto c = collection::Collection::open(hub);
+  ASSERT_TRUE(c.is_ok()) << c.status().to_string();
+  collection::WitnessProfile profile;
+  profile.gender = "female";
+  profile.country = "BY";
+  collection::PersonalDetails personal;
+  personal.name = name;
+  ASSERT_TRUE((*c)->register_witness(code, organisation_id, profile, personal).is_ok());
+  collection::Consent consent;
+  consent.given_on = "2026-01-10";
+  consent.taken_by = "intake staff";
+  consent.scopes = {"internal-analysis", "share-icc"};
+  consent.conditions = conditions;
+  ASSERT_TRUE((*c)->add_consent(code, consent).is_ok());
+}
 
 TEST(Access, EveryRouteWithEveryRole) {
   testing::TempDir tmp;
@@ -73,6 +103,9 @@ TEST(Access, EveryRouteWithEveryRole) {
   auto health =
       hub->put_data("h", "medical record", "W-00001", hub::Intake::evidence(orgs[0].id, "health"));
   ASSERT_TRUE(health.is_ok());
+  // A witness every role that reads the register may reach, and one for the lead to erase.
+  register_witness(*hub, "W-00001", orgs[0].id, "Witness One", "only by video");
+  register_witness(*hub, "W-00099", orgs[0].id, "Witness Ninety-Nine", "");
   auto api = std::move(Api::open(*hub)).value();
   auto router = std::make_shared<Router>();
   api->add_routes(*router);
@@ -87,6 +120,7 @@ TEST(Access, EveryRouteWithEveryRole) {
 
   std::vector<std::string> callers = {"nobody"};
   for (Role r : accounts::kAllRoles) callers.push_back(role_name(r));
+  int new_witnesses = 0;
   for (const std::string& who : callers) {
     for (const auto& r : router->routes()) {
       const std::string key = r.method + " " + r.path;
@@ -106,10 +140,24 @@ TEST(Access, EveryRouteWithEveryRole) {
         path.replace(p, 4, who == "mhpss-coordinator" ? health->id : stored->id);
       }
       if (auto p = path.find("{username}"); p != std::string::npos) path.replace(p, 10, "analyst");
+      if (auto p = path.find("{code}"); p != std::string::npos) {
+        path.replace(p, 6, r.method == "DELETE" ? "W-00099" : "W-00001");
+      }
       if (r.method == "POST" && path == "/api/v1/objects") path += "?domain=W-00001";
+      if (path.ends_with("/consent-check") || path.ends_with("/consent-gaps")) {
+        path += "?purpose=sharing&recipient=icc";
+      }
+      if (r.method == "DELETE" && path.starts_with("/api/v1/witnesses/")) path += "?reason=test";
+      std::string body_sent = "{}";
+      if (r.method == "POST" && path == "/api/v1/witnesses") {
+        body_sent = json{{"code", "W-" + std::to_string(10000 + ++new_witnesses)}}.dump();
+      }
+      if (r.method == "POST" && path.ends_with("/consents")) {
+        body_sent = R"({"given_on":"2026-02-01","taken_by":"t","scopes":["internal-analysis"]})";
+      }
       std::vector<std::string> args = {"-X", r.method, "-H", "X-CSRF-Token: " + csrf};
       if (who != "nobody") args.insert(args.end(), {"-b", jar});
-      if (r.method == "POST") args.insert(args.end(), {"--data", "{}"});
+      if (r.method == "POST") args.insert(args.end(), {"--data", body_sent});
       args.push_back(server.url(path));
       auto [status, body] = curl(args);
       const auto& allowed = kAllowed.at(key);
@@ -119,6 +167,10 @@ TEST(Access, EveryRouteWithEveryRole) {
       if (ok) {
         EXPECT_NE(status, 401);
         EXPECT_NE(status, 403);
+        // The witness routes were given a witness the role may reach and a request that works.
+        if (key.find("witness") != std::string::npos || key.find("consent") != std::string::npos) {
+          EXPECT_LT(status, 300);
+        }
       } else {
         EXPECT_EQ(status, who == "nobody" ? 401 : 403);
         json j = json::parse(body, nullptr, false);
@@ -129,6 +181,8 @@ TEST(Access, EveryRouteWithEveryRole) {
           EXPECT_EQ(body.find(o->id), std::string::npos);
           EXPECT_EQ(body.find(o->sha256), std::string::npos);
         }
+        EXPECT_EQ(body.find("W-000"), std::string::npos) << "no witness codes";
+        EXPECT_EQ(body.find("Witness"), std::string::npos) << "no personal details";
       }
     }
   }
@@ -208,6 +262,137 @@ TEST(Access, RestrictedCategoriesAreSeenOnlyByTheRolesThatNeedThem) {
           << s;
     }
   }
+}
+
+// The witness register, witness by witness: each role of Partner A reads, in Partner A's
+// register, what api/policy.h gives it (profiles, consent conditions, personal details, consent
+// checks and gaps), and of Partner B's witness nothing at all — not in lists, not in gaps, not
+// by asking for its code.
+TEST(Access, WitnessesAreSeenWithinTheirOrganisationAndByRole) {
+  testing::TempDir tmp;
+  const auto cred = [] { return vault::Credential::key_file(Bytes(32, 5)); };
+  hub::InitOptions init;
+  init.actor = "test";
+  ASSERT_TRUE(hub::init_hub(tmp / "hub", cred(), init).is_ok());
+  auto hub = std::move(hub::Hub::open(tmp / "hub", cred(), {"test", 5000})).value();
+  auto accounts = std::move(accounts::Accounts::open(hub->layout().accounts())).value();
+  ASSERT_TRUE(accounts->add_organisation("Partner A").is_ok());
+  ASSERT_TRUE(accounts->add_organisation("Partner B").is_ok());
+  const auto orgs = *accounts->organisations();
+  const std::string hash = *crypto::hash_password("a password 12", crypto::KdfCost::interactive());
+  for (Role r : accounts::kAllRoles) {
+    ASSERT_TRUE(accounts->add_user(role_name(r), "Partner A", hash).is_ok());
+    ASSERT_TRUE(accounts->grant(role_name(r), "Partner A", r, "test").is_ok());
+  }
+  accounts.reset();
+  const std::string a_id = orgs[0].name == "Partner A" ? orgs[0].id : orgs[1].id;
+  const std::string b_id = orgs[0].name == "Partner A" ? orgs[1].id : orgs[0].id;
+  register_witness(*hub, "W-00010", a_id, "Alesia Example", "not before the trial");
+  register_witness(*hub, "W-00020", b_id, "Barys Example", "never to lawyers");
+  auto api = std::move(Api::open(*hub)).value();
+  auto router = std::make_shared<Router>();
+  api->add_routes(*router);
+  TestServer server(router);
+
+  const std::set<std::string> readers = {"intake-officer", "analyst",           "legal-officer",
+                                         "reviewer",       "mhpss-coordinator", "lead"};
+  const std::set<std::string> conditions = {"intake-officer", "legal-officer", "mhpss-coordinator",
+                                            "lead"};
+  const std::set<std::string> personal = {"intake-officer", "mhpss-coordinator", "lead"};
+  const std::set<std::string> checkers = {"intake-officer", "legal-officer", "lead"};
+  const std::set<std::string> gap_readers = {"legal-officer", "lead"};
+  auto refused_alone = [](int status, const std::string& body) {
+    EXPECT_EQ(status, 403) << body;
+    json j = json::parse(body, nullptr, false);
+    EXPECT_TRUE(j.is_object() && j.size() == 1 && j.contains("error")) << body;
+    EXPECT_EQ(body.find("W-000"), std::string::npos) << body;
+    EXPECT_EQ(body.find("Example"), std::string::npos) << body;
+  };
+  for (Role role : accounts::kAllRoles) {
+    const std::string who = role_name(role);
+    SCOPED_TRACE(who);
+    const std::string jar = tmp / ("jar-" + who);
+    ASSERT_EQ(
+        curl({"-c", jar, "--data", json{{"username", who}, {"password", "a password 12"}}.dump(),
+              server.url("/api/v1/session")})
+            .first,
+        200);
+    auto get = [&](const std::string& path) { return curl({"-b", jar, server.url(path)}); };
+
+    auto [list_status, list_body] = get("/api/v1/witnesses");
+    if (readers.count(who)) {
+      ASSERT_EQ(list_status, 200) << list_body;
+      const json list = json::parse(list_body);
+      ASSERT_EQ(list["witnesses"].size(), 1u) << list_body;
+      EXPECT_EQ(list["witnesses"][0]["code"], "W-00010");
+      EXPECT_EQ(list["witnesses"][0]["organisation"], "Partner A");
+      EXPECT_EQ(list_body.find("W-00020"), std::string::npos);
+      EXPECT_EQ(list_body.find("Example"), std::string::npos) << "no names in the register";
+      EXPECT_EQ(list_body.find("trial"), std::string::npos) << "no conditions in the register";
+    } else {
+      refused_alone(list_status, list_body);
+    }
+
+    auto [page_status, page_body] = get("/api/v1/witnesses/W-00010");
+    if (readers.count(who)) {
+      ASSERT_EQ(page_status, 200) << page_body;
+      const json page = json::parse(page_body);
+      ASSERT_EQ(page["consents"].size(), 1u);
+      EXPECT_EQ(page["consents"][0].contains("conditions"), conditions.count(who) > 0);
+      EXPECT_EQ(page_body.find("not before the trial") != std::string::npos,
+                conditions.count(who) > 0);
+      EXPECT_EQ(page["permissions"]["view_personal"], personal.count(who) > 0);
+      EXPECT_EQ(page["permissions"]["check_consent"], checkers.count(who) > 0);
+      EXPECT_EQ(page_body.find("Alesia"), std::string::npos) << "names only on request";
+    } else {
+      refused_alone(page_status, page_body);
+    }
+    auto [other_status, other_body] = get("/api/v1/witnesses/W-00020");
+    refused_alone(other_status, other_body);
+
+    auto [p_status, p_body] = get("/api/v1/witnesses/W-00010/personal");
+    if (personal.count(who)) {
+      EXPECT_EQ(p_status, 200) << p_body;
+      EXPECT_EQ(json::parse(p_body)["name"], "Alesia Example");
+    } else {
+      refused_alone(p_status, p_body);
+    }
+    auto [po_status, po_body] = get("/api/v1/witnesses/W-00020/personal");
+    refused_alone(po_status, po_body);
+
+    auto [c_status, c_body] =
+        get("/api/v1/witnesses/W-00010/consent-check?purpose=sharing&recipient=icc");
+    if (checkers.count(who)) {
+      EXPECT_EQ(c_status, 200) << c_body;
+      EXPECT_EQ(json::parse(c_body)["allowed"], true) << c_body;
+    } else {
+      refused_alone(c_status, c_body);
+    }
+    auto [co_status, co_body] =
+        get("/api/v1/witnesses/W-00020/consent-check?purpose=sharing&recipient=icc");
+    refused_alone(co_status, co_body);
+
+    auto [g_status, g_body] = get("/api/v1/consent-gaps?purpose=sharing&recipient=lawyer");
+    if (gap_readers.count(who)) {
+      ASSERT_EQ(g_status, 200) << g_body;
+      const json gaps = json::parse(g_body)["gaps"];
+      ASSERT_EQ(gaps.size(), 1u) << g_body;
+      EXPECT_EQ(gaps[0]["code"], "W-00010");
+      EXPECT_EQ(gaps[0]["problem"], "too-narrow");
+      EXPECT_EQ(g_body.find("W-00020"), std::string::npos);
+    } else {
+      refused_alone(g_status, g_body);
+    }
+  }
+  // Only the views that were allowed are in the log, by code and user id, never by name.
+  const std::string log = testing::read_text(tmp / "hub/custody/events.jsonl");
+  std::size_t views = 0;
+  for (auto at = log.find("witness.personal.view"); at != std::string::npos;
+       at = log.find("witness.personal.view", at + 1)) {
+    ++views;
+  }
+  EXPECT_EQ(views, personal.size());
+  EXPECT_EQ(log.find("Example"), std::string::npos);
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 // refusals by role that carry no data.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
@@ -59,6 +62,40 @@ class ApiTest : public ::testing::Test {
                                 server_->url("/api/v1/session")});
     EXPECT_EQ(status, 200) << body;
     return json::parse(body).value("csrf_token", "");
+  }
+
+  // Another account, made beside the fixture's (the API reads accounts.db on each sign-in).
+  void add_user(const std::string& user, const std::string& org,
+                std::initializer_list<std::pair<const char*, accounts::Role>> grants) {
+    auto accounts = accounts::Accounts::open(hub_->layout().accounts());
+    ASSERT_TRUE(accounts.is_ok());
+    auto hash = crypto::hash_password(user + " password!", crypto::KdfCost::interactive());
+    ASSERT_TRUE((*accounts)->add_user(user, org, *hash).is_ok());
+    for (const auto& [grant_org, role] : grants) {
+      ASSERT_TRUE((*accounts)->grant(user, grant_org, role, "test").is_ok());
+    }
+  }
+
+  // A signed-in person for the witness tests: GET, or a change with the CSRF token.
+  struct Session {
+    ApiTest* test;
+    std::string jar;
+    std::string csrf;
+    std::pair<int, std::string> get(const std::string& path) const {
+      return curl({"-b", jar, test->server_->url(path)});
+    }
+    std::pair<int, std::string> send(const std::string& method, const std::string& path,
+                                     const json& body = nullptr) const {
+      std::vector<std::string> args = {"-X", method, "-b", jar, "-H", "X-CSRF-Token: " + csrf};
+      if (!body.is_null())
+        args.insert(args.end(), {"-H", "Content-Type: application/json", "--data", body.dump()});
+      args.push_back(test->server_->url(path));
+      return curl(args);
+    }
+  };
+  Session session(const std::string& user) {
+    const std::string jar = tmp_ / (user + ".jar");
+    return Session{this, jar, sign_in(user, jar)};
   }
 
   testing::TempDir tmp_;
@@ -219,6 +256,36 @@ TEST_F(ApiTest, EvidenceIsUploadedListedAndDownloadedWithinTheOrganisationOnly) 
   EXPECT_NE(log.find("\"via\":\"api\""), std::string::npos);
 }
 
+TEST_F(ApiTest, UploadsAreProcessedInTheBackgroundAndShownOnTheDashboard) {
+  api_->start_processing(1);
+  std::string b_jar = tmp_ / "b.jar", a_jar = tmp_ / "a.jar";
+  std::string b_csrf = sign_in("analyst", b_jar);
+  sign_in("analyst.a", a_jar);
+  auto [st, body] = curl({"-b", b_jar, "-H", "X-CSRF-Token: " + b_csrf, "--data-binary",
+                          "Мяне затрымалі ў Мінску ў жніўні і білі ў пастарунку.",
+                          server_->url("/api/v1/objects?domain=W-00800")});
+  ASSERT_EQ(st, 201) << body;
+  const std::string id = json::parse(body)["id"];
+  // Extraction, then the translation it queues; the test waits for both (bounded).
+  json jobs;
+  for (int i = 0; i < 600; ++i) {
+    jobs = json::parse(curl({"-b", b_jar, server_->url("/api/v1/dashboard")}).second)["jobs"];
+    if (jobs.size() == 2 && jobs[0]["state"] == "done" && jobs[1]["state"] == "done") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(jobs.size(), 2u) << jobs;
+  EXPECT_EQ(jobs[0]["kind"], "translate") << "newest first";
+  EXPECT_EQ(jobs[1]["kind"], "extract-text");
+  EXPECT_EQ(jobs[1]["object"], id);
+  EXPECT_EQ(jobs[0]["state"], "done") << jobs;
+  // The translation is a derived object the analyst can list and read.
+  json list = json::parse(curl({"-b", b_jar, server_->url("/api/v1/objects")}).second);
+  EXPECT_EQ(list["objects"].size(), 2u) << list;
+  // Another organisation sees none of it.
+  json other = json::parse(curl({"-b", a_jar, server_->url("/api/v1/dashboard")}).second);
+  EXPECT_EQ(other["jobs"].size(), 0u);
+}
+
 TEST_F(ApiTest, ScriptsUseBearerTokensWithoutCsrf) {
   std::string token;
   {
@@ -377,6 +444,322 @@ TEST_F(ApiTest, AdministratorsManageUsersAndRightsThroughTheApi) {
       json::parse(curl({"-b", admin_jar, server_->url("/api/v1/audit?action=user.add")}).second);
   ASSERT_EQ(trail["events"].size(), 1u);
   EXPECT_EQ(trail["events"][0]["user"], "admin");
+}
+
+// The witness register through the API, as an intake officer and a legal officer use it.
+TEST_F(ApiTest, WitnessesAreRegisteredWithConsentAndCheckedForEachUse) {
+  using accounts::Role;
+  add_user("intake.a", "Partner A", {{"Partner A", Role::kIntakeOfficer}});
+  add_user("legal.a", "Partner A", {{"Partner A", Role::kLegalOfficer}});
+  const Session intake = session("intake.a"), legal = session("legal.a");
+  const Session other = session("analyst");  // Partner B
+
+  const json witness = {{"code", "W-00123"},         {"gender", "female"},
+                        {"age_band", "30-44"},       {"country", "BY"},
+                        {"languages", {"be", "ru"}}, {"vulnerabilities", {"relative-detained"}},
+                        {"do_not_contact", false}};
+  auto [st, body] = intake.send("POST", "/api/v1/witnesses", witness);
+  ASSERT_EQ(st, 201) << body;
+  json w = json::parse(body);
+  EXPECT_EQ(w["code"], "W-00123");
+  EXPECT_EQ(w["organisation"], "Partner A") << "the only organisation the officer registers in";
+  EXPECT_EQ(w["languages"], json({"be", "ru"}));
+  EXPECT_EQ(w["consent"]["state"], "missing");
+  EXPECT_EQ(w["consents"].size(), 0u);
+  EXPECT_EQ(w["permissions"]["add_consent"], true);
+  EXPECT_EQ(w["permissions"]["erase"], false) << "leads erase";
+
+  EXPECT_EQ(intake.send("POST", "/api/v1/witnesses", witness).first, 409);
+  auto [bad_st, bad_body] =
+      intake.send("POST", "/api/v1/witnesses", {{"code", "W-00124"}, {"gender", "unknown"}});
+  EXPECT_EQ(bad_st, 400);
+  EXPECT_NE(bad_body.find("gender must be"), std::string::npos) << "the register's own message";
+  EXPECT_EQ(intake.send("POST", "/api/v1/witnesses", {{"code", "Ivan Petrov"}}).first, 400);
+  EXPECT_EQ(intake.send("POST", "/api/v1/witnesses", {{"code", "W-00125"}, {"personl", {}}}).first,
+            400)
+      << "a misspelt field is refused, not dropped";
+  EXPECT_EQ(
+      intake.send("POST", "/api/v1/witnesses", {{"code", "W-00126"}, {"organisation", "Partner B"}})
+          .first,
+      403);
+  EXPECT_EQ(legal.send("POST", "/api/v1/witnesses", {{"code", "W-00127"}}).first, 403)
+      << "legal officers do not register witnesses";
+
+  // Consent v1 covers internal analysis and the ICC until the end of 2030.
+  const json v1 = {{"given_on", "2026-03-01"},
+                   {"taken_by", "intake officer K."},
+                   {"scopes", {"internal-analysis", "share-icc"}},
+                   {"conditions", "not before the trial"},
+                   {"renew_by", "2030-12-31"}};
+  auto [c_st, c_body] = intake.send("POST", "/api/v1/witnesses/W-00123/consents", v1);
+  ASSERT_EQ(c_st, 201) << c_body;
+  json c = json::parse(c_body);
+  EXPECT_EQ(c["version"], 1);
+  EXPECT_EQ(c["scopes"], json({"internal-analysis", "share-icc"}));
+  EXPECT_EQ(c["conditions"], "not before the trial");
+  json bad_scope = v1;
+  bad_scope["scopes"] = {"share-everyone"};
+  auto [bs_st, bs_body] = intake.send("POST", "/api/v1/witnesses/W-00123/consents", bad_scope);
+  EXPECT_EQ(bs_st, 400);
+  EXPECT_NE(bs_body.find("unknown scope share-everyone"), std::string::npos) << bs_body;
+  EXPECT_EQ(intake.send("POST", "/api/v1/witnesses/W-99999/consents", v1).first, 404);
+
+  auto [l_st, l_body] = intake.get("/api/v1/witnesses");
+  ASSERT_EQ(l_st, 200);
+  json list = json::parse(l_body)["witnesses"];
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["consent"]["state"], "valid");
+  EXPECT_EQ(list[0]["consent"]["version"], 1);
+  EXPECT_EQ(list[0]["consent"]["renew_by"], "2030-12-31");
+  EXPECT_EQ(l_body.find("trial"), std::string::npos) << "no conditions in the register";
+  EXPECT_EQ(json::parse(intake.get("/api/v1/witnesses?consent=valid").second)["witnesses"].size(),
+            1u);
+  EXPECT_EQ(json::parse(intake.get("/api/v1/witnesses?consent=missing").second)["witnesses"].size(),
+            0u);
+  EXPECT_EQ(intake.get("/api/v1/witnesses?consent=maybe").first, 400);
+
+  // The decision names the witness, the version and why.
+  const std::string check = "/api/v1/witnesses/W-00123/consent-check";
+  auto [k_st, k_body] = legal.get(check + "?purpose=sharing&recipient=lawyer");
+  ASSERT_EQ(k_st, 200) << k_body;
+  EXPECT_EQ(json::parse(k_body)["allowed"], false);
+  EXPECT_EQ(json::parse(k_body)["reason"], "W-00123: consent v1 does not cover lawyers");
+  auto [i_st, i_body] = legal.get(check + "?purpose=sharing&recipient=icc");
+  EXPECT_EQ(json::parse(i_body)["allowed"], true) << i_body;
+  auto [e_st, e_body] = legal.get(check + "?purpose=sharing&recipient=icc&today=2031-01-01");
+  EXPECT_EQ(json::parse(e_body)["allowed"], false);
+  EXPECT_NE(json::parse(e_body)["reason"].get<std::string>().find("renew-by date passed"),
+            std::string::npos);
+  EXPECT_EQ(legal.get(check + "?purpose=gossip").first, 400);
+  EXPECT_EQ(legal.get(check + "?purpose=sharing&recipient=icc&today=tomorrow").first, 400);
+
+  // The legal officer's list of whom a request to lawyers may not include.
+  auto [g_st, g_body] = legal.get("/api/v1/consent-gaps?purpose=sharing&recipient=lawyer");
+  ASSERT_EQ(g_st, 200) << g_body;
+  json gaps = json::parse(g_body)["gaps"];
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0]["code"], "W-00123");
+  EXPECT_EQ(gaps[0]["problem"], "too-narrow");
+  EXPECT_EQ(gaps[0]["organisation"], "Partner A");
+  auto [r_st, r_body] =
+      legal.get("/api/v1/consent-gaps?purpose=sharing&recipient=icc&within=30&today=2030-12-15");
+  ASSERT_EQ(r_st, 200) << r_body;
+  EXPECT_EQ(json::parse(r_body)["gaps"][0]["problem"], "expiring");
+  EXPECT_EQ(legal.get("/api/v1/consent-gaps?purpose=sharing&within=-1").first, 400);
+
+  // A withdrawal is a new version; the newest decides.
+  json v2 = v1;
+  v2["withdrawn_on"] = "2026-04-01";
+  ASSERT_EQ(intake.send("POST", "/api/v1/witnesses/W-00123/consents", v2).first, 201);
+  json page = json::parse(legal.get("/api/v1/witnesses/W-00123").second);
+  EXPECT_EQ(page["consent"]["state"], "withdrawn");
+  ASSERT_EQ(page["consents"].size(), 2u);
+  EXPECT_EQ(page["consents"][1]["withdrawn_on"], "2026-04-01");
+  EXPECT_EQ(page["consents"][0]["conditions"], "not before the trial")
+      << "legal officers read the conditions";
+
+  // Partner B sees nothing of it.
+  auto [b_st, b_body] = other.get("/api/v1/witnesses");
+  ASSERT_EQ(b_st, 200);
+  EXPECT_EQ(json::parse(b_body)["witnesses"].size(), 0u);
+  auto [bw_st, bw_body] = other.get("/api/v1/witnesses/W-00123");
+  EXPECT_EQ(bw_st, 403);
+  EXPECT_EQ(json::parse(bw_body).size(), 1u) << bw_body;
+  EXPECT_EQ(bw_body.find("BY"), std::string::npos);
+  EXPECT_EQ(other.get("/api/v1/witnesses/W-99999").first, 404);
+
+  // Each change is in the log with the person who made it, by id.
+  std::string log = testing::read_text(tmp_ / "hub/custody/events.jsonl");
+  EXPECT_NE(log.find("\"action\":\"witness.register\""), std::string::npos);
+  EXPECT_NE(log.find("\"action\":\"consent.add\""), std::string::npos);
+  EXPECT_EQ(log.find("intake.a"), std::string::npos);
+  EXPECT_EQ(log.find("not before the trial"), std::string::npos) << "conditions are encrypted";
+  Session admin = session("admin");
+  json trail = json::parse(admin.get("/api/v1/audit?action=consent.add").second)["events"];
+  ASSERT_EQ(trail.size(), 2u);
+  EXPECT_EQ(trail[0]["user"], "intake.a");
+}
+
+TEST_F(ApiTest, PersonalDetailsAreShownOnRequestAndEveryViewIsLoggedWithoutThem) {
+  using accounts::Role;
+  add_user("intake.a", "Partner A", {{"Partner A", Role::kIntakeOfficer}});
+  add_user("mhpss.a", "Partner A", {{"Partner A", Role::kMhpssCoordinator}});
+  add_user("legal.a", "Partner A", {{"Partner A", Role::kLegalOfficer}});
+  const Session intake = session("intake.a"), mhpss = session("mhpss.a"),
+                legal = session("legal.a"), analyst = session("analyst.a");
+  const json personal = {{"name", "Hanna Zhukava"},
+                         {"contacts", "Signal +370 600 00000"},
+                         {"date_of_birth", "1984-05-02"},
+                         {"address", "Vilnius"},
+                         {"notes", "prefers evening calls"}};
+  auto [st, body] =
+      intake.send("POST", "/api/v1/witnesses", {{"code", "W-00200"}, {"personal", personal}});
+  ASSERT_EQ(st, 201) << body;
+  EXPECT_EQ(body.find("Hanna"), std::string::npos) << "the new witness's page holds no name";
+  EXPECT_EQ(json::parse(body)["has_personal_details"], true);
+  ASSERT_EQ(
+      intake.send("POST", "/api/v1/witnesses", {{"code", "W-00201"}, {"personal", json::object()}})
+          .first,
+      201);
+  EXPECT_EQ(intake.get("/api/v1/witnesses/W-00201/personal").first, 404) << "none recorded";
+  EXPECT_EQ(
+      intake.send("POST", "/api/v1/witnesses", {{"code", "W-00202"}, {"personal", {{"nmae", "x"}}}})
+          .first,
+      400);
+
+  for (const Session* s : {&intake, &mhpss}) {
+    auto [p_st, p_body] = s->get("/api/v1/witnesses/W-00200/personal");
+    ASSERT_EQ(p_st, 200) << p_body;
+    json p = json::parse(p_body);
+    EXPECT_EQ(p["name"], "Hanna Zhukava");
+    EXPECT_EQ(p["contacts"], "Signal +370 600 00000");
+    EXPECT_EQ(p["notes"], "prefers evening calls");
+  }
+  for (const Session* s : {&legal, &analyst}) {
+    auto [p_st, p_body] = s->get("/api/v1/witnesses/W-00200/personal");
+    EXPECT_EQ(p_st, 403);
+    EXPECT_EQ(p_body.find("Hanna"), std::string::npos);
+    // Nor anywhere on the pages they may read.
+    EXPECT_EQ(s->get("/api/v1/witnesses/W-00200").second.find("Hanna"), std::string::npos);
+    EXPECT_EQ(s->get("/api/v1/witnesses").second.find("Hanna"), std::string::npos);
+  }
+
+  // Two views, each logged by code and user id; the log, the catalog and the register hold no
+  // trace of what was shown.
+  std::string log = testing::read_text(tmp_ / "hub/custody/events.jsonl");
+  std::size_t views = 0;
+  for (auto at = log.find("\"action\":\"witness.personal.view\""); at != std::string::npos;
+       at = log.find("\"action\":\"witness.personal.view\"", at + 1)) {
+    ++views;
+  }
+  EXPECT_EQ(views, 2u);
+  EXPECT_NE(log.find("\"witness\":\"W-00200\""), std::string::npos);
+  for (const auto& f : std::filesystem::recursive_directory_iterator(tmp_ / "hub")) {
+    if (!f.is_regular_file()) continue;
+    const std::string bytes = testing::read_text(f.path());
+    for (const char* secret : {"Hanna", "Zhukava", "+370", "1984-05-02", "Vilnius", "evening"}) {
+      EXPECT_EQ(bytes.find(secret), std::string::npos) << secret << " in " << f.path();
+    }
+  }
+  Session admin = session("admin");
+  json trail =
+      json::parse(admin.get("/api/v1/audit?action=witness.personal.view").second)["events"];
+  ASSERT_EQ(trail.size(), 2u);
+  EXPECT_EQ(trail[0]["user"], "mhpss.a");
+  EXPECT_EQ(trail[1]["user"], "intake.a");
+  EXPECT_EQ(trail[0]["details"]["witness"], "W-00200");
+}
+
+TEST_F(ApiTest, ErasingAWitnessLeavesOnlyATombstone) {
+  using accounts::Role;
+  add_user("intake.a", "Partner A", {{"Partner A", Role::kIntakeOfficer}});
+  add_user("lead.a", "Partner A", {{"Partner A", Role::kLead}});
+  const Session intake = session("intake.a"), lead = session("lead.a");
+  ASSERT_EQ(intake
+                .send("POST", "/api/v1/witnesses",
+                      {{"code", "W-00300"},
+                       {"gender", "male"},
+                       {"personal", {{"name", "Siarhei Example"}}}})
+                .first,
+            201);
+  ASSERT_EQ(
+      intake
+          .send("POST", "/api/v1/witnesses/W-00300/consents",
+                {{"given_on", "2026-01-05"}, {"taken_by", "K."}, {"scopes", {"internal-analysis"}}})
+          .first,
+      201);
+  // Evidence in the witness's key domain goes with them.
+  auto [up, up_body] =
+      curl({"-b", intake.jar, "-H", "X-CSRF-Token: " + intake.csrf, "--data-binary",
+            "statement of W-00300", server_->url("/api/v1/objects?domain=W-00300")});
+  ASSERT_EQ(up, 201) << up_body;
+  const std::string evidence = json::parse(up_body)["id"];
+
+  EXPECT_EQ(intake.send("DELETE", "/api/v1/witnesses/W-00300?reason=x").first, 403)
+      << "only leads erase";
+  EXPECT_EQ(lead.send("DELETE", "/api/v1/witnesses/W-00300").first, 400) << "a reason is needed";
+  auto [st, body] =
+      lead.send("DELETE", "/api/v1/witnesses/W-00300?reason=consent%20withdrawn%20in%20writing");
+  ASSERT_EQ(st, 200) << body;
+  json t = json::parse(body);
+  EXPECT_EQ(t["code"], "W-00300");
+  EXPECT_EQ(t["erased"], true);
+  EXPECT_EQ(t["erased_by"], "lead.a") << "the person, not the server's account";
+  EXPECT_EQ(t["erasure_reason"], "consent withdrawn in writing");
+  EXPECT_GE(t["erased_objects"].get<int>(), 4) << "profile, personal, consent and evidence";
+  EXPECT_FALSE(t.contains("gender")) << "the profile went too";
+  EXPECT_EQ(t["consents"].size(), 0u);
+
+  json again = json::parse(intake.get("/api/v1/witnesses/W-00300").second);
+  EXPECT_EQ(again["erased"], true);
+  EXPECT_EQ(again["erased_by"], "lead.a");
+  json list = json::parse(intake.get("/api/v1/witnesses").second)["witnesses"];
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["erased"], true);
+  EXPECT_EQ(list[0]["erased_by"], "lead.a");
+  EXPECT_EQ(json::parse(intake.get("/api/v1/witnesses?consent=missing").second)["witnesses"].size(),
+            0u)
+      << "tombstones have no consent to judge";
+  auto [p_st, p_body] = intake.get("/api/v1/witnesses/W-00300/personal");
+  EXPECT_EQ(p_st, 410);
+  EXPECT_EQ(json::parse(p_body)["error"]["code"], "erased");
+  EXPECT_EQ(intake
+                .send("POST", "/api/v1/witnesses/W-00300/consents",
+                      {{"given_on", "2026-02-01"}, {"taken_by", "K."}})
+                .first,
+            410);
+  EXPECT_EQ(intake.send("POST", "/api/v1/witnesses", {{"code", "W-00300"}}).first, 409)
+      << "codes are never reused";
+  EXPECT_EQ(lead.send("DELETE", "/api/v1/witnesses/W-00300?reason=again").first, 410);
+  EXPECT_EQ(intake.get("/api/v1/objects/" + evidence + "/content").first, 410);
+  auto [k_st, k_body] =
+      intake.get("/api/v1/witnesses/W-00300/consent-check?purpose=internal-analysis");
+  EXPECT_EQ(k_st, 200);
+  EXPECT_EQ(json::parse(k_body)["allowed"], false);
+
+  std::string log = testing::read_text(tmp_ / "hub/custody/events.jsonl");
+  EXPECT_NE(log.find("\"action\":\"shred\""), std::string::npos);
+  EXPECT_NE(log.find("\"action\":\"witness.erase\""), std::string::npos);
+  EXPECT_EQ(log.find("Siarhei"), std::string::npos);
+}
+
+// Decisions are made per organisation: an intake officer of Partner A who is an analyst of
+// Partner B reads Partner B's register as an analyst does.
+TEST_F(ApiTest, WitnessDecisionsFollowTheRolesHeldInTheWitnesssOrganisation) {
+  using accounts::Role;
+  add_user("intake.b", "Partner B", {{"Partner B", Role::kIntakeOfficer}});
+  add_user("mixed", "Partner A",
+           {{"Partner A", Role::kIntakeOfficer}, {"Partner B", Role::kAnalyst}});
+  const Session b = session("intake.b"), mixed = session("mixed");
+  ASSERT_EQ(b.send("POST", "/api/v1/witnesses",
+                   {{"code", "W-00400"}, {"personal", {{"name", "Partner B witness"}}}})
+                .first,
+            201);
+  ASSERT_EQ(mixed
+                .send("POST", "/api/v1/witnesses",
+                      {{"code", "W-00401"}, {"personal", {{"name", "Partner A witness"}}}})
+                .first,
+            201)
+      << "the one organisation where they register witnesses";
+  json list = json::parse(mixed.get("/api/v1/witnesses").second)["witnesses"];
+  EXPECT_EQ(list.size(), 2u) << "they read both registers";
+  EXPECT_EQ(mixed.get("/api/v1/witnesses/W-00401/personal").first, 200);
+  auto [st, body] = mixed.get("/api/v1/witnesses/W-00400/personal");
+  EXPECT_EQ(st, 403);
+  EXPECT_EQ(body.find("Partner B witness"), std::string::npos);
+  json page = json::parse(mixed.get("/api/v1/witnesses/W-00400").second);
+  EXPECT_EQ(page["permissions"]["view_personal"], false);
+  EXPECT_EQ(page["permissions"]["add_consent"], false);
+  EXPECT_EQ(mixed
+                .send("POST", "/api/v1/witnesses/W-00400/consents",
+                      {{"given_on", "2026-01-05"}, {"taken_by", "K."}})
+                .first,
+            403);
+  EXPECT_EQ(mixed.get("/api/v1/witnesses/W-00400/consent-check?purpose=recontact").first, 403);
+  EXPECT_EQ(
+      mixed.send("POST", "/api/v1/witnesses", {{"code", "W-00402"}, {"organisation", "Partner B"}})
+          .first,
+      403);
 }
 
 }  // namespace

@@ -60,8 +60,12 @@ def main():
 
         evhub("init")
         evhub("org", "add", "Partner A")
-        for user, role in (("admin", "administrator"), ("analyst", "analyst")):
-            evhub("user", "add", user, "--org", "Partner A", "--role", role,
+        evhub("org", "add", "Partner B")
+        for user, org, role in (("admin", "Partner A", "administrator"),
+                                ("analyst", "Partner A", "analyst"),
+                                ("lead", "Partner A", "lead"),
+                                ("analyst.b", "Partner B", "analyst")):
+            evhub("user", "add", user, "--org", org, "--role", role,
                   env={"EVHUB_USER_PASSWORD": user + " password!"})
 
         routes = subprocess.run(base + ["serve", "--routes"], check=True, capture_output=True,
@@ -94,6 +98,115 @@ def totp_now(base32_secret):
     offset = mac[-1] & 0x0F
     value = struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF
     return "%06d" % (value % 1000000)
+
+
+def exercise_witnesses(call, jars, anonymous):
+    """The witness register: the lead of Partner A registers a witness, records consent, checks
+    it, views the personal details and erases; the analyst reads; Partner B and the
+    administrator are refused."""
+    lead = dict(jar=jars["lead"], csrf=jars["lead"].csrf)
+    analyst = dict(jar=jars["analyst"], csrf=jars["analyst"].csrf)
+    witnesses = "/api/v1/witnesses"
+    witness = "/api/v1/witnesses/{code}"
+    personal = "/api/v1/witnesses/{code}/personal"
+    consents = "/api/v1/witnesses/{code}/consents"
+    consent_check = "/api/v1/witnesses/{code}/consent-check"
+    gaps = "/api/v1/consent-gaps"
+
+    status, doc = call("POST", witnesses, {
+        "code": "W-00123", "gender": "female", "age_band": "30-44", "country": "BY",
+        "languages": ["be", "ru"], "vulnerabilities": ["displaced"], "do_not_contact": False,
+        "personal": {"name": "Fictional Person", "contacts": "+375 29 000 00 00"}}, **lead)
+    check(status == 201 and doc and doc["consent"]["state"] == "missing",
+          "a new witness is registered without consent")
+    call("POST", witnesses, {"code": "W-00123"}, **lead)  # 409
+    call("POST", witnesses, {"code": "W-00124", "gender": "other"}, **lead)  # 400
+    call("POST", witnesses, {"code": "W-00125"}, **analyst)  # 403
+    call("POST", witnesses, {"code": "W-00126"}, jar=anonymous)  # 401
+    call("POST", witnesses, {"code": "W-00127"}, **lead)  # 201, no personal details
+
+    status, doc = call("POST", "/api/v1/witnesses/W-00123/consents", {
+        "given_on": "2026-03-01", "taken_by": "intake officer K.",
+        "scopes": ["internal-analysis", "share-icc"], "conditions": "not before the trial",
+        "renew_by": "2030-12-31", "withdrawn_on": ""}, doc_path=consents, **lead)
+    check(status == 201 and doc and doc["version"] == 1, "consent v1 is recorded")
+    call("POST", "/api/v1/witnesses/W-00123/consents", {"given_on": "yesterday",
+         "taken_by": "K."}, doc_path=consents, **lead)  # 400
+    call("POST", "/api/v1/witnesses/W-99999/consents", {"given_on": "2026-03-01",
+         "taken_by": "K."}, doc_path=consents, **lead)  # 404
+    call("POST", "/api/v1/witnesses/W-00123/consents", {"given_on": "2026-03-01",
+         "taken_by": "K."}, doc_path=consents, **analyst)  # 403
+
+    status, doc = call("GET", witnesses, jar=jars["analyst"])
+    check(doc and [w["code"] for w in doc["witnesses"]] == ["W-00123", "W-00127"],
+          "the analyst reads Partner A's register")
+    call("GET", witnesses, query="?consent=valid", jar=jars["analyst"])
+    call("GET", witnesses, query="?consent=perhaps", jar=jars["analyst"])  # 400
+    status, doc = call("GET", witnesses, jar=jars["analyst.b"])
+    check(doc is not None and doc["witnesses"] == [], "Partner B sees no witness of Partner A")
+    call("GET", witnesses, jar=jars["admin"])  # 403
+    call("GET", witnesses, jar=anonymous)  # 401
+
+    status, doc = call("GET", "/api/v1/witnesses/W-00123", doc_path=witness, jar=jars["lead"])
+    check(doc and doc["consents"][0].get("conditions") == "not before the trial",
+          "the lead reads the conditions")
+    status, doc = call("GET", "/api/v1/witnesses/W-00123", doc_path=witness,
+                       jar=jars["analyst"])
+    check(doc and "conditions" not in doc["consents"][0], "the analyst does not")
+    call("GET", "/api/v1/witnesses/W-00123", doc_path=witness, jar=jars["analyst.b"])  # 403
+    call("GET", "/api/v1/witnesses/W-99999", doc_path=witness, jar=jars["analyst"])  # 404
+    call("GET", "/api/v1/witnesses/W-00123", doc_path=witness, jar=anonymous)  # 401
+
+    status, doc = call("GET", "/api/v1/witnesses/W-00123/personal", doc_path=personal,
+                       jar=jars["lead"])
+    check(doc and doc["name"] == "Fictional Person", "the lead sees the personal details")
+    call("GET", "/api/v1/witnesses/W-00123/personal", doc_path=personal,
+         jar=jars["analyst"])  # 403
+    call("GET", "/api/v1/witnesses/W-00127/personal", doc_path=personal,
+         jar=jars["lead"])  # 404: none recorded
+    call("GET", "/api/v1/witnesses/W-00123/personal", doc_path=personal, jar=anonymous)  # 401
+
+    status, doc = call("GET", "/api/v1/witnesses/W-00123/consent-check", doc_path=consent_check,
+                       query="?purpose=sharing&recipient=lawyer", jar=jars["lead"])
+    check(doc and doc["allowed"] is False and "v1" in doc["reason"],
+          "consent v1 does not cover lawyers, and the reason says so")
+    call("GET", "/api/v1/witnesses/W-00123/consent-check", doc_path=consent_check,
+         query="?purpose=sharing&recipient=icc&today=2026-06-01", jar=jars["lead"])
+    call("GET", "/api/v1/witnesses/W-00123/consent-check", doc_path=consent_check,
+         query="?purpose=gossip", jar=jars["lead"])  # 400
+    call("GET", "/api/v1/witnesses/W-99999/consent-check", doc_path=consent_check,
+         query="?purpose=recontact", jar=jars["lead"])  # 404
+    call("GET", "/api/v1/witnesses/W-00123/consent-check", doc_path=consent_check,
+         query="?purpose=recontact", jar=jars["analyst"])  # 403
+    call("GET", "/api/v1/witnesses/W-00123/consent-check", doc_path=consent_check,
+         query="?purpose=recontact", jar=anonymous)  # 401
+
+    status, doc = call("GET", gaps, query="?purpose=sharing&recipient=lawyer&within=30",
+                       jar=jars["lead"])
+    check(doc and sorted(g["code"] for g in doc["gaps"]) == ["W-00123", "W-00127"],
+          "both witnesses are gaps for sharing with lawyers")
+    call("GET", gaps, query="?purpose=sharing&within=many", jar=jars["lead"])  # 400
+    call("GET", gaps, query="?purpose=sharing&recipient=icc", jar=jars["analyst"])  # 403
+    call("GET", gaps, query="?purpose=sharing&recipient=icc", jar=anonymous)  # 401
+
+    call("DELETE", "/api/v1/witnesses/W-00123", doc_path=witness, query="?reason=test",
+         **analyst)  # 403
+    call("DELETE", "/api/v1/witnesses/W-00123", doc_path=witness, **lead)  # 400: no reason
+    call("DELETE", "/api/v1/witnesses/W-99999", doc_path=witness, query="?reason=test",
+         **lead)  # 404
+    status, doc = call("DELETE", "/api/v1/witnesses/W-00123", doc_path=witness,
+                       query="?reason=consent%20withdrawn", **lead)
+    check(doc and doc["erased"] is True and doc["erased_by"] == "lead",
+          "erasure leaves a tombstone naming who erased")
+    call("DELETE", "/api/v1/witnesses/W-00123", doc_path=witness, query="?reason=again",
+         **lead)  # 410
+    call("DELETE", "/api/v1/witnesses/W-00123", doc_path=witness, query="?reason=x",
+         jar=anonymous)  # 401
+    call("GET", "/api/v1/witnesses/W-00123/personal", doc_path=personal,
+         jar=jars["lead"])  # 410
+    call("POST", "/api/v1/witnesses/W-00123/consents", {"given_on": "2026-03-01",
+         "taken_by": "K."}, doc_path=consents, **lead)  # 410
+    call("GET", witnesses, jar=jars["lead"])  # the tombstone, against the schema
 
 
 def exercise(spec, url):
@@ -149,7 +262,7 @@ def exercise(spec, url):
         call("GET", path, jar=anonymous)
 
     jars = {}
-    for user in ("admin", "analyst"):
+    for user in ("admin", "analyst", "lead", "analyst.b"):
         jars[user] = http.cookiejar.CookieJar()
         status, doc = call("POST", "/api/v1/session",
                            {"username": user, "password": user + " password!"}, jar=jars[user])
@@ -193,6 +306,8 @@ def exercise(spec, url):
     call("GET", "/api/v1/dashboard", jar=jars["analyst"])
     call("GET", "/api/v1/dashboard", jar=jars["admin"])
     call("GET", "/api/v1/dashboard", jar=anonymous)  # 401
+
+    exercise_witnesses(call, jars, anonymous)
 
     # Accounts: the administrator adds a user, grants and revokes, disables; the analyst may not.
     admin = dict(jar=jars["admin"], csrf=jars["admin"].csrf)

@@ -313,6 +313,19 @@ TEST_F(CliTest, WitnessesAndConsentFromTheCommandLine) {
   // Records are not evidence: ls shows them, the hub verifies them like any object.
   EXPECT_EQ(ev({"verify"}).exit_code, 0);
 
+  RunResult contact = ev({"contact", "add", "W-00321", "--on", "2026-02-01", "--by", "intake-1",
+                          "--channel", "phone", "--purpose", "follow-up"});
+  ASSERT_EQ(contact.exit_code, 0) << contact.err;
+  EXPECT_NE(contact.err.find("does not cover re-contact"), std::string::npos) << contact.err;
+  RunResult soon = ev({"contact", "check", "W-00321", "--on", "2026-02-10"});
+  EXPECT_EQ(soon.exit_code, 11);
+  EXPECT_NE(soon.err.find("was contacted 9 days before"), std::string::npos) << soon.err;
+  EXPECT_NE(ev({"contact", "list", "W-00321"}).out.find("follow-up"), std::string::npos);
+  EXPECT_EQ(
+      ev({"contact", "add", "W-00321", "--on", "2026-02-01", "--by", "x", "--channel", "pigeon"})
+          .exit_code,
+      2);
+
   EXPECT_EQ(ev({"witness", "erase", "W-00321"}).exit_code, 2) << "needs --yes";
   RunResult erased = ev({"witness", "erase", "W-00321", "--yes", "--reason", "withdrew"});
   ASSERT_EQ(erased.exit_code, 0) << erased.err;
@@ -320,6 +333,96 @@ TEST_F(CliTest, WitnessesAndConsentFromTheCommandLine) {
   EXPECT_NE(tomb.out.find("ERASED"), std::string::npos) << tomb.out;
   EXPECT_NE(tomb.out.find("withdrew"), std::string::npos);
   EXPECT_EQ(ev({"witness", "show", "W-00321", "--personal"}).exit_code, 9);
+  EXPECT_EQ(ev({"verify"}).exit_code, 0);
+}
+
+TEST_F(CliTest, TranslationJobsRunFromTheQueueAndFailuresStayVisible) {
+  const std::string text = tmp_ / "statement-be.txt";
+  testing::write_text_file(text, "Мяне затрымалі ў Мінску ў жніўні 2020 года.\n");
+  RunResult put = ev({"--json", "put", text, "--domain", "W-00500"});
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  const std::string id = json::parse(put.out)["id"];
+  RunResult add = ev({"jobs", "add", "translate", id, "--payload", R"({"from":"be","to":"ru"})"});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  EXPECT_EQ(ev({"jobs", "add", "translate", std::string(32, '0')}).exit_code, 4);
+  EXPECT_EQ(ev({"jobs", "add", "translate", id, "--payload", "{oops"}).exit_code, 2);
+  RunResult ran = ev({"--json", "jobs", "--wait", "--threads", "2"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  json job = json::parse(ran.out.substr(0, ran.out.find('\n')));
+  ASSERT_EQ(job["state"], "done") << ran.out;
+  const std::string translation = json::parse(job["result"].get<std::string>())["translation"];
+  ASSERT_EQ(ev({"get", translation, "-o", tmp_ / "ru.txt"}).exit_code, 0);
+  EXPECT_NE(testing::read_text(tmp_ / "ru.txt").find("Меня задержали в Минске"), std::string::npos);
+  bool listed = false;
+  std::istringstream lines(ev({"--json", "ls"}).out);
+  for (std::string line; std::getline(lines, line);) {
+    json o = json::parse(line);
+    if (o["id"] != translation) continue;
+    listed = true;
+    EXPECT_EQ(o["derived_from"], id);
+    EXPECT_EQ(o["tool"], "apertium");
+    EXPECT_EQ(o["domain"], "W-00500");
+  }
+  EXPECT_TRUE(listed);
+
+  // A pair nobody offers fails at once, with its reason, and can be retried by a person.
+  const std::string other = tmp_ / "other.txt";
+  testing::write_text_file(other, "Іншы тэкст.\n");
+  const std::string other_id = json::parse(ev({"--json", "put", other}).out)["id"];
+  ASSERT_EQ(ev({"jobs", "add", "translate", other_id, "--payload", R"({"from":"be","to":"en"})"})
+                .exit_code,
+            0);
+  RunResult failed = ev({"--json", "jobs", "--wait", "--state", "failed"});
+  ASSERT_EQ(failed.exit_code, 0);
+  json f = json::parse(failed.out.substr(0, failed.out.find('\n')));
+  EXPECT_EQ(f["state"], "failed");
+  EXPECT_NE(f["error"].get<std::string>().find("no be→en pair"), std::string::npos) << f;
+  EXPECT_EQ(ev({"jobs", "retry", std::to_string(f["id"].get<int>())}).exit_code, 0);
+  EXPECT_EQ(ev({"jobs", "retry", "999"}).exit_code, 4);
+  EXPECT_EQ(ev({"verify"}).exit_code, 0);
+}
+
+TEST_F(CliTest, InterviewsAndDocumentsFromTheCommandLine) {
+  ASSERT_EQ(ev({"org", "add", "Partner A"}).exit_code, 0);
+  ASSERT_EQ(ev({"witness", "add", "W-00450", "--org", "Partner A"}).exit_code, 0);
+  const std::string recording = file("interview.wav", 5000, 21);
+  const std::string transcript = tmp_ / "transcript.txt";
+  testing::write_text_file(transcript, "Q: Where were you held? A: Akrescina street.\n");
+  RunResult added = ev({"--json", "interview", "add", "W-00450", "--on", "2026-01-20", "--place",
+                        "Vilnius", "--interviewer", "intake-1", "--language", "be", "--recording",
+                        recording, "--transcript", transcript});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  json iv = json::parse(added.out);
+  EXPECT_EQ(iv["status"], "transcribed");
+  EXPECT_EQ(iv["recordings"].size(), 1u);
+  const std::string id = iv["id"];
+  const std::string translation = tmp_ / "translation.txt";
+  testing::write_text_file(translation, "Q: Where were you held? A: Akrescina street (en).\n");
+  RunResult moved = ev({"interview", "update", "W-00450", id, "--status", "translated",
+                        "--translation", translation});
+  ASSERT_EQ(moved.exit_code, 0) << moved.err;
+  EXPECT_EQ(ev({"interview", "update", "W-00450", id, "--status", "recorded"}).exit_code, 11);
+  EXPECT_NE(ev({"interview", "list", "W-00450"}).out.find("translated"), std::string::npos);
+
+  RunResult doc =
+      ev({"--json", "document", "add", "W-00450", file("cert.pdf", 900, 22), "--kind", "medical",
+          "--date", "2020-08-14", "--description", "hospital certificate", "--interview", id});
+  ASSERT_EQ(doc.exit_code, 0) << doc.err;
+  EXPECT_EQ(json::parse(doc.out)["sensitivity"], "health") << "medical records are health";
+  EXPECT_NE(ev({"document", "list", "W-00450"}).out.find("hospital certificate"),
+            std::string::npos);
+  EXPECT_EQ(ev({"document", "add", "W-00450", file("x.bin", 10, 23), "--kind", "diary"}).exit_code,
+            2);
+  // Every file stored is queued for processing.
+  EXPECT_GE(json::parse("[" +
+                        [&] {
+                          std::string out = ev({"--json", "jobs", "--state", "queued"}).out, list;
+                          for (char c : out) list += c == '\n' ? ',' : c;
+                          return list.empty() ? list : list.substr(0, list.size() - 1);
+                        }() +
+                        "]")
+                .size(),
+            4u);
   EXPECT_EQ(ev({"verify"}).exit_code, 0);
 }
 

@@ -196,5 +196,110 @@ TEST_F(CollectionTest, ErasureLeavesATombstoneAndNothingReadable) {
   EXPECT_FALSE((*rebuilt)->has_personal_details);
 }
 
+TEST_F(CollectionTest, ContactsAreLoggedAndTooSoonOrUnwantedOnesWarned) {
+  WitnessProfile careful = profile();
+  ASSERT_TRUE(collection_->register_witness("W-00900", "org-a", careful, std::nullopt).is_ok());
+  careful.do_not_contact = true;
+  ASSERT_TRUE(collection_->register_witness("W-00901", "org-a", careful, std::nullopt).is_ok());
+  ASSERT_TRUE(collection_->add_consent("W-00900", consent({"internal-analysis"})).is_ok());
+
+  Contact first{"2026-03-01", "intake-officer-1", "phone", "follow-up on the medical record",
+                false};
+  auto w1 = collection_->log_contact("W-00900", first);
+  ASSERT_TRUE(w1.is_ok()) << w1.status().to_string();
+  ASSERT_EQ(w1->size(), 1u);
+  EXPECT_NE((*w1)[0].find("does not cover re-contact"), std::string::npos) << (*w1)[0];
+
+  auto soon = collection_->check_contact("W-00900", "2026-03-20");
+  ASSERT_TRUE(soon.is_ok());
+  ASSERT_EQ(soon->size(), 2u);
+  EXPECT_NE((*soon)[0].find("was contacted 19 days before, on 2026-03-01 by intake-officer-1"),
+            std::string::npos)
+      << (*soon)[0];
+  auto later = collection_->check_contact("W-00900", "2026-05-01");
+  EXPECT_EQ(later->size(), 1u) << "only the consent warning after 30 days";
+
+  auto unwanted = collection_->check_contact("W-00901", "2026-05-01");
+  ASSERT_EQ(unwanted->size(), 1u);
+  EXPECT_EQ((*unwanted)[0], "W-00901 is marked not to be contacted");
+
+  Contact bad = first;
+  bad.channel = "pigeon";
+  EXPECT_EQ(collection_->log_contact("W-00900", bad).status().code(), Code::kInvalidArgument);
+
+  auto history = collection_->contacts("W-00900");
+  ASSERT_TRUE(history.is_ok());
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].purpose, "follow-up on the medical record");
+  EXPECT_EQ(testing::read_text(dir() + "/collection.db").find("medical record"), std::string::npos)
+      << "the purpose stays encrypted";
+
+  ASSERT_TRUE(collection_->erase("W-00900", "erased").is_ok());
+  EXPECT_EQ(collection_->contacts("W-00900")->size(), 0u);
+}
+
+TEST_F(CollectionTest, InterviewsAndDocumentsLinkTheWitnesssOwnObjects) {
+  ASSERT_TRUE(collection_->register_witness("W-00777", "org-a", profile(), std::nullopt).is_ok());
+  ASSERT_TRUE(collection_->register_witness("W-00778", "org-a", profile(), std::nullopt).is_ok());
+  auto evidence = [&](const std::string& code, const std::string& bytes) {
+    return hub_->put_data("f", bytes, code, hub::Intake::evidence("org-a"))->id;
+  };
+  const std::string recording = evidence("W-00777", "RIFF....WAVE recording");
+  const std::string transcript = evidence("W-00777", "Transcript: we were taken to Akrescina.");
+  const std::string scan = evidence("W-00777", "%PDF- medical certificate");
+  const std::string elsewhere = evidence("W-00778", "another witness's file");
+
+  Interview iv;
+  iv.code = "W-00777";
+  iv.on = "2026-02-03";
+  iv.place = "Vilnius";
+  iv.interviewer = "intake-officer-1";
+  iv.languages = {"be"};
+  iv.recordings = {recording};
+  auto recorded = collection_->record_interview(iv);
+  ASSERT_TRUE(recorded.is_ok()) << recorded.status().to_string();
+  EXPECT_EQ(recorded->id.rfind("iv-", 0), 0u);
+  iv.recordings = {elsewhere};
+  EXPECT_EQ(collection_->record_interview(iv).status().code(), Code::kInvalidArgument)
+      << "another witness's recording is refused";
+  iv.recordings = {};
+  iv.place.clear();
+  EXPECT_EQ(collection_->record_interview(iv).status().code(), Code::kInvalidArgument);
+
+  Interview next = *recorded;
+  next.transcript = transcript;
+  next.status = "transcribed";
+  ASSERT_TRUE(collection_->update_interview(next).is_ok());
+  next.status = "recorded";
+  EXPECT_EQ(collection_->update_interview(next).status().code(), Code::kFailedPrecondition);
+
+  WitnessDocument doc{scan,         "W-00777", "medical",
+                      "2020-08-14", "ru",      "certificate from the city hospital",
+                      recorded->id};
+  ASSERT_TRUE(collection_->add_document(doc).is_ok());
+  doc.kind = "diary";
+  EXPECT_EQ(collection_->add_document(doc).status().code(), Code::kInvalidArgument);
+
+  // Rebuilt from the log, the interview is transcribed and the document described.
+  collection_.reset();
+  std::filesystem::remove(dir() + "/collection.db");
+  reopen();
+  auto all = collection_->interviews("W-00777");
+  ASSERT_TRUE(all.is_ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].status, "transcribed");
+  EXPECT_EQ((*all)[0].transcript, transcript);
+  EXPECT_EQ((*all)[0].recordings, (std::vector<std::string>{recording}));
+  auto docs = collection_->documents("W-00777");
+  ASSERT_EQ(docs->size(), 1u);
+  EXPECT_EQ((*docs)[0].description, "certificate from the city hospital");
+  EXPECT_EQ((*docs)[0].interview_id, recorded->id);
+  EXPECT_EQ(testing::read_text(dir() + "/collection.db").find("city hospital"), std::string::npos);
+
+  ASSERT_TRUE(collection_->erase("W-00777", "erased").is_ok());
+  EXPECT_EQ(collection_->interviews("W-00777")->size(), 0u);
+  EXPECT_EQ(collection_->documents("W-00777")->size(), 0u);
+}
+
 }  // namespace
 }  // namespace evhub::collection

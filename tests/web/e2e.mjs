@@ -4,7 +4,7 @@
 //
 // Usually started by tests/web/run_e2e.sh, which makes the hub, the accounts and the server and
 // passes the accounts in the environment (E2E_ANALYST_A, E2E_ANALYST_A_PASSWORD, E2E_ANALYST_B,
-// E2E_ANALYST_B_PASSWORD, E2E_ADMIN, E2E_ADMIN_PASSWORD). Prints "ok - NAME" or
+// E2E_ANALYST_B_PASSWORD, E2E_ADMIN, E2E_ADMIN_PASSWORD, E2E_LEAD, E2E_LEAD_PASSWORD). Prints "ok - NAME" or
 // "not ok - NAME: ERROR" per test and "N passed, N failed" last; exits 1 if any failed.
 
 import { createHmac, createHash, randomBytes } from 'node:crypto';
@@ -44,6 +44,13 @@ const env = (name, fallback) => {
 const ANALYST_A = { username: env('E2E_ANALYST_A', 'analyst-a'), password: env('E2E_ANALYST_A_PASSWORD') };
 const ANALYST_B = { username: env('E2E_ANALYST_B', 'analyst-b'), password: env('E2E_ANALYST_B_PASSWORD') };
 const ADMIN = { username: env('E2E_ADMIN', 'admin-a'), password: env('E2E_ADMIN_PASSWORD') };
+const LEAD = { username: env('E2E_LEAD', 'lead-a'), password: env('E2E_LEAD_PASSWORD') };
+// A fictional witness: the intake officer (analyst-a also holds that role) registers them.
+const WITNESS = {
+  code: 'W-00200',
+  name: 'Fictional Witness Nadzeya',
+  contacts: 'Signal +370 600 00000',
+};
 const SHOTS = path.resolve(process.env.E2E_SCREENSHOTS || path.resolve(here, '../../build/e2e-screenshots'));
 mkdirSync(SHOTS, { recursive: true });
 // Pictures of failures from an earlier run would mislead.
@@ -538,6 +545,217 @@ async function strictCspAndNoViolations() {
   assert(pageErrors.length === 0, `uncaught page errors: ${pageErrors.join(' | ')}`);
 }
 
+// ---------------------------------------------------------------------------------------------
+// The witness register
+
+async function intakeOfficerRegistersWitnessWithConsent() {
+  const page = await analystPage();
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Witnesses' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Witnesses' }).waitFor();
+  assert(
+    (await page.locator('.nav-coming').getByText('Witnesses').count()) === 0,
+    'Witnesses is no longer listed as coming soon',
+  );
+
+  // A name in the code field is refused in the browser.
+  await page.getByLabel('Witness code', { exact: true }).fill('Nadzeya');
+  await page.getByRole('button', { name: 'Register witness' }).click();
+  await page.getByRole('alert').getByText('The code must be 1 to 4 capital letters').waitFor();
+
+  await page.getByLabel('Witness code', { exact: true }).fill(WITNESS.code);
+  await page.locator('#new-gender').selectOption('female');
+  await page.locator('#new-age').selectOption('30-44');
+  await page.locator('#new-country').fill('by');
+  await page.getByLabel('Languages', { exact: true }).fill('be, ru');
+  await page.getByLabel('Relative in detention', { exact: true }).check();
+  const personal = page.getByRole('group', { name: 'Personal details (encrypted)' });
+  await personal.getByText('shown only on request').waitFor();
+  await personal.getByLabel('Name', { exact: true }).fill(WITNESS.name);
+  await personal.getByLabel('Contacts', { exact: true }).fill(WITNESS.contacts);
+  await shot(page, 'witness-register');
+  await page.getByRole('button', { name: 'Register witness' }).click();
+
+  await page.getByRole('heading', { level: 1, name: `Witness ${WITNESS.code}` }).waitFor();
+  const state = page.getByTestId('consent-state');
+  await state.getByText('No consent').waitFor();
+  assert(!(await page.content()).includes(WITNESS.name), 'the name is not on the page until asked for');
+
+  const form = page.locator('form', { has: page.locator('#consent-given') });
+  await form.getByLabel('Given on', { exact: true }).fill('2026-03-01');
+  await form.getByLabel('Taken by', { exact: true }).fill('intake officer K.');
+  await form.getByLabel('Internal analysis', { exact: true }).check();
+  await form.getByLabel('Sharing with the International Criminal Court', { exact: true }).check();
+  await form.getByLabel('Renew by', { exact: true }).fill('2099-12-31');
+  await form.getByLabel('Conditions', { exact: true }).fill('not before the trial');
+  await form.getByRole('button', { name: 'Add consent version' }).click();
+  await page.getByRole('status').getByText(`Consent v1 of ${WITNESS.code} was recorded.`).waitFor();
+  await state.getByText('Valid').waitFor();
+  const v1 = page.locator('tr[data-consent-version="1"]');
+  await v1.waitFor();
+  const row = await v1.textContent();
+  assert(row.includes('Sharing with the International Criminal Court') && row.includes('not before the trial'),
+    `the consent history shows v1 with its scopes and conditions (${row})`);
+  await shot(page, 'witness');
+}
+
+async function consentIsCheckedForLawyersAndTheIcc() {
+  const page = await analystPage();
+  await openPage(page, `witnesses/${WITNESS.code}`, `Witness ${WITNESS.code}`);
+  const check = page.getByRole('region', { name: 'Check consent' });
+  await check.getByLabel('Purpose', { exact: true }).selectOption('sharing');
+  await check.getByLabel('Recipient', { exact: true }).selectOption('lawyer');
+  await check.getByRole('button', { name: 'Check' }).click();
+  const decision = check.getByTestId('consent-decision');
+  await decision.waitFor();
+  let text = await decision.textContent();
+  assert((await decision.getAttribute('data-allowed')) === 'false', `sharing with lawyers is refused (${text})`);
+  assert(text.includes(`${WITNESS.code}: consent v1 does not cover lawyers`), `the reason names the version (${text})`);
+
+  await check.getByLabel('Recipient', { exact: true }).selectOption('icc');
+  await check.getByRole('button', { name: 'Check' }).click();
+  await check.locator('[data-testid="consent-decision"][data-allowed="true"]').waitFor();
+  text = await decision.textContent();
+  assert(text.startsWith('Allowed.') && text.includes('the ICC'), `sharing with the ICC is allowed (${text})`);
+}
+
+async function personalDetailsAreShownOnRequest() {
+  const page = await analystPage();
+  await openPage(page, `witnesses/${WITNESS.code}`, `Witness ${WITNESS.code}`);
+  const panel = page.getByRole('region', { name: 'Personal details' });
+  await panel.getByText('Each view is written to the audit trail').waitFor();
+  await panel.getByRole('button', { name: 'Show personal details' }).click();
+  const details = panel.getByTestId('personal-details');
+  await details.waitFor();
+  const text = await details.textContent();
+  assert(text.includes(WITNESS.name) && text.includes(WITNESS.contacts), `the personal details are shown (${text})`);
+  await panel.getByRole('button', { name: 'Hide personal details' }).click();
+  await panel.getByRole('button', { name: 'Show personal details' }).waitFor();
+  assert(!(await page.content()).includes(WITNESS.name), 'hidden again');
+}
+
+async function registerListsAndFiltersWitnesses() {
+  const page = await analystPage();
+  await openPage(page, 'witnesses', 'Witnesses');
+  const row = page.locator(`tbody tr[data-witness="${WITNESS.code}"]`);
+  await row.waitFor();
+  const text = await row.textContent();
+  assert(text.includes('Partner A') && text.includes('Female') && text.includes('BY') && text.includes('be, ru'),
+    `the row shows the profile (${text})`);
+  await row.locator('[data-consent-state="valid"]').waitFor();
+  assert(!(await page.content()).includes(WITNESS.name), 'the register holds no names');
+  await shot(page, 'witnesses');
+
+  await page.getByLabel('Consent state', { exact: true }).selectOption('withdrawn');
+  await page.getByText('No witnesses match these filters.').waitFor();
+  await page.getByLabel('Consent state', { exact: true }).selectOption('valid');
+  await row.waitFor();
+  await page.locator('#filter-gender').selectOption('male');
+  await page.getByText('No witnesses match these filters.').waitFor();
+  await page.locator('#filter-gender').selectOption('');
+  await page.locator('#filter-country').selectOption('BY');
+  await row.waitFor();
+  await page.getByRole('link', { name: WITNESS.code }).click();
+  await page.getByRole('heading', { level: 1, name: `Witness ${WITNESS.code}` }).waitFor();
+}
+
+async function otherPartnerDoesNotSeeTheWitness() {
+  const page = await newPage();
+  await signIn(page, ANALYST_B);
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Witnesses' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Witnesses' }).waitFor();
+  await page.getByText('No witnesses registered yet.').waitFor();
+  assert(!(await page.content()).includes(WITNESS.code), 'the Partner A code appears nowhere on the page');
+  await page.getByText('Your roles let you read the register but not add to it.').waitFor();
+
+  await openPage(page, `witnesses/${WITNESS.code}`, `Witness ${WITNESS.code}`);
+  await page.getByText('You do not have the rights to see this.').waitFor();
+  assert((await page.locator('dl.profile').count()) === 0, 'no profile is shown');
+  const statuses = await page.evaluate(async (code) => {
+    const get = async (p) => (await fetch(p, { credentials: 'same-origin' })).status;
+    return [await get(`/api/v1/witnesses/${code}`), await get(`/api/v1/witnesses/${code}/personal`)];
+  }, WITNESS.code);
+  assert(statuses[0] === 403 && statuses[1] === 403, `direct requests are refused (${statuses})`);
+}
+
+async function leadListsConsentGapsAndErasesAWitness() {
+  const page = await newPage();
+  await signIn(page, LEAD);
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Consent gaps' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Consent gaps' }).waitFor();
+  await page.getByLabel('Purpose', { exact: true }).selectOption('sharing');
+  await page.getByLabel('Recipient', { exact: true }).selectOption('lawyer');
+  await page.getByRole('button', { name: 'Show gaps' }).click();
+  const gap = page.locator(`tbody tr[data-gap="${WITNESS.code}"]`);
+  await gap.waitFor();
+  const text = await gap.textContent();
+  assert(text.includes('Too narrow') && text.includes('does not cover lawyers'), `the gap says why (${text})`);
+  await shot(page, 'consent-gaps');
+
+  // A second witness, registered and erased by the lead.
+  await openPage(page, 'witnesses', 'Witnesses');
+  await page.getByLabel('Witness code', { exact: true }).fill('W-00201');
+  await page.getByRole('button', { name: 'Register witness' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Witness W-00201' }).waitFor();
+  const erase = page.getByRole('region', { name: 'Erase witness' });
+  await erase.getByRole('button', { name: 'Erase witness…' }).click();
+  const confirm = erase.getByRole('button', { name: 'Erase W-00201 for good' });
+  await erase.getByLabel('Type the code W-00201 to confirm').fill('W-00201');
+  assert(await confirm.isDisabled(), 'the erasure waits for a reason');
+  await erase.getByLabel('Reason', { exact: true }).fill('registered by mistake');
+  assert(await confirm.isEnabled(), 'the code and a reason enable the erasure');
+  await shot(page, 'witness-erase-confirm');
+  await confirm.click();
+  await page.getByRole('heading', { level: 2, name: 'This witness was erased' }).waitFor();
+  assert((await page.getByTestId('erasure-reason').textContent()) === 'registered by mistake', 'the tombstone keeps the reason');
+  assert((await page.locator('.tombstone').textContent()).includes(LEAD.username), 'the tombstone names who erased');
+  await shot(page, 'witness-erased');
+
+  await openPage(page, 'witnesses', 'Witnesses');
+  const tomb = page.locator('tbody tr[data-witness="W-00201"]');
+  await tomb.getByText('Erased', { exact: true }).waitFor();
+
+  // The register in Russian and Belarusian.
+  await page.locator('.site-header .language select').selectOption('ru');
+  await page.getByRole('heading', { level: 1, name: 'Свидетели' }).waitFor();
+  await page.getByRole('navigation', { name: 'Основная навигация' }).getByRole('link', { name: 'Пробелы в согласиях' }).waitFor();
+  await page.locator('.site-header .language select').selectOption('be');
+  await page.getByRole('heading', { level: 1, name: 'Сведкі' }).waitFor();
+  await page.getByRole('heading', { level: 2, name: 'Зарэгістраваць сведку' }).waitFor();
+  await shot(page, 'witnesses-be');
+  await page.locator('.site-header .language select').selectOption('en');
+  await page.getByRole('heading', { level: 1, name: 'Witnesses' }).waitFor();
+}
+
+async function auditTrailShowsPersonalDetailViews() {
+  let page = state.adminPage;
+  if (!page || page.isClosed()) {
+    page = await newPage();
+    await signIn(page, ADMIN);
+  }
+  await openPage(page, 'audit', 'Audit trail');
+  await page.getByLabel('Action', { exact: true }).selectOption('witness.personal.view');
+  await page.getByRole('button', { name: 'Show' }).click();
+  const view = page.locator('tbody tr[data-action="witness.personal.view"]').first();
+  await view.waitFor();
+  const text = await view.textContent();
+  assert(text.includes(ANALYST_A.username), `the view names who looked (${text})`);
+  assert(text.includes(WITNESS.code), `the view names the witness by code (${text})`);
+  assert(text.includes('Personal details viewed'), 'the action is explained');
+  const content = await page.content();
+  assert(!content.includes(WITNESS.name) && !content.includes('+370'), 'the trail holds no personal details');
+  await page.getByLabel('Action', { exact: true }).selectOption('witness.erase');
+  await page.getByRole('button', { name: 'Show' }).click();
+  const erased = page.locator('tbody tr[data-action="witness.erase"]').first();
+  await erased.waitFor();
+  assert((await erased.textContent()).includes(LEAD.username), 'the erasure names the lead');
+  await shot(page, 'audit-witness');
+  // An administrator reads the trail, not the register.
+  assert(
+    (await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Witnesses' }).count()) === 0,
+    'no Witnesses link for an administrator',
+  );
+}
+
 const tests = [
   ['analyst enrols a second factor and signs in with a code', signInEnrolTotpAndSignInWithCode],
   ['upload shows progress, matches the SHA-256 and verifies', uploadShowsProgressAndVerifies],
@@ -545,8 +763,15 @@ const tests = [
   ['download returns the uploaded bytes', downloadMatchesUpload],
   ['language switch to Belarusian and Russian is remembered', languageSwitchIsRemembered],
   ['another partner sees neither the object nor the users', otherPartnerSeesNothing],
+  ['intake officer registers a witness with personal details and consent', intakeOfficerRegistersWitnessWithConsent],
+  ['consent is refused for lawyers with the version named, and allowed for the ICC', consentIsCheckedForLawyersAndTheIcc],
+  ['personal details are shown on request', personalDetailsAreShownOnRequest],
+  ['the register lists the witness and filters by consent, gender and country', registerListsAndFiltersWitnesses],
+  ['another partner does not see the witness', otherPartnerDoesNotSeeTheWitness],
+  ['a lead lists consent gaps and erases a witness, leaving a tombstone', leadListsConsentGapsAndErasesAWitness],
   ['administrator sees the upload and the sign-ins in the audit trail', adminSeesUploadAndSignInsInAudit],
   ['administrator adds a user, grants and revokes a role, disables and enables', administratorManagesUsers],
+  ['the audit trail shows who viewed personal details and who erased', auditTrailShowsPersonalDetailViews],
   ['a file over 64 MiB is refused before sending', oversizedFileIsRefusedBeforeSending],
   ['a new tab without the CSRF token signs in again', newTabWithoutTokenSignsInAgain],
   ['an ended session goes back to sign-in', endedSessionGoesBackToSignIn],

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end tests of the web workspace: a throw-away hub with two partner organisations and
-# three people, `evhub serve --web`, then tests/web/e2e.mjs drives Chromium against it.
+# four people, `evhub serve --web`, then tests/web/e2e.mjs drives Chromium against it.
 #
 #   tests/web/run_e2e.sh EVHUB_BINARY WEB_DIST_DIR
 #
@@ -39,6 +39,8 @@ export E2E_ANALYST_B="${E2E_ANALYST_B:-analyst-b}"
 export E2E_ANALYST_B_PASSWORD="${E2E_ANALYST_B_PASSWORD:-analyst B password e2e}"
 export E2E_ADMIN="${E2E_ADMIN:-admin-a}"
 export E2E_ADMIN_PASSWORD="${E2E_ADMIN_PASSWORD:-administrator password e2e}"
+export E2E_LEAD="${E2E_LEAD:-lead-a}"
+export E2E_LEAD_PASSWORD="${E2E_LEAD_PASSWORD:-lead A password e2e}"
 export E2E_SCREENSHOTS="${E2E_SCREENSHOTS:-$root/build/e2e-screenshots}"
 export E2E_WEB_DIR="${E2E_WEB_DIR:-$root/web}"
 mkdir -p "$E2E_SCREENSHOTS"
@@ -55,6 +57,9 @@ EVHUB_USER_PASSWORD="$E2E_ANALYST_B_PASSWORD" "$evhub" --hub "$hub" user add "$E
   --org "Partner B" --role analyst >>"$work/setup.log"
 EVHUB_USER_PASSWORD="$E2E_ADMIN_PASSWORD" "$evhub" --hub "$hub" user add "$E2E_ADMIN" \
   --org "Partner A" --role administrator >>"$work/setup.log"
+# The lead checks consent gaps and erases a witness.
+EVHUB_USER_PASSWORD="$E2E_LEAD_PASSWORD" "$evhub" --hub "$hub" user add "$E2E_LEAD" \
+  --org "Partner A" --role lead >>"$work/setup.log"
 
 unset EVHUB_ACTOR
 

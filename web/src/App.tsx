@@ -1,16 +1,19 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
 import * as api from './api';
-import { EVIDENCE_READERS, hasAnyRole, type User } from './api';
+import { CONSENT_GAP_READERS, EVIDENCE_READERS, WITNESS_READERS, hasAnyRole, type User } from './api';
 import { LanguageSelect, PageHeading, SkipLink } from './components';
 import { I18nContext, initialLang, rememberLang, translator, useI18n, type I18n, type Lang, type MessageKey } from './i18n';
 import { AuditPage } from './pages/Audit';
+import { ConsentGapsPage } from './pages/ConsentGaps';
 import { DashboardPage } from './pages/Dashboard';
 import { ObjectsPage } from './pages/Objects';
 import { SecurityPage } from './pages/Security';
 import { SignInPage } from './pages/SignIn';
 import { UsersPage } from './pages/Users';
-import { routeHref, useRoute, type Route } from './router';
+import { WitnessPage } from './pages/Witness';
+import { WitnessesPage } from './pages/Witnesses';
+import { routeHref, useLocation, type Location, type Route } from './router';
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(initialLang);
@@ -111,7 +114,6 @@ function Starting() {
 }
 
 const COMING: MessageKey[] = [
-  'nav.witnesses',
   'nav.interviews',
   'nav.search',
   'nav.coding',
@@ -129,14 +131,18 @@ function Workspace({
   onSignOut: () => void;
 }) {
   const { t } = useI18n();
-  const route = useRoute();
+  const location = useLocation();
+  // A witness's page belongs under Witnesses in the navigation.
+  const route: Route = location.route === 'witness' ? 'witnesses' : location.route;
   const isAdmin = hasAnyRole(user, ['administrator']);
   const isAuditor = hasAnyRole(user, ['administrator', 'auditor']);
   const readsEvidence = hasAnyRole(user, EVIDENCE_READERS);
 
-  const links: { route: Exclude<Route, 'not-found'>; label: MessageKey; show: boolean }[] = [
+  const links: { route: Exclude<Route, 'not-found' | 'witness'>; label: MessageKey; show: boolean }[] = [
     { route: 'dashboard', label: 'nav.dashboard', show: true },
     { route: 'objects', label: 'nav.objects', show: readsEvidence },
+    { route: 'witnesses', label: 'nav.witnesses', show: hasAnyRole(user, WITNESS_READERS) },
+    { route: 'consent-gaps', label: 'nav.consentGaps', show: hasAnyRole(user, CONSENT_GAP_READERS) },
     { route: 'users', label: 'nav.users', show: isAdmin },
     { route: 'audit', label: 'nav.audit', show: isAuditor },
   ];
@@ -190,7 +196,7 @@ function Workspace({
         </nav>
       </header>
       <main id="main" tabIndex={-1}>
-        <Page route={route} user={user} onUserChanged={onUserChanged} />
+        <Page location={location} user={user} onUserChanged={onUserChanged} />
       </main>
       <footer className="site-footer">
         <p>
@@ -201,14 +207,28 @@ function Workspace({
   );
 }
 
-function Page({ route, user, onUserChanged }: { route: Route; user: User; onUserChanged: (u: User) => void }) {
+function Page({
+  location,
+  user,
+  onUserChanged,
+}: {
+  location: Location;
+  user: User;
+  onUserChanged: (u: User) => void;
+}) {
   const { t } = useI18n();
   // key: a page starts afresh when one opens it again from the navigation.
-  switch (route) {
+  switch (location.route) {
     case 'dashboard':
       return <DashboardPage key="dashboard" user={user} />;
     case 'objects':
       return <ObjectsPage key="objects" user={user} />;
+    case 'witnesses':
+      return <WitnessesPage key="witnesses" user={user} />;
+    case 'witness':
+      return <WitnessPage key={`witness:${location.param}`} code={location.param} />;
+    case 'consent-gaps':
+      return <ConsentGapsPage key="consent-gaps" />;
     case 'users':
       return <UsersPage key="users" />;
     case 'audit':

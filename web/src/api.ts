@@ -76,12 +76,23 @@ export interface AuditEvent {
   user: string | null;
 }
 
+/** A processing job (text extraction, OCR, translation) on an object the caller may read. */
+export interface Job {
+  id: number;
+  kind: string;
+  object: string;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  attempts: number;
+  progress: number;
+  error: string;
+}
+
 export interface Dashboard {
   objects: number;
   bytes: number;
   recent_objects: EvidenceObject[];
   recent_events?: AuditEvent[];
-  jobs: unknown[];
+  jobs: Job[];
 }
 
 export interface ObjectPage {
@@ -369,4 +380,200 @@ export function organisationsWhere(user: User, roles: readonly Role[]): string[]
 
 export function hasAnyRole(user: User, roles: readonly Role[]): boolean {
   return user.roles.some((g) => roles.includes(g.role));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The witness register (docs/openapi.yaml, /api/v1/witnesses). The server decides every access
+// by the roles held in the witness's organisation; these lists only choose what to offer.
+
+/** Who reads the register: not OSINT researchers, administrators or auditors. */
+export const WITNESS_READERS: readonly Role[] = [
+  'intake-officer',
+  'analyst',
+  'legal-officer',
+  'reviewer',
+  'mhpss-coordinator',
+  'lead',
+];
+/** Who registers witnesses and records their consent. */
+export const WITNESS_WRITERS: readonly Role[] = ['intake-officer', 'lead'];
+/** Who lists the witnesses whose consent falls short of a use. */
+export const CONSENT_GAP_READERS: readonly Role[] = ['legal-officer', 'lead'];
+
+export const GENDERS = ['female', 'male', 'non-binary', 'undisclosed'] as const;
+export type Gender = (typeof GENDERS)[number];
+export const AGE_BANDS = ['under-18', '18-29', '30-44', '45-59', '60-plus', 'unknown'] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+export const VULNERABILITIES = [
+  'minor',
+  'health-condition',
+  'disability',
+  'sgbv-survivor',
+  'relative-detained',
+  'at-risk-in-country',
+  'displaced',
+] as const;
+export type Vulnerability = (typeof VULNERABILITIES)[number];
+export const SCOPES = [
+  'internal-analysis',
+  'share-un',
+  'share-icc',
+  'share-national-prosecutor',
+  'share-lawyer',
+  'share-ngo',
+  'recontact',
+  'identity-disclosure',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+export const CONSENT_STATES = ['missing', 'withdrawn', 'expired', 'valid'] as const;
+export type ConsentState = (typeof CONSENT_STATES)[number];
+export const PURPOSES = ['internal-analysis', 'sharing', 'recontact', 'identity-disclosure'] as const;
+export type Purpose = (typeof PURPOSES)[number];
+export const RECIPIENTS = ['none', 'un', 'icc', 'national-prosecutor', 'lawyer', 'ngo'] as const;
+export type Recipient = (typeof RECIPIENTS)[number];
+export const GAP_PROBLEMS = ['missing', 'withdrawn', 'expired', 'too-narrow', 'expiring'] as const;
+export type GapProblem = (typeof GAP_PROBLEMS)[number];
+
+/** The newest consent version and its state as of today. */
+export interface ConsentSummary {
+  state: ConsentState;
+  version?: number;
+  given_on?: string;
+  renew_by?: string;
+  withdrawn_on?: string;
+  scopes?: Scope[];
+}
+
+export interface ConsentVersion {
+  version: number;
+  given_on: string;
+  taken_by: string;
+  scopes: Scope[];
+  renew_by: string;
+  withdrawn_on: string;
+  has_form: boolean;
+  /** Only for the roles that may read the witness's own words. */
+  conditions?: string;
+}
+
+/** A register entry: a pseudonymous profile, or an erased witness's tombstone. */
+export interface Witness {
+  code: string;
+  organisation: string;
+  erased: boolean;
+  gender?: Gender;
+  age_band?: AgeBand;
+  country?: string;
+  languages?: string[];
+  vulnerabilities?: Vulnerability[];
+  do_not_contact?: boolean;
+  registered_at?: string;
+  has_personal_details?: boolean;
+  consent_versions?: number;
+  consent?: ConsentSummary;
+  erased_at?: string;
+  erased_by?: string;
+  erasure_reason?: string;
+  erased_objects?: number;
+}
+
+export interface WitnessPermissions {
+  view_personal: boolean;
+  add_consent: boolean;
+  check_consent: boolean;
+  read_conditions: boolean;
+  erase: boolean;
+}
+
+export interface WitnessPage extends Witness {
+  consents: ConsentVersion[];
+  permissions: WitnessPermissions;
+}
+
+export interface PersonalDetails {
+  name: string;
+  contacts: string;
+  date_of_birth: string;
+  address: string;
+  notes: string;
+}
+
+export interface NewWitness {
+  code: string;
+  organisation?: string;
+  gender: Gender;
+  age_band: AgeBand;
+  country: string;
+  languages: string[];
+  vulnerabilities: Vulnerability[];
+  do_not_contact: boolean;
+  personal?: PersonalDetails;
+}
+
+export interface NewConsent {
+  given_on: string;
+  taken_by: string;
+  scopes: Scope[];
+  conditions: string;
+  renew_by: string;
+  withdrawn_on: string;
+}
+
+export interface ConsentDecision {
+  allowed: boolean;
+  reason: string;
+}
+
+export interface ConsentGap {
+  code: string;
+  organisation: string;
+  problem: GapProblem;
+  reason: string;
+}
+
+export interface ConsentGaps {
+  gaps: ConsentGap[];
+  today: string;
+  within: number;
+}
+
+/** A pseudonymous code: 1 to 4 capital letters, a hyphen, 3 to 8 digits (W-00123). */
+export const WITNESS_CODE = /^[A-Z]{1,4}-[0-9]{3,8}$/;
+
+const witnessPath = (code: string) => `/api/v1/witnesses/${encodeURIComponent(code)}`;
+
+export function listWitnesses(consent?: ConsentState | ''): Promise<{ witnesses: Witness[] }> {
+  const q = consent ? `?${new URLSearchParams({ consent })}` : '';
+  return request('GET', `/api/v1/witnesses${q}`);
+}
+
+export function registerWitness(witness: NewWitness): Promise<WitnessPage> {
+  return request('POST', '/api/v1/witnesses', { body: witness });
+}
+
+export function getWitness(code: string): Promise<WitnessPage> {
+  return request('GET', witnessPath(code));
+}
+
+/** Who the witness is; the server logs the view before it answers. */
+export function personalDetails(code: string): Promise<PersonalDetails & { code: string }> {
+  return request('GET', `${witnessPath(code)}/personal`);
+}
+
+export function addConsent(code: string, consent: NewConsent): Promise<ConsentVersion> {
+  return request('POST', `${witnessPath(code)}/consents`, { body: consent });
+}
+
+export function checkConsent(code: string, purpose: Purpose, recipient: Recipient): Promise<ConsentDecision> {
+  const q = new URLSearchParams({ purpose, recipient });
+  return request('GET', `${witnessPath(code)}/consent-check?${q}`);
+}
+
+export function consentGaps(purpose: Purpose, recipient: Recipient, within: number): Promise<ConsentGaps> {
+  const q = new URLSearchParams({ purpose, recipient, within: String(within) });
+  return request('GET', `/api/v1/consent-gaps?${q}`);
+}
+
+export function eraseWitness(code: string, reason: string): Promise<WitnessPage> {
+  return request('DELETE', `${witnessPath(code)}?${new URLSearchParams({ reason })}`);
 }

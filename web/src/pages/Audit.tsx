@@ -30,6 +30,10 @@ export const KNOWN_ACTIONS = [
   'token.revoke',
   'user.passwd',
   'catalog.rebuild',
+  'witness.register',
+  'witness.personal.view',
+  'witness.erase',
+  'consent.add',
 ] as const;
 
 /** An action as the log names it (monospace), with its meaning in the reader's language. */

@@ -2,9 +2,9 @@ import { useEffect, useState } from 'react';
 
 import * as api from '../api';
 import { EVIDENCE_READERS, hasAnyRole, type Dashboard, type User } from '../api';
-import { LoadError, Loading, PageHeading } from '../components';
+import { Hex, LoadError, Loading, PageHeading } from '../components';
 import { formatBytes, formatNumber } from '../format';
-import { useI18n } from '../i18n';
+import { useI18n, type MessageKey } from '../i18n';
 import { routeHref } from '../router';
 import { EventTable } from './Audit';
 import { ObjectCells, ObjectHeadings } from './Objects';
@@ -95,13 +95,28 @@ export function DashboardPage({ user }: { user: User }) {
           {jobs.length === 0 ? (
             <p>{t('dashboard.noJobs')}</p>
           ) : (
-            <ul className="jobs">
-              {jobs.map((j, i) => (
-                <li key={i}>
-                  <code>{JSON.stringify(j)}</code>
-                </li>
-              ))}
-            </ul>
+            <table className="jobs-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('dashboard.colJob')}</th>
+                  <th scope="col">{t('dashboard.colObject')}</th>
+                  <th scope="col">{t('dashboard.colState')}</th>
+                  <th scope="col">{t('dashboard.colError')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {jobs.map((j) => (
+                  <tr key={j.id} data-job-state={j.state}>
+                    <th scope="row">{t(j.kind === 'translate' ? 'job.translate' : 'job.extract')}</th>
+                    <td>
+                      <Hex value={j.object} />
+                    </td>
+                    <td>{t(`job.state.${j.state}` as MessageKey)}</td>
+                    <td>{j.error}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           )}
         </section>
       </>

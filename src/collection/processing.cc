@@ -1,0 +1,155 @@
+#include "collection/processing.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/clock.h"
+#include "crypto/crypto.h"
+#include "extract/extract.h"
+
+namespace evhub::collection {
+
+using nlohmann::json;
+
+namespace {
+
+// Derived objects are read whole; anything larger is left to people.
+constexpr std::uint64_t kMaxProcessedBytes = 256u << 20;
+
+// The plaintext of object `id`, read under the hub lock.
+Result<std::string> read_object(hub::Hub& hub, std::mutex& mu, const std::string& id) {
+  std::lock_guard lock(mu);
+  EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(id));
+  if (reader->size() > kMaxProcessedBytes) {
+    return Status(Code::kInvalidArgument,
+                  "object " + id + " is too large to process (over 256 MiB)");
+  }
+  std::string bytes(static_cast<std::size_t>(reader->size()), '\0');
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    EVHUB_ASSIGN_OR_RETURN(std::size_t n,
+                           reader->read(done, {reinterpret_cast<std::uint8_t*>(bytes.data()) + done,
+                                               bytes.size() - done}));
+    if (n == 0) break;
+    done += n;
+  }
+  bytes.resize(done);
+  return bytes;
+}
+
+Result<std::string> translate_job(hub::Hub& hub, std::mutex& mu, translate::Translator& translator,
+                                  const jobs::Job& job) {
+  const json p = json::parse(job.payload, nullptr, false);
+  if (p.is_discarded() || !p.contains("from") || !p.contains("to")) {
+    return Status(Code::kInvalidArgument, "a translate job needs {\"from\", \"to\"}");
+  }
+  EVHUB_ASSIGN_OR_RETURN(std::string text, read_object(hub, mu, job.object_id));
+  auto t = translator.translate(text, p["from"], p["to"]);
+  crypto::wipe(text.data(), text.size());
+  EVHUB_RETURN_IF_ERROR(t.status());
+  hub::Intake provenance;
+  provenance.tool = t->tool;
+  provenance.tool_version = t->tool_version;
+  provenance.tool_parameters = json{
+      {"from", t->from},
+      {"to", t->to},
+      {"machine", t->machine},
+      {"args", t->parameters}}.dump();
+  provenance.media_type = "text/plain; charset=utf-8";
+  std::lock_guard lock(mu);
+  EVHUB_ASSIGN_OR_RETURN(auto stored,
+                         hub.put_derived("translation of " + job.object_id, std::move(t->text),
+                                         job.object_id, provenance));
+  return json{{"translation", stored.id}, {"from", p["from"]}, {"to", p["to"]}}.dump();
+}
+
+bool is_image(const std::string& b) {
+  return b.rfind("\x89PNG", 0) == 0 || b.rfind("\xff\xd8\xff", 0) == 0 || b.rfind("II*", 0) == 0 ||
+         b.rfind("MM\0*", 0) == 0;
+}
+
+Result<std::string> extract_job(hub::Hub& hub, std::mutex& mu, jobs::JobQueue& queue,
+                                const ProcessingOptions& options, const jobs::Job& job,
+                                const jobs::ReportProgress& progress) {
+  EVHUB_ASSIGN_OR_RETURN(std::string bytes, read_object(hub, mu, job.object_id));
+  progress(0.1);
+  extract::ExtractOptions how;
+  how.threads = 1;  // the worker pool runs jobs side by side
+  auto extracted = extract::extract_text(
+      {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}, how);
+  std::optional<json> metadata;
+  if (is_image(bytes)) {
+    auto m = extract::image_metadata(
+        {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+    if (m.is_ok()) metadata = std::move(*m);
+  }
+  // Plain UTF-8 text is its own text: no second copy is stored.
+  const bool same = extracted.is_ok() && extracted->text == bytes;
+  crypto::wipe(bytes.data(), bytes.size());
+  EVHUB_RETURN_IF_ERROR(extracted.status());
+  progress(0.8);
+  json result = {{"language", extracted->language}, {"pages", extracted->pages}};
+  hub::Intake provenance;
+  provenance.tool = extracted->tool;
+  provenance.tool_version = extracted->tool_version;
+  provenance.tool_parameters = json{
+      {"language", extracted->language},
+      {"parameters", extracted->parameters},
+      {"pages", extracted->pages},
+      {"confidence",
+       extracted->confidence}}.dump();
+  provenance.media_type = "text/plain; charset=utf-8";
+  std::lock_guard lock(mu);
+  if (!extracted->text.empty()) {
+    std::string text_id = job.object_id;
+    if (!same) {
+      EVHUB_ASSIGN_OR_RETURN(auto text,
+                             hub.put_derived("text of " + job.object_id, std::move(extracted->text),
+                                             job.object_id, provenance));
+      text_id = text.id;
+    }
+    result["text"] = text_id;
+    auto to = options.translate_to.find(extracted->language);
+    if (to != options.translate_to.end()) {
+      EVHUB_RETURN_IF_ERROR(queue
+                                .enqueue(kTranslateJob, text_id,
+                                         json{{"from", to->first}, {"to", to->second}}.dump(), 3,
+                                         now_millis())
+                                .status());
+    }
+  }
+  if (metadata) {
+    hub::Intake exif;
+    exif.tool = "exiv2";
+    exif.media_type = "application/json";
+    EVHUB_ASSIGN_OR_RETURN(auto stored, hub.put_derived("metadata of " + job.object_id,
+                                                        metadata->dump(), job.object_id, exif));
+    result["metadata"] = stored.id;
+    result["metadata_flags"] = metadata->value("flags", json::array());
+  }
+  return result.dump();
+}
+
+}  // namespace
+
+Status enqueue_processing(jobs::JobQueue& queue, const std::string& object_id,
+                          std::int64_t now_ms) {
+  return queue.enqueue(kExtractTextJob, object_id, "{}", 3, now_ms).status();
+}
+
+std::map<std::string, jobs::Handler> processing_handlers(hub::Hub& hub, std::mutex& hub_mutex,
+                                                         jobs::JobQueue& queue,
+                                                         translate::Translator& translator,
+                                                         ProcessingOptions options) {
+  std::map<std::string, jobs::Handler> handlers;
+  handlers[kExtractTextJob] = [&hub, &hub_mutex, &queue, options](
+                                  const jobs::Job& job, const jobs::ReportProgress& progress) {
+    return extract_job(hub, hub_mutex, queue, options, job, progress);
+  };
+  handlers[kTranslateJob] = [&hub, &hub_mutex, &translator](const jobs::Job& job,
+                                                            const jobs::ReportProgress&) {
+    return translate_job(hub, hub_mutex, translator, job);
+  };
+  return handlers;
+}
+
+}  // namespace evhub::collection

@@ -24,6 +24,20 @@ if [ ! -f "$hub/hub.json" ]; then
   head -c 3000000 /dev/urandom >"$material/osint-video-capture.bin"
   "$evhub" --hub "$hub" put "$material/interview-w00001.txt" "$material/medical-w00001.txt" --domain W-00001 --org "Demo Partner"
   "$evhub" --hub "$hub" put "$material/photo-w00002.jpg.bin" "$material/court-w00002.txt" --domain W-00002 --org "Demo Partner"
+  # The witness register: pseudonymous codes, fictional profiles, consent, a contact.
+  printf '{"name":"Fictional Person One","contacts":"+370 600 00000 (fictional)"}\n' >"$material/w1.json"
+  "$evhub" --hub "$hub" witness add W-00001 --org "Demo Partner" --gender female --age-band 30-44 \
+    --country LT --language be --language ru --vulnerability relative-detained \
+    --personal-file "$material/w1.json"
+  "$evhub" --hub "$hub" consent add W-00001 --given-on 2026-01-15 --taken-by demo-intake-officer \
+    --scope internal-analysis --scope share-un --scope share-icc --renew-by 2027-01-15
+  "$evhub" --hub "$hub" witness add W-00002 --org "Demo Partner" --gender male --age-band 45-59 \
+    --country PL --language ru
+  "$evhub" --hub "$hub" contact add W-00001 --on 2026-02-01 --by demo-intake-officer \
+    --channel video --purpose "follow-up (fictional)"
+  printf 'Мяне затрымалі ў Мінску ў жніўні 2020 года і трымалі ў ізалятары на Акрэсціна.\n' \
+    >"$material/statement-w00001-be.txt"
+  "$evhub" --hub "$hub" put "$material/statement-w00001-be.txt" --domain W-00001 --org "Demo Partner"
   "$evhub" --hub "$hub" put "$material/osint-video-capture.bin" --domain osint-source-0001 --org "Demo Partner"
   printf 'A witness who withdrew consent (fictional).\n' >"$material/withdrawn.txt"
   "$evhub" --hub "$hub" put "$material/withdrawn.txt" --domain W-00003 --org "Demo Partner"
@@ -35,6 +49,8 @@ if [ ! -f "$hub/hub.json" ]; then
     --org "Demo Partner" --role administrator --role lead
   EVHUB_USER_PASSWORD="demo analyst password" "$evhub" --hub "$hub" user add demo-analyst \
     --org "Demo Partner" --role analyst --role intake-officer
+  # Text extraction and translation of what was stored (the server also does this as it runs).
+  "$evhub" --hub "$hub" jobs --wait >/dev/null
 fi
 
 echo

@@ -8,6 +8,7 @@
 #include "api/qr_code.h"
 #include "collection/consent.h"
 #include "collection/processing.h"
+#include "collection/records_json.h"
 #include "core/clock.h"
 #include "crypto/crypto.h"
 #include "crypto/password.h"
@@ -230,23 +231,12 @@ json consent_version_json(const Consent& c, bool with_conditions) {
 // the tombstone alone. `erased_by` names the person when the API did the erasing.
 json witness_json(const Witness& w, const std::string& organisation, const std::string& erased_by,
                   const std::string& today) {
-  json j = {{"code", w.code}, {"organisation", organisation}, {"erased", w.erased}};
+  json j = collection::witness_json(w);
+  j["organisation"] = organisation;
   if (w.erased) {
-    j["erased_at"] = w.erased_at;
-    j["erased_by"] = erased_by.empty() ? w.erased_by : erased_by;
-    j["erasure_reason"] = w.erasure_reason;
-    j["erased_objects"] = w.erased_objects;
+    if (!erased_by.empty()) j["erased_by"] = erased_by;
     return j;
   }
-  j["gender"] = w.profile.gender;
-  j["age_band"] = w.profile.age_band;
-  j["country"] = w.profile.country;
-  j["languages"] = w.profile.languages;
-  j["vulnerabilities"] = w.profile.vulnerabilities;
-  j["do_not_contact"] = w.profile.do_not_contact;
-  j["registered_at"] = w.registered_at;
-  j["has_personal_details"] = w.has_personal_details;
-  j["consent_versions"] = w.consent_versions;
   j["consent"] = consent_summary(w.consent, today);
   return j;
 }

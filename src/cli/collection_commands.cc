@@ -10,6 +10,7 @@
 #include "cli/exit_codes.h"
 #include "collection/collection.h"
 #include "collection/processing.h"
+#include "collection/records_json.h"
 #include "core/clock.h"
 #include "crypto/crypto.h"
 #include "hub/hub.h"
@@ -19,6 +20,8 @@ namespace evhub::cli {
 
 using collection::Collection;
 using collection::Consent;
+using collection::consent_json;
+using collection::interview_json;
 using collection::Witness;
 using nlohmann::json;
 
@@ -49,35 +52,13 @@ Result<std::vector<std::string>> organisation_filter(Opened& x, const Options& o
   return std::vector<std::string>{id};
 }
 
-json consent_json(const Consent& c, bool with_conditions) {
-  json j = {{"version", c.version},        {"given_on", c.given_on},
-            {"taken_by", c.taken_by},      {"scopes", c.scopes},
-            {"renew_by", c.renew_by},      {"withdrawn_on", c.withdrawn_on},
-            {"form_object", c.form_object}};
-  if (with_conditions) j["conditions"] = c.conditions;
-  return j;
-}
-
-json witness_json(const Witness& w) {
-  json j = {{"code", w.code}, {"organisation_id", w.organisation_id}, {"erased", w.erased}};
-  if (w.erased) {
-    j["erased_at"] = w.erased_at;
-    j["erased_by"] = w.erased_by;
-    j["erasure_reason"] = w.erasure_reason;
-    j["erased_objects"] = w.erased_objects;
-    return j;
-  }
-  j["gender"] = w.profile.gender;
-  j["age_band"] = w.profile.age_band;
-  j["country"] = w.profile.country;
-  j["languages"] = w.profile.languages;
-  j["vulnerabilities"] = w.profile.vulnerabilities;
-  j["do_not_contact"] = w.profile.do_not_contact;
+// The CLI shows a witness with its organisation id, versions and newest consent.
+json shown_witness(const Witness& w) {
+  json j = collection::witness_json(w);
+  j["organisation_id"] = w.organisation_id;
+  if (w.erased) return j;
   j["profile_version"] = w.profile_version;
-  j["registered_at"] = w.registered_at;
   j["registered_by"] = w.registered_by;
-  j["has_personal_details"] = w.has_personal_details;
-  j["consent_versions"] = w.consent_versions;
   j["consent"] = w.consent ? consent_json(*w.consent, false) : json(nullptr);
   return j;
 }
@@ -146,7 +127,7 @@ int cmd_witness_add(const Options& o) {
   auto w = x->collection->register_witness(o.code, *org, profile_of(o), personal);
   if (!w.is_ok()) return report_failure(o, w.status());
   if (o.json) {
-    std::cout << witness_json(*w).dump(-1, ' ', false, kReplaceBadUtf8) << "\n";
+    std::cout << shown_witness(*w).dump(-1, ' ', false, kReplaceBadUtf8) << "\n";
   } else {
     std::cout << "registered witness " << w->code << " in " << o.organisation
               << (personal ? " (personal details sealed in the witness's key domain)" : "") << "\n";
@@ -163,7 +144,7 @@ int cmd_witness_list(const Options& o) {
   if (!all.is_ok()) return report_failure(o, all.status());
   for (const auto& w : *all) {
     if (o.json) {
-      std::cout << witness_json(w).dump(-1, ' ', false, kReplaceBadUtf8) << "\n";
+      std::cout << shown_witness(w).dump(-1, ' ', false, kReplaceBadUtf8) << "\n";
     } else {
       print_witness(w);
     }
@@ -176,7 +157,7 @@ int cmd_witness_show(const Options& o) {
   if (!x.is_ok()) return report_failure(o, x.status());
   auto w = existing_witness(*x, o.code);
   if (!w.is_ok()) return report_failure(o, w.status());
-  json out = witness_json(*w);
+  json out = shown_witness(*w);
   if (o.show_personal) {
     auto p = x->collection->personal_details(o.code);
     if (!p.is_ok()) return report_failure(o, p.status());
@@ -396,20 +377,6 @@ Result<std::vector<std::string>> store_files(Opened& x, const Witness& w,
       hub::Intake::evidence(w.organisation_id, sensitivity)));
   EVHUB_RETURN_IF_ERROR(queued);
   return ids;
-}
-
-json interview_json(const collection::Interview& iv) {
-  return {{"id", iv.id},
-          {"code", iv.code},
-          {"on", iv.on},
-          {"place", iv.place},
-          {"remote", iv.remote},
-          {"interviewer", iv.interviewer},
-          {"languages", iv.languages},
-          {"recordings", iv.recordings},
-          {"transcript", iv.transcript},
-          {"translations", iv.translations},
-          {"status", iv.status}};
 }
 
 int cmd_interview_add(const Options& o) {

@@ -1,5 +1,7 @@
 #include "collection/collection.h"
 
+#include "collection/records_json.h"
+
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -128,12 +130,6 @@ json personal_json(const PersonalDetails& d) {
           {"date_of_birth", d.date_of_birth},
           {"address", d.address},
           {"notes", d.notes}};
-}
-
-json consent_json(const Consent& c) {
-  return {{"given_on", c.given_on},      {"taken_by", c.taken_by}, {"scopes", c.scopes},
-          {"conditions", c.conditions},  {"renew_by", c.renew_by}, {"withdrawn_on", c.withdrawn_on},
-          {"form_object", c.form_object}};
 }
 
 std::string today_utc() {
@@ -588,7 +584,7 @@ Result<Consent> Collection::add_consent(const std::string& code, const Consent& 
   if (!w) return Status(Code::kNotFound, "no witness " + code);
   if (w->erased) return Status(Code::kErased, code + " was erased on " + w->erased_at);
   EVHUB_RETURN_IF_ERROR(
-      impl_->store_record(code, w->organisation_id, "consent", consent_json(consent)));
+      impl_->store_record(code, w->organisation_id, "consent", consent_json(consent, true)));
   EVHUB_ASSIGN_OR_RETURN(auto all, impl_->load_consents(code));
   return all.back();
 }
@@ -712,19 +708,6 @@ Result<std::vector<Contact>> Collection::contacts(const std::string& code) {
 }
 
 namespace {
-
-json interview_json(const Interview& iv) {
-  return {{"id", iv.id},
-          {"on", iv.on},
-          {"place", iv.place},
-          {"remote", iv.remote},
-          {"interviewer", iv.interviewer},
-          {"languages", iv.languages},
-          {"recordings", iv.recordings},
-          {"transcript", iv.transcript},
-          {"translations", iv.translations},
-          {"status", iv.status}};
-}
 
 Interview interview_from(const std::string& code, const json& j) {
   Interview iv;
@@ -875,6 +858,49 @@ Result<hub::ShredReport> Collection::erase(const std::string& code, const std::s
   EVHUB_ASSIGN_OR_RETURN(auto report, impl_->hub.shred(code, reason));
   EVHUB_RETURN_IF_ERROR(sync());
   return report;
+}
+
+json witness_json(const Witness& w) {
+  json j = {{"code", w.code}, {"erased", w.erased}};
+  if (w.erased) {
+    j["erased_at"] = w.erased_at;
+    j["erased_by"] = w.erased_by;
+    j["erasure_reason"] = w.erasure_reason;
+    j["erased_objects"] = w.erased_objects;
+    return j;
+  }
+  j["gender"] = w.profile.gender;
+  j["age_band"] = w.profile.age_band;
+  j["country"] = w.profile.country;
+  j["languages"] = w.profile.languages;
+  j["vulnerabilities"] = w.profile.vulnerabilities;
+  j["do_not_contact"] = w.profile.do_not_contact;
+  j["registered_at"] = w.registered_at;
+  j["has_personal_details"] = w.has_personal_details;
+  j["consent_versions"] = w.consent_versions;
+  return j;
+}
+
+json consent_json(const Consent& c, bool with_conditions) {
+  json j = {
+      {"given_on", c.given_on}, {"taken_by", c.taken_by},         {"scopes", c.scopes},
+      {"renew_by", c.renew_by}, {"withdrawn_on", c.withdrawn_on}, {"form_object", c.form_object}};
+  if (c.version > 0) j["version"] = c.version;
+  if (with_conditions) j["conditions"] = c.conditions;
+  return j;
+}
+
+json interview_json(const Interview& iv) {
+  return {{"id", iv.id},
+          {"on", iv.on},
+          {"place", iv.place},
+          {"remote", iv.remote},
+          {"interviewer", iv.interviewer},
+          {"languages", iv.languages},
+          {"recordings", iv.recordings},
+          {"transcript", iv.transcript},
+          {"translations", iv.translations},
+          {"status", iv.status}};
 }
 
 }  // namespace evhub::collection

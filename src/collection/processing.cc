@@ -36,13 +36,18 @@ Result<std::string> read_object(hub::Hub& hub, std::mutex& mu, const std::string
   return bytes;
 }
 
+// An object erased before its job ran leaves nothing to do: the job is done, not failed.
+const char* const kErasedResult = R"({"skipped":"the object was erased"})";
+
 Result<std::string> translate_job(hub::Hub& hub, std::mutex& mu, translate::Translator& translator,
                                   const jobs::Job& job) {
   const json p = json::parse(job.payload, nullptr, false);
   if (p.is_discarded() || !p.contains("from") || !p.contains("to")) {
     return Status(Code::kInvalidArgument, "a translate job needs {\"from\", \"to\"}");
   }
-  EVHUB_ASSIGN_OR_RETURN(std::string text, read_object(hub, mu, job.object_id));
+  auto read = read_object(hub, mu, job.object_id);
+  if (!read.is_ok() && read.status().code() == Code::kErased) return std::string(kErasedResult);
+  EVHUB_ASSIGN_OR_RETURN(std::string text, std::move(read));
   auto t = translator.translate(text, p["from"], p["to"]);
   crypto::wipe(text.data(), text.size());
   EVHUB_RETURN_IF_ERROR(t.status());
@@ -70,7 +75,9 @@ bool is_image(const std::string& b) {
 Result<std::string> extract_job(hub::Hub& hub, std::mutex& mu, jobs::JobQueue& queue,
                                 const ProcessingOptions& options, const jobs::Job& job,
                                 const jobs::ReportProgress& progress) {
-  EVHUB_ASSIGN_OR_RETURN(std::string bytes, read_object(hub, mu, job.object_id));
+  auto read = read_object(hub, mu, job.object_id);
+  if (!read.is_ok() && read.status().code() == Code::kErased) return std::string(kErasedResult);
+  EVHUB_ASSIGN_OR_RETURN(std::string bytes, std::move(read));
   progress(0.1);
   extract::ExtractOptions how;
   how.threads = 1;  // the worker pool runs jobs side by side

@@ -109,6 +109,12 @@ TEST_F(ProcessingTest, AStatementIsExtractedAndTranslatedWithProvenance) {
   for (const auto& id : {statement->id, text_id, ru_id}) {
     EXPECT_EQ(hub_->open_object(id).status().code(), Code::kErased);
   }
+  // A job for an object erased before it ran has nothing to do: done, not failed.
+  auto late = hub_->put_data("late", "%PDF-1.7 late", "W-00612", hub::Intake::evidence("org-a"));
+  ASSERT_TRUE(enqueue_processing(*queue_, late->id, now_millis()).is_ok());
+  ASSERT_TRUE(hub_->shred("W-00612", "erased").is_ok());
+  ASSERT_TRUE(run().is_ok());
+  EXPECT_EQ(result_of(kExtractTextJob, late->id)["skipped"], "the object was erased");
 }
 
 TEST_F(ProcessingTest, ADamagedFileFailsVisiblyAndIsNotRetried) {

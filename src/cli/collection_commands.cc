@@ -6,9 +6,12 @@
 
 #include <fmt/format.h>
 
+#include "accounts/accounts.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/terminal.h"
 #include "collection/collection.h"
+#include "collection/import.h"
 #include "collection/processing.h"
 #include "collection/records_json.h"
 #include "core/clock.h"
@@ -498,6 +501,57 @@ int cmd_document_list(const Options& o) {
   return 0;
 }
 
+int cmd_import(const Options& o) {
+  auto x = open_collection(o);
+  if (!x.is_ok()) return report_failure(o, x.status());
+  auto accounts = accounts::Accounts::open(x->hub->layout().accounts());
+  if (!accounts.is_ok()) return report_failure(o, accounts.status());
+  auto orgs = (*accounts)->organisations();
+  if (!orgs.is_ok()) return report_failure(o, orgs.status());
+  std::map<std::string, std::string> by_name;
+  for (const auto& org : *orgs) by_name[org.name] = org.id;
+  auto manifest = collection::read_manifest(o.manifest, *x->collection, by_name);
+  if (!manifest.is_ok()) return report_failure(o, manifest.status());
+  if (!manifest->problems.empty()) {
+    // Every problem, as compilers print them, so an editor can jump to each.
+    for (const auto& p : manifest->problems) {
+      std::cerr << fmt::format("{}:{}:{}: {}\n", o.manifest, p.line, p.column, p.message);
+    }
+    return report_failure(o, Status(Code::kInvalidArgument,
+                                    fmt::format("{} problems in the manifest; nothing was imported",
+                                                manifest->problems.size())));
+  }
+  if (o.dry_run) {
+    std::cout << fmt::format("{} rows checked; no problems\n", manifest->rows.size());
+    return 0;
+  }
+  auto queue = jobs::JobQueue::open(x->hub->layout().jobs());
+  if (!queue.is_ok()) return report_failure(o, queue.status());
+  Progress progress(!o.json && stderr_is_terminal(), manifest->rows.size(), "imported");
+  auto report = collection::import_manifest(*manifest, *x->collection, *x->hub, **queue, by_name,
+                                            [&](int, int) { progress.advance(0); });
+  progress.clear();
+  if (!report.is_ok()) {
+    return report_failure(o, report.status().with_context(
+                                 "the import stopped; run it again to resume where it stopped"));
+  }
+  const json out = {{"witnesses", report->witnesses},
+                    {"consents", report->consents},
+                    {"interviews", report->interviews},
+                    {"documents", report->documents},
+                    {"skipped", report->skipped}};
+  if (o.json) {
+    std::cout << out.dump() << "\n";
+  } else {
+    std::cout << fmt::format(
+        "imported {} witnesses, {} consents, {} interviews, {} documents; {} rows were already "
+        "in the hub\n",
+        report->witnesses, report->consents, report->interviews, report->documents,
+        report->skipped);
+  }
+  return 0;
+}
+
 }  // namespace
 
 void register_collection_commands(CLI::App& app, Options& o) {
@@ -597,6 +651,16 @@ void register_collection_commands(CLI::App& app, Options& o) {
   auto* dlist = document->add_subcommand("list", "a witness's documents");
   dlist->add_option("code", o.code, "the witness's code")->required();
 
+  auto* import = app.add_subcommand("import", "bulk import");
+  import->require_subcommand(1);
+  import->fallthrough();
+  auto* closed = import->add_subcommand(
+      "closed-source",
+      "witnesses, consent, interviews and documents from a CSV manifest and a folder of files "
+      "(see src/collection/import.h); all checked first, imported all or nothing, resumable");
+  closed->add_option("manifest", o.manifest, "the manifest (CSV); files are beside it")->required();
+  closed->add_flag("--dry-run", o.dry_run, "check the manifest only");
+
   auto* consent = app.add_subcommand("consent", "witnesses' informed consent");
   consent->require_subcommand(1);
   consent->fallthrough();
@@ -638,6 +702,7 @@ int run_collection_command(CLI::App& app, Options& o) {
     if (w->got_subcommand("show")) return cmd_witness_show(o);
     return cmd_witness_erase(o);
   }
+  if (app.get_subcommand("import")->parsed()) return cmd_import(o);
   if (auto* i = app.get_subcommand("interview"); i->parsed()) {
     if (i->got_subcommand("add")) return cmd_interview_add(o);
     if (i->got_subcommand("update")) return cmd_interview_update(o);

@@ -558,7 +558,7 @@ int run_selected(CLI::App& app, Options& o) {
   if (app.got_subcommand("jobs")) return run_jobs_command(app, o);
   if (app.got_subcommand("witness") || app.got_subcommand("consent") ||
       app.got_subcommand("contact") || app.got_subcommand("interview") ||
-      app.got_subcommand("document")) {
+      app.got_subcommand("document") || app.got_subcommand("import")) {
     return run_collection_command(app, o);
   }
   auto* log = app.get_subcommand("log");

@@ -75,6 +75,8 @@ struct Options {
   std::string interview_id;
   std::string document_kind;
   std::string language;
+  std::string manifest;  // import closed-source
+  bool dry_run = false;
   bool planned = false;
   std::string purpose;
   std::string recipient;

@@ -426,6 +426,34 @@ TEST_F(CliTest, InterviewsAndDocumentsFromTheCommandLine) {
   EXPECT_EQ(ev({"verify"}).exit_code, 0);
 }
 
+TEST_F(CliTest, ImportReportsEveryProblemThenImportsOnce) {
+  ASSERT_EQ(ev({"org", "add", "Partner A"}).exit_code, 0);
+  fs::create_directories(tmp_ / "intake");
+  testing::write_text_file(tmp_ / "intake/t.txt", "Мяне затрымалі ў Мінску і білі.\n");
+  testing::write_text_file(tmp_ / "intake/bad.csv",
+                           "record,witness,organisation,file,kind\n"
+                           "witness,W-1,Partner A,,\n"
+                           "document,W-00001,,nothere.pdf,medical\n");
+  RunResult bad = ev({"import", "closed-source", tmp_ / "intake/bad.csv"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("bad.csv:2:2: a witness code"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("bad.csv:3:4: no file nothere.pdf"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("nothing was imported"), std::string::npos);
+  testing::write_text_file(tmp_ / "intake/good.csv",
+                           "record,witness,organisation,file,kind,language\n"
+                           "witness,W-00001,Partner A,,,\n"
+                           "document,W-00001,,t.txt,other,be\n");
+  EXPECT_EQ(ev({"import", "closed-source", tmp_ / "intake/good.csv", "--dry-run"}).exit_code, 0);
+  EXPECT_EQ(json::parse(ev({"--json", "witness", "list"}).out.empty() ? "null" : "1"), nullptr)
+      << "a dry run imports nothing";
+  RunResult good = ev({"--json", "import", "closed-source", tmp_ / "intake/good.csv"});
+  ASSERT_EQ(good.exit_code, 0) << good.err;
+  EXPECT_EQ(json::parse(good.out)["documents"], 1);
+  RunResult again = ev({"--json", "import", "closed-source", tmp_ / "intake/good.csv"});
+  EXPECT_EQ(json::parse(again.out)["skipped"], 2);
+  EXPECT_EQ(ev({"verify"}).exit_code, 0);
+}
+
 TEST_F(CliTest, SensitivityIsRecordedListedAndRebuiltFromTheLog) {
   RunResult put = ev({"--json", "put", file("cert.pdf", 300, 4), "--domain", "W-00009",
                       "--sensitivity", "health"});

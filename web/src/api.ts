@@ -171,6 +171,29 @@ export function onUnauthenticated(handler: (() => void) | null): void {
   unauthenticatedHandler = handler;
 }
 
+/** A 401 outside signing in: the session is over, and so is its CSRF token. */
+function sessionLost(): void {
+  setCsrfToken(null);
+  unauthenticatedHandler?.();
+}
+
+function notJson(status: number): ApiError {
+  return new ApiError(status, 'bad_response', 'the server sent an answer that is not JSON');
+}
+
+/** Query parameters; the null and undefined ones are left out. */
+type Query = Record<string, string | null | undefined>;
+
+/** `path` with the query string of `query`, in its order; just `path` when nothing is set. */
+function withQuery(path: string, query: Query = {}): string {
+  const q = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== null && value !== undefined) q.set(name, value);
+  }
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
 function errorFromBody(status: number, text: string): ApiError {
   try {
     const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
@@ -185,6 +208,7 @@ function errorFromBody(status: number, text: string): ApiError {
 
 interface RequestOptions {
   body?: unknown;
+  query?: Query;
   /** Sign-in answers 401 for a wrong password; that must not be taken as a lost session. */
   signIn?: boolean;
 }
@@ -202,24 +226,22 @@ async function request<T>(method: string, path: string, options: RequestOptions 
   }
   let response: Response;
   try {
-    response = await fetch(path, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
+    const url = withQuery(path, options.query);
+    response = await fetch(url, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
   } catch (e) {
     throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e));
   }
   const text = await response.text();
   if (!response.ok) {
     const error = errorFromBody(response.status, text);
-    if (response.status === 401 && !options.signIn) {
-      setCsrfToken(null);
-      unauthenticatedHandler?.();
-    }
+    if (response.status === 401 && !options.signIn) sessionLost();
     throw error;
   }
   if (response.status === 204 || text === '') return undefined as T;
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new ApiError(response.status, 'bad_response', 'the server sent an answer that is not JSON');
+    throw notJson(response.status);
   }
 }
 
@@ -265,9 +287,7 @@ export function dashboard(): Promise<Dashboard> {
 }
 
 export function listObjects(after?: string | null, limit = 50): Promise<ObjectPage> {
-  const q = new URLSearchParams({ limit: String(limit) });
-  if (after) q.set('after', after);
-  return request('GET', `/api/v1/objects?${q}`);
+  return request('GET', '/api/v1/objects', { query: { limit: String(limit), after: after || undefined } });
 }
 
 export function verifyObject(id: string): Promise<VerifyResult> {
@@ -279,10 +299,9 @@ export function contentUrl(id: string): string {
 }
 
 export function listAudit(before?: number | null, action?: string, limit = 50): Promise<AuditPage> {
-  const q = new URLSearchParams({ limit: String(limit) });
-  if (before !== undefined && before !== null) q.set('before', String(before));
-  if (action) q.set('action', action);
-  return request('GET', `/api/v1/audit?${q}`);
+  return request('GET', '/api/v1/audit', {
+    query: { limit: String(limit), before: before?.toString(), action: action || undefined },
+  });
 }
 
 export function listUsers(): Promise<{ users: User[] }> {
@@ -302,8 +321,7 @@ export function grantRole(username: string, organisation: string, role: Role): P
 }
 
 export function revokeRole(username: string, organisation: string, role: Role): Promise<User> {
-  const q = new URLSearchParams({ organisation, role });
-  return request('DELETE', `/api/v1/users/${encodeURIComponent(username)}/grants?${q}`);
+  return request('DELETE', `/api/v1/users/${encodeURIComponent(username)}/grants`, { query: { organisation, role } });
 }
 
 export function setDisabled(username: string, disabled: boolean): Promise<User> {
@@ -328,9 +346,7 @@ export function uploadObject(
 ): UploadHandle {
   const xhr = new XMLHttpRequest();
   const promise = new Promise<UploadResult>((resolve, reject) => {
-    const q = new URLSearchParams({ domain, sensitivity });
-    if (organisation) q.set('organisation', organisation);
-    xhr.open('POST', `/api/v1/objects?${q}`);
+    xhr.open('POST', withQuery('/api/v1/objects', { domain, sensitivity, organisation: organisation || undefined }));
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     xhr.setRequestHeader('Accept', 'application/json');
     const token = csrfToken();
@@ -344,14 +360,11 @@ export function uploadObject(
         try {
           resolve(JSON.parse(xhr.responseText) as UploadResult);
         } catch {
-          reject(new ApiError(xhr.status, 'bad_response', 'the server sent an answer that is not JSON'));
+          reject(notJson(xhr.status));
         }
         return;
       }
-      if (xhr.status === 401) {
-        setCsrfToken(null);
-        unauthenticatedHandler?.();
-      }
+      if (xhr.status === 401) sessionLost();
       reject(errorFromBody(xhr.status, xhr.responseText));
     };
     xhr.onerror = () => reject(new ApiError(0, 'network', 'the upload was interrupted'));
@@ -543,8 +556,7 @@ export const WITNESS_CODE = /^[A-Z]{1,4}-[0-9]{3,8}$/;
 const witnessPath = (code: string) => `/api/v1/witnesses/${encodeURIComponent(code)}`;
 
 export function listWitnesses(consent?: ConsentState | ''): Promise<{ witnesses: Witness[] }> {
-  const q = consent ? `?${new URLSearchParams({ consent })}` : '';
-  return request('GET', `/api/v1/witnesses${q}`);
+  return request('GET', '/api/v1/witnesses', { query: { consent: consent || undefined } });
 }
 
 export function registerWitness(witness: NewWitness): Promise<WitnessPage> {
@@ -565,15 +577,13 @@ export function addConsent(code: string, consent: NewConsent): Promise<ConsentVe
 }
 
 export function checkConsent(code: string, purpose: Purpose, recipient: Recipient): Promise<ConsentDecision> {
-  const q = new URLSearchParams({ purpose, recipient });
-  return request('GET', `${witnessPath(code)}/consent-check?${q}`);
+  return request('GET', `${witnessPath(code)}/consent-check`, { query: { purpose, recipient } });
 }
 
 export function consentGaps(purpose: Purpose, recipient: Recipient, within: number): Promise<ConsentGaps> {
-  const q = new URLSearchParams({ purpose, recipient, within: String(within) });
-  return request('GET', `/api/v1/consent-gaps?${q}`);
+  return request('GET', '/api/v1/consent-gaps', { query: { purpose, recipient, within: String(within) } });
 }
 
 export function eraseWitness(code: string, reason: string): Promise<WitnessPage> {
-  return request('DELETE', `${witnessPath(code)}?${new URLSearchParams({ reason })}`);
+  return request('DELETE', witnessPath(code), { query: { reason } });
 }

@@ -1,7 +1,17 @@
-import { useEffect, useId, useRef, type ComponentProps, type MouseEvent, type ReactNode } from 'react';
+import {
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type ComponentProps,
+  type Dispatch,
+  type MouseEvent,
+  type ReactNode,
+  type SetStateAction,
+} from 'react';
 
 import { ApiError } from './api';
-import { LANG_NAMES, LANGS, isLang, useI18n, type Translate } from './i18n';
+import { LANG_NAMES, LANGS, isLang, useI18n, type MessageKey, type Translate } from './i18n';
 
 /** The language switcher: a labelled <select>; the choice is remembered. */
 export function LanguageSelect() {
@@ -93,6 +103,16 @@ export function NoRights() {
   );
 }
 
+/** A page refused for lack of rights: its heading and the notice, nothing else. */
+export function NoRightsPage({ title }: { title: string }) {
+  return (
+    <>
+      <PageHeading>{title}</PageHeading>
+      <NoRights />
+    </>
+  );
+}
+
 /** A page that could not load: only the "no rights" notice for a refusal, else what went wrong. */
 export function LoadError({ error }: { error: unknown }) {
   const { t } = useI18n();
@@ -123,20 +143,212 @@ export function LiveNotice({ notice, className }: { notice: NoticeState | null; 
   );
 }
 
-type FieldProps = ComponentProps<'input'> & { id: string; label: ReactNode; help?: ReactNode };
+/** What every labelled field has: the control's id, its label, and an optional help text. */
+interface LabelProps {
+  id: string;
+  label: ReactNode;
+  help?: ReactNode;
+}
 
-/** A labelled <input> in a form; a help text under it is also its accessible description. */
-export function Field({ id, label, help, ...input }: FieldProps) {
+/** A labelled control in a form; a help text under it is also the control's accessible description. */
+function LabelledField({
+  id,
+  label,
+  help,
+  className = 'field',
+  children,
+}: LabelProps & { className?: string; children: (describedBy: string | undefined) => ReactNode }) {
   const helpId = `${id}-help`;
   return (
-    <div className="field">
+    <div className={className}>
       <label htmlFor={id}>{label}</label>
-      <input id={id} aria-describedby={help ? helpId : undefined} {...input} />
+      {children(help ? helpId : undefined)}
       {help ? (
         <p id={helpId} className="help">
           {help}
         </p>
       ) : null}
+    </div>
+  );
+}
+
+type FieldProps = ComponentProps<'input'> & LabelProps;
+
+/** A labelled <input> in a form; a help text under it is also its accessible description. */
+export function Field({ id, label, help, ...input }: FieldProps) {
+  return (
+    <LabelledField id={id} label={label} help={help}>
+      {(describedBy) => <input id={id} aria-describedby={describedBy} {...input} />}
+    </LabelledField>
+  );
+}
+
+/** A labelled <textarea> across the whole width of a form grid. */
+export function TextAreaField({ id, label, help, ...textarea }: ComponentProps<'textarea'> & LabelProps) {
+  return (
+    <LabelledField id={id} label={label} help={help} className="field wide-fieldset">
+      {(describedBy) => <textarea id={id} aria-describedby={describedBy} {...textarea} />}
+    </LabelledField>
+  );
+}
+
+interface SelectFieldProps<T extends string> extends Omit<ComponentProps<'select'>, 'children' | 'id'>, LabelProps {
+  /** The values offered, in this order. */
+  options: readonly T[];
+  /** How a value reads; the value itself by default. */
+  optionLabel?: (option: T) => ReactNode;
+  /** A first option with the value "" ("any", "choose…"), where there is one. */
+  emptyOption?: ReactNode;
+}
+
+/** A labelled <select> of a list of values. */
+export function SelectField<T extends string>(props: SelectFieldProps<T>) {
+  const { id, label, help, options, optionLabel, emptyOption, ...select } = props;
+  return (
+    <LabelledField id={id} label={label} help={help}>
+      {(describedBy) => (
+        <select id={id} aria-describedby={describedBy} {...select}>
+          {emptyOption !== undefined ? <option value="">{emptyOption}</option> : null}
+          {options.map((o) => (
+            <option key={o} value={o}>
+              {optionLabel ? optionLabel(o) : o}
+            </option>
+          ))}
+        </select>
+      )}
+    </LabelledField>
+  );
+}
+
+/** A <fieldset> of checkboxes, one a value; `onChange` is the checked list's state setter. */
+export function CheckboxGroup<T extends string>({
+  legend,
+  className,
+  idPrefix,
+  options,
+  checked,
+  optionLabel,
+  onChange,
+}: {
+  legend: ReactNode;
+  className: string;
+  /** A checkbox's id is this followed by its value. */
+  idPrefix: string;
+  options: readonly T[];
+  checked: readonly T[];
+  optionLabel: (option: T) => ReactNode;
+  onChange: Dispatch<SetStateAction<T[]>>;
+}) {
+  const toggle = (o: T, on: boolean) => onChange((prev) => (on ? [...prev, o] : prev.filter((x) => x !== o)));
+  return (
+    <fieldset className={className}>
+      <legend>{legend}</legend>
+      <ul className="checkbox-list">
+        {options.map((o) => (
+          <li key={o}>
+            <input
+              type="checkbox"
+              id={`${idPrefix}${o}`}
+              value={o}
+              checked={checked.includes(o)}
+              onChange={(e) => toggle(o, e.target.checked)}
+            />
+            <label htmlFor={`${idPrefix}${o}`}>{optionLabel(o)}</label>
+          </li>
+        ))}
+      </ul>
+    </fieldset>
+  );
+}
+
+/** A form's submit button in its row of actions. */
+export function SubmitActions({ busy, children }: { busy: boolean; children: ReactNode }) {
+  return (
+    <div className="actions">
+      <button type="submit" disabled={busy}>
+        {children}
+      </button>
+    </div>
+  );
+}
+
+/**
+ * The state of a form that sends something: busy while it runs, and a notice (for a LiveNotice)
+ * of what came of it.
+ */
+export function useSubmit() {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<NoticeState | null>(null);
+  /** An error in the notice; with `focusId`, the focus goes to the field to correct. */
+  const showError = (text: string, focusId?: string) => {
+    setNotice({ kind: 'error', text });
+    if (focusId) document.getElementById(focusId)?.focus();
+  };
+  /** An API failure in the notice, in the reader's language. */
+  const fail = (e: unknown) => showError(describeError(e, t));
+  /** Runs `action` busy and with the notice cleared; a failure goes to `onError` (the notice by default). */
+  const run = async (action: () => Promise<void>, onError: (e: unknown) => void = fail) => {
+    setBusy(true);
+    setNotice(null);
+    try {
+      await action();
+    } catch (e) {
+      onError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, notice, setNotice, showError, fail, run };
+}
+
+/** A column heading of a DataTable: its message, or its message and a class ("num" for figures); false for none. */
+export type Column = MessageKey | { label: MessageKey; className: string } | false;
+
+/** A table of records: column headings, a caption for screen readers, and the rows as children. */
+export function DataTable({
+  className,
+  caption,
+  columns,
+  wrap = true,
+  children,
+}: {
+  className?: string;
+  caption?: MessageKey;
+  columns: readonly Column[];
+  /** In a box that scrolls sideways on a narrow screen. */
+  wrap?: boolean;
+  children: ReactNode;
+}) {
+  const { t } = useI18n();
+  const table = (
+    <table className={className}>
+      {caption ? <caption className="visually-hidden">{t(caption)}</caption> : null}
+      <thead>
+        <tr>
+          {columns.map((c, i) => {
+            if (c === false) return null;
+            const { label, className: thClass } = typeof c === 'string' ? { label: c, className: undefined } : c;
+            return (
+              <th key={i} scope="col" className={thClass}>
+                {t(label)}
+              </th>
+            );
+          })}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+  return wrap ? <div className="table-wrap">{table}</div> : table;
+}
+
+/** One term and its value in a <dl className="facts">. */
+export function Fact({ term, testId, children }: { term: ReactNode; testId?: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{term}</dt>
+      <dd data-testid={testId}>{children}</dd>
     </div>
   );
 }

@@ -2,9 +2,22 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 
 import * as api from '../api';
 import type { AuditEvent } from '../api';
-import { Hex, LiveNotice, LoadError, Loading, NoRights, PageHeading, describeError, isForbidden, type NoticeState } from '../components';
+import {
+  DataTable,
+  Hex,
+  LiveNotice,
+  LoadError,
+  Loading,
+  NoRightsPage,
+  PageHeading,
+  SelectField,
+  SubmitActions,
+  describeError,
+  isForbidden,
+  type NoticeState,
+} from '../components';
 import { formatTime } from '../format';
-import { hasMessage, useI18n } from '../i18n';
+import { hasMessage, useI18n, type MessageKey } from '../i18n';
 
 export const KNOWN_ACTIONS = [
   'put',
@@ -54,50 +67,44 @@ function EventDetails({ details }: { details: Record<string, unknown> }) {
 }
 
 /** Custody-log events, newest first: on this page and the dashboard's recent activity. */
-export function EventTable({ events, caption }: { events: AuditEvent[]; caption?: string }) {
-  const { t, lang } = useI18n();
+export function EventTable({ events, caption }: { events: AuditEvent[]; caption?: MessageKey }) {
+  const { lang } = useI18n();
   return (
-    <div className="table-wrap">
-      <table className="audit-table">
-        {caption ? <caption className="visually-hidden">{caption}</caption> : null}
-        <thead>
-          <tr>
-            <th scope="col" className="num">
-              {t('audit.colSeq')}
-            </th>
-            <th scope="col">{t('audit.colTime')}</th>
-            <th scope="col">{t('audit.colActor')}</th>
-            <th scope="col">{t('audit.colAction')}</th>
-            <th scope="col">{t('audit.colObject')}</th>
-            <th scope="col">{t('audit.colDetails')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((e) => (
-            <tr key={e.seq} data-action={e.action}>
-              <th scope="row" className="num">
-                {e.seq}
-              </th>
-              <td>
-                <time dateTime={e.time} title={e.time}>
-                  {formatTime(e.time, lang)}
-                </time>
-              </td>
-              <td className="actor" title={e.actor}>
-                {e.user ?? e.actor}
-              </td>
-              <td>
-                <ActionLabel action={e.action} />
-              </td>
-              <td>{e.object ? <Hex value={e.object} /> : null}</td>
-              <td>
-                <EventDetails details={e.details} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      className="audit-table"
+      caption={caption}
+      columns={[
+        { label: 'audit.colSeq', className: 'num' },
+        'audit.colTime',
+        'audit.colActor',
+        'audit.colAction',
+        'audit.colObject',
+        'audit.colDetails',
+      ]}
+    >
+      {events.map((e) => (
+        <tr key={e.seq} data-action={e.action}>
+          <th scope="row" className="num">
+            {e.seq}
+          </th>
+          <td>
+            <time dateTime={e.time} title={e.time}>
+              {formatTime(e.time, lang)}
+            </time>
+          </td>
+          <td className="actor" title={e.actor}>
+            {e.user ?? e.actor}
+          </td>
+          <td>
+            <ActionLabel action={e.action} />
+          </td>
+          <td>{e.object ? <Hex value={e.object} /> : null}</td>
+          <td>
+            <EventDetails details={e.details} />
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -150,36 +157,27 @@ export function AuditPage() {
     void load(filter);
   };
 
-  if (error && isForbidden(error)) {
-    return (
-      <>
-        <PageHeading>{t('audit.title')}</PageHeading>
-        <NoRights />
-      </>
-    );
-  }
+  if (error && isForbidden(error)) return <NoRightsPage title={t('audit.title')} />;
 
   return (
     <>
       <PageHeading>{t('audit.title')}</PageHeading>
       <p>{t('audit.intro')}</p>
       <form className="filter-form" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="audit-action">{t('audit.filter')}</label>
-          <select id="audit-action" value={filter} onChange={(e) => setFilter(e.target.value)}>
-            <option value="">{t('audit.all')}</option>
-            {KNOWN_ACTIONS.map((a) => (
-              <option key={a} value={a}>
-                {a} — {t(`action.${a}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="actions">
-          <button type="submit" disabled={busy}>
-            {t('audit.show')}
-          </button>
-        </div>
+        <SelectField
+          id="audit-action"
+          label={t('audit.filter')}
+          emptyOption={t('audit.all')}
+          options={KNOWN_ACTIONS}
+          optionLabel={(a) => (
+            <>
+              {a} — {t(`action.${a}`)}
+            </>
+          )}
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />
+        <SubmitActions busy={busy}>{t('audit.show')}</SubmitActions>
       </form>
       {error ? <LoadError error={error} /> : null}
       <LiveNotice notice={notice} />
@@ -188,7 +186,7 @@ export function AuditPage() {
       ) : events.length === 0 ? (
         <p>{t('audit.none')}</p>
       ) : (
-        <EventTable events={events} caption={t('audit.caption')} />
+        <EventTable events={events} caption="audit.caption" />
       )}
       {next !== null && events && events.length > 0 ? (
         <div className="actions">

@@ -1,76 +1,39 @@
 import { useState, type FormEvent } from 'react';
 
 import * as api from '../api';
-import { GAP_PROBLEMS, PURPOSES, RECIPIENTS, type ConsentGaps, type Purpose, type Recipient } from '../api';
-import { Field, LiveNotice, NoRights, PageHeading, describeError, isForbidden, type NoticeState } from '../components';
+import { GAP_PROBLEMS, type ConsentGaps } from '../api';
+import { DataTable, Field, LiveNotice, NoRightsPage, PageHeading, SubmitActions, isForbidden, useSubmit } from '../components';
 import { useI18n } from '../i18n';
 import { witnessHref } from '../router';
+import { ConsentUseFields, useConsentUse } from './Witness';
 
 /** Whom a request may not lawfully include: the witnesses whose consent falls short of a use. */
 export function ConsentGapsPage() {
   const { t } = useI18n();
-  const [purpose, setPurpose] = useState<Purpose>('sharing');
-  const [recipient, setRecipient] = useState<Recipient>('icc');
+  const use = useConsentUse();
   const [within, setWithin] = useState('30');
   const [result, setResult] = useState<ConsentGaps | null>(null);
   const [forbidden, setForbidden] = useState(false);
-  const [notice, setNotice] = useState<NoticeState | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, notice, showError, fail, run } = useSubmit();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const days = Number(within);
-    if (!/^\d{1,4}$/.test(within.trim()) || days > 3650) {
-      setNotice({ kind: 'error', text: t('gaps.withinInvalid') });
-      document.getElementById('gaps-within')?.focus();
-      return;
-    }
-    setBusy(true);
-    setNotice(null);
-    try {
-      setResult(await api.consentGaps(purpose, recipient, days));
-    } catch (err) {
-      if (isForbidden(err)) setForbidden(true);
-      else setNotice({ kind: 'error', text: describeError(err, t) });
-    } finally {
-      setBusy(false);
-    }
+    if (!/^\d{1,4}$/.test(within.trim()) || days > 3650) return showError(t('gaps.withinInvalid'), 'gaps-within');
+    await run(
+      async () => setResult(await api.consentGaps(use.purpose, use.recipient, days)),
+      (err) => (isForbidden(err) ? setForbidden(true) : fail(err)),
+    );
   };
 
-  if (forbidden) {
-    return (
-      <>
-        <PageHeading>{t('gaps.title')}</PageHeading>
-        <NoRights />
-      </>
-    );
-  }
+  if (forbidden) return <NoRightsPage title={t('gaps.title')} />;
 
   return (
     <>
       <PageHeading>{t('gaps.title')}</PageHeading>
       <p>{t('gaps.intro')}</p>
       <form className="filter-form" onSubmit={submit} noValidate>
-        <div className="field">
-          <label htmlFor="gaps-purpose">{t('check.purpose')}</label>
-          <select id="gaps-purpose" value={purpose} onChange={(e) => setPurpose(e.target.value as Purpose)}>
-            {PURPOSES.map((p) => (
-              <option key={p} value={p}>
-                {t(`purpose.${p}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="gaps-recipient">{t('check.recipient')}</label>
-          <select id="gaps-recipient" value={recipient} onChange={(e) => setRecipient(e.target.value as Recipient)}>
-            {RECIPIENTS.map((r) => (
-              <option key={r} value={r}>
-                {t(`recipient.${r}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ConsentUseFields idPrefix="gaps" use={use} />
         <Field
           id="gaps-within"
           label={t('gaps.within')}
@@ -80,46 +43,33 @@ export function ConsentGapsPage() {
           value={within}
           onChange={(e) => setWithin(e.target.value)}
         />
-        <div className="actions">
-          <button type="submit" disabled={busy}>
-            {t('gaps.show')}
-          </button>
-        </div>
+        <SubmitActions busy={busy}>{t('gaps.show')}</SubmitActions>
       </form>
       <LiveNotice notice={notice} />
       <div role="status" aria-live="polite" className="muted">
         {result ? t('gaps.count', { n: result.gaps.length, today: result.today }) : null}
       </div>
       {result && result.gaps.length > 0 ? (
-        <div className="table-wrap">
-          <table className="gaps-table">
-            <caption className="visually-hidden">{t('gaps.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('witnesses.colCode')}</th>
-                <th scope="col">{t('witnesses.colOrganisation')}</th>
-                <th scope="col">{t('gaps.problem')}</th>
-                <th scope="col">{t('gaps.reason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.gaps.map((g) => (
-                <tr key={g.code} data-gap={g.code}>
-                  <th scope="row">
-                    <a href={witnessHref(g.code)}>{g.code}</a>
-                  </th>
-                  <td>{g.organisation}</td>
-                  <td>
-                    <span className={`badge gap-${g.problem}`}>
-                      {(GAP_PROBLEMS as readonly string[]).includes(g.problem) ? t(`gap.${g.problem}`) : g.problem}
-                    </span>
-                  </td>
-                  <td>{g.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          className="gaps-table"
+          caption="gaps.caption"
+          columns={['witnesses.colCode', 'witnesses.colOrganisation', 'gaps.problem', 'gaps.reason']}
+        >
+          {result.gaps.map((g) => (
+            <tr key={g.code} data-gap={g.code}>
+              <th scope="row">
+                <a href={witnessHref(g.code)}>{g.code}</a>
+              </th>
+              <td>{g.organisation}</td>
+              <td>
+                <span className={`badge gap-${g.problem}`}>
+                  {(GAP_PROBLEMS as readonly string[]).includes(g.problem) ? t(`gap.${g.problem}`) : g.problem}
+                </span>
+              </td>
+              <td>{g.reason}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </>
   );

@@ -2,12 +2,12 @@ import { useEffect, useState } from 'react';
 
 import * as api from '../api';
 import { EVIDENCE_READERS, hasAnyRole, type Dashboard, type User } from '../api';
-import { Hex, LoadError, Loading, PageHeading } from '../components';
+import { DataTable, Hex, LoadError, Loading, PageHeading } from '../components';
 import { formatBytes, formatNumber } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 import { routeHref } from '../router';
 import { EventTable } from './Audit';
-import { ObjectCells, ObjectHeadings } from './Objects';
+import { OBJECT_COLUMNS, ObjectCells } from './Objects';
 
 export function DashboardPage({ user }: { user: User }) {
   const { t, lang } = useI18n();
@@ -52,22 +52,13 @@ export function DashboardPage({ user }: { user: User }) {
           {data.recent_objects.length === 0 ? (
             <p>{t('dashboard.noObjects')}</p>
           ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <ObjectHeadings />
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.recent_objects.map((o) => (
-                    <tr key={o.id}>
-                      <ObjectCells object={o} />
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={OBJECT_COLUMNS}>
+              {data.recent_objects.map((o) => (
+                <tr key={o.id}>
+                  <ObjectCells object={o} />
+                </tr>
+              ))}
+            </DataTable>
           )}
           {hasAnyRole(user, EVIDENCE_READERS) ? (
             <p>
@@ -95,28 +86,22 @@ export function DashboardPage({ user }: { user: User }) {
           {jobs.length === 0 ? (
             <p>{t('dashboard.noJobs')}</p>
           ) : (
-            <table className="jobs-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('dashboard.colJob')}</th>
-                  <th scope="col">{t('dashboard.colObject')}</th>
-                  <th scope="col">{t('dashboard.colState')}</th>
-                  <th scope="col">{t('dashboard.colError')}</th>
+            <DataTable
+              className="jobs-table"
+              wrap={false}
+              columns={['dashboard.colJob', 'dashboard.colObject', 'dashboard.colState', 'dashboard.colError']}
+            >
+              {jobs.map((j) => (
+                <tr key={j.id} data-job-state={j.state}>
+                  <th scope="row">{t(j.kind === 'translate' ? 'job.translate' : 'job.extract')}</th>
+                  <td>
+                    <Hex value={j.object} />
+                  </td>
+                  <td>{t(`job.state.${j.state}` as MessageKey)}</td>
+                  <td>{j.error}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {jobs.map((j) => (
-                  <tr key={j.id} data-job-state={j.state}>
-                    <th scope="row">{t(j.kind === 'translate' ? 'job.translate' : 'job.extract')}</th>
-                    <td>
-                      <Hex value={j.object} />
-                    </td>
-                    <td>{t(`job.state.${j.state}` as MessageKey)}</td>
-                    <td>{j.error}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           )}
         </section>
       </>

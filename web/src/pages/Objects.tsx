@@ -13,15 +13,19 @@ import {
   type User,
 } from '../api';
 import {
+  DataTable,
   Field,
   Hex,
   LiveNotice,
   LoadError,
   Loading,
-  NoRights,
+  NoRightsPage,
   PageHeading,
+  SelectField,
+  SubmitActions,
   describeError,
   isForbidden,
+  type Column,
   type NoticeState,
 } from '../components';
 import { abbreviate, formatBytes, formatTime } from '../format';
@@ -126,14 +130,7 @@ export function ObjectsPage({ user }: { user: User }) {
     }
   };
 
-  if (error && isForbidden(error)) {
-    return (
-      <>
-        <PageHeading>{t('objects.title')}</PageHeading>
-        <NoRights />
-      </>
-    );
-  }
+  if (error && isForbidden(error)) return <NoRightsPage title={t('objects.title')} />;
 
   const writerOrgs = organisationsWhere(user, EVIDENCE_WRITERS);
 
@@ -174,19 +171,12 @@ export function ObjectsPage({ user }: { user: User }) {
 }
 
 /** The first columns of a table of objects (here and on the dashboard): their headings… */
-export function ObjectHeadings() {
-  const { t } = useI18n();
-  return (
-    <>
-      <th scope="col">{t('objects.colId')}</th>
-      <th scope="col">{t('objects.colDomain')}</th>
-      <th scope="col" className="num">
-        {t('objects.colSize')}
-      </th>
-      <th scope="col">{t('objects.colCreated')}</th>
-    </>
-  );
-}
+export const OBJECT_COLUMNS: readonly Column[] = [
+  'objects.colId',
+  'objects.colDomain',
+  { label: 'objects.colSize', className: 'num' },
+  'objects.colCreated',
+];
 
 /** …and an object's cells under them. */
 export function ObjectCells({ object: o }: { object: EvidenceObject }) {
@@ -228,54 +218,45 @@ function ObjectTable({
 }) {
   const { t } = useI18n();
   return (
-    <div className="table-wrap">
-      <table className="objects-table">
-        <caption className="visually-hidden">{t('objects.caption')}</caption>
-        <thead>
-          <tr>
-            <ObjectHeadings />
-            <th scope="col">{t('objects.colSha')}</th>
-            <th scope="col">{t('objects.colVerify')}</th>
-            <th scope="col">{t('objects.colActions')}</th>
+    <DataTable
+      className="objects-table"
+      caption="objects.caption"
+      columns={[...OBJECT_COLUMNS, 'objects.colSha', 'objects.colVerify', 'objects.colActions']}
+    >
+      {objects.map((o) => {
+        const v = verify[o.id];
+        return (
+          <tr key={o.id} data-object-id={o.id}>
+            <ObjectCells object={o} />
+            <td>
+              <Hex value={o.sha256} />
+            </td>
+            <td className="verify-cell" aria-live="polite">
+              <VerifyStatus id={o.id} v={v} />
+            </td>
+            <td className="row-actions">
+              <a
+                href={api.contentUrl(o.id)}
+                download={o.id}
+                className="button-link"
+                aria-label={t('objects.downloadLabel', { id: o.id })}
+              >
+                {t('objects.download')}
+              </a>
+              <button
+                type="button"
+                className="button-secondary"
+                onClick={() => onVerify(o.id)}
+                disabled={v?.state === 'checking'}
+                aria-label={t('objects.verifyLabel', { id: o.id })}
+              >
+                {t('objects.verify')}
+              </button>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {objects.map((o) => {
-            const v = verify[o.id];
-            return (
-              <tr key={o.id} data-object-id={o.id}>
-                <ObjectCells object={o} />
-                <td>
-                  <Hex value={o.sha256} />
-                </td>
-                <td className="verify-cell" aria-live="polite">
-                  <VerifyStatus id={o.id} v={v} />
-                </td>
-                <td className="row-actions">
-                  <a
-                    href={api.contentUrl(o.id)}
-                    download={o.id}
-                    className="button-link"
-                    aria-label={t('objects.downloadLabel', { id: o.id })}
-                  >
-                    {t('objects.download')}
-                  </a>
-                  <button
-                    type="button"
-                    className="button-secondary"
-                    onClick={() => onVerify(o.id)}
-                    disabled={v?.state === 'checking'}
-                    aria-label={t('objects.verifyLabel', { id: o.id })}
-                  >
-                    {t('objects.verify')}
-                  </button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }
 
@@ -438,44 +419,30 @@ function UploadForm({ organisations, onUploaded }: { organisations: string[]; on
         onChange={(e) => setDomain(e.target.value)}
         disabled={busy}
       />
-      <div className="field">
-        <label htmlFor={ids.sensitivity}>{t('objects.sensitivity')}</label>
-        <select
-          id={ids.sensitivity}
-          name="sensitivity"
-          value={sensitivity}
-          onChange={(e) => setSensitivity(e.target.value as Sensitivity)}
-          disabled={busy}
-          aria-describedby={`${ids.sensitivity}-help`}
-        >
-          {SENSITIVITIES.map((s) => (
-            <option key={s} value={s}>
-              {t(`sensitivity.${s}`)}
-            </option>
-          ))}
-        </select>
-        <p className="help" id={`${ids.sensitivity}-help`}>
-          {t('objects.sensitivityHelp')}
-        </p>
-      </div>
+      <SelectField
+        id={ids.sensitivity}
+        label={t('objects.sensitivity')}
+        help={t('objects.sensitivityHelp')}
+        options={SENSITIVITIES}
+        optionLabel={(s) => t(`sensitivity.${s}`)}
+        name="sensitivity"
+        value={sensitivity}
+        onChange={(e) => setSensitivity(e.target.value as Sensitivity)}
+        disabled={busy}
+      />
       {organisations.length > 1 ? (
-        <div className="field">
-          <label htmlFor={ids.org}>{t('objects.organisation')}</label>
-          <select id={ids.org} required value={organisation} onChange={(e) => setOrganisation(e.target.value)} disabled={busy}>
-            <option value="">{t('objects.chooseOrganisation')}</option>
-            {organisations.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id={ids.org}
+          label={t('objects.organisation')}
+          emptyOption={t('objects.chooseOrganisation')}
+          options={organisations}
+          required
+          value={organisation}
+          onChange={(e) => setOrganisation(e.target.value)}
+          disabled={busy}
+        />
       ) : null}
-      <div className="actions">
-        <button type="submit" disabled={busy}>
-          {t('objects.upload')}
-        </button>
-      </div>
+      <SubmitActions busy={busy}>{t('objects.upload')}</SubmitActions>
       {phase.phase !== 'idle' ? (
         <div className="progress-row">
           <label htmlFor="upload-progress">{t('objects.progress')}</label>

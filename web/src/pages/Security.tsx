@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 
 import * as api from '../api';
 import { ApiError, type TotpEnrolment, type User } from '../api';
-import { CodeField, LiveNotice, PageHeading, describeError, type NoticeState } from '../components';
+import { CodeField, Fact, LiveNotice, PageHeading, SubmitActions, useSubmit } from '../components';
 import { useI18n } from '../i18n';
 
 /** The base32 secret of an otpauth:// URI (its `secret=` parameter). */
@@ -32,8 +32,7 @@ export function SecurityPage({ user, onUserChanged }: { user: User; onUserChange
   const { t } = useI18n();
   const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<NoticeState | null>(null);
+  const { busy, notice, setNotice, showError, fail, run } = useSubmit();
   const [enabled, setEnabled] = useState(false);
   const codeRef = useRef<HTMLInputElement>(null);
   const totpOn = enabled || user.totp === true;
@@ -43,54 +42,42 @@ export function SecurityPage({ user, onUserChanged }: { user: User; onUserChange
   }, [enrolment]);
 
   const start = async () => {
-    setBusy(true);
-    setNotice(null);
     setEnabled(false);
-    try {
+    await run(async () => {
       setEnrolment(await api.beginTotp());
       setCode('');
-    } catch (e) {
-      setNotice({ kind: 'error', text: describeError(e, t) });
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const confirm = async (e: FormEvent) => {
     e.preventDefault();
     const c = code.trim();
-    if (!/^\d{6}$/.test(c)) {
-      setNotice({ kind: 'error', text: t('security.codeFormat') });
-      codeRef.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setNotice(null);
-    try {
-      await api.confirmTotp(c);
-      setEnrolment(null);
-      setEnabled(true);
-      setNotice({ kind: 'success', text: t('security.enabled') });
-      try {
-        const u = await api.currentSession();
-        if (u) onUserChanged(u);
-      } catch {
-        // The notice above says it is on; the header refreshes at the next sign-in.
-      }
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'wrong_code') {
-        setNotice({ kind: 'error', text: t('security.wrongCode') });
-        setCode('');
-        codeRef.current?.focus();
-      } else if (err instanceof ApiError && err.status === 409) {
-        setNotice({ kind: 'error', text: t('security.notStarted') });
+    if (!/^\d{6}$/.test(c)) return showError(t('security.codeFormat'), 'totp-code');
+    await run(
+      async () => {
+        await api.confirmTotp(c);
         setEnrolment(null);
-      } else {
-        setNotice({ kind: 'error', text: describeError(err, t) });
-      }
-    } finally {
-      setBusy(false);
-    }
+        setEnabled(true);
+        setNotice({ kind: 'success', text: t('security.enabled') });
+        try {
+          const u = await api.currentSession();
+          if (u) onUserChanged(u);
+        } catch {
+          // The notice above says it is on; the header refreshes at the next sign-in.
+        }
+      },
+      (err) => {
+        if (err instanceof ApiError && err.code === 'wrong_code') {
+          setCode('');
+          showError(t('security.wrongCode'), 'totp-code');
+        } else if (err instanceof ApiError && err.status === 409) {
+          showError(t('security.notStarted'));
+          setEnrolment(null);
+        } else {
+          fail(err);
+        }
+      },
+    );
   };
 
   const secret = enrolment ? totpSecret(enrolment.otpauth_uri) : '';
@@ -102,30 +89,21 @@ export function SecurityPage({ user, onUserChanged }: { user: User; onUserChange
       <section aria-labelledby="sec-account" className="panel">
         <h2 id="sec-account">{t('security.account')}</h2>
         <dl className="facts">
-          <div>
-            <dt>{t('security.username')}</dt>
-            <dd>{user.username}</dd>
-          </div>
-          <div>
-            <dt>{t('security.home')}</dt>
-            <dd>{user.organisation}</dd>
-          </div>
-          <div>
-            <dt>{t('security.roles')}</dt>
-            <dd>
-              {user.roles.length === 0 ? (
-                '—'
-              ) : (
-                <ul className="plain-list">
-                  {user.roles.map((g) => (
-                    <li key={`${g.organisation}/${g.role}`}>
-                      {t(`role.${g.role}`)} — {g.organisation}
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </dd>
-          </div>
+          <Fact term={t('security.username')}>{user.username}</Fact>
+          <Fact term={t('security.home')}>{user.organisation}</Fact>
+          <Fact term={t('security.roles')}>
+            {user.roles.length === 0 ? (
+              '—'
+            ) : (
+              <ul className="plain-list">
+                {user.roles.map((g) => (
+                  <li key={`${g.organisation}/${g.role}`}>
+                    {t(`role.${g.role}`)} — {g.organisation}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Fact>
         </dl>
       </section>
 
@@ -153,11 +131,7 @@ export function SecurityPage({ user, onUserChanged }: { user: User; onUserChange
             <form onSubmit={confirm} className="form-stack">
               <p>{t('security.enterCode')}</p>
               <CodeField id="totp-code" ref={codeRef} label={t('security.code')} value={code} onCode={setCode} />
-              <div className="actions">
-                <button type="submit" disabled={busy}>
-                  {t('security.confirm')}
-                </button>
-              </div>
+              <SubmitActions busy={busy}>{t('security.confirm')}</SubmitActions>
             </form>
           </div>
         )}

@@ -2,7 +2,17 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 
 import * as api from '../api';
 import { ApiError, type User } from '../api';
-import { CodeField, Field, LanguageSelect, LiveNotice, PageHeading, SkipLink, describeError, type NoticeState } from '../components';
+import {
+  CodeField,
+  Field,
+  LanguageSelect,
+  LiveNotice,
+  PageHeading,
+  SkipLink,
+  SubmitActions,
+  describeError,
+  type NoticeState,
+} from '../components';
 import { useI18n, type MessageKey } from '../i18n';
 
 export function SignInPage({ onSignedIn, notice }: { onSignedIn: (u: User) => void; notice: MessageKey | null }) {
@@ -105,11 +115,7 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: (u: User) => vo
                 onCode={setCode}
               />
             ) : null}
-            <div className="actions">
-              <button type="submit" disabled={busy}>
-                {busy ? t('signin.busy') : t('signin.submit')}
-              </button>
-            </div>
+            <SubmitActions busy={busy}>{busy ? t('signin.busy') : t('signin.submit')}</SubmitActions>
           </form>
           <p className="help signin-warning">{t('signin.warning')}</p>
         </div>

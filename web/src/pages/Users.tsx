@@ -2,7 +2,20 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 
 import * as api from '../api';
 import { ApiError, ROLES, type Grant, type Organisation, type Role, type User } from '../api';
-import { Field, LiveNotice, LoadError, Loading, PageHeading, describeError, type NoticeState } from '../components';
+import {
+  CheckboxGroup,
+  DataTable,
+  Field,
+  LiveNotice,
+  LoadError,
+  Loading,
+  PageHeading,
+  SelectField,
+  SubmitActions,
+  describeError,
+  useSubmit,
+  type NoticeState,
+} from '../components';
 import { useI18n, type Translate } from '../i18n';
 
 const USERNAME = /^[a-z0-9._-]+$/;
@@ -89,54 +102,52 @@ export function UsersPage() {
       ) : users.length === 0 ? (
         <p>{t('users.none')}</p>
       ) : (
-        <div className="table-wrap">
-          <table className="users-table">
-            <caption className="visually-hidden">{t('users.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('users.colUsername')}</th>
-                <th scope="col">{t('users.colHome')}</th>
-                <th scope="col">{t('users.colRoles')}</th>
-                <th scope="col">{t('users.colStatus')}</th>
-                <th scope="col">{t('users.colTotp')}</th>
-                <th scope="col">{t('users.colActions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.username} data-username={u.username}>
-                  <th scope="row">{u.username}</th>
-                  <td>{u.organisation}</td>
-                  <td>
-                    {u.roles.length === 0 ? (
-                      <span className="muted">{t('users.noRoles')}</span>
-                    ) : (
-                      <dl className="grants">
-                        {byOrganisation(u.roles).map(([org, grants]) => (
-                          <div key={org} className="grant-group">
-                            <dt>{org}</dt>
-                            {grants.map((g) => (
-                              <dd key={g.role} className="grant">
-                                <span>{roleLabel(t, g.role)}</span>
-                                <button
-                                  type="button"
-                                  className="button-small button-danger"
-                                  disabled={busy !== null}
-                                  aria-label={t('users.revokeLabel', {
-                                    role: roleLabel(t, g.role),
-                                    org,
-                                    user: u.username,
-                                  })}
-                                  onClick={() =>
-                                    change(`revoke:${u.username}`, () => api.revokeRole(u.username, org, g.role), () =>
-                                      t('users.revoked', { user: u.username, role: roleLabel(t, g.role), org }),
-                                    )
-                                  }
-                                >
-                                  {t('users.revoke')}
-                                </button>
-                              </dd>
-                            ))}
+        <DataTable
+          className="users-table"
+          caption="users.caption"
+          columns={[
+            'users.colUsername',
+            'users.colHome',
+            'users.colRoles',
+            'users.colStatus',
+            'users.colTotp',
+            'users.colActions',
+          ]}
+        >
+          {users.map((u) => (
+            <tr key={u.username} data-username={u.username}>
+              <th scope="row">{u.username}</th>
+              <td>{u.organisation}</td>
+              <td>
+                {u.roles.length === 0 ? (
+                  <span className="muted">{t('users.noRoles')}</span>
+                ) : (
+                  <dl className="grants">
+                    {byOrganisation(u.roles).map(([org, grants]) => (
+                      <div key={org} className="grant-group">
+                        <dt>{org}</dt>
+                        {grants.map((g) => (
+                          <dd key={g.role} className="grant">
+                            <span>{roleLabel(t, g.role)}</span>
+                            <button
+                              type="button"
+                              className="button-small button-danger"
+                              disabled={busy !== null}
+                              aria-label={t('users.revokeLabel', {
+                                role: roleLabel(t, g.role),
+                                org,
+                                user: u.username,
+                              })}
+                              onClick={() =>
+                                change(`revoke:${u.username}`, () => api.revokeRole(u.username, org, g.role), () =>
+                                  t('users.revoked', { user: u.username, role: roleLabel(t, g.role), org }),
+                                )
+                              }
+                            >
+                              {t('users.revoke')}
+                            </button>
+                          </dd>
+                        ))}
                           </div>
                         ))}
                       </dl>
@@ -179,9 +190,7 @@ export function UsersPage() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
       <AddUserForm
         organisations={organisations}
@@ -224,28 +233,25 @@ function GrantForm({
       <form onSubmit={submit} className="grant-form">
         <fieldset>
           <legend>{t('users.grantLegend', { user: user.username })}</legend>
-          <div className="field">
-            <label htmlFor={`${id}-org`}>{t('objects.organisation')}</label>
-            <select id={`${id}-org`} required value={org} onChange={(e) => setOrg(e.target.value)}>
-              <option value="">{t('users.chooseOrganisation')}</option>
-              {orgNames.map((o) => (
-                <option key={o} value={o}>
-                  {o}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-role`}>{t('users.role')}</label>
-            <select id={`${id}-role`} required value={role} onChange={(e) => setRole(e.target.value as Role | '')}>
-              <option value="">{t('users.chooseRole')}</option>
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {t(`role.${r}`)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id={`${id}-org`}
+            label={t('objects.organisation')}
+            emptyOption={t('users.chooseOrganisation')}
+            options={orgNames}
+            required
+            value={org}
+            onChange={(e) => setOrg(e.target.value)}
+          />
+          <SelectField
+            id={`${id}-role`}
+            label={t('users.role')}
+            emptyOption={t('users.chooseRole')}
+            options={ROLES}
+            optionLabel={(r) => t(`role.${r}`)}
+            required
+            value={role}
+            onChange={(e) => setRole(e.target.value as Role | '')}
+          />
           <button type="submit" disabled={disabled}>
             {t('users.grant')}
           </button>
@@ -261,47 +267,28 @@ function AddUserForm({ organisations, onAdded }: { organisations: Organisation[]
   const [organisation, setOrganisation] = useState('');
   const [password, setPassword] = useState('');
   const [roles, setRoles] = useState<Role[]>([]);
-  const [notice, setNotice] = useState<NoticeState | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, notice, showError, fail, run } = useSubmit();
 
   useEffect(() => {
     if (!organisation && organisations.length === 1) setOrganisation(organisations[0].name);
   }, [organisations, organisation]);
 
-  const toggle = (r: Role, on: boolean) => setRoles((prev) => (on ? [...prev, r] : prev.filter((x) => x !== r)));
-
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const name = username.trim();
-    if (!USERNAME.test(name)) {
-      setNotice({ kind: 'error', text: t('users.usernameInvalid') });
-      document.getElementById('add-username')?.focus();
-      return;
-    }
-    if (password.length < MIN_PASSWORD) {
-      setNotice({ kind: 'error', text: t('users.passwordShort') });
-      document.getElementById('add-password')?.focus();
-      return;
-    }
-    if (!organisation) {
-      setNotice({ kind: 'error', text: t('users.chooseOrganisation') });
-      document.getElementById('add-org')?.focus();
-      return;
-    }
-    setBusy(true);
-    setNotice(null);
-    try {
-      const u = await api.addUser(name, organisation, password, ROLES.filter((r) => roles.includes(r)));
-      setUsername('');
-      setPassword('');
-      setRoles([]);
-      onAdded(u);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409) setNotice({ kind: 'error', text: t('users.exists') });
-      else setNotice({ kind: 'error', text: describeError(err, t) });
-    } finally {
-      setBusy(false);
-    }
+    if (!USERNAME.test(name)) return showError(t('users.usernameInvalid'), 'add-username');
+    if (password.length < MIN_PASSWORD) return showError(t('users.passwordShort'), 'add-password');
+    if (!organisation) return showError(t('users.chooseOrganisation'), 'add-org');
+    await run(
+      async () => {
+        const u = await api.addUser(name, organisation, password, ROLES.filter((r) => roles.includes(r)));
+        setUsername('');
+        setPassword('');
+        setRoles([]);
+        onAdded(u);
+      },
+      (err) => (err instanceof ApiError && err.status === 409 ? showError(t('users.exists')) : fail(err)),
+    );
   };
 
   return (
@@ -323,17 +310,15 @@ function AddUserForm({ organisations, onAdded }: { organisations: Organisation[]
           value={username}
           onChange={(e) => setUsername(e.target.value)}
         />
-        <div className="field">
-          <label htmlFor="add-org">{t('users.home')}</label>
-          <select id="add-org" required value={organisation} onChange={(e) => setOrganisation(e.target.value)}>
-            <option value="">{t('users.chooseOrganisation')}</option>
-            {organisations.map((o) => (
-              <option key={o.id} value={o.name}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="add-org"
+          label={t('users.home')}
+          emptyOption={t('users.chooseOrganisation')}
+          options={organisations.map((o) => o.name)}
+          required
+          value={organisation}
+          onChange={(e) => setOrganisation(e.target.value)}
+        />
         <Field
           id="add-password"
           label={t('users.password')}
@@ -345,28 +330,16 @@ function AddUserForm({ organisations, onAdded }: { organisations: Organisation[]
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        <fieldset className="field roles-fieldset">
-          <legend>{t('users.roles')}</legend>
-          <ul className="checkbox-list">
-            {ROLES.map((r) => (
-              <li key={r}>
-                <input
-                  type="checkbox"
-                  id={`add-role-${r}`}
-                  value={r}
-                  checked={roles.includes(r)}
-                  onChange={(e) => toggle(r, e.target.checked)}
-                />
-                <label htmlFor={`add-role-${r}`}>{t(`role.${r}`)}</label>
-              </li>
-            ))}
-          </ul>
-        </fieldset>
-        <div className="actions">
-          <button type="submit" disabled={busy}>
-            {t('users.add')}
-          </button>
-        </div>
+        <CheckboxGroup
+          legend={t('users.roles')}
+          className="field roles-fieldset"
+          idPrefix="add-role-"
+          options={ROLES}
+          checked={roles}
+          optionLabel={(r) => t(`role.${r}`)}
+          onChange={setRoles}
+        />
+        <SubmitActions busy={busy}>{t('users.add')}</SubmitActions>
       </form>
     </section>
   );

@@ -13,13 +13,27 @@ import {
   type Scope,
   type WitnessPage as WitnessData,
 } from '../api';
-import { Field, LiveNotice, LoadError, Loading, PageHeading, describeError, type NoticeState } from '../components';
+import {
+  CheckboxGroup,
+  DataTable,
+  Fact,
+  Field,
+  LiveNotice,
+  LoadError,
+  Loading,
+  PageHeading,
+  SelectField,
+  SubmitActions,
+  TextAreaField,
+  useSubmit,
+} from '../components';
 import { formatTime } from '../format';
 import { useI18n } from '../i18n';
 import { routeHref } from '../router';
 import {
   ConsentBadge,
   DoNotContact,
+  PERSONAL_FIELDS,
   ageBandLabel,
   genderLabel,
   listText,
@@ -73,28 +87,15 @@ function WitnessBody({
         <h2 id="tombstone-heading">{t('witness.tombstoneHeading')}</h2>
         <p>{tombstoneText(t, w, lang)}</p>
         <dl className="facts">
-          <div>
-            <dt>{t('witnesses.colOrganisation')}</dt>
-            <dd>{w.organisation}</dd>
-          </div>
-          <div>
-            <dt>{t('witness.erasedAt')}</dt>
-            <dd>
-              <time dateTime={w.erased_at}>{formatTime(w.erased_at ?? '', lang)}</time>
-            </dd>
-          </div>
-          <div>
-            <dt>{t('witness.erasedBy')}</dt>
-            <dd>{w.erased_by}</dd>
-          </div>
-          <div>
-            <dt>{t('witness.erasureReason')}</dt>
-            <dd data-testid="erasure-reason">{w.erasure_reason}</dd>
-          </div>
-          <div>
-            <dt>{t('witness.erasedObjects')}</dt>
-            <dd>{w.erased_objects}</dd>
-          </div>
+          <Fact term={t('witnesses.colOrganisation')}>{w.organisation}</Fact>
+          <Fact term={t('witness.erasedAt')}>
+            <time dateTime={w.erased_at}>{formatTime(w.erased_at ?? '', lang)}</time>
+          </Fact>
+          <Fact term={t('witness.erasedBy')}>{w.erased_by}</Fact>
+          <Fact term={t('witness.erasureReason')} testId="erasure-reason">
+            {w.erasure_reason}
+          </Fact>
+          <Fact term={t('witness.erasedObjects')}>{w.erased_objects}</Fact>
         </dl>
       </section>
     );
@@ -105,44 +106,19 @@ function WitnessBody({
       <section aria-labelledby="profile-heading">
         <h2 id="profile-heading">{t('witness.profileHeading')}</h2>
         <dl className="facts profile">
-          <div>
-            <dt>{t('witnesses.colOrganisation')}</dt>
-            <dd>{w.organisation}</dd>
-          </div>
-          <div>
-            <dt>{t('witnesses.colConsent')}</dt>
-            <dd data-testid="consent-state">{w.consent ? <ConsentBadge state={w.consent.state} /> : null}</dd>
-          </div>
-          <div>
-            <dt>{t('witness.gender')}</dt>
-            <dd>{genderLabel(t, w.gender)}</dd>
-          </div>
-          <div>
-            <dt>{t('witness.ageBand')}</dt>
-            <dd>{ageBandLabel(t, w.age_band)}</dd>
-          </div>
-          <div>
-            <dt>{t('witness.country')}</dt>
-            <dd>{w.country || '—'}</dd>
-          </div>
-          <div>
-            <dt>{t('witness.languages')}</dt>
-            <dd>{listText(w.languages)}</dd>
-          </div>
-          <div>
-            <dt>{t('witness.vulnerabilities')}</dt>
-            <dd>{listText(w.vulnerabilities, (v) => vulnerabilityLabel(t, v))}</dd>
-          </div>
-          <div>
-            <dt>{t('witness.contact')}</dt>
-            <dd>{w.do_not_contact ? <DoNotContact /> : t('witness.contactAllowed')}</dd>
-          </div>
-          <div>
-            <dt>{t('witness.registered')}</dt>
-            <dd>
-              <time dateTime={w.registered_at}>{formatTime(w.registered_at ?? '', lang)}</time>
-            </dd>
-          </div>
+          <Fact term={t('witnesses.colOrganisation')}>{w.organisation}</Fact>
+          <Fact term={t('witnesses.colConsent')} testId="consent-state">
+            {w.consent ? <ConsentBadge state={w.consent.state} /> : null}
+          </Fact>
+          <Fact term={t('witness.gender')}>{genderLabel(t, w.gender)}</Fact>
+          <Fact term={t('witness.ageBand')}>{ageBandLabel(t, w.age_band)}</Fact>
+          <Fact term={t('witness.country')}>{w.country || '—'}</Fact>
+          <Fact term={t('witness.languages')}>{listText(w.languages)}</Fact>
+          <Fact term={t('witness.vulnerabilities')}>{listText(w.vulnerabilities, (v) => vulnerabilityLabel(t, v))}</Fact>
+          <Fact term={t('witness.contact')}>{w.do_not_contact ? <DoNotContact /> : t('witness.contactAllowed')}</Fact>
+          <Fact term={t('witness.registered')}>
+            <time dateTime={w.registered_at}>{formatTime(w.registered_at ?? '', lang)}</time>
+          </Fact>
         </dl>
       </section>
 
@@ -167,49 +143,43 @@ function WitnessBody({
 function ConsentTable({ consents, conditions }: { consents: ConsentVersion[]; conditions: boolean }) {
   const { t } = useI18n();
   return (
-    <div className="table-wrap">
-      <table className="consents-table">
-        <caption className="visually-hidden">{t('witness.consentsCaption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col" className="num">
-              {t('consent.version')}
-            </th>
-            <th scope="col">{t('consent.givenOn')}</th>
-            <th scope="col">{t('consent.takenBy')}</th>
-            <th scope="col">{t('consent.scopes')}</th>
-            <th scope="col">{t('consent.renewBy')}</th>
-            <th scope="col">{t('consent.withdrawnOn')}</th>
-            {conditions ? <th scope="col">{t('consent.conditions')}</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {[...consents].reverse().map((c) => (
-            <tr key={c.version} data-consent-version={c.version}>
-              <th scope="row" className="num">
-                v{c.version}
-              </th>
-              <td>{c.given_on}</td>
-              <td>{c.taken_by}</td>
-              <td>
-                {c.scopes.length === 0 ? (
-                  <span className="muted">{t('consent.noScopes')}</span>
-                ) : (
-                  <ul className="plain-list">
-                    {c.scopes.map((s) => (
-                      <li key={s}>{(SCOPES as readonly string[]).includes(s) ? t(`scope.${s}`) : s}</li>
-                    ))}
-                  </ul>
-                )}
-              </td>
-              <td>{c.renew_by || '—'}</td>
-              <td>{c.withdrawn_on ? <span className="badge consent-withdrawn">{c.withdrawn_on}</span> : '—'}</td>
-              {conditions ? <td className="conditions">{c.conditions || '—'}</td> : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      className="consents-table"
+      caption="witness.consentsCaption"
+      columns={[
+        { label: 'consent.version', className: 'num' },
+        'consent.givenOn',
+        'consent.takenBy',
+        'consent.scopes',
+        'consent.renewBy',
+        'consent.withdrawnOn',
+        conditions && 'consent.conditions',
+      ]}
+    >
+      {[...consents].reverse().map((c) => (
+        <tr key={c.version} data-consent-version={c.version}>
+          <th scope="row" className="num">
+            v{c.version}
+          </th>
+          <td>{c.given_on}</td>
+          <td>{c.taken_by}</td>
+          <td>
+            {c.scopes.length === 0 ? (
+              <span className="muted">{t('consent.noScopes')}</span>
+            ) : (
+              <ul className="plain-list">
+                {c.scopes.map((s) => (
+                  <li key={s}>{(SCOPES as readonly string[]).includes(s) ? t(`scope.${s}`) : s}</li>
+                ))}
+              </ul>
+            )}
+          </td>
+          <td>{c.renew_by || '—'}</td>
+          <td>{c.withdrawn_on ? <span className="badge consent-withdrawn">{c.withdrawn_on}</span> : '—'}</td>
+          {conditions ? <td className="conditions">{c.conditions || '—'}</td> : null}
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -217,26 +187,18 @@ function ConsentTable({ consents, conditions }: { consents: ConsentVersion[]; co
 function PersonalPanel({ code, recorded }: { code: string; recorded: boolean }) {
   const { t } = useI18n();
   const [details, setDetails] = useState<PersonalDetails | null>(null);
-  const [notice, setNotice] = useState<NoticeState | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, notice, run } = useSubmit();
   const shownRef = useRef<HTMLDListElement>(null);
 
   useEffect(() => {
     if (details) shownRef.current?.focus();
   }, [details]);
 
-  const show = async () => {
-    setBusy(true);
-    setNotice(null);
-    try {
+  const show = () =>
+    run(async () => {
       const p = await api.personalDetails(code);
       setDetails({ name: p.name, contacts: p.contacts, date_of_birth: p.date_of_birth, address: p.address, notes: p.notes });
-    } catch (e) {
-      setNotice({ kind: 'error', text: describeError(e, t) });
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <section aria-labelledby="personal-heading" className="panel personal-panel">
@@ -247,26 +209,11 @@ function PersonalPanel({ code, recorded }: { code: string; recorded: boolean }) 
       ) : details ? (
         <>
           <dl className="facts" ref={shownRef} tabIndex={-1} aria-label={t('witness.personalHeading')} data-testid="personal-details">
-            <div>
-              <dt>{t('personal.name')}</dt>
-              <dd>{details.name || '—'}</dd>
-            </div>
-            <div>
-              <dt>{t('personal.contacts')}</dt>
-              <dd>{details.contacts || '—'}</dd>
-            </div>
-            <div>
-              <dt>{t('personal.dateOfBirth')}</dt>
-              <dd>{details.date_of_birth || '—'}</dd>
-            </div>
-            <div>
-              <dt>{t('personal.address')}</dt>
-              <dd>{details.address || '—'}</dd>
-            </div>
-            <div>
-              <dt>{t('personal.notes')}</dt>
-              <dd>{details.notes || '—'}</dd>
-            </div>
+            {PERSONAL_FIELDS.map(({ key, label }) => (
+              <Fact key={key} term={t(label)}>
+                {details[key] || '—'}
+              </Fact>
+            ))}
           </dl>
           <div className="actions">
             <button type="button" className="button-secondary" onClick={() => setDetails(null)}>
@@ -300,26 +247,13 @@ function AddConsentForm({ code, onAdded }: { code: string; onAdded: () => Promis
   const [conditions, setConditions] = useState('');
   const [renewBy, setRenewBy] = useState('');
   const [withdrawnOn, setWithdrawnOn] = useState('');
-  const [notice, setNotice] = useState<NoticeState | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const toggle = (s: Scope, on: boolean) => setScopes((prev) => (on ? [...prev, s] : prev.filter((x) => x !== s)));
+  const { busy, notice, setNotice, showError, run } = useSubmit();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!givenOn) {
-      setNotice({ kind: 'error', text: t('consent.givenOnNeeded') });
-      document.getElementById('consent-given')?.focus();
-      return;
-    }
-    if (!takenBy.trim()) {
-      setNotice({ kind: 'error', text: t('consent.takenByNeeded') });
-      document.getElementById('consent-taken-by')?.focus();
-      return;
-    }
-    setBusy(true);
-    setNotice(null);
-    try {
+    if (!givenOn) return showError(t('consent.givenOnNeeded'), 'consent-given');
+    if (!takenBy.trim()) return showError(t('consent.takenByNeeded'), 'consent-taken-by');
+    await run(async () => {
       const v = await api.addConsent(code, {
         given_on: givenOn,
         taken_by: takenBy.trim(),
@@ -334,11 +268,7 @@ function AddConsentForm({ code, onAdded }: { code: string; onAdded: () => Promis
       setWithdrawnOn('');
       await onAdded();
       setNotice({ kind: 'success', text: t('consent.added', { version: v.version, code }) });
-    } catch (err) {
-      setNotice({ kind: 'error', text: describeError(err, t) });
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -381,98 +311,80 @@ function AddConsentForm({ code, onAdded }: { code: string; onAdded: () => Promis
           value={withdrawnOn}
           onChange={(e) => setWithdrawnOn(e.target.value)}
         />
-        <fieldset className="field wide-fieldset">
-          <legend>{t('consent.scopes')}</legend>
-          <ul className="checkbox-list">
-            {SCOPES.map((s) => (
-              <li key={s}>
-                <input
-                  type="checkbox"
-                  id={`consent-scope-${s}`}
-                  value={s}
-                  checked={scopes.includes(s)}
-                  onChange={(e) => toggle(s, e.target.checked)}
-                />
-                <label htmlFor={`consent-scope-${s}`}>{t(`scope.${s}`)}</label>
-              </li>
-            ))}
-          </ul>
-        </fieldset>
-        <div className="field wide-fieldset">
-          <label htmlFor="consent-conditions">{t('consent.conditions')}</label>
-          <textarea
-            id="consent-conditions"
-            rows={2}
-            aria-describedby="consent-conditions-help"
-            value={conditions}
-            onChange={(e) => setConditions(e.target.value)}
-          />
-          <p id="consent-conditions-help" className="help">
-            {t('consent.conditionsHelp')}
-          </p>
-        </div>
-        <div className="actions">
-          <button type="submit" disabled={busy}>
-            {busy ? t('app.loading') : t('consent.add')}
-          </button>
-        </div>
+        <CheckboxGroup
+          legend={t('consent.scopes')}
+          className="field wide-fieldset"
+          idPrefix="consent-scope-"
+          options={SCOPES}
+          checked={scopes}
+          optionLabel={(s) => t(`scope.${s}`)}
+          onChange={setScopes}
+        />
+        <TextAreaField
+          id="consent-conditions"
+          label={t('consent.conditions')}
+          help={t('consent.conditionsHelp')}
+          rows={2}
+          value={conditions}
+          onChange={(e) => setConditions(e.target.value)}
+        />
+        <SubmitActions busy={busy}>{busy ? t('app.loading') : t('consent.add')}</SubmitActions>
       </form>
     </section>
+  );
+}
+
+/** The use a consent is checked for, a purpose and a recipient (here and on the consent gaps page). */
+export function useConsentUse() {
+  const [purpose, setPurpose] = useState<Purpose>('sharing');
+  const [recipient, setRecipient] = useState<Recipient>('icc');
+  return { purpose, setPurpose, recipient, setRecipient };
+}
+
+/** The two selects of a use; their ids are `${idPrefix}-purpose` and `${idPrefix}-recipient`. */
+export function ConsentUseFields({ idPrefix, use }: { idPrefix: string; use: ReturnType<typeof useConsentUse> }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <SelectField
+        id={`${idPrefix}-purpose`}
+        label={t('check.purpose')}
+        options={PURPOSES}
+        optionLabel={(p) => t(`purpose.${p}`)}
+        value={use.purpose}
+        onChange={(e) => use.setPurpose(e.target.value as Purpose)}
+      />
+      <SelectField
+        id={`${idPrefix}-recipient`}
+        label={t('check.recipient')}
+        options={RECIPIENTS}
+        optionLabel={(r) => t(`recipient.${r}`)}
+        value={use.recipient}
+        onChange={(e) => use.setRecipient(e.target.value as Recipient)}
+      />
+    </>
   );
 }
 
 /** Does the consent allow this use? The server's decision and its reason, as given. */
 function ConsentCheck({ code }: { code: string }) {
   const { t } = useI18n();
-  const [purpose, setPurpose] = useState<Purpose>('sharing');
-  const [recipient, setRecipient] = useState<Recipient>('icc');
+  const use = useConsentUse();
   const [decision, setDecision] = useState<ConsentDecision | null>(null);
-  const [notice, setNotice] = useState<NoticeState | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, notice, run } = useSubmit();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setNotice(null);
     setDecision(null);
-    try {
-      setDecision(await api.checkConsent(code, purpose, recipient));
-    } catch (err) {
-      setNotice({ kind: 'error', text: describeError(err, t) });
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => setDecision(await api.checkConsent(code, use.purpose, use.recipient)));
   };
 
   return (
     <section aria-labelledby="check-heading" className="panel">
       <h2 id="check-heading">{t('check.heading')}</h2>
       <form onSubmit={submit} className="filter-form">
-        <div className="field">
-          <label htmlFor="check-purpose">{t('check.purpose')}</label>
-          <select id="check-purpose" value={purpose} onChange={(e) => setPurpose(e.target.value as Purpose)}>
-            {PURPOSES.map((p) => (
-              <option key={p} value={p}>
-                {t(`purpose.${p}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="check-recipient">{t('check.recipient')}</label>
-          <select id="check-recipient" value={recipient} onChange={(e) => setRecipient(e.target.value as Recipient)}>
-            {RECIPIENTS.map((r) => (
-              <option key={r} value={r}>
-                {t(`recipient.${r}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="actions">
-          <button type="submit" disabled={busy}>
-            {t('check.submit')}
-          </button>
-        </div>
+        <ConsentUseFields idPrefix="check" use={use} />
+        <SubmitActions busy={busy}>{t('check.submit')}</SubmitActions>
       </form>
       <LiveNotice notice={notice} />
       <div role="status" aria-live="polite">
@@ -496,8 +408,7 @@ function EraseWitness({ code, onErased }: { code: string; onErased: (w: WitnessD
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState('');
   const [reason, setReason] = useState('');
-  const [notice, setNotice] = useState<NoticeState | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, notice, setNotice, showError, run } = useSubmit();
   const firstRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -508,26 +419,11 @@ function EraseWitness({ code, onErased }: { code: string; onErased: (w: WitnessD
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (typed.trim() !== code) {
-      setNotice({ kind: 'error', text: t('erase.typeCode', { code }) });
-      firstRef.current?.focus();
-      return;
-    }
-    if (!reason.trim()) {
-      setNotice({ kind: 'error', text: t('erase.reasonNeeded') });
-      document.getElementById('erase-reason')?.focus();
-      return;
-    }
-    setBusy(true);
-    setNotice(null);
-    try {
-      onErased(await api.eraseWitness(code, reason.trim()));
-    } catch (err) {
-      setNotice({ kind: 'error', text: describeError(err, t) });
-      setBusy(false);
-    }
+    if (typed.trim() !== code) return showError(t('erase.typeCode', { code }), 'erase-code');
+    if (!reason.trim()) return showError(t('erase.reasonNeeded'), 'erase-reason');
+    // On success the page shows the tombstone in place of this form.
+    await run(async () => onErased(await api.eraseWitness(code, reason.trim())));
   };
-
   return (
     <section aria-labelledby="erase-heading" className="panel danger-zone">
       <h2 id="erase-heading">{t('erase.heading')}</h2>

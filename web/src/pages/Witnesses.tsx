@@ -17,9 +17,23 @@ import {
   type Vulnerability,
   type Witness,
 } from '../api';
-import { Field, LiveNotice, LoadError, Loading, NoRights, PageHeading, describeError, isForbidden, type NoticeState } from '../components';
+import {
+  CheckboxGroup,
+  DataTable,
+  Field,
+  LiveNotice,
+  LoadError,
+  Loading,
+  NoRightsPage,
+  PageHeading,
+  SelectField,
+  SubmitActions,
+  TextAreaField,
+  isForbidden,
+  useSubmit,
+} from '../components';
 import { formatTime } from '../format';
-import { useI18n, type Translate } from '../i18n';
+import { useI18n, type MessageKey, type Translate } from '../i18n';
 import { witnessHref } from '../router';
 
 /** A consent state as a coloured badge with its name (the colour is never the only sign). */
@@ -57,6 +71,15 @@ export function ageBandLabel(t: Translate, a: string | undefined): string {
 export function vulnerabilityLabel(t: Translate, v: string): string {
   return (VULNERABILITIES as readonly string[]).includes(v) ? t(`vulnerability.${v as Vulnerability}`) : v;
 }
+
+/** The personal details of a witness, in the order they are asked for and shown. */
+export const PERSONAL_FIELDS: readonly { key: keyof api.PersonalDetails; id: string; label: MessageKey }[] = [
+  { key: 'name', id: 'name', label: 'personal.name' },
+  { key: 'contacts', id: 'contacts', label: 'personal.contacts' },
+  { key: 'date_of_birth', id: 'dob', label: 'personal.dateOfBirth' },
+  { key: 'address', id: 'address', label: 'personal.address' },
+  { key: 'notes', id: 'notes', label: 'personal.notes' },
+];
 
 /** The tombstone of an erased witness, in words. */
 export function tombstoneText(t: Translate, w: Witness, lang: Parameters<typeof formatTime>[1]): string {
@@ -113,14 +136,7 @@ export function WitnessesPage({ user }: { user: User }) {
     [witnesses, organisation, gender, country],
   );
 
-  if (error && isForbidden(error)) {
-    return (
-      <>
-        <PageHeading>{t('witnesses.title')}</PageHeading>
-        <NoRights />
-      </>
-    );
-  }
+  if (error && isForbidden(error)) return <NoRightsPage title={t('witnesses.title')} />;
 
   const writerOrgs = organisationsWhere(user, WITNESS_WRITERS);
 
@@ -133,54 +149,40 @@ export function WitnessesPage({ user }: { user: User }) {
       <section aria-labelledby="register-heading">
         <h2 id="register-heading">{t('witnesses.registerHeading')}</h2>
         <form className="filter-form" onSubmit={(e) => e.preventDefault()} aria-label={t('witnesses.filters')}>
-          <div className="field">
-            <label htmlFor="filter-consent">{t('witnesses.filterConsent')}</label>
-            <select
-              id="filter-consent"
-              value={consent}
-              onChange={(e) => setConsent(e.target.value as ConsentState | '')}
-            >
-              <option value="">{t('witnesses.any')}</option>
-              {CONSENT_STATES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`consent.state.${s}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="filter-organisation">{t('witnesses.colOrganisation')}</label>
-            <select id="filter-organisation" value={organisation} onChange={(e) => setOrganisation(e.target.value)}>
-              <option value="">{t('witnesses.any')}</option>
-              {allOrganisations.map((o) => (
-                <option key={o} value={o}>
-                  {o}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="filter-gender">{t('witness.gender')}</label>
-            <select id="filter-gender" value={gender} onChange={(e) => setGender(e.target.value)}>
-              <option value="">{t('witnesses.any')}</option>
-              {GENDERS.map((g) => (
-                <option key={g} value={g}>
-                  {t(`gender.${g}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="filter-country">{t('witness.country')}</label>
-            <select id="filter-country" value={country} onChange={(e) => setCountry(e.target.value)}>
-              <option value="">{t('witnesses.any')}</option>
-              {allCountries.map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="filter-consent"
+            label={t('witnesses.filterConsent')}
+            emptyOption={t('witnesses.any')}
+            options={CONSENT_STATES}
+            optionLabel={(s) => t(`consent.state.${s}`)}
+            value={consent}
+            onChange={(e) => setConsent(e.target.value as ConsentState | '')}
+          />
+          <SelectField
+            id="filter-organisation"
+            label={t('witnesses.colOrganisation')}
+            emptyOption={t('witnesses.any')}
+            options={allOrganisations}
+            value={organisation}
+            onChange={(e) => setOrganisation(e.target.value)}
+          />
+          <SelectField
+            id="filter-gender"
+            label={t('witness.gender')}
+            emptyOption={t('witnesses.any')}
+            options={GENDERS}
+            optionLabel={(g) => t(`gender.${g}`)}
+            value={gender}
+            onChange={(e) => setGender(e.target.value)}
+          />
+          <SelectField
+            id="filter-country"
+            label={t('witness.country')}
+            emptyOption={t('witnesses.any')}
+            options={allCountries}
+            value={country}
+            onChange={(e) => setCountry(e.target.value)}
+          />
         </form>
         <div role="status" aria-live="polite" className="muted">
           {witnesses ? t('witnesses.shown', { n: shown.length, total: witnesses.length }) : null}
@@ -190,47 +192,43 @@ export function WitnessesPage({ user }: { user: User }) {
         ) : shown.length === 0 ? (
           <p>{witnesses.length === 0 && !consent ? t('witnesses.none') : t('witnesses.noneMatch')}</p>
         ) : (
-          <div className="table-wrap">
-            <table className="witnesses-table">
-              <caption className="visually-hidden">{t('witnesses.caption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('witnesses.colCode')}</th>
-                  <th scope="col">{t('witnesses.colOrganisation')}</th>
-                  <th scope="col">{t('witness.gender')}</th>
-                  <th scope="col">{t('witness.ageBand')}</th>
-                  <th scope="col">{t('witness.country')}</th>
-                  <th scope="col">{t('witness.languages')}</th>
-                  <th scope="col">{t('witnesses.colConsent')}</th>
-                  <th scope="col">{t('witnesses.colContact')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((w) => (
-                  <tr key={w.code} data-witness={w.code}>
-                    <th scope="row">
-                      <a href={witnessHref(w.code)}>{w.code}</a>
-                    </th>
-                    <td>{w.organisation}</td>
-                    {w.erased ? (
-                      <td colSpan={6}>
-                        <span className="badge badge-erased">{t('witness.erased')}</span> {tombstoneText(t, w, lang)}
-                      </td>
-                    ) : (
-                      <>
-                        <td>{genderLabel(t, w.gender)}</td>
-                        <td>{ageBandLabel(t, w.age_band)}</td>
-                        <td>{w.country || '—'}</td>
-                        <td>{listText(w.languages)}</td>
-                        <td>{w.consent ? <ConsentBadge state={w.consent.state} /> : null}</td>
-                        <td>{w.do_not_contact ? <DoNotContact /> : <span className="muted">—</span>}</td>
-                      </>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            className="witnesses-table"
+            caption="witnesses.caption"
+            columns={[
+              'witnesses.colCode',
+              'witnesses.colOrganisation',
+              'witness.gender',
+              'witness.ageBand',
+              'witness.country',
+              'witness.languages',
+              'witnesses.colConsent',
+              'witnesses.colContact',
+            ]}
+          >
+            {shown.map((w) => (
+              <tr key={w.code} data-witness={w.code}>
+                <th scope="row">
+                  <a href={witnessHref(w.code)}>{w.code}</a>
+                </th>
+                <td>{w.organisation}</td>
+                {w.erased ? (
+                  <td colSpan={6}>
+                    <span className="badge badge-erased">{t('witness.erased')}</span> {tombstoneText(t, w, lang)}
+                  </td>
+                ) : (
+                  <>
+                    <td>{genderLabel(t, w.gender)}</td>
+                    <td>{ageBandLabel(t, w.age_band)}</td>
+                    <td>{w.country || '—'}</td>
+                    <td>{listText(w.languages)}</td>
+                    <td>{w.consent ? <ConsentBadge state={w.consent.state} /> : null}</td>
+                    <td>{w.do_not_contact ? <DoNotContact /> : <span className="muted">—</span>}</td>
+                  </>
+                )}
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
 
@@ -259,65 +257,42 @@ function RegisterForm({ organisations }: { organisations: string[] }) {
   const [vulnerabilities, setVulnerabilities] = useState<Vulnerability[]>([]);
   const [doNotContact, setDoNotContact] = useState(false);
   const [personal, setPersonal] = useState<api.PersonalDetails>(EMPTY_PERSONAL);
-  const [notice, setNotice] = useState<NoticeState | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, notice, showError, fail, run } = useSubmit();
 
   const setField = (k: keyof api.PersonalDetails, v: string) => setPersonal((p) => ({ ...p, [k]: v }));
-  const toggle = (v: Vulnerability, on: boolean) =>
-    setVulnerabilities((prev) => (on ? [...prev, v] : prev.filter((x) => x !== v)));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const c = code.trim().toUpperCase();
-    if (!WITNESS_CODE.test(c)) {
-      setNotice({ kind: 'error', text: t('witnesses.codeInvalid') });
-      document.getElementById('new-code')?.focus();
-      return;
-    }
-    if (!organisation) {
-      setNotice({ kind: 'error', text: t('objects.chooseOrganisation') });
-      document.getElementById('new-organisation')?.focus();
-      return;
-    }
+    if (!WITNESS_CODE.test(c)) return showError(t('witnesses.codeInvalid'), 'new-code');
+    if (!organisation) return showError(t('objects.chooseOrganisation'), 'new-organisation');
     const cc = country.trim().toUpperCase();
-    if (cc && !/^[A-Z]{2}$/.test(cc)) {
-      setNotice({ kind: 'error', text: t('witnesses.countryInvalid') });
-      document.getElementById('new-country')?.focus();
-      return;
-    }
+    if (cc && !/^[A-Z]{2}$/.test(cc)) return showError(t('witnesses.countryInvalid'), 'new-country');
     const langs = languages
       .split(/[\s,;]+/)
       .map((l) => l.trim().toLowerCase())
       .filter((l) => l !== '');
-    if (langs.some((l) => !/^[a-z]{2,3}$/.test(l))) {
-      setNotice({ kind: 'error', text: t('witnesses.languagesInvalid') });
-      document.getElementById('new-languages')?.focus();
-      return;
-    }
+    if (langs.some((l) => !/^[a-z]{2,3}$/.test(l))) return showError(t('witnesses.languagesInvalid'), 'new-languages');
     const hasPersonal = Object.values(personal).some((v) => v.trim() !== '');
-    setBusy(true);
-    setNotice(null);
-    try {
-      await api.registerWitness({
-        code: c,
-        organisation,
-        gender,
-        age_band: ageBand,
-        country: cc,
-        languages: langs,
-        vulnerabilities: VULNERABILITIES.filter((v) => vulnerabilities.includes(v)),
-        do_not_contact: doNotContact,
-        ...(hasPersonal ? { personal } : {}),
-      });
-      // The typed personal details leave this page's memory with the form.
-      setPersonal(EMPTY_PERSONAL);
-      window.location.hash = witnessHref(c);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409) setNotice({ kind: 'error', text: t('witnesses.exists', { code: c }) });
-      else setNotice({ kind: 'error', text: describeError(err, t) });
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        await api.registerWitness({
+          code: c,
+          organisation,
+          gender,
+          age_band: ageBand,
+          country: cc,
+          languages: langs,
+          vulnerabilities: VULNERABILITIES.filter((v) => vulnerabilities.includes(v)),
+          do_not_contact: doNotContact,
+          ...(hasPersonal ? { personal } : {}),
+        });
+        // The typed personal details leave this page's memory with the form.
+        setPersonal(EMPTY_PERSONAL);
+        window.location.hash = witnessHref(c);
+      },
+      (err) => (err instanceof ApiError && err.status === 409 ? showError(t('witnesses.exists', { code: c })) : fail(err)),
+    );
   };
 
   return (
@@ -337,38 +312,32 @@ function RegisterForm({ organisations }: { organisations: string[] }) {
           onChange={(e) => setCode(e.target.value)}
         />
         {organisations.length > 1 ? (
-          <div className="field">
-            <label htmlFor="new-organisation">{t('witnesses.colOrganisation')}</label>
-            <select id="new-organisation" required value={organisation} onChange={(e) => setOrganisation(e.target.value)}>
-              <option value="">{t('objects.chooseOrganisation')}</option>
-              {organisations.map((o) => (
-                <option key={o} value={o}>
-                  {o}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="new-organisation"
+            label={t('witnesses.colOrganisation')}
+            emptyOption={t('objects.chooseOrganisation')}
+            options={organisations}
+            required
+            value={organisation}
+            onChange={(e) => setOrganisation(e.target.value)}
+          />
         ) : null}
-        <div className="field">
-          <label htmlFor="new-gender">{t('witness.gender')}</label>
-          <select id="new-gender" value={gender} onChange={(e) => setGender(e.target.value as Gender)}>
-            {GENDERS.map((g) => (
-              <option key={g} value={g}>
-                {t(`gender.${g}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="new-age">{t('witness.ageBand')}</label>
-          <select id="new-age" value={ageBand} onChange={(e) => setAgeBand(e.target.value as AgeBand)}>
-            {AGE_BANDS.map((a) => (
-              <option key={a} value={a}>
-                {t(`age.${a}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="new-gender"
+          label={t('witness.gender')}
+          options={GENDERS}
+          optionLabel={(g) => t(`gender.${g}`)}
+          value={gender}
+          onChange={(e) => setGender(e.target.value as Gender)}
+        />
+        <SelectField
+          id="new-age"
+          label={t('witness.ageBand')}
+          options={AGE_BANDS}
+          optionLabel={(a) => t(`age.${a}`)}
+          value={ageBand}
+          onChange={(e) => setAgeBand(e.target.value as AgeBand)}
+        />
         <Field
           id="new-country"
           label={t('witness.country')}
@@ -389,22 +358,15 @@ function RegisterForm({ organisations }: { organisations: string[] }) {
           value={languages}
           onChange={(e) => setLanguages(e.target.value)}
         />
-        <fieldset className="field wide-fieldset">
-          <legend>{t('witness.vulnerabilities')}</legend>
-          <ul className="checkbox-list">
-            {VULNERABILITIES.map((v) => (
-              <li key={v}>
-                <input
-                  type="checkbox"
-                  id={`new-vulnerability-${v}`}
-                  checked={vulnerabilities.includes(v)}
-                  onChange={(e) => toggle(v, e.target.checked)}
-                />
-                <label htmlFor={`new-vulnerability-${v}`}>{t(`vulnerability.${v}`)}</label>
-              </li>
-            ))}
-          </ul>
-        </fieldset>
+        <CheckboxGroup
+          legend={t('witness.vulnerabilities')}
+          className="field wide-fieldset"
+          idPrefix="new-vulnerability-"
+          options={VULNERABILITIES}
+          checked={vulnerabilities}
+          optionLabel={(v) => t(`vulnerability.${v}`)}
+          onChange={setVulnerabilities}
+        />
         <div className="field checkbox-field wide-fieldset">
           <input
             type="checkbox"
@@ -424,50 +386,32 @@ function RegisterForm({ organisations }: { organisations: string[] }) {
             {t('witnesses.personalWarning')}
           </p>
           <div className="form-grid">
-            <Field
-              id="new-name"
-              label={t('personal.name')}
-              type="text"
-              autoComplete="off"
-              value={personal.name}
-              onChange={(e) => setField('name', e.target.value)}
-            />
-            <Field
-              id="new-contacts"
-              label={t('personal.contacts')}
-              type="text"
-              autoComplete="off"
-              value={personal.contacts}
-              onChange={(e) => setField('contacts', e.target.value)}
-            />
-            <Field
-              id="new-dob"
-              label={t('personal.dateOfBirth')}
-              type="text"
-              autoComplete="off"
-              placeholder="YYYY-MM-DD"
-              value={personal.date_of_birth}
-              onChange={(e) => setField('date_of_birth', e.target.value)}
-            />
-            <Field
-              id="new-address"
-              label={t('personal.address')}
-              type="text"
-              autoComplete="off"
-              value={personal.address}
-              onChange={(e) => setField('address', e.target.value)}
-            />
-            <div className="field wide-fieldset">
-              <label htmlFor="new-notes">{t('personal.notes')}</label>
-              <textarea id="new-notes" rows={3} value={personal.notes} onChange={(e) => setField('notes', e.target.value)} />
-            </div>
+            {PERSONAL_FIELDS.map(({ key, id, label }) =>
+              key === 'notes' ? (
+                <TextAreaField
+                  key={key}
+                  id={`new-${id}`}
+                  label={t(label)}
+                  rows={3}
+                  value={personal[key]}
+                  onChange={(e) => setField(key, e.target.value)}
+                />
+              ) : (
+                <Field
+                  key={key}
+                  id={`new-${id}`}
+                  label={t(label)}
+                  type="text"
+                  autoComplete="off"
+                  placeholder={key === 'date_of_birth' ? 'YYYY-MM-DD' : undefined}
+                  value={personal[key]}
+                  onChange={(e) => setField(key, e.target.value)}
+                />
+              ),
+            )}
           </div>
         </fieldset>
-        <div className="actions">
-          <button type="submit" disabled={busy}>
-            {busy ? t('app.loading') : t('witnesses.register')}
-          </button>
-        </div>
+        <SubmitActions busy={busy}>{busy ? t('app.loading') : t('witnesses.register')}</SubmitActions>
       </form>
     </>
   );

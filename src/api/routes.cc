@@ -190,19 +190,8 @@ class ObjectBody final : public BodySource {
 
 // --- The witness register ------------------------------------------------------------------
 
-// The state of a witness's consent as of `today` (YYYY-MM-DD), as the register shows it: the
-// newest version decides, as in collection::consent_allows(). A state, not a permission: a valid
-// consent may still not cover a purpose, which GET …/consent-check answers.
-constexpr const char* kConsentStates[] = {"missing", "withdrawn", "expired", "valid"};
-const char* consent_state(const std::optional<Consent>& newest, const std::string& today) {
-  if (!newest) return "missing";
-  if (!newest->withdrawn_on.empty() && newest->withdrawn_on <= today) return "withdrawn";
-  if (!newest->renew_by.empty() && newest->renew_by < today) return "expired";
-  return "valid";
-}
-
 json consent_summary(const std::optional<Consent>& newest, const std::string& today) {
-  json j = {{"state", consent_state(newest, today)}};
+  json j = {{"state", collection::consent_state(newest, today)}};
   if (newest) {
     j["version"] = newest->version;
     j["given_on"] = newest->given_on;
@@ -1138,7 +1127,7 @@ void Api::add_routes(Router& router) {
   // read, so that another organisation's witnesses leave neither codes nor counts.
   route("GET", "/api/v1/witnesses", Access{true, witness_readers()}, [this](Context& c) {
     const std::string wanted = c.request.query("consent");
-    if (!wanted.empty() && !one_of(wanted, kConsentStates)) {
+    if (!wanted.empty() && !one_of(wanted, collection::kConsentStates)) {
       return error_response(400, "bad_request",
                             "consent must be missing, withdrawn, expired or valid");
     }

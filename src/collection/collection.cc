@@ -624,13 +624,11 @@ Result<std::vector<ConsentGap>> Collection::consent_gaps(
     if (w.erased) continue;
     EVHUB_ASSIGN_OR_RETURN(auto history, impl_->load_consents(w.code));
     const ConsentDecision d = consent_allows(w.code, history, purpose, recipient, day);
-    std::string problem;
     if (!d.allowed) {
-      problem = history.empty()                                       ? "missing"
-                : d.reason.find("was withdrawn") != std::string::npos ? "withdrawn"
-                : d.reason.find("renew-by") != std::string::npos      ? "expired"
-                                                                      : "too-narrow";
-      gaps.push_back({w.code, w.organisation_id, problem, d.reason});
+      // Refused with a valid consent: it does not cover this purpose.
+      const std::string state = consent_state(w.consent, day);
+      gaps.push_back(
+          {w.code, w.organisation_id, state == "valid" ? "too-narrow" : state, d.reason});
     } else if (!history.back().renew_by.empty() &&
                days_between(day, history.back().renew_by) <= within_days) {
       gaps.push_back({w.code, w.organisation_id, "expiring",

@@ -112,6 +112,13 @@ std::optional<std::string> consent_problem(const Consent& c) {
   return std::nullopt;
 }
 
+const char* consent_state(const std::optional<Consent>& newest, const std::string& today) {
+  if (!newest) return "missing";
+  if (!newest->withdrawn_on.empty() && newest->withdrawn_on <= today) return "withdrawn";
+  if (!newest->renew_by.empty() && newest->renew_by < today) return "expired";
+  return "valid";
+}
+
 ConsentDecision consent_allows(const std::string& witness, const std::vector<Consent>& history,
                                Purpose purpose, Recipient recipient, const std::string& today) {
   if (history.empty()) return {false, witness + ": no consent on record"};

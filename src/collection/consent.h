@@ -52,6 +52,12 @@ struct ConsentDecision {
 ConsentDecision consent_allows(const std::string& witness, const std::vector<Consent>& history,
                                Purpose purpose, Recipient recipient, const std::string& today);
 
+// The state of a witness's consent as of `today` (YYYY-MM-DD), as the register shows it:
+// "missing", "withdrawn", "expired" or "valid". The newest version decides, as in
+// consent_allows(). A state, not a permission: a valid consent may still not cover a purpose.
+inline constexpr const char* kConsentStates[] = {"missing", "withdrawn", "expired", "valid"};
+const char* consent_state(const std::optional<Consent>& newest, const std::string& today);
+
 // Checks a consent record's fields (dates, scopes); the message says which field is wrong.
 std::optional<std::string> consent_problem(const Consent& consent);
 

@@ -25,46 +25,31 @@ constexpr const char* kDetectModels = "bel+rus+eng";
 // At most this many lines are read to decide; two long lines almost always do.
 constexpr std::size_t kSampleLines = 3;
 
-// Engines kept for reuse; more than this many idle sets (after a burst of threads) are freed.
-constexpr std::size_t kMaxIdleWorkers = 16;
+// Engine sets kept for reuse; more than this many idle ones (after a burst of threads) are freed.
+constexpr std::size_t kMaxIdleEngines = 16;
 
 class WorkerPool {
  public:
-  std::unique_ptr<OcrWorker> take() {
+  std::unique_ptr<TesseractOcr> take() {
     std::lock_guard lock(mu_);
     if (idle_.empty()) return nullptr;
-    std::unique_ptr<OcrWorker> worker = std::move(idle_.back());
+    std::unique_ptr<TesseractOcr> ocr = std::move(idle_.back());
     idle_.pop_back();
-    return worker;
+    return ocr;
   }
-  void give_back(std::unique_ptr<OcrWorker> worker) {
+  void give_back(std::unique_ptr<TesseractOcr> ocr) {
     std::lock_guard lock(mu_);
-    if (idle_.size() < kMaxIdleWorkers) idle_.push_back(std::move(worker));
+    if (idle_.size() < kMaxIdleEngines) idle_.push_back(std::move(ocr));
   }
 
  private:
   std::mutex mu_;
-  std::vector<std::unique_ptr<OcrWorker>> idle_;
+  std::vector<std::unique_ptr<TesseractOcr>> idle_;
 };
 
 WorkerPool& pool() {
   static WorkerPool* pool = new WorkerPool();  // never destroyed: worker threads may outlive
   return *pool;                                // static destruction at exit
-}
-
-// On a skewed page the box of a line also cuts through its neighbours, and tesseract reads
-// those slivers as short lines of junk ("а А. о аў Ў") whose stray ў would count as Belarusian.
-// The line the box was made for is the longest one read.
-std::string_view longest_line(std::string_view text) {
-  std::string_view best;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    if (end - start > best.size()) best = text.substr(start, end - start);
-    start = end + 1;
-  }
-  return best;
 }
 
 std::string join_pages(const std::vector<std::string>& pages) {
@@ -79,21 +64,18 @@ std::string join_pages(const std::vector<std::string>& pages) {
 }  // namespace
 
 OcrSlot::~OcrSlot() {
-  if (worker_) pool().give_back(std::move(worker_));
+  if (ocr_) pool().give_back(std::move(ocr_));
 }
 
-Result<OcrWorker*> OcrSlot::get() {
-  if (!worker_) worker_ = pool().take();
-  if (!worker_) {
-    EVHUB_ASSIGN_OR_RETURN(std::unique_ptr<TesseractOcr> ocr, TesseractOcr::create());
-    worker_ = std::make_unique<OcrWorker>();
-    worker_->ocr = std::move(ocr);
+Result<TesseractOcr*> OcrSlot::get() {
+  if (!ocr_) ocr_ = pool().take();
+  if (!ocr_) {
+    EVHUB_ASSIGN_OR_RETURN(ocr_, TesseractOcr::create());
   }
-  return worker_.get();
+  return ocr_.get();
 }
 
-Result<PageText> read_page(Ocr& ocr, std::string& prior_model, const Image& page,
-                           const std::string& language) {
+Result<PageText> read_page(Ocr& ocr, const Image& page, const std::string& language) {
   PageText out;
   if (!language.empty()) {
     const std::string model = tesseract_model(language);
@@ -107,13 +89,13 @@ Result<PageText> read_page(Ocr& ocr, std::string& prior_model, const Image& page
   }
 
   // A few long lines, read with the combined model, decide the language.
-  EVHUB_ASSIGN_OR_RETURN(std::vector<Image> lines, ocr.text_lines(page, kSampleLines, prior_model));
+  const std::vector<Image> lines = sample_lines(page, kSampleLines);
   std::string sample;
   LanguageGuess guess;
   std::size_t read = 0;
   for (const Image& line : lines) {
-    EVHUB_ASSIGN_OR_RETURN(OcrResult result, ocr.recognise(line, kDetectModels));
-    sample += longest_line(result.text);
+    EVHUB_ASSIGN_OR_RETURN(OcrResult result, ocr.recognise_line(line, kDetectModels));
+    sample += result.text;
     sample += '\n';
     ++read;
     guess = detect_language(sample);
@@ -139,7 +121,6 @@ Result<PageText> read_page(Ocr& ocr, std::string& prior_model, const Image& page
   }
   const std::string model = tesseract_model(guess.language);
   EVHUB_ASSIGN_OR_RETURN(result, ocr.recognise(page, model));
-  prior_model = model;
   out.text = std::move(result.text);
   out.language = guess.language;
   out.confidence = result.confidence;
@@ -150,8 +131,8 @@ Result<PageText> read_page(Ocr& ocr, std::string& prior_model, const Image& page
 }
 
 Result<PageText> read_page(OcrSlot& slot, const Image& page, const std::string& language) {
-  EVHUB_ASSIGN_OR_RETURN(OcrWorker * worker, slot.get());
-  return read_page(*worker->ocr, worker->prior_model, page, language);
+  EVHUB_ASSIGN_OR_RETURN(TesseractOcr * ocr, slot.get());
+  return read_page(*ocr, page, language);
 }
 
 int worker_count(std::size_t n, int threads) {

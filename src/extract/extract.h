@@ -17,8 +17,9 @@
 // Language. options.language "be", "ru" or "en" picks tesseract's bel, rus or eng model. Left
 // empty, the language is detected, because the model matters: tesseract's Russian model reads
 // Belarusian with 7-9 % of characters wrong (і, ў and the apostrophe are not in it), the
-// Belarusian one with under 0.5 %. Rule, per page: a few long text lines of the page are read
-// with the combined model bel+rus+eng, and their letters counted (detect_language below):
+// Belarusian one with under 0.5 %. Rule, per page: up to three text lines from the middle of
+// the page (found from the ink, no OCR) are read one by one with the combined model
+// bel+rus+eng until their letters decide (detect_language below; usually one line does):
 // і ў and an apostrophe between letters are Belarusian only, и щ ъ Russian only; mostly Latin
 // letters is English. The page is then read with the one model of that language. When the
 // sample does not decide (a table of figures, a stamp), the whole page is read with bel+rus+eng
@@ -26,8 +27,9 @@
 // The choice and the letter counts are recorded in `parameters`. For text that needs no OCR
 // (PDF text layers, DOCX, ODT, plain text) the same counting fills `language`.
 //
-// Threads: every thread that OCRs keeps its own tesseract engines, loaded once (a TessBaseAPI
-// is not thread-safe, and loading models per page is what makes the tesseract command slow).
+// Threads: a TessBaseAPI is not thread-safe, so each OCR thread borrows its own set of engines
+// from a process-wide pool; models are loaded once per process, not per page (loading them per
+// page, and its OpenMP threads, are what make the tesseract command slow; see ocr.cc).
 #pragma once
 
 #include <cstdint>
@@ -92,7 +94,8 @@ struct LanguageGuess {
   std::string summary() const;  // "і/ў/'=14 и/щ/ъ=0 cyrillic=301 latin=0"
 };
 // English when at least 8 letters and half of them Latin; otherwise Belarusian or Russian when
-// that side has at least 3 distinctive letters and at least twice as many as the other side.
+// that side has at least 2 distinctive letters and the other none (in 20 Cyrillic letters or
+// more: about a line), or at least 3 and twice as many as the other side.
 LanguageGuess detect_language(std::string_view utf8);
 
 }  // namespace evhub::extract

@@ -16,26 +16,18 @@
 
 namespace evhub::extract::internal {
 
-// The engines of one OCR thread and the language it read last. The last language lays out the
-// next page while its language is being detected: when the pages of a document share their
-// language, as they mostly do, the layout is then not done twice.
-struct OcrWorker {
-  std::unique_ptr<TesseractOcr> ocr;
-  std::string prior_model = "bel";
-};
-
-// The OcrWorker a thread uses, borrowed on first use from a process-wide pool (so engines
-// are loaded once per process, not per call or per thread) and returned when the slot goes.
+// The OCR engines a thread uses, borrowed on first use from a process-wide pool (so models are
+// loaded once per process, not per call or per thread) and returned when the slot goes.
 class OcrSlot {
  public:
   OcrSlot() = default;
   ~OcrSlot();
   OcrSlot(const OcrSlot&) = delete;
   OcrSlot& operator=(const OcrSlot&) = delete;
-  Result<OcrWorker*> get();
+  Result<TesseractOcr*> get();
 
  private:
-  std::unique_ptr<OcrWorker> worker_;
+  std::unique_ptr<TesseractOcr> ocr_;
 };
 
 // One page's OCR: the text and what produced it.
@@ -48,8 +40,7 @@ struct PageText {
 };
 
 // Reads a page with the given language ("be", "ru", "en") or detects it (empty); see extract.h.
-Result<PageText> read_page(Ocr& ocr, std::string& prior_model, const Image& page,
-                           const std::string& language);
+Result<PageText> read_page(Ocr& ocr, const Image& page, const std::string& language);
 Result<PageText> read_page(OcrSlot& slot, const Image& page, const std::string& language);
 
 // How many workers parallel_for() uses for `n` items: `threads` (0 = one per core), at most n.

@@ -83,24 +83,6 @@ Result<Image> to_grey(Pix* pix) {
   return image;
 }
 
-Image crop(const Image& page, int left, int top, int width, int height) {
-  left = std::clamp(left, 0, page.width);
-  top = std::clamp(top, 0, page.height);
-  width = std::clamp(width, 0, page.width - left);
-  height = std::clamp(height, 0, page.height - top);
-  Image out;
-  out.width = width;
-  out.height = height;
-  out.dpi = page.dpi;
-  out.pixels.resize(static_cast<std::size_t>(width) * height);
-  for (int y = 0; y < height; ++y) {
-    const std::uint8_t* from =
-        page.pixels.data() + static_cast<std::size_t>(top + y) * page.width + left;
-    std::copy(from, from + width, out.pixels.data() + static_cast<std::size_t>(y) * width);
-  }
-  return out;
-}
-
 // Tesseract ends lines with "\n" and paragraphs with an empty line; trailing spaces on a line
 // and at the end carry nothing.
 std::string tidy(const char* raw) {
@@ -248,87 +230,41 @@ int usable_dpi(const Image& page) {
 }
 }  // namespace
 
-void TesseractOcr::set_page(tesseract::TessBaseAPI& api, const Image& page) {
-  // Tesseract copies the pixels, so `page` may change or go after this.
-  api.SetImage(page.pixels.data(), page.width, page.height, 1, page.width);
-  api.SetSourceResolution(usable_dpi(page));
+Result<OcrResult> TesseractOcr::recognise(const Image& page, const std::string& tesseract_langs) {
+  return run(page, tesseract_langs, false);
 }
 
-Result<OcrResult> TesseractOcr::recognise(const Image& page, const std::string& tesseract_langs) {
-  if (page.width <= 0 || page.height <= 0 ||
-      page.pixels.size() != static_cast<std::size_t>(page.width) * page.height) {
+Result<OcrResult> TesseractOcr::recognise_line(const Image& line,
+                                               const std::string& tesseract_langs) {
+  return run(line, tesseract_langs, true);
+}
+
+Result<OcrResult> TesseractOcr::run(const Image& image, const std::string& langs,
+                                    bool single_line) {
+  if (image.width <= 0 || image.height <= 0 ||
+      image.pixels.size() != static_cast<std::size_t>(image.width) * image.height) {
     return Status(Code::kInvalidArgument, "OCR of an empty or malformed image");
   }
   one_thread_per_engine();
-  EVHUB_ASSIGN_OR_RETURN(tesseract::TessBaseAPI * api, engine(tesseract_langs));
-  const bool same_page = laid_out_page_ == &page && laid_out_pixels_ == page.pixels.data();
-  const bool laid_out = same_page && tesseract_langs == laid_out_langs_;
-  if (same_page && !laid_out) {
-    // Another model reads the page: the layout engine's copy of it is not needed any more.
-    if (auto it = engines_.find(laid_out_langs_); it != engines_.end()) it->second->Clear();
-  }
-  if (same_page || tesseract_langs == laid_out_langs_) {
-    laid_out_page_ = nullptr;  // whatever happens next, that layout is used up
-    laid_out_pixels_ = nullptr;
-    laid_out_langs_.clear();
-  }
-  api->SetPageSegMode(tesseract::PSM_AUTO);
-  if (!laid_out) set_page(*api, page);
+  EVHUB_ASSIGN_OR_RETURN(tesseract::TessBaseAPI * api, engine(langs));
+  const tesseract::PageSegMode psm = single_line ? tesseract::PSM_SINGLE_LINE : tesseract::PSM_AUTO;
+  api->SetPageSegMode(psm);
+  // Tesseract copies the pixels.
+  api->SetImage(image.pixels.data(), image.width, image.height, 1, image.width);
+  api->SetSourceResolution(usable_dpi(image));
   if (api->Recognize(nullptr) != 0) {
     api->Clear();
     return Status(Code::kInvalidArgument,
-                  fmt::format("tesseract could not read a {}x{} image", page.width, page.height));
+                  fmt::format("tesseract could not read a {}x{} image", image.width, image.height));
   }
   std::unique_ptr<char[]> text(api->GetUTF8Text());
   OcrResult result;
   result.text = tidy(text.get());
   result.confidence = api->MeanTextConf();
-  result.parameters =
-      fmt::format("lang={} psm=3 dpi={} oem=lstm", tesseract_langs, usable_dpi(page));
-  api->Clear();  // frees the page and its results now, not at the next page
+  result.parameters = fmt::format("lang={} psm={} dpi={} oem=lstm", langs, static_cast<int>(psm),
+                                  usable_dpi(image));
+  api->Clear();  // frees the image and its results now, not at the next call
   return result;
-}
-
-Result<std::vector<Image>> TesseractOcr::text_lines(const Image& page, std::size_t max_lines,
-                                                    const std::string& layout_langs) {
-  if (page.width <= 0 || page.height <= 0 ||
-      page.pixels.size() != static_cast<std::size_t>(page.width) * page.height) {
-    return Status(Code::kInvalidArgument, "OCR of an empty or malformed image");
-  }
-  one_thread_per_engine();
-  EVHUB_ASSIGN_OR_RETURN(tesseract::TessBaseAPI * api, engine(layout_langs));
-  api->SetPageSegMode(tesseract::PSM_AUTO);
-  set_page(*api, page);
-  laid_out_page_ = &page;
-  laid_out_pixels_ = page.pixels.data();
-  laid_out_langs_ = layout_langs;
-
-  struct Line {
-    int left, top, width, height;
-  };
-  std::vector<Line> lines;
-  std::unique_ptr<tesseract::PageIterator> it(api->AnalyseLayout());
-  if (it) {
-    do {
-      int l = 0, t = 0, r = 0, b = 0;
-      if (it->BoundingBox(tesseract::RIL_TEXTLINE, &l, &t, &r, &b) && r > l && b > t) {
-        lines.push_back({l, t, r - l, b - t});
-      }
-    } while (it->Next(tesseract::RIL_TEXTLINE));
-  }
-  // Lines at least eight times as wide as high hold some fifteen letters or more; they go
-  // first, in reading order, then the rest. A heading or a page number decides nothing.
-  std::stable_partition(lines.begin(), lines.end(),
-                        [](const Line& line) { return line.width >= 8 * line.height; });
-  if (lines.size() > max_lines) lines.resize(max_lines);
-  std::vector<Image> out;
-  for (const Line& line : lines) {
-    // Room above and below for the breve of ў and the dot of і, which the box may cut.
-    const int pad = std::max(4, line.height / 4);
-    out.push_back(
-        crop(page, line.left - pad, line.top - pad, line.width + 2 * pad, line.height + 2 * pad));
-  }
-  return out;
 }
 
 }  // namespace evhub::extract

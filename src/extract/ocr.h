@@ -31,6 +31,12 @@ struct Image {
   std::vector<std::uint8_t> pixels;  // width * height bytes, row after row, 0 = black
 };
 
+// Up to `max_lines` images cut around text lines of `page`, found from its ink (no OCR), for
+// language detection: lines of typical height from the middle of the page first (headings and
+// page numbers say little), each cut between words from the middle 80 % of the text's width
+// (on a slightly turned page a whole line's box would also cut through its neighbours).
+std::vector<Image> sample_lines(const Image& page, std::size_t max_lines);
+
 // Decodes PNG, JPEG or TIFF (every page of a multi-page TIFF) with leptonica. Refuses images
 // over kMaxImagePixels before decoding them.
 Result<std::vector<Image>> decode_image(std::span<const std::uint8_t> bytes);
@@ -47,16 +53,14 @@ class Ocr {
   // Reads `page` as a page (automatic layout) with tesseract language codes such as "bel" or
   // "bel+rus+eng" (the first is tried first on each line, the others when it reads poorly).
   virtual Result<OcrResult> recognise(const Image& page, const std::string& tesseract_langs) = 0;
-  // Up to `max_lines` text lines of `page` in reading order, as images, long lines first (they
-  // carry the most letters), for language detection. The layout is found by the engine of
-  // `layout_langs`, which keeps it: recognising the same page with those languages next does
-  // not lay it out again (a fifth of the work of a page).
-  virtual Result<std::vector<Image>> text_lines(const Image& page, std::size_t max_lines,
-                                                const std::string& layout_langs) = 0;
+  // Reads one text line (an image cut around it) as a single line; cheaper than a page, for
+  // language detection.
+  virtual Result<OcrResult> recognise_line(const Image& line,
+                                           const std::string& tesseract_langs) = 0;
 };
 
-// Not thread-safe: one per thread (extract.cc keeps one per OCR thread). Engines are loaded on
-// first use of a language combination and kept.
+// Not thread-safe: one per thread at a time (extract.cc lends them to its OCR threads from a
+// pool). Engines are loaded on first use of a language combination and kept.
 class TesseractOcr final : public Ocr {
  public:
   // Finds the tessdata directory: $TESSDATA_PREFIX when set, else where Debian's
@@ -67,8 +71,7 @@ class TesseractOcr final : public Ocr {
   TesseractOcr& operator=(const TesseractOcr&) = delete;
 
   Result<OcrResult> recognise(const Image& page, const std::string& tesseract_langs) override;
-  Result<std::vector<Image>> text_lines(const Image& page, std::size_t max_lines,
-                                        const std::string& layout_langs) override;
+  Result<OcrResult> recognise_line(const Image& line, const std::string& tesseract_langs) override;
 
   static std::string version();  // libtesseract's, e.g. "5.3.0"
   const std::string& tessdata_dir() const { return tessdata_; }
@@ -81,14 +84,10 @@ class TesseractOcr final : public Ocr {
 
   explicit TesseractOcr(std::string tessdata) : tessdata_(std::move(tessdata)) {}
   Result<tesseract::TessBaseAPI*> engine(const std::string& langs);
-  void set_page(tesseract::TessBaseAPI& api, const Image& page);
+  Result<OcrResult> run(const Image& image, const std::string& langs, bool single_line);
 
   std::string tessdata_;
   std::map<std::string, Engine> engines_;
-  // The page text_lines() laid out last, and with which engine, so recognise() can reuse it.
-  const Image* laid_out_page_ = nullptr;
-  const std::uint8_t* laid_out_pixels_ = nullptr;
-  std::string laid_out_langs_;
 };
 
 // The tesseract model for a language code: "be" -> "bel", "ru" -> "rus", "en" -> "eng";

@@ -28,8 +28,16 @@ TEST(ExtractLanguage, EnglishByLatinLetters) {
 TEST(ExtractLanguage, UndecidedWithoutEnoughLetters) {
   EXPECT_EQ(detect_language("").language, "");
   EXPECT_EQ(detect_language("10.08.2020 — 342").language, "");
-  EXPECT_EQ(detect_language("Мінск").language, "");    // one і is not enough
-  EXPECT_EQ(detect_language("і и і и").language, "");  // neither side twice the other
+  EXPECT_EQ(detect_language("Мінск").language, "");           // one і is not enough
+  EXPECT_EQ(detect_language("Мінск і Гродна").language, "");  // two, in too few letters
+  EXPECT_EQ(detect_language("і и і и").language, "");         // neither side twice the other
+}
+
+TEST(ExtractLanguage, TwoAgainstNoneDecideALine) {
+  EXPECT_EQ(detect_language("Мы жылі ў Гродне каля возера Нёман").language, "be");
+  EXPECT_EQ(detect_language("Мы жили в Гродно возле реки Неман").language, "ru");
+  // Two against one is not enough.
+  EXPECT_EQ(detect_language("Мы жылі ў Гродне каля возера и").language, "");
 }
 
 TEST(ExtractLanguage, MajorityDecidesMixedText) {

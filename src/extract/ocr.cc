@@ -1,5 +1,7 @@
 #include "extract/ocr.h"
 
+#include "extract/internal.h"
+
 #include <allheaders.h>
 #include <omp.h>
 #include <tesseract/baseapi.h>
@@ -86,23 +88,7 @@ Result<Image> to_grey(Pix* pix) {
 // Tesseract ends lines with "\n" and paragraphs with an empty line; trailing spaces on a line
 // and at the end carry nothing.
 std::string tidy(const char* raw) {
-  std::string out;
-  if (raw == nullptr) return out;
-  std::string_view text(raw);
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) {
-      line.remove_suffix(1);
-    }
-    out.append(line);
-    out.push_back('\n');
-    start = end + 1;
-  }
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
+  return raw == nullptr ? std::string() : internal::tidy_lines(raw);
 }
 
 std::vector<std::string> split_langs(const std::string& langs) {

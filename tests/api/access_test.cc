@@ -188,33 +188,42 @@ TEST(Access, EveryRouteWithEveryRole) {
   }
 }
 
+// A hub with Partners A and B and, in Partner A, one user per role, named after the role.
+struct TwoPartners {
+  std::unique_ptr<hub::Hub> hub;
+  std::string a_id, b_id;
+  void open(const testing::TempDir& tmp, std::uint8_t seed) {
+    const auto cred = [seed] { return vault::Credential::key_file(Bytes(32, seed)); };
+    hub::InitOptions init;
+    init.actor = "test";
+    ASSERT_TRUE(hub::init_hub(tmp / "hub", cred(), init).is_ok());
+    hub = std::move(hub::Hub::open(tmp / "hub", cred(), {"test", 5000})).value();
+    auto accounts = std::move(accounts::Accounts::open(hub->layout().accounts())).value();
+    a_id = accounts->add_organisation("Partner A")->id;
+    b_id = accounts->add_organisation("Partner B")->id;
+    const std::string hash =
+        *crypto::hash_password("a password 12", crypto::KdfCost::interactive());
+    for (Role r : accounts::kAllRoles) {
+      ASSERT_TRUE(accounts->add_user(role_name(r), "Partner A", hash).is_ok());
+      ASSERT_TRUE(accounts->grant(role_name(r), "Partner A", r, "test").is_ok());
+    }
+  }
+};
+
 // Health and sexual-violence material, record by record: each role sees in lists, counts and
 // downloads exactly the categories api/policy.h gives it, and nothing at all of another
 // organisation's material.
 TEST(Access, RestrictedCategoriesAreSeenOnlyByTheRolesThatNeedThem) {
   testing::TempDir tmp;
-  const auto cred = [] { return vault::Credential::key_file(Bytes(32, 4)); };
-  hub::InitOptions init;
-  init.actor = "test";
-  ASSERT_TRUE(hub::init_hub(tmp / "hub", cred(), init).is_ok());
-  auto hub = std::move(hub::Hub::open(tmp / "hub", cred(), {"test", 5000})).value();
-  auto accounts = std::move(accounts::Accounts::open(hub->layout().accounts())).value();
-  ASSERT_TRUE(accounts->add_organisation("Partner A").is_ok());
-  ASSERT_TRUE(accounts->add_organisation("Partner B").is_ok());
-  const auto orgs = *accounts->organisations();
-  const std::string hash = *crypto::hash_password("a password 12", crypto::KdfCost::interactive());
-  for (Role r : accounts::kAllRoles) {
-    ASSERT_TRUE(accounts->add_user(role_name(r), "Partner A", hash).is_ok());
-    ASSERT_TRUE(accounts->grant(role_name(r), "Partner A", r, "test").is_ok());
-  }
-  accounts.reset();
+  TwoPartners p;
+  ASSERT_NO_FATAL_FAILURE(p.open(tmp, 4));
+  auto& hub = p.hub;
+  const std::string a_id = p.a_id, b_id = p.b_id;
   // One object per category in Partner A, and one of each in Partner B that nobody here reads.
   std::map<std::string, hub::StoredObject> in_a, in_b;
   for (const char* s : catalog::kSensitivities) {
-    in_a[s] =
-        *hub->put_data("a", std::string("A ") + s, "W-00001", hub::Intake::evidence(orgs[0].id, s));
-    in_b[s] =
-        *hub->put_data("b", std::string("B ") + s, "W-00002", hub::Intake::evidence(orgs[1].id, s));
+    in_a[s] = *hub->put_data("a", std::string("A ") + s, "W-00001", hub::Intake::evidence(a_id, s));
+    in_b[s] = *hub->put_data("b", std::string("B ") + s, "W-00002", hub::Intake::evidence(b_id, s));
   }
   auto api = std::move(Api::open(*hub)).value();
   auto router = std::make_shared<Router>();
@@ -270,23 +279,10 @@ TEST(Access, RestrictedCategoriesAreSeenOnlyByTheRolesThatNeedThem) {
 // by asking for its code.
 TEST(Access, WitnessesAreSeenWithinTheirOrganisationAndByRole) {
   testing::TempDir tmp;
-  const auto cred = [] { return vault::Credential::key_file(Bytes(32, 5)); };
-  hub::InitOptions init;
-  init.actor = "test";
-  ASSERT_TRUE(hub::init_hub(tmp / "hub", cred(), init).is_ok());
-  auto hub = std::move(hub::Hub::open(tmp / "hub", cred(), {"test", 5000})).value();
-  auto accounts = std::move(accounts::Accounts::open(hub->layout().accounts())).value();
-  ASSERT_TRUE(accounts->add_organisation("Partner A").is_ok());
-  ASSERT_TRUE(accounts->add_organisation("Partner B").is_ok());
-  const auto orgs = *accounts->organisations();
-  const std::string hash = *crypto::hash_password("a password 12", crypto::KdfCost::interactive());
-  for (Role r : accounts::kAllRoles) {
-    ASSERT_TRUE(accounts->add_user(role_name(r), "Partner A", hash).is_ok());
-    ASSERT_TRUE(accounts->grant(role_name(r), "Partner A", r, "test").is_ok());
-  }
-  accounts.reset();
-  const std::string a_id = orgs[0].name == "Partner A" ? orgs[0].id : orgs[1].id;
-  const std::string b_id = orgs[0].name == "Partner A" ? orgs[1].id : orgs[0].id;
+  TwoPartners p;
+  ASSERT_NO_FATAL_FAILURE(p.open(tmp, 5));
+  auto& hub = p.hub;
+  const std::string a_id = p.a_id, b_id = p.b_id;
   register_witness(*hub, "W-00010", a_id, "Alesia Example", "not before the trial");
   register_witness(*hub, "W-00020", b_id, "Barys Example", "never to lawyers");
   auto api = std::move(Api::open(*hub)).value();

@@ -3,6 +3,7 @@
 
 #include <future>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,9 +23,21 @@ class TestServer {
     server_ = std::make_unique<Server>(options, std::move(router));
     std::promise<unsigned short> bound;
     auto port = bound.get_future();
-    thread_ = std::thread(
-        [this, &bound] { result_ = server_->run([&](unsigned short p) { bound.set_value(p); }); });
+    // A server that cannot listen returns without calling back: port 0 then ends the wait,
+    // so the test fails with the server's reason instead of hanging.
+    thread_ = std::thread([this, &bound] {
+      bool told = false;
+      result_ = server_->run([&](unsigned short p) {
+        told = true;
+        bound.set_value(p);
+      });
+      if (!told) bound.set_value(0);
+    });
     port_ = port.get();
+    if (port_ == 0) {
+      thread_.join();
+      throw std::runtime_error("the test server did not start: " + result_.to_string());
+    }
   }
   ~TestServer() { (void)stop(); }
   Status stop() {

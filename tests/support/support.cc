@@ -3,9 +3,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char** environ;
 
 #include <cerrno>
 #include <chrono>
@@ -90,16 +93,25 @@ std::string evhub_binary() {
 
 namespace {
 
-// Reads both pipes to the end without letting either fill up and block the child.
-void drain(int out_fd, int err_fd, std::string& out, std::string& err) {
+// No test waits this long for a child on purpose: past it the child is killed and the test
+// fails with a message, instead of hanging the whole run until CI gives up.
+constexpr auto kChildDeadline = std::chrono::minutes(10);
+
+// Reads both pipes to the end without letting either fill up and block the child. Gives up at
+// `deadline` (returning false) so a child that never ends cannot hang the test.
+bool drain(int out_fd, int err_fd, std::string& out, std::string& err,
+           std::chrono::steady_clock::time_point deadline) {
   pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
   int open_count = 2;
   char buf[65536];
   while (open_count > 0) {
-    if (::poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
+    if (left <= 0) return false;
+    int ready = ::poll(fds, 2, static_cast<int>(std::min<long long>(left, 1000)));
+    if (ready < 0 && errno != EINTR) break;
+    if (ready <= 0) continue;
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
@@ -111,34 +123,66 @@ void drain(int out_fd, int err_fd, std::string& out, std::string& err) {
       }
     }
   }
+  return true;
+}
+
+// The environment of a child: ours, with `overrides` set, and without proxy settings (the
+// tests talk to servers on loopback, never through a proxy).
+std::vector<std::string> child_environment(const std::map<std::string, std::string>& overrides) {
+  std::map<std::string, std::string> vars;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry(*e);
+    auto eq = entry.find('=');
+    if (eq != std::string::npos) vars[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  for (const char* proxy :
+       {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"}) {
+    vars.erase(proxy);
+  }
+  for (const auto& [k, v] : overrides) vars[k] = v;
+  std::vector<std::string> out;
+  for (const auto& [k, v] : vars) out.push_back(k + "=" + v);
+  return out;
+}
+
+std::vector<char*> pointers_to(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
 }
 
 }  // namespace
 
+// posix_spawn, not fork: the tests run servers on other threads, and a forked child of a
+// multithreaded process that allocates before exec can deadlock on a lock another thread held
+// (the sanitizer's allocator has no fork handler). Everything the child needs is built here.
 Child::Child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
   int out[2], err[2];
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
-  pid_ = ::fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    ::dup2(out[1], 1);
-    ::dup2(err[1], 2);
-    int devnull = ::open("/dev/null", O_RDONLY);
-    ::dup2(devnull, 0);
-    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    std::fprintf(stderr, "exec %s failed: %s\n", args[0], std::strerror(errno));
-    ::_exit(127);
-  }
+  std::vector<std::string> args = argv;
+  std::vector<std::string> vars = child_environment(env);
+  std::vector<char*> arg_ptrs = pointers_to(args), var_ptrs = pointers_to(vars);
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  ::posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  ::posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  int rc = ::posix_spawnp(&pid_, arg_ptrs[0], &actions, nullptr, arg_ptrs.data(), var_ptrs.data());
+  ::posix_spawn_file_actions_destroy(&actions);
   ::close(out[1]);
   ::close(err[1]);
   out_fd_ = out[0];
   err_fd_ = err[0];
+  if (rc != 0) {
+    // Like a shell: the command was not found or could not be run.
+    ::close(out_fd_);
+    ::close(err_fd_);
+    waited_ = true;
+    spawn_error_ = "exec " + argv[0] + " failed: " + std::strerror(rc);
+  }
 }
 
 Child::~Child() {
@@ -153,6 +197,7 @@ void Child::send_signal(int sig) {
 }
 
 std::string Child::read_line(int timeout_ms) {
+  if (waited_) return "";
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
     auto nl = pending_.find('\n');
@@ -180,7 +225,18 @@ void Child::kill_now() {
 
 RunResult Child::wait() {
   RunResult r;
-  drain(out_fd_, err_fd_, r.out, r.err);
+  if (!spawn_error_.empty()) {
+    r.exit_code = 127;
+    r.err = spawn_error_;
+    return r;
+  }
+  if (waited_) return r;
+  bool ended =
+      drain(out_fd_, err_fd_, r.out, r.err, std::chrono::steady_clock::now() + kChildDeadline);
+  if (!ended) {
+    ::kill(pid_, SIGKILL);
+    r.err += "\n[test support: the child did not finish within 10 minutes and was killed]";
+  }
   r.out = pending_ + r.out;
   ::close(out_fd_);
   ::close(err_fd_);

@@ -74,7 +74,8 @@ class Child {
   int out_fd_ = -1;
   int err_fd_ = -1;
   bool waited_ = false;
-  std::string pending_;  // stdout read by read_line beyond the line it returned
+  std::string pending_;      // stdout read by read_line beyond the line it returned
+  std::string spawn_error_;  // set when the program could not be started
 };
 
 // Wraps the real file system and fails the N-th mutating call (write, sync, rename, create,

@@ -677,37 +677,54 @@ void Api::add_routes(Router& router) {
   // Every route passes through here: the session is resumed, the CSRF token checked on every
   // change, and the caller's roles checked, before the handler sees the request. A refusal
   // carries no data beyond the error.
+  auto admit = [this](const Request& req, const Access& access,
+                      std::optional<accounts::Caller>& caller) -> std::optional<Response> {
+    if (!access.signed_in) return std::nullopt;
+    // A script sends an API token (Authorization: Bearer); a browser sends the session
+    // cookie, which it would send on a forged cross-site request too — hence CSRF tokens
+    // for cookies only.
+    const std::string& authorization = req.header("authorization");
+    const bool bearer = authorization.rfind("Bearer ", 0) == 0;
+    auto resumed =
+        bearer ? resume(authorization.substr(7), true) : resume(cookie_token(req), false);
+    if (!resumed.is_ok()) return error_response(401, "unauthenticated", "sign in first");
+    caller = std::move(resumed).value();
+    if (!bearer && access.needs_csrf && changes_state(req.method) &&
+        !accounts::Accounts::csrf_matches(*caller, req.header("x-csrf-token"))) {
+      return error_response(403, "csrf", "missing or wrong X-CSRF-Token header");
+    }
+    if (!has_any_role(caller->user, access.roles)) {
+      return error_response(403, "forbidden", "your roles do not allow this");
+    }
+    return std::nullopt;
+  };
+  auto run = [this, admit](const Request& req, const Access& access,
+                           const std::function<Response(Context&)>& handler) -> Response {
+    std::optional<accounts::Caller> caller;
+    if (auto refusal = admit(req, access, caller)) return std::move(*refusal);
+    Context ctx{req, caller ? &*caller : nullptr};
+    // Sessions are checked under the accounts lock only, so that one request's check runs
+    // while another's handler works with the hub.
+    if (!access.holds_hub_lock) return handler(ctx);
+    std::lock_guard lock(hub_mu_);
+    return handler(ctx);
+  };
   auto route = [&](const char* method, const char* path, Access access,
                    std::function<Response(Context&)> handler) {
-    router.add(method, path, [this, access, handler](const Request& req) -> Response {
-      std::optional<accounts::Caller> caller;
-      if (access.signed_in) {
-        // A script sends an API token (Authorization: Bearer); a browser sends the session
-        // cookie, which it would send on a forged cross-site request too — hence CSRF tokens
-        // for cookies only.
-        const std::string& authorization = req.header("authorization");
-        const bool bearer = authorization.rfind("Bearer ", 0) == 0;
-        auto resumed =
-            bearer ? resume(authorization.substr(7), true) : resume(cookie_token(req), false);
-        if (!resumed.is_ok()) {
-          return error_response(401, "unauthenticated", "sign in first");
-        }
-        caller = std::move(resumed).value();
-        if (!bearer && access.needs_csrf && changes_state(req.method) &&
-            !accounts::Accounts::csrf_matches(*caller, req.header("x-csrf-token"))) {
-          return error_response(403, "csrf", "missing or wrong X-CSRF-Token header");
-        }
-        if (!has_any_role(caller->user, access.roles)) {
-          return error_response(403, "forbidden", "your roles do not allow this");
-        }
-      }
-      Context ctx{req, caller ? &*caller : nullptr};
-      // Sessions are checked under the accounts lock only, so that one request's check runs
-      // while another's handler works with the hub.
-      if (!access.holds_hub_lock) return handler(ctx);
-      std::lock_guard lock(hub_mu_);
-      return handler(ctx);
-    });
+    router.add(method, path,
+               [run, access, handler](const Request& req) { return run(req, access, handler); });
+  };
+  // Uploads are admitted on their head, before the body is received, then checked again with
+  // the body like any other request.
+  auto upload_route = [&](const char* method, const char* path, Access access,
+                          std::function<Response(Context&)> handler) {
+    router.add_upload(
+        method, path,
+        [admit, access](const Request& head) {
+          std::optional<accounts::Caller> caller;
+          return admit(head, access, caller);
+        },
+        [run, access, handler](const Request& req) { return run(req, access, handler); });
   };
 
   route("GET", "/api/v1/health", kPublic, [](Context&) {
@@ -834,7 +851,7 @@ void Api::add_routes(Router& router) {
     return r;
   });
 
-  route("POST", "/api/v1/objects", Access{true, evidence_writers()}, [this](Context& c) {
+  upload_route("POST", "/api/v1/objects", Access{true, evidence_writers()}, [this](Context& c) {
     auto all = organisations();
     if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
     auto orgs = writable_organisations(c.caller->user, *all);
@@ -852,7 +869,7 @@ void Api::add_routes(Router& router) {
     if (domain.empty()) return error_response(400, "bad_request", "name the key domain (?domain=)");
     const std::string sensitivity =
         c.request.query("sensitivity").empty() ? "normal" : c.request.query("sensitivity");
-    auto stored = hub_.put_data("the upload", c.request.body, domain,
+    auto stored = hub_.put_file("the upload", *c.request.body_file, domain,
                                 hub::Intake::evidence(org_id, sensitivity));
     if (!stored.is_ok()) {
       const Status& st = stored.status();

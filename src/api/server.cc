@@ -1,5 +1,7 @@
 #include "api/server.h"
 
+#include "api/spool.h"
+
 #include "core/fs.h"
 #include "core/hex.h"
 #include "crypto/crypto.h"
@@ -8,6 +10,7 @@
 #include <atomic>
 #include <cctype>
 #include <csignal>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -86,7 +89,12 @@ const std::string& Request::header(const std::string& lower_case_name) const {
 }
 
 void Router::add(std::string method, std::string path, Handler handler) {
-  routes_.push_back(Route{std::move(method), std::move(path), std::move(handler)});
+  routes_.push_back(Route{std::move(method), std::move(path), std::move(handler), {}});
+}
+
+void Router::add_upload(std::string method, std::string path, Admission admit, Handler handler) {
+  routes_.push_back(
+      Route{std::move(method), std::move(path), std::move(handler), std::move(admit)});
 }
 
 namespace {
@@ -110,6 +118,18 @@ bool match_path(const std::string& pattern, const std::string& path,
   return i == pattern.size() && j == path.size();
 }
 }  // namespace
+
+const Route* Router::upload_route(Request& request) const {
+  for (const Route& r : routes_) {
+    std::map<std::string, std::string> params;
+    if (r.method == request.method && match_path(r.path, request.path, params)) {
+      if (!r.admit) return nullptr;
+      request.params = std::move(params);
+      return &r;
+    }
+  }
+  return nullptr;
+}
 
 Response Router::dispatch(const Request& request) const {
   std::string allowed;
@@ -219,7 +239,8 @@ struct Server::Impl {
 
 namespace {
 
-Request to_request(const http::request<http::string_body>& m, const std::string& remote) {
+// The head of a request; the body is added by the caller (in memory or spooled).
+Request to_request(const http::request_header<>& m, const std::string& remote) {
   Request r;
   r.remote_address = remote;
   r.method = std::string(m.method_string());
@@ -231,7 +252,6 @@ Request to_request(const http::request<http::string_body>& m, const std::string&
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     r.headers[name] = std::string(f.value());
   }
-  r.body = m.body();
   return r;
 }
 
@@ -286,24 +306,25 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
  private:
   beast::tcp_stream& socket_layer() { return beast::get_lowest_layer(stream_); }
 
+  // Every request starts with its head alone: an upload route then takes its body piece by
+  // piece into a spool, any other route reads it into memory under body_limit.
   void read() {
     if (server_.stopping) return close();
-    parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
-    parser_->body_limit(server_.options.body_limit);
+    head_parser_.emplace();
+    head_parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
+    // Body sizes are checked once the route is known (on_head). (Not boost::none: Beast 1.74
+    // compares a Content-Length with an empty limit as larger.)
+    head_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     // The first request must arrive whole within the read timeout set in start(); later ones
     // may first idle.
     if (!first_) socket_layer().expires_after(server_.options.idle_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read_header(stream_, buffer_, *head_parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_head(ec);
+                            });
   }
 
-  void on_read(beast::error_code ec) {
-    if (ec == http::error::body_limit) {
-      return respond(error_response(413, "too_large", "the request body is too large"), false);
-    }
+  void on_head(beast::error_code ec) {
     if (ec == http::error::header_limit) {
       return respond(error_response(431, "headers_too_large", "the request headers are too large"),
                      false);
@@ -315,18 +336,117 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     // without close_notify: the stream is unusable, there is no one to answer.
     if (ec && !is_http_error(ec)) return close_now();
     if (ec) return respond(error_response(400, "bad_request", "malformed HTTP request"), false);
+    if (!first_) socket_layer().expires_after(server_.options.read_timeout);
+    beast::error_code ignored;
+    auto peer = socket_layer().socket().remote_endpoint(ignored);
+    Request head = to_request(head_parser_->get(), ignored ? "" : peer.address().to_string());
+    if (const Route* route = server_.router->upload_route(head)) {
+      return start_upload(*route, std::move(head));
+    }
+    const auto length = head_parser_->content_length();
+    parser_.emplace(std::move(*head_parser_));
+    parser_->body_limit(server_.options.body_limit);
+    if (length && *length > server_.options.body_limit) return refuse_too_large();
+    continue_if_expected(head, [self = this->shared_from_this(), head]() mutable {
+      http::async_read(self->stream_, self->buffer_, *self->parser_,
+                       [self, head = std::move(head)](beast::error_code e, std::size_t) mutable {
+                         self->on_body(e, std::move(head));
+                       });
+    });
+  }
+
+  void on_body(beast::error_code ec, Request request) {
+    if (ec == http::error::body_limit) return refuse_too_large();
+    if (ec && (server_.stopping || !is_http_error(ec))) return close_now();
+    if (ec) return respond(error_response(400, "bad_request", "malformed HTTP request"), false);
+    request.body = std::move(parser_->get().body());
+    dispatch(std::move(request), parser_->get().keep_alive());
+  }
+
+  void refuse_too_large() {
+    respond(error_response(413, "too_large", "the request body is too large"), false);
+  }
+
+  // A client that sent "Expect: 100-continue" waits for this before sending a large body.
+  template <typename Next>
+  void continue_if_expected(const Request& head, Next next) {
+    std::string expect = head.header("expect");
+    std::transform(expect.begin(), expect.end(), expect.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (expect != "100-continue") return next();
+    auto res = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+    http::async_write(stream_, *res,
+                      [self = this->shared_from_this(), res, next = std::move(next)](
+                          beast::error_code ec, std::size_t) mutable {
+                        if (ec) return self->close_now();
+                        next();
+                      });
+  }
+
+  // Upload routes: the caller is admitted on the head alone, then the body goes into an
+  // encrypted spool in pieces, each within read_timeout, up to upload_limit.
+  void start_upload(const Route& route, Request head) {
+    busy_ = true;  // stop() lets an upload in progress finish
+    if (auto refusal = route.admit(head)) return respond(std::move(*refusal), false);
+    const auto length = head_parser_->content_length();
+    upload_parser_.emplace(std::move(*head_parser_));
+    upload_parser_->body_limit(server_.options.upload_limit);
+    if (length && *length > server_.options.upload_limit) return refuse_too_large();
+    auto spool = SpooledBody::create(server_.options.spool_dir);
+    if (!spool.is_ok()) return refuse_spool(spool.status());
+    spool_ = std::move(spool).value();
+    upload_request_ = std::move(head);
+    upload_piece_.resize(kPiece);
+    continue_if_expected(upload_request_,
+                         [self = this->shared_from_this()] { self->read_upload_piece(); });
+  }
+
+  void read_upload_piece() {
+    auto& body = upload_parser_->get().body();
+    body.data = upload_piece_.data();
+    body.size = upload_piece_.size();
+    socket_layer().expires_after(server_.options.read_timeout);
+    http::async_read(stream_, buffer_, *upload_parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_upload_piece(ec);
+                     });
+  }
+
+  void on_upload_piece(beast::error_code ec) {
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) spool_.reset();
+    if (ec == http::error::body_limit) return refuse_too_large();
+    if (ec && (server_.stopping || !is_http_error(ec))) return close_now();
+    if (ec) return respond(error_response(400, "bad_request", "malformed HTTP request"), false);
+    const std::size_t got = upload_piece_.size() - upload_parser_->get().body().size;
+    Status st = spool_->append({upload_piece_.data(), got});
+    if (st.is_ok() && !upload_parser_->is_done()) return read_upload_piece();
+    if (st.is_ok()) st = spool_->finish();
+    if (!st.is_ok()) {
+      spool_.reset();
+      return refuse_spool(st);
+    }
+    upload_request_.body_file = std::move(spool_);
+    dispatch(std::move(upload_request_), upload_parser_->get().keep_alive());
+  }
+
+  void refuse_spool(const Status& st) {
+    if (st.code() == Code::kNoSpace) {
+      return respond(error_response(507, "no_space", "the hub's disk is full"), false);
+    }
+    respond(error_response(500, "internal", "the upload could not be received"), false);
+  }
+
+  void dispatch(Request request, bool keep_alive) {
     busy_ = true;
     Response response;
     try {
-      beast::error_code ignored;
-      auto peer = socket_layer().socket().remote_endpoint(ignored);
-      response = server_.router->dispatch(
-          to_request(parser_->get(), ignored ? "" : peer.address().to_string()));
+      response = server_.router->dispatch(request);
     } catch (const std::exception&) {
       // The exception text may hold request data: it is not echoed or logged.
       response = error_response(500, "internal", "internal error; the request was not completed");
     }
-    respond(std::move(response), parser_->get().keep_alive());
+    respond(std::move(response), keep_alive);
   }
 
   // Status line and headers every response carries.
@@ -456,7 +576,13 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   Stream stream_;
   Server::Impl& server_;
   beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::empty_body>> head_parser_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  // Upload routes.
+  std::optional<http::request_parser<http::buffer_body>> upload_parser_;
+  std::shared_ptr<SpooledBody> spool_;
+  Request upload_request_;
+  Bytes upload_piece_;
   http::response<http::string_body> res_;
   // Streaming responses.
   std::shared_ptr<BodySource> source_;

@@ -19,6 +19,10 @@
 
 #include "core/status.h"
 
+namespace evhub {
+class ReadableFile;  // core/fs.h
+}
+
 namespace evhub::api {
 
 struct Request {
@@ -26,7 +30,10 @@ struct Request {
   std::string target;                          // path and query, as sent
   std::string path;                            // without the query
   std::map<std::string, std::string> headers;  // lower-case names
-  std::string body;
+  std::string body;  // empty for upload routes, which get body_file instead
+  // The body of a request to an upload route (Router::add_upload): read from an encrypted
+  // spool, never held in memory whole.
+  std::shared_ptr<ReadableFile> body_file;
   std::string remote_address;                 // the peer's IP address
   std::map<std::string, std::string> params;  // {name} segments of the route's path
   // The value of a query parameter, percent-decoded, or "".
@@ -63,16 +70,26 @@ Result<std::optional<std::pair<std::uint64_t, std::uint64_t>>> parse_range(
 Response error_response(int status, const std::string& code, const std::string& message);
 
 using Handler = std::function<Response(const Request&)>;
+// Decides on a request's head (no body yet) whether its body may be received: nullopt to go
+// on, or the refusal to send instead (then the body is never read).
+using Admission = std::function<std::optional<Response>(const Request&)>;
 
 struct Route {
   std::string method;
   std::string path;
   Handler handler;
+  Admission admit;  // set for upload routes only
 };
 
 class Router {
  public:
   void add(std::string method, std::string path, Handler handler);
+  // A route whose body may be far larger than memory (evidence uploads): `admit` sees the head
+  // first, so that a caller without the right is refused before a byte is stored, then the
+  // body is spooled to disk encrypted and the handler reads it from Request::body_file.
+  void add_upload(std::string method, std::string path, Admission admit, Handler handler);
+  // The upload route that `request` (a head) goes to, or nullptr; fills request.params.
+  const Route* upload_route(Request& request) const;
   // Paths may hold {name} segments, matching one non-empty segment each (Request::params).
   // 404 for an unknown path, 405 (with Allow) for a known path and another method.
   Response dispatch(const Request& request) const;
@@ -90,7 +107,11 @@ struct ServerOptions {
   unsigned short port = 8080;         // 0: any free port (see on_listening)
   int threads = 0;                    // 0: one per core
   std::size_t header_limit = 16 * 1024;
-  std::size_t body_limit = 64u << 20;
+  std::size_t body_limit = 64u << 20;  // bodies held in memory
+  // Upload routes: bodies up to this size are spooled (encrypted) into spool_dir, which should
+  // be on the hub's disk. Each piece must arrive within read_timeout, not the whole body.
+  std::uint64_t upload_limit = std::uint64_t{1} << 40;
+  std::string spool_dir = "/tmp";
   std::chrono::milliseconds read_timeout{30000};   // a whole request, headers and body
   std::chrono::milliseconds write_timeout{60000};  // a whole response
   std::chrono::milliseconds idle_timeout{60000};   // keep-alive between requests

@@ -134,6 +134,8 @@ int cmd_serve(const Options& o) {
   if (!hub.is_ok()) return fail(o, hub.status());
   server_options.tls_certificate_file = o.tls_certificate;
   server_options.tls_key_file = o.tls_key;
+  // Uploads wait (encrypted) on the hub's own disk, never in a shared /tmp.
+  server_options.spool_dir = (*hub)->layout().dir;
   api::ApiOptions api_options;
   api_options.tls = !o.tls_certificate.empty();  // the session cookie becomes Secure
   auto api = api::Api::open(**hub, api_options);

@@ -36,8 +36,34 @@ Result<std::string> read_object(hub::Hub& hub, std::mutex& mu, const std::string
   return bytes;
 }
 
+// The first `n` bytes of object `id` (fewer if it is shorter), read under the hub lock.
+Result<std::string> read_head(hub::Hub& hub, std::mutex& mu, const std::string& id, std::size_t n) {
+  std::lock_guard lock(mu);
+  EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(id));
+  std::string head(static_cast<std::size_t>(std::min<std::uint64_t>(n, reader->size())), '\0');
+  EVHUB_ASSIGN_OR_RETURN(
+      std::size_t got,
+      reader->read(0, {reinterpret_cast<std::uint8_t*>(head.data()), head.size()}));
+  head.resize(got);
+  return head;
+}
+
+// Audio and video containers (WAV, Ogg, FLAC, MP3, MP4/M4A/MOV, Matroska/WebM): recordings
+// hold no text to extract, and are often far too large to read whole.
+bool is_recording(const std::string& head) {
+  auto at = [&](std::size_t offset, std::string_view magic) {
+    return head.size() >= offset + magic.size() && head.compare(offset, magic.size(), magic) == 0;
+  };
+  return (at(0, "RIFF") && (at(8, "WAVE") || at(8, "AVI "))) || at(0, "OggS") || at(0, "fLaC") ||
+         at(0, "ID3") || at(4, "ftyp") || at(0, "\x1a\x45\xdf\xa3") ||
+         (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0xff &&
+          (static_cast<unsigned char>(head[1]) & 0xe0) == 0xe0 &&
+          (static_cast<unsigned char>(head[1]) & 0x06) != 0);  // an MPEG audio frame
+}
+
 // An object erased before its job ran leaves nothing to do: the job is done, not failed.
 const char* const kErasedResult = R"({"skipped":"the object was erased"})";
+const char* const kRecordingResult = R"({"skipped":"a recording: no text to extract"})";
 
 Result<std::string> translate_job(hub::Hub& hub, std::mutex& mu, translate::Translator& translator,
                                   const jobs::Job& job) {
@@ -75,6 +101,10 @@ bool is_image(const std::string& b) {
 Result<std::string> extract_job(hub::Hub& hub, std::mutex& mu, jobs::JobQueue& queue,
                                 const ProcessingOptions& options, const jobs::Job& job,
                                 const jobs::ReportProgress& progress) {
+  auto head = read_head(hub, mu, job.object_id, 16);
+  if (!head.is_ok() && head.status().code() == Code::kErased) return std::string(kErasedResult);
+  EVHUB_RETURN_IF_ERROR(head.status());
+  if (is_recording(*head)) return std::string(kRecordingResult);
   auto read = read_object(hub, mu, job.object_id);
   if (!read.is_ok() && read.status().code() == Code::kErased) return std::string(kErasedResult);
   EVHUB_ASSIGN_OR_RETURN(std::string bytes, std::move(read));

@@ -169,8 +169,12 @@ class Hub {
   // stored once and keeps the sensitivity it was first given (StoredObject says which).
   Status put(const std::vector<std::string>& paths, const std::string& domain,
              const std::function<void(const StoredObject&)>& on_stored, const Intake& intake = {});
-  // Stores bytes held in memory (an upload); `label` stands for a file name in messages only.
+  // Stores bytes held in memory; `label` stands for a file name in messages only.
   Result<StoredObject> put_data(const std::string& label, std::string data,
+                                const std::string& domain, const Intake& intake);
+  // Stores what `file` holds, read once from its start in constant memory (an upload spooled
+  // to disk); `label` stands for a file name in messages only.
+  Result<StoredObject> put_file(const std::string& label, ReadableFile& file,
                                 const std::string& domain, const Intake& intake);
   // Stores `data` derived from object `source_id` in the source's key domain, with its
   // organisation and sensitivity, and the provenance in `provenance` (derived_from, tool,

@@ -55,10 +55,33 @@ Status Hub::put(const std::vector<std::string>& paths, const std::string& domain
 
 Result<StoredObject> Hub::put_data(const std::string& label, std::string data,
                                    const std::string& domain_name, const Intake& intake) {
-  auto shared = std::make_shared<std::string>(std::move(data));
+  auto file = memory_file(std::make_shared<const std::string>(std::move(data)));
+  return put_file(label, *file, domain_name, intake);
+}
+
+namespace {
+// Lends a file that its owner keeps to a Source, which wants to own what it opens.
+class LentFile : public ReadableFile {
+ public:
+  explicit LentFile(ReadableFile& file) : file_(file) {}
+  Result<std::size_t> read(std::span<std::uint8_t> buffer) override { return file_.read(buffer); }
+  Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> buffer) override {
+    return file_.read_at(offset, buffer);
+  }
+  Result<std::uint64_t> size() override { return file_.size(); }
+
+ private:
+  ReadableFile& file_;
+};
+}  // namespace
+
+Result<StoredObject> Hub::put_file(const std::string& label, ReadableFile& file,
+                                   const std::string& domain_name, const Intake& intake) {
   std::optional<StoredObject> stored;
-  EVHUB_RETURN_IF_ERROR(put_sources({Source{label, [shared] { return memory_file(shared); }}},
-                                    domain_name, intake,
+  auto lend = [&file]() -> Result<std::unique_ptr<ReadableFile>> {
+    return std::unique_ptr<ReadableFile>(std::make_unique<LentFile>(file));
+  };
+  EVHUB_RETURN_IF_ERROR(put_sources({Source{label, lend}}, domain_name, intake,
                                     [&](const StoredObject& s) { stored = s; }));
   return *stored;
 }

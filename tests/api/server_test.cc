@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <thread>
 
@@ -17,6 +18,9 @@
 
 #include "api/server.h"
 #include "api/test_server.h"
+#include "core/fs.h"
+#include "core/hex.h"
+#include "crypto/crypto.h"
 #include "support/support.h"
 
 namespace evhub::api {
@@ -67,6 +71,30 @@ std::shared_ptr<Router> test_router() {
   router->add("GET", "/throws", [](const Request&) -> Response {
     throw std::runtime_error("secret witness name must not leak");
   });
+  // An upload route: refuses heads that carry X-Deny, answers with the size and SHA-256 of the
+  // body it reads back from the spool.
+  router->add_upload(
+      "POST", "/upload",
+      [](const Request& head) -> std::optional<Response> {
+        if (head.header("x-deny").empty()) return std::nullopt;
+        return error_response(403, "forbidden", "denied on the head");
+      },
+      [](const Request& req) {
+        if (!req.body.empty() || !req.body_file) throw std::logic_error("no spooled body");
+        crypto::Sha256 hash;
+        Bytes piece(100 * 1000);  // not a divisor of the spool's chunks
+        std::uint64_t size = 0;
+        for (;;) {
+          auto n = req.body_file->read(piece);
+          if (!n.is_ok()) return error_response(500, "internal", n.status().message());
+          if (*n == 0) break;
+          hash.update({piece.data(), *n});
+          size += *n;
+        }
+        Response r;
+        r.body = json{{"size", size}, {"sha256", to_hex(hash.finish())}}.dump();
+        return r;
+      });
   return router;
 }
 
@@ -175,6 +203,52 @@ TEST_P(ServerOver, EnforcesBodyAndHeaderLimits) {
   auto [h_status, h_body] =
       get({"-H", "X-Filler: " + std::string(3000, 'x'), url(s, "/api/v1/health")});
   EXPECT_EQ(h_status, 431);
+}
+
+// Upload routes take bodies far above body_limit, spooled to disk encrypted, in any framing;
+// a refusal on the head stores nothing, and upload_limit still holds.
+TEST_P(ServerOver, UploadRoutesSpoolLargeBodiesAndAdmitOnTheHead) {
+  testing::TempDir spool;
+  ServerOptions opts;
+  opts.body_limit = 1000;
+  opts.upload_limit = 3u << 20;
+  opts.spool_dir = spool.path();
+  TestServer s(test_router(), options(opts));
+  testing::TempDir tmp;
+  auto upload = [&](const std::string& file, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--data-binary", "@" + file};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(url(s, "/upload"));
+    return get(args);
+  };
+  for (std::uint64_t size :
+       {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{65536}, std::uint64_t{(3u << 20) - 1}}) {
+    const std::string file = tmp / ("body-" + std::to_string(size));
+    testing::write_random_file(file, size, size + 1);
+    // curl asks "Expect: 100-continue" for bodies over 1 MiB; the server answers it.
+    auto [status, body] = upload(file, {});
+    ASSERT_EQ(status, 200) << size << ": " << body;
+    EXPECT_EQ(json::parse(body)["size"], size);
+    EXPECT_EQ(json::parse(body)["sha256"], testing::sha256sum_of(file)) << size;
+  }
+  const std::string file = tmp / "body-chunked";
+  testing::write_random_file(file, 300000, 7);
+  auto [c_status, c_body] = upload(file, {"-H", "Transfer-Encoding: chunked"});
+  ASSERT_EQ(c_status, 200) << c_body;
+  EXPECT_EQ(json::parse(c_body)["sha256"], testing::sha256sum_of(file));
+
+  auto [d_status, d_body] = upload(file, {"-H", "X-Deny: yes"});
+  EXPECT_EQ(d_status, 403) << d_body;
+  EXPECT_EQ(json::parse(d_body)["error"]["message"], "denied on the head");
+
+  const std::string big = tmp / "too-big";
+  testing::write_random_file(big, (3u << 20) + 1, 9);
+  EXPECT_EQ(upload(big, {}).first, 413);
+  EXPECT_EQ(upload(big, {"-H", "Transfer-Encoding: chunked"}).first, 413);
+  // Other routes still hold bodies in memory, under body_limit.
+  EXPECT_EQ(get({"--data-binary", "@" + file, url(s, "/echo")}).first, 413);
+  // The spool files never had a name: nothing is left in the spool directory.
+  EXPECT_TRUE(std::filesystem::is_empty(spool.path()));
 }
 
 TEST_P(ServerOver, KeepsConnectionsAlive) {

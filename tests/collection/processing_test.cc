@@ -131,5 +131,29 @@ TEST_F(ProcessingTest, ADamagedFileFailsVisiblyAndIsNotRetried) {
   EXPECT_EQ(failed[0].error.find("1 0 obj"), std::string::npos) << "no content in the error";
 }
 
+// Recordings (here WAV, MP4, Ogg and an MP3 with an ID3 tag) hold no text: their jobs end done
+// and say why, without reading the whole recording, and nothing is derived from them.
+TEST_F(ProcessingTest, RecordingsAreSkippedWithoutBeingReadWhole) {
+  const std::string tail(200000, '\x11');
+  const std::string recordings[] = {std::string("RIFF\x24\x00\x00\x00WAVEfmt ", 16) + tail,
+                                    std::string("\x00\x00\x00\x20"
+                                                "ftypisom",
+                                                12) +
+                                        tail,
+                                    "OggS" + tail, "ID3\x04" + tail};
+  std::vector<std::string> ids;
+  for (const auto& r : recordings) {
+    auto stored = hub_->put_data("recording", r, "W-00613", hub::Intake::evidence("org-a"));
+    ASSERT_TRUE(stored.is_ok());
+    ASSERT_TRUE(enqueue_processing(*queue_, stored->id, now_millis()).is_ok());
+    ids.push_back(stored->id);
+  }
+  ASSERT_TRUE(run().is_ok());
+  for (const auto& id : ids) {
+    EXPECT_EQ(result_of(kExtractTextJob, id)["skipped"], "a recording: no text to extract");
+  }
+  EXPECT_TRUE(queue_->list("failed", 10)->empty());
+}
+
 }  // namespace
 }  // namespace evhub::collection

@@ -559,7 +559,9 @@ Response Api::witness_page(int status, const accounts::User& user, const Witness
                         {"add_consent", may(witness_writers())},
                         {"check_consent", may(consent_checkers())},
                         {"read_conditions", conditions},
-                        {"erase", may(witness_erasers())}};
+                        {"erase", may(witness_erasers())},
+                        {"record", may(witness_writers())},
+                        {"contacts", may(contact_log_keepers())}};
   return json_response(status, out);
 }
 

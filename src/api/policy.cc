@@ -125,6 +125,24 @@ const std::vector<Role>& witness_erasers() {
   return roles;
 }
 
+const std::vector<Role>& contact_log_keepers() {
+  static const std::vector<Role> roles = {Role::kIntakeOfficer, Role::kMhpssCoordinator,
+                                          Role::kLead};
+  return roles;
+}
+
+const std::vector<Role>& translators() {
+  return evidence_writers();
+}
+
+const std::vector<Role>& job_retriers() {
+  return evidence_writers();
+}
+
+const std::vector<Role>& importers() {
+  return witness_writers();
+}
+
 std::vector<std::string> organisations_where(const accounts::User& user,
                                              const std::vector<Role>& roles,
                                              const std::vector<accounts::Organisation>& all) {

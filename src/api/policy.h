@@ -59,6 +59,22 @@ const std::vector<accounts::Role>& consent_checkers();
 const std::vector<accounts::Role>& consent_gap_readers();
 // Who erases a witness (crypto-shredding everything of theirs): leads only.
 const std::vector<accounts::Role>& witness_erasers();
+// Interviews and the documents a witness handed over are read by the register's readers and
+// recorded by its writers, in the witness's organisation; the objects they name are shown only
+// where the caller may read them (sensitivity, above), the rest is counted as withheld.
+//
+// Who keeps a witness's contact log (when, who, how, and a purpose that may say things about
+// the witness) and is warned before contacting them: intake officers, who arrange interviews,
+// MHPSS coordinators, who stay in touch for care, and leads.
+const std::vector<accounts::Role>& contact_log_keepers();
+// Who adds a human translation of material they may read, and retries a failed processing job
+// on it: those who add evidence (intake officers, analysts, OSINT researchers, leads), in the
+// material's organisation.
+const std::vector<accounts::Role>& translators();
+const std::vector<accounts::Role>& job_retriers();
+// Who imports a manifest of witnesses, consent, interviews and documents: those who register
+// witnesses, into the organisations where they do.
+const std::vector<accounts::Role>& importers();
 
 // The ids of the organisations where `user` holds one of `roles`, in the order of the grants.
 std::vector<std::string> organisations_where(const accounts::User& user,

@@ -1,11 +1,13 @@
 #include "api/routes.h"
 
 #include <algorithm>
+#include <array>
 
 #include <nlohmann/json.hpp>
 
 #include "api/policy.h"
 #include "api/qr_code.h"
+#include "api/route_support.h"
 #include "collection/consent.h"
 #include "collection/processing.h"
 #include "collection/records_json.h"
@@ -27,13 +29,6 @@ namespace {
 
 constexpr const char* kCookie = "evhub_session";
 
-Response json_response(int status, const json& body) {
-  Response r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
 Response no_content() {
   Response r;
   r.status = 204;
@@ -41,18 +36,6 @@ Response no_content() {
   return r;
 }
 
-// Who may call a route: anyone, anyone signed in, or holders of one of the listed roles (in
-// any organisation; per-record decisions by organisation come with the evidence routes).
-struct Access {
-  bool signed_in = true;
-  std::vector<Role> roles;  // empty: any signed-in user
-  // The handler runs holding the hub lock, unless it takes it itself only where needed
-  // (sign-in: the slow password check must not hold up every other request).
-  bool holds_hub_lock = true;
-  // Changes need the CSRF token, except signing out: harmless to force, and a tab that lost
-  // its token (a new tab, cleared storage) must still be able to end the session.
-  bool needs_csrf = true;
-};
 const Access kPublic{false, {}, true};
 const Access kSignIn{false, {}, false};
 const Access kAnySignedIn{true, {}, true};
@@ -93,26 +76,6 @@ json user_json(const accounts::User& u, bool totp) {
           {"roles", grants},
           {"disabled", u.disabled},
           {"totp", totp}};
-}
-
-// A status from the accounts or the hub as an API error a person can act on.
-Response status_response(const Status& st, const std::string& what) {
-  switch (st.code()) {
-    case Code::kInvalidArgument:
-      return error_response(400, "bad_request", st.message());
-    case Code::kNotFound:
-      return error_response(404, "not_found", st.message());
-    case Code::kAlreadyExists:
-      return error_response(409, "exists", st.message());
-    case Code::kFailedPrecondition:
-      return error_response(409, "conflict", st.message());
-    case Code::kErased:
-      return error_response(410, "erased", st.message());
-    case Code::kNoSpace:
-      return error_response(507, "no_space", "the hub's disk is full");
-    default:
-      return error_response(500, "internal", what + " failed");
-  }
 }
 
 // The body as a JSON object whose `fields` are strings, or nullopt.
@@ -160,12 +123,6 @@ json event_json(const custody::Event& e, const std::map<std::string, std::string
   }
   return {{"seq", e.seq},       {"time", e.time},     {"actor", e.actor},     {"action", e.action},
           {"object", e.object}, {"sha256", e.sha256}, {"details", e.details}, {"user", user}};
-}
-
-bool is_object_id(const std::string& id) {
-  return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
 }
 
 // Serves an object's plaintext while decrypting it, from `first` to `last` inclusive.
@@ -230,56 +187,6 @@ json witness_json(const Witness& w, const std::string& organisation, const std::
   return j;
 }
 
-template <std::size_t N>
-bool one_of(const std::string& value, const char* const (&list)[N]) {
-  return std::any_of(std::begin(list), std::end(list), [&](const char* s) { return value == s; });
-}
-
-// What a request body's fields must be. Bodies are checked whole, unknown fields included: a
-// misspelt "personal" must not silently drop what an intake officer typed.
-enum class FieldType { kText, kTextList, kFlag, kObject };
-Status check_fields(const json& in, const std::map<std::string, FieldType>& fields) {
-  if (!in.is_object()) return Status(Code::kInvalidArgument, "send a JSON object");
-  for (const auto& [key, value] : in.items()) {
-    auto f = fields.find(key);
-    if (f == fields.end()) {
-      return Status(Code::kInvalidArgument, "unknown field \"" + key.substr(0, 40) + "\"");
-    }
-    bool ok = false;
-    const char* want = "";
-    switch (f->second) {
-      case FieldType::kText:
-        ok = value.is_string();
-        want = "a string";
-        break;
-      case FieldType::kTextList:
-        ok = value.is_array() &&
-             std::all_of(value.begin(), value.end(), [](const json& v) { return v.is_string(); });
-        want = "a list of strings";
-        break;
-      case FieldType::kFlag:
-        ok = value.is_boolean();
-        want = "true or false";
-        break;
-      case FieldType::kObject:
-        ok = value.is_object();
-        want = "an object";
-        break;
-    }
-    if (!ok) return Status(Code::kInvalidArgument, key + " must be " + want);
-  }
-  return Status::ok();
-}
-
-void wipe(std::string& s) {
-  crypto::wipe(s.data(), s.size());
-  s.clear();
-}
-
-void wipe(collection::PersonalDetails& p) {
-  for (std::string* s : {&p.name, &p.contacts, &p.date_of_birth, &p.address, &p.notes}) wipe(*s);
-}
-
 // POST /witnesses. The personal details are moved out of the parsed body, so that the copies
 // this process makes are the ones it wipes (the request body itself belongs to the server).
 struct NewWitness {
@@ -298,20 +205,18 @@ struct NewWitness {
 constexpr std::size_t kMaxPersonalField = 10000;
 
 Result<NewWitness> parse_new_witness(const std::string& body) {
-  json in = json::parse(body, nullptr, false);
-  if (in.is_discarded()) {
-    return Status(Code::kInvalidArgument, R"(send {"code": "W-00123", "gender": …} as JSON)");
-  }
   using enum FieldType;
-  EVHUB_RETURN_IF_ERROR(check_fields(in, {{"code", kText},
-                                          {"organisation", kText},
-                                          {"gender", kText},
-                                          {"age_band", kText},
-                                          {"country", kText},
-                                          {"languages", kTextList},
-                                          {"vulnerabilities", kTextList},
-                                          {"do_not_contact", kFlag},
-                                          {"personal", kObject}}));
+  EVHUB_ASSIGN_OR_RETURN(json in,
+                         parse_body(body, R"(send {"code": "W-00123", "gender": …} as JSON)",
+                                    {{"code", kText},
+                                     {"organisation", kText},
+                                     {"gender", kText},
+                                     {"age_band", kText},
+                                     {"country", kText},
+                                     {"languages", kTextList},
+                                     {"vulnerabilities", kTextList},
+                                     {"do_not_contact", kFlag},
+                                     {"personal", kObject}}));
   if (!in.contains("code")) {
     return Status(Code::kInvalidArgument, "give the witness's code, e.g. W-00123 (never a name)");
   }
@@ -354,18 +259,16 @@ Result<NewWitness> parse_new_witness(const std::string& body) {
 
 // POST /witnesses/{code}/consents.
 Result<Consent> parse_consent(const std::string& body) {
-  json in = json::parse(body, nullptr, false);
-  if (in.is_discarded()) {
-    return Status(Code::kInvalidArgument,
-                  R"(send {"given_on": "YYYY-MM-DD", "taken_by": …, "scopes": [ … ]} as JSON)");
-  }
   using enum FieldType;
-  EVHUB_RETURN_IF_ERROR(check_fields(in, {{"given_on", kText},
-                                          {"taken_by", kText},
-                                          {"scopes", kTextList},
-                                          {"conditions", kText},
-                                          {"renew_by", kText},
-                                          {"withdrawn_on", kText}}));
+  EVHUB_ASSIGN_OR_RETURN(
+      json in,
+      parse_body(body, R"(send {"given_on": "YYYY-MM-DD", "taken_by": …, "scopes": [ … ]} as JSON)",
+                 {{"given_on", kText},
+                  {"taken_by", kText},
+                  {"scopes", kTextList},
+                  {"conditions", kText},
+                  {"renew_by", kText},
+                  {"withdrawn_on", kText}}));
   Consent c;
   c.given_on = in.value("given_on", "");
   c.taken_by = in.value("taken_by", "");
@@ -406,11 +309,6 @@ Result<ConsentQuestion> consent_question(const Request& req) {
 }
 
 }  // namespace
-
-struct Api::Context {
-  const Request& request;
-  const accounts::Caller* caller;  // null on public routes
-};
 
 Api::Api(hub::Hub& hub, std::unique_ptr<accounts::Accounts> accounts,
          std::unique_ptr<collection::Collection> witnesses, std::unique_ptr<jobs::JobQueue> jobs,
@@ -661,7 +559,9 @@ Response Api::witness_page(int status, const accounts::User& user, const Witness
                         {"add_consent", may(witness_writers())},
                         {"check_consent", may(consent_checkers())},
                         {"read_conditions", conditions},
-                        {"erase", may(witness_erasers())}};
+                        {"erase", may(witness_erasers())},
+                        {"record", may(witness_writers())},
+                        {"contacts", may(contact_log_keepers())}};
   return json_response(status, out);
 }
 
@@ -852,21 +752,24 @@ void Api::add_routes(Router& router) {
   });
 
   upload_route("POST", "/api/v1/objects", Access{true, evidence_writers()}, [this](Context& c) {
+    const std::string domain = c.request.query("domain");
+    if (domain.empty()) return error_response(400, "bad_request", "name the key domain (?domain=)");
+    std::string org_id;
+    // A registered witness's key domain takes their material only from those who may add to
+    // their record, in their own organisation (collection_routes.cc).
+    if (auto refused = witness_upload(*c.caller, domain, org_id)) return *refused;
     auto all = organisations();
     if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
     auto orgs = writable_organisations(c.caller->user, *all);
-    std::string org_id;
     const std::string wanted = c.request.query("organisation");
     for (const auto& o : *all) {
-      if (std::find(orgs.begin(), orgs.end(), o.id) == orgs.end()) continue;
+      if (!org_id.empty() || std::find(orgs.begin(), orgs.end(), o.id) == orgs.end()) continue;
       if (wanted.empty() ? orgs.size() == 1 : o.name == wanted) org_id = o.id;
     }
     if (org_id.empty()) {
       return error_response(400, "organisation",
                             "name the organisation (?organisation=) in which you may add evidence");
     }
-    const std::string domain = c.request.query("domain");
-    if (domain.empty()) return error_response(400, "bad_request", "name the key domain (?domain=)");
     const std::string sensitivity =
         c.request.query("sensitivity").empty() ? "normal" : c.request.query("sensitivity");
     auto stored = hub_.put_file("the upload", *c.request.body_file, domain,
@@ -923,6 +826,21 @@ void Api::add_routes(Router& router) {
           r.headers["X-Content-SHA256"] = described->record.sha256;
           r.headers["Content-Disposition"] = "attachment; filename=\"" + id + "\"";
           if (size == 0) return r;
+          // ?inline=1: a document or recording shown in the app's own pages. Only formats the
+          // browser displays itself get their type; they may be framed by this origin alone,
+          // and anything but a PDF (which needs the browser's viewer) is sandboxed.
+          std::array<std::uint8_t, 16> head{};
+          auto got = c.request.query("inline") == "1" ? (*reader)->read(0, head)
+                                                      : Result<std::size_t>(std::size_t{0});
+          const char* type = got.is_ok() ? inline_media_type({head.data(), *got}) : nullptr;
+          if (type) {
+            r.content_type = type;
+            r.headers["Content-Disposition"] = "inline";
+            r.headers["Content-Security-Policy"] =
+                std::string(type) == "application/pdf"
+                    ? "frame-ancestors 'self'"
+                    : "default-src 'none'; sandbox; frame-ancestors 'self'";
+          }
           std::uint64_t first = 0, last = size - 1;
           if (*range) {
             std::tie(first, last) = **range;
@@ -1002,23 +920,9 @@ void Api::add_routes(Router& router) {
                 {"bytes", counts->bytes},
                 {"recent_objects", json::parse(objects)},
                 {"jobs", json::array()}};
-    auto recent_jobs = jobs_->list("", 200);
+    auto recent_jobs = readable_jobs(scopes, "", 0, 10, 200);
     if (!recent_jobs.is_ok()) return error_response(500, "internal", "could not read the jobs");
-    for (const auto& j : *recent_jobs) {
-      auto object = hub_.describe(j.object_id);
-      if (!object.is_ok() ||
-          !may_read(scopes, object->organisation_id, object->record.sensitivity)) {
-        continue;
-      }
-      out["jobs"].push_back({{"id", j.id},
-                             {"kind", j.kind},
-                             {"object", j.object_id},
-                             {"state", j.state},
-                             {"attempts", j.attempts},
-                             {"progress", j.progress},
-                             {"error", j.error}});
-      if (out["jobs"].size() == 10) break;
-    }
+    for (const auto& j : recent_jobs->jobs) out["jobs"].push_back(job_json(j.job));
     if (has_any_role(c.caller->user, kAuditReaders)) {
       auto events = hub_.events(-1, "", 10);
       if (!events.is_ok()) return error_response(500, "internal", "could not read the log");
@@ -1344,6 +1248,8 @@ void Api::add_routes(Router& router) {
     }
     return witness_page(200, c.caller->user, **w);
   });
+
+  add_collection_routes(route);
 }
 
 }  // namespace evhub::api

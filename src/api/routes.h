@@ -1,8 +1,9 @@
-// The HTTP API under /api/v1: who may call what (one table, in routes.cc), sign-in with a
-// session cookie (HttpOnly, SameSite=Strict, Secure under TLS) plus a CSRF token on every change,
-// and the routes themselves: evidence, accounts, the audit trail, and the witness register with
-// its consent (collection/). Every sign-in and every refusal of one is written to the custody
-// log through the hub.
+// The HTTP API under /api/v1: who may call what (one gate, in routes.cc, through which every
+// route file registers), sign-in with a session cookie (HttpOnly, SameSite=Strict, Secure under
+// TLS) plus a CSRF token on every change, and the routes themselves: evidence, accounts, the
+// audit trail and the witness register with its consent (routes.cc); interviews, documents,
+// contacts, human translations, the job monitor and bulk import (collection_routes.cc). Every
+// sign-in and every refusal of one is written to the custody log through the hub.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,8 @@
 
 namespace evhub::api {
 
+struct Access;  // who may call a route (api/route_support.h)
+
 struct ApiOptions {
   bool tls = false;  // adds Secure to the session cookie
   accounts::SignInPolicy policy;
@@ -43,6 +46,12 @@ class Api {
       std::unique_ptr<collection::Collection> witnesses, std::unique_ptr<jobs::JobQueue> jobs,
       ApiOptions options);
   struct Context;
+  using Handle = std::function<Response(Context&)>;
+  // Registers a route behind the one gate of routes.cc (session, CSRF token, roles).
+  using AddRoute =
+      std::function<void(const char* method, const char* path, Access access, Handle handler)>;
+  // Interviews, documents, contacts, translations, jobs and import (collection_routes.cc).
+  void add_collection_routes(const AddRoute& route);
   hub::Hub& hub_;
   std::unique_ptr<accounts::Accounts> accounts_;
   // The witness register, a view of the custody log like the catalog: used under hub_mu_ only.
@@ -87,6 +96,25 @@ class Api {
   };
   Reachable reachable_witness(const accounts::Caller& caller, const std::string& code,
                               const std::vector<accounts::Role>& roles);
+  // An upload into key domain `domain`: if it is a registered witness's, the witness must be
+  // one the caller may add to (the organisation is the witness's; `organisation_id` is set to
+  // it), else the refusal. Other domains are left to the caller's choice of organisation.
+  std::optional<Response> witness_upload(const accounts::Caller& caller, const std::string& domain,
+                                         std::string& organisation_id);
+  // Processing jobs on objects the caller may read, newest first: at most `limit`, looking at
+  // no more than `scan` jobs older than `before_id` (0: the newest). `next` is where the next
+  // page starts (0 when there is no more).
+  struct ReadableJob {
+    jobs::Job job;
+    hub::ListedObject object;
+  };
+  struct JobPage {
+    std::vector<ReadableJob> jobs;
+    std::int64_t next = 0;
+  };
+  Result<JobPage> readable_jobs(const std::vector<catalog::ReadScope>& scopes,
+                                const std::string& state, std::int64_t before_id, int limit,
+                                int scan);
   // Organisation names by id ("" for an unknown id).
   std::map<std::string, std::string> organisation_names();
   // Who erased each erased witness through the API (code → username), from witness.erase.

@@ -9,10 +9,12 @@
 
 namespace evhub::api {
 
+// frame-src and media-src: a witness's documents (PDF in the browser's viewer) and recordings
+// are shown from this origin's /api/v1/objects/{id}/content, never from anywhere else.
 const char* const kContentSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'";
+    "connect-src 'self'; font-src 'self'; manifest-src 'self'; frame-src 'self'; "
+    "media-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 namespace {
 

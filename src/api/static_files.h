@@ -14,7 +14,8 @@
 namespace evhub::api {
 
 // default-src 'none' and only this origin's scripts, styles, images (and data: images, for the
-// QR code of the second factor) and API calls: no inline script or style, no eval.
+// QR code of the second factor), API calls, frames and media (documents and recordings served
+// by the API): no inline script or style, no eval.
 extern const char* const kContentSecurityPolicy;
 
 class StaticFiles {

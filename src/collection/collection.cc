@@ -801,6 +801,17 @@ Result<std::vector<Interview>> Collection::interviews(const std::string& code) {
   return out;
 }
 
+Result<std::optional<Interview>> Collection::interview(const std::string& id) {
+  EVHUB_RETURN_IF_ERROR(sync());
+  EVHUB_ASSIGN_OR_RETURN(Statement st,
+                         impl_->db.prepare("SELECT code, record FROM interviews WHERE id = ?"));
+  st.bind(1, id);
+  EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+  if (!row) return std::optional<Interview>();
+  return std::optional<Interview>(
+      interview_from(st.text(0), json::parse(st.text(1), nullptr, false)));
+}
+
 Result<WitnessDocument> Collection::add_document(const WitnessDocument& d) {
   if (!one_of(d.kind, kDocumentKinds)) {
     return Status(Code::kInvalidArgument,

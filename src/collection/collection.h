@@ -172,6 +172,9 @@ class Collection {
   // A new version of interview `interview.id`: objects added, status moved forward.
   Result<Interview> update_interview(const Interview& interview);
   Result<std::vector<Interview>> interviews(const std::string& code);
+  // One interview by its id, whoever's it is (nullopt if there is none): the caller decides
+  // by its witness's code whether it may be shown.
+  Result<std::optional<Interview>> interview(const std::string& id);
   // Describes an object of the witness's domain as a document they handed over.
   Result<WitnessDocument> add_document(const WitnessDocument& document);
   // Every document, descriptions decrypted.

@@ -86,10 +86,23 @@ struct Checker {
   }
   void files(const ManifestRow& r, const std::string& column) {
     for (const auto& f : split_list(get(r, column))) {
+      if (m.uploaded) {
+        if (!m.uploaded->count(f)) problem(r, column, "no file " + f + " was uploaded with it");
+        continue;
+      }
       std::error_code ec;
       if (!fs::is_regular_file(fs::path(m.folder) / f, ec)) {
         problem(r, column, "no file " + f + " beside the manifest");
       }
+    }
+  }
+  // A witness registered before, in an organisation the importer may not work in: nothing of
+  // theirs may be added (an importer of one partner must not reach another's witnesses).
+  void outside_organisations(const ManifestRow& r, const Witness& w) {
+    const bool ours = std::any_of(organisations.begin(), organisations.end(),
+                                  [&](const auto& o) { return o.second == w.organisation_id; });
+    if (!ours) {
+      problem(r, "witness", w.code + " is registered in an organisation you may not import into");
     }
   }
   void yes_no(const ManifestRow& r, const std::string& column) {
@@ -114,8 +127,12 @@ struct Checker {
       WitnessProfile p = profile_of(r);
       if (Status st = check_profile(p); !st.is_ok()) problem(r, "", st.message());
       yes_no(r, "do_not_contact");
-      if (auto known = collection.witness(code); known.is_ok() && *known && (*known)->erased) {
-        problem(r, "witness", code + " belonged to an erased witness; codes are never reused");
+      if (auto known = collection.witness(code); known.is_ok() && *known) {
+        if ((*known)->erased) {
+          problem(r, "witness", code + " belonged to an erased witness; codes are never reused");
+        } else {
+          outside_organisations(r, **known);
+        }
       }
       witnesses.insert(code);
       return;
@@ -124,6 +141,8 @@ struct Checker {
       auto known = collection.witness(code);
       if (!known.is_ok() || !*known || (*known)->erased) {
         problem(r, "witness", code + " is neither registered nor a witness row above");
+      } else {
+        outside_organisations(r, **known);
       }
       witnesses.insert(code);
     }
@@ -193,17 +212,9 @@ struct Checker {
   }
 };
 
-}  // namespace
-
-Result<Manifest> read_manifest(const std::string& path, Collection& collection,
-                               const std::map<std::string, std::string>& organisations) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status(Code::kNotFound, "cannot read the manifest " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  const std::string csv = std::move(text).str();
-  Manifest m;
-  m.folder = fs::path(path).parent_path().string();
+// Checks the manifest's text into `m` (which says where its files are).
+Result<Manifest> check_text(const std::string& csv, Manifest m, Collection& collection,
+                            const std::map<std::string, std::string>& organisations) {
   if (!is_valid_utf8(csv)) {
     m.problems.push_back({1, 0, "the manifest is not UTF-8 text"});
     return m;
@@ -264,6 +275,28 @@ Result<Manifest> read_manifest(const std::string& path, Collection& collection,
   return m;
 }
 
+}  // namespace
+
+Result<Manifest> read_manifest(const std::string& path, Collection& collection,
+                               const std::map<std::string, std::string>& organisations) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(Code::kNotFound, "cannot read the manifest " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  Manifest m;
+  m.folder = fs::path(path).parent_path().string();
+  return check_text(std::move(text).str(), std::move(m), collection, organisations);
+}
+
+Result<Manifest> check_manifest(const std::string& csv, std::shared_ptr<const UploadedFiles> files,
+                                Collection& collection,
+                                const std::map<std::string, std::string>& organisations) {
+  Manifest m;
+  m.uploaded = std::move(files);
+  if (!m.uploaded) m.uploaded = std::make_shared<const UploadedFiles>();
+  return check_text(csv, std::move(m), collection, organisations);
+}
+
 Result<ImportReport> import_manifest(const Manifest& m, Collection& collection, hub::Hub& hub,
                                      jobs::JobQueue& queue,
                                      const std::map<std::string, std::string>& organisations,
@@ -279,18 +312,24 @@ Result<ImportReport> import_manifest(const Manifest& m, Collection& collection, 
   auto store = [&](const Witness& w, const std::vector<std::string>& files,
                    const std::string& sensitivity) -> Result<std::vector<std::string>> {
     std::vector<std::string> paths, ids;
+    const auto intake =
+        hub::Intake::evidence(w.organisation_id, sensitivity.empty() ? "normal" : sensitivity);
+    Status queued;
+    auto stored = [&](const hub::StoredObject& s) {
+      ids.push_back(s.id);
+      if (!s.deduplicated && queued.is_ok()) queued = enqueue_processing(queue, s.id, now_millis());
+    };
+    if (m.uploaded) {
+      for (const auto& f : files) {
+        EVHUB_ASSIGN_OR_RETURN(auto s, hub.put_data(f, m.uploaded->at(f), w.code, intake));
+        stored(s);
+      }
+      EVHUB_RETURN_IF_ERROR(queued);
+      return ids;
+    }
     for (const auto& f : files) paths.push_back((fs::path(m.folder) / f).string());
     if (paths.empty()) return ids;
-    Status queued;
-    EVHUB_RETURN_IF_ERROR(hub.put(
-        paths, w.code,
-        [&](const hub::StoredObject& s) {
-          ids.push_back(s.id);
-          if (!s.deduplicated && queued.is_ok()) {
-            queued = enqueue_processing(queue, s.id, now_millis());
-          }
-        },
-        hub::Intake::evidence(w.organisation_id, sensitivity.empty() ? "normal" : sensitivity)));
+    EVHUB_RETURN_IF_ERROR(hub.put(paths, w.code, stored, intake));
     EVHUB_RETURN_IF_ERROR(queued);
     return ids;
   };

@@ -14,11 +14,12 @@
 //               (yes/no), languages, file (recordings), transcript, sensitivity
 //   document:   file, kind, date, language, description, interview (a key), sensitivity
 // Lists (languages, vulnerabilities, scopes, file) are separated by ';'. Files are relative to
-// the manifest's folder.
+// the manifest's folder, or named as they were uploaded with it (check_manifest).
 #pragma once
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,13 @@ struct ManifestRow {
   std::map<std::string, std::string> fields;  // by column name
 };
 
+// Files uploaded with a manifest (through the API), by the name the manifest gives them: they
+// are checked and stored from memory, so no plaintext evidence is written to the server's disk.
+using UploadedFiles = std::map<std::string, std::string>;
+
 struct Manifest {
-  std::string folder;  // where the files are
+  std::string folder;                             // where the files are (read_manifest)
+  std::shared_ptr<const UploadedFiles> uploaded;  // or the files themselves (check_manifest)
   std::vector<ManifestRow> rows;
   std::vector<ManifestProblem> problems;  // empty: it may be imported
 };
@@ -49,10 +55,16 @@ struct ImportReport {
   int skipped = 0;  // rows already in the hub
 };
 
-// Reads and checks a manifest against the register. `organisations` maps organisation names to
-// ids. kIoError only if the file cannot be read; everything wrong inside it is a problem.
+// Reads and checks a manifest against the register. `organisations` maps the names of the
+// organisations the importer may work in to their ids: witness rows must name one of them, and
+// rows about a witness registered before must be about one of theirs. kIoError only if the
+// file cannot be read; everything wrong inside it is a problem.
 Result<Manifest> read_manifest(const std::string& path, Collection& collection,
                                const std::map<std::string, std::string>& organisations);
+// The same for a manifest's text whose files were uploaded with it.
+Result<Manifest> check_manifest(const std::string& csv, std::shared_ptr<const UploadedFiles> files,
+                                Collection& collection,
+                                const std::map<std::string, std::string>& organisations);
 
 // Imports a manifest without problems (kInvalidArgument otherwise), queueing new files for
 // processing in `queue`. `progress` is told after each row: (rows done, of total).

@@ -221,13 +221,18 @@ Result<std::optional<Job>> JobQueue::find(std::int64_t id) {
   return impl_->find("id = ?", {}, id);
 }
 
-Result<std::vector<Job>> JobQueue::list(const std::string& state, int limit) {
+Result<std::vector<Job>> JobQueue::list(const std::string& state, int limit,
+                                        std::int64_t before_id) {
   std::lock_guard lock(impl_->mu);
   EVHUB_ASSIGN_OR_RETURN(
       Statement st, impl_->db.prepare(fmt::format("SELECT {} FROM jobs WHERE (? = '' OR state = ?) "
-                                                  "ORDER BY id DESC LIMIT ?",
+                                                  "AND (? <= 0 OR id < ?) ORDER BY id DESC LIMIT ?",
                                                   kColumns)));
-  st.bind(1, state).bind(2, state).bind(3, std::int64_t{limit});
+  st.bind(1, state)
+      .bind(2, state)
+      .bind(3, before_id)
+      .bind(4, before_id)
+      .bind(5, std::int64_t{limit});
   std::vector<Job> out;
   for (;;) {
     EVHUB_ASSIGN_OR_RETURN(bool row, st.step());

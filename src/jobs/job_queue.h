@@ -65,8 +65,9 @@ class JobQueue {
               std::int64_t backoff_ms, std::int64_t now_ms);
 
   Result<std::optional<Job>> find(std::int64_t id);
-  // Newest first; `state` empty for all.
-  Result<std::vector<Job>> list(const std::string& state, int limit);
+  // Newest first; `state` empty for all. `before_id` > 0: only jobs older than that one (the
+  // next page of a list that pages by the last id it showed).
+  Result<std::vector<Job>> list(const std::string& state, int limit, std::int64_t before_id = 0);
   Result<JobCounts> counts();
 
  private:

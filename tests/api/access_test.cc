@@ -15,6 +15,7 @@
 #include "collection/collection.h"
 #include "crypto/password.h"
 #include "hub/hub.h"
+#include "jobs/job_queue.h"
 
 namespace evhub::api {
 namespace {
@@ -59,7 +60,38 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"POST /api/v1/witnesses/{code}/consents", {"intake-officer", "lead"}},
     {"GET /api/v1/witnesses/{code}/consent-check", {"intake-officer", "legal-officer", "lead"}},
     {"GET /api/v1/consent-gaps", {"legal-officer", "lead"}},
+    {"GET /api/v1/witnesses/{code}/interviews",
+     {"intake-officer", "analyst", "legal-officer", "reviewer", "mhpss-coordinator", "lead"}},
+    {"POST /api/v1/witnesses/{code}/interviews", {"intake-officer", "lead"}},
+    {"GET /api/v1/interviews/{id}",
+     {"intake-officer", "analyst", "legal-officer", "reviewer", "mhpss-coordinator", "lead"}},
+    {"PATCH /api/v1/interviews/{id}", {"intake-officer", "lead"}},
+    {"GET /api/v1/witnesses/{code}/documents",
+     {"intake-officer", "analyst", "legal-officer", "reviewer", "mhpss-coordinator", "lead"}},
+    {"POST /api/v1/witnesses/{code}/documents", {"intake-officer", "lead"}},
+    {"GET /api/v1/documents/{id}",
+     {"intake-officer", "analyst", "legal-officer", "reviewer", "mhpss-coordinator", "lead"}},
+    {"GET /api/v1/witnesses/{code}/contacts", {"intake-officer", "mhpss-coordinator", "lead"}},
+    {"POST /api/v1/witnesses/{code}/contacts", {"intake-officer", "mhpss-coordinator", "lead"}},
+    {"GET /api/v1/witnesses/{code}/contact-check", {"intake-officer", "mhpss-coordinator", "lead"}},
+    {"POST /api/v1/objects/{id}/translations",
+     {"intake-officer", "analyst", "osint-researcher", "lead"}},
+    {"GET /api/v1/jobs",
+     {"intake-officer", "analyst", "osint-researcher", "legal-officer", "reviewer",
+      "mhpss-coordinator", "lead"}},
+    {"POST /api/v1/jobs/{id}/retry", {"intake-officer", "analyst", "osint-researcher", "lead"}},
+    {"POST /api/v1/imports", {"intake-officer", "lead"}},
 };
+
+// The routes of collection_routes.cc: given a witness, an interview, documents and a failed job
+// every allowed role may reach, each allowed call must work (not merely pass the gate).
+bool is_collection_route(const std::string& key) {
+  for (const char* part :
+       {"/interviews", "/documents", "/contact", "/translations", "/jobs", "/imports"}) {
+    if (key.find(part) != std::string::npos) return true;
+  }
+  return false;
+}
 
 // A witness in `organisation_id`'s care, with personal details and a consent version.
 void register_witness(hub::Hub& hub, const std::string& code, const std::string& organisation_id,
@@ -78,6 +110,20 @@ void register_witness(hub::Hub& hub, const std::string& code, const std::string&
   consent.scopes = {"internal-analysis", "share-icc"};
   consent.conditions = conditions;
   ASSERT_TRUE((*c)->add_consent(code, consent).is_ok());
+}
+
+// A remote interview of `code` with one recording; its id.
+std::string record_interview(hub::Hub& hub, const std::string& code, const std::string& recording) {
+  auto c = std::move(collection::Collection::open(hub)).value();
+  collection::Interview iv;
+  iv.code = code;
+  iv.on = "2026-01-11";
+  iv.remote = true;
+  iv.interviewer = "intake staff";
+  iv.recordings = {recording};
+  auto recorded = c->record_interview(iv);
+  EXPECT_TRUE(recorded.is_ok()) << recorded.status().to_string();
+  return recorded.is_ok() ? recorded->id : "";
 }
 
 TEST(Access, EveryRouteWithEveryRole) {
@@ -106,6 +152,29 @@ TEST(Access, EveryRouteWithEveryRole) {
   // A witness every role that reads the register may reach, and one for the lead to erase.
   register_witness(*hub, "W-00001", orgs[0].id, "Witness One", "only by video");
   register_witness(*hub, "W-00099", orgs[0].id, "Witness Ninety-Nine", "");
+  // An interview and two documents of W-00001 (one health record, for the MHPSS coordinator),
+  // and a failed job on each object.
+  const std::string interview_id = record_interview(*hub, "W-00001", stored->id);
+  {
+    auto c = std::move(collection::Collection::open(*hub)).value();
+    for (const auto* o : {&*stored, &*health}) {
+      ASSERT_TRUE(
+          c->add_document({o->id, "W-00001", "other", "", "be", "Witness's letter", ""}).is_ok());
+    }
+  }
+  auto queue = std::move(jobs::JobQueue::open(hub->layout().jobs())).value();
+  std::map<std::string, std::int64_t> job_of;
+  auto fail_jobs = [&] {
+    for (const auto* o : {&*stored, &*health}) {
+      job_of[o->id] = queue->enqueue("extract-text", o->id, "{}", 1, 0)->id;
+    }
+    while (auto claimed = *queue->claim({"extract-text"}, "test", 1000, 0)) {
+      ASSERT_TRUE(queue->fail(claimed->id, "test", "damaged", true, 0, 0).is_ok());
+    }
+  };
+  ASSERT_NO_FATAL_FAILURE(fail_jobs());
+  const std::string manifest = tmp / "manifest.csv";
+  testing::write_text_file(manifest, "record,witness\nconsent,W-00001\n");
   auto api = std::move(Api::open(*hub)).value();
   auto router = std::make_shared<Router>();
   api->add_routes(*router);
@@ -135,19 +204,32 @@ TEST(Access, EveryRouteWithEveryRole) {
         ASSERT_EQ(st, 200) << who;
         csrf = json::parse(body)["csrf_token"];
       }
+      if (r.path.starts_with("/api/v1/jobs/")) {
+        ASSERT_NO_FATAL_FAILURE(fail_jobs());
+      }
       std::string path = r.path;
+      // Each role is given an object it may read: the MHPSS coordinator reads health records.
+      const auto& object = who == "mhpss-coordinator" ? *health : *stored;
       if (auto p = path.find("{id}"); p != std::string::npos) {
-        path.replace(p, 4, who == "mhpss-coordinator" ? health->id : stored->id);
+        path.replace(p, 4,
+                     path.starts_with("/api/v1/interviews/") ? interview_id
+                     : path.starts_with("/api/v1/jobs/")     ? std::to_string(job_of[object.id])
+                                                             : object.id);
       }
       if (auto p = path.find("{username}"); p != std::string::npos) path.replace(p, 10, "analyst");
       if (auto p = path.find("{code}"); p != std::string::npos) {
         path.replace(p, 6, r.method == "DELETE" ? "W-00099" : "W-00001");
       }
-      if (r.method == "POST" && path == "/api/v1/objects") path += "?domain=W-00001";
+      if (r.method == "POST" && path == "/api/v1/objects") {
+        // A registered witness's domain takes material from those who may add to their record
+        // only; analysts and OSINT researchers add to domains of their own.
+        path += who == "intake-officer" || who == "lead" ? "?domain=W-00001" : "?domain=source-1";
+      }
       if (path.ends_with("/consent-check") || path.ends_with("/consent-gaps")) {
         path += "?purpose=sharing&recipient=icc";
       }
       if (r.method == "DELETE" && path.starts_with("/api/v1/witnesses/")) path += "?reason=test";
+      if (path == "/api/v1/imports") path += "?dry_run=true";
       std::string body_sent = "{}";
       if (r.method == "POST" && path == "/api/v1/witnesses") {
         body_sent = json{{"code", "W-" + std::to_string(10000 + ++new_witnesses)}}.dump();
@@ -155,9 +237,23 @@ TEST(Access, EveryRouteWithEveryRole) {
       if (r.method == "POST" && path.ends_with("/consents")) {
         body_sent = R"({"given_on":"2026-02-01","taken_by":"t","scopes":["internal-analysis"]})";
       }
+      if (r.method == "POST" && path.ends_with("/interviews")) {
+        body_sent = R"({"on":"2026-02-01","interviewer":"t","remote":true})";
+      }
+      if (r.method == "POST" && path.ends_with("/documents")) {
+        body_sent = json{{"object_id", object.id}, {"kind", "other"}}.dump();
+      }
+      if (r.method == "POST" && path.ends_with("/contacts")) {
+        body_sent = R"({"on":"2026-02-01","by":"t","channel":"phone","planned":true})";
+      }
+      if (path.ends_with("/translations")) body_sent = R"({"language":"en","text":"a letter"})";
       std::vector<std::string> args = {"-X", r.method, "-H", "X-CSRF-Token: " + csrf};
       if (who != "nobody") args.insert(args.end(), {"-b", jar});
-      if (r.method == "POST") args.insert(args.end(), {"--data", body_sent});
+      if (path.starts_with("/api/v1/imports")) {
+        args.insert(args.end(), {"-F", "manifest=@" + manifest});
+      } else if (r.method == "POST" || r.method == "PATCH") {
+        args.insert(args.end(), {"--data", body_sent});
+      }
       args.push_back(server.url(path));
       auto [status, body] = curl(args);
       const auto& allowed = kAllowed.at(key);
@@ -168,7 +264,8 @@ TEST(Access, EveryRouteWithEveryRole) {
         EXPECT_NE(status, 401);
         EXPECT_NE(status, 403);
         // The witness routes were given a witness the role may reach and a request that works.
-        if (key.find("witness") != std::string::npos || key.find("consent") != std::string::npos) {
+        if (key.find("witness") != std::string::npos || key.find("consent") != std::string::npos ||
+            is_collection_route(key)) {
           EXPECT_LT(status, 300);
         }
       } else {
@@ -183,6 +280,7 @@ TEST(Access, EveryRouteWithEveryRole) {
         }
         EXPECT_EQ(body.find("W-000"), std::string::npos) << "no witness codes";
         EXPECT_EQ(body.find("Witness"), std::string::npos) << "no personal details";
+        EXPECT_EQ(body.find(interview_id), std::string::npos) << "no interview ids";
       }
     }
   }
@@ -389,6 +487,94 @@ TEST(Access, WitnessesAreSeenWithinTheirOrganisationAndByRole) {
   }
   EXPECT_EQ(views, personal.size());
   EXPECT_EQ(log.find("Example"), std::string::npos);
+}
+
+// Interviews, documents, contacts, translations and jobs of Partner B's witness, asked for by
+// every role of Partner A: refused with the error alone, and never listed.
+TEST(Access, AnotherOrganisationsInterviewsDocumentsContactsAndJobsAreOutOfReach) {
+  testing::TempDir tmp;
+  TwoPartners p;
+  ASSERT_NO_FATAL_FAILURE(p.open(tmp, 6));
+  auto& hub = p.hub;
+  register_witness(*hub, "W-00020", p.b_id, "Barys Example", "never to lawyers");
+  auto recording =
+      *hub->put_data("r", "RIFF recording of B", "W-00020", hub::Intake::evidence(p.b_id));
+  auto letter = *hub->put_data("l", "letter of B", "W-00020", hub::Intake::evidence(p.b_id));
+  const std::string interview_id = record_interview(*hub, "W-00020", recording.id);
+  {
+    auto c = std::move(collection::Collection::open(*hub)).value();
+    ASSERT_TRUE(
+        c->add_document({letter.id, "W-00020", "other", "", "be", "Example's letter", ""}).is_ok());
+    ASSERT_TRUE(
+        c->log_contact("W-00020", {"2026-01-12", "staff of B", "phone", "Example", false}).is_ok());
+  }
+  auto queue = std::move(jobs::JobQueue::open(hub->layout().jobs())).value();
+  const auto job = *queue->enqueue("extract-text", letter.id, "{}", 1, 0);
+  ASSERT_TRUE(queue->claim({"extract-text"}, "t", 1000, 0).is_ok());
+  ASSERT_TRUE(queue->fail(job.id, "t", "damaged", true, 0, 0).is_ok());
+  const auto objects_of_b = hub->list("W-00020")->size();
+  auto api = std::move(Api::open(*hub)).value();
+  auto router = std::make_shared<Router>();
+  api->add_routes(*router);
+  TestServer server(router);
+
+  const std::vector<std::pair<std::string, std::string>> calls = {
+      {"GET", "/api/v1/witnesses/W-00020/interviews"},
+      {"POST", "/api/v1/witnesses/W-00020/interviews"},
+      {"GET", "/api/v1/interviews/" + interview_id},
+      {"PATCH", "/api/v1/interviews/" + interview_id},
+      {"GET", "/api/v1/witnesses/W-00020/documents"},
+      {"POST", "/api/v1/witnesses/W-00020/documents"},
+      {"GET", "/api/v1/documents/" + letter.id},
+      {"GET", "/api/v1/witnesses/W-00020/contacts"},
+      {"POST", "/api/v1/witnesses/W-00020/contacts"},
+      {"GET", "/api/v1/witnesses/W-00020/contact-check"},
+      {"POST", "/api/v1/objects/" + letter.id + "/translations"},
+      {"POST", "/api/v1/jobs/" + std::to_string(job.id) + "/retry"},
+      {"POST", "/api/v1/objects?domain=W-00020"},
+  };
+  for (Role role : accounts::kAllRoles) {
+    const std::string who = role_name(role);
+    const std::string jar = tmp / ("jar-" + who);
+    auto [st, signed_in] =
+        curl({"-c", jar, "--data", json{{"username", who}, {"password", "a password 12"}}.dump(),
+              server.url("/api/v1/session")});
+    ASSERT_EQ(st, 200);
+    const std::string csrf = json::parse(signed_in)["csrf_token"];
+    for (const auto& [method, path] : calls) {
+      SCOPED_TRACE(who + " " + method + " " + path);
+      std::vector<std::string> args = {"-X", method, "-b", jar, "-H", "X-CSRF-Token: " + csrf};
+      if (method != "GET") {
+        args.insert(args.end(),
+                    {"--data", R"({"on":"2026-02-01","by":"t","channel":"phone","interviewer":"t",)"
+                               R"("remote":true,"language":"en","text":"x","kind":"other",)"
+                               R"("object_id":")" +
+                                   letter.id + R"("})"});
+      }
+      args.push_back(server.url(path));
+      auto [status, body] = curl(args);
+      EXPECT_EQ(status, 403) << body;
+      json j = json::parse(body, nullptr, false);
+      EXPECT_TRUE(j.is_object() && j.size() == 1 && j.contains("error")) << body;
+      EXPECT_EQ(body.find("W-000"), std::string::npos) << body;
+      EXPECT_EQ(body.find("Example"), std::string::npos) << body;
+      EXPECT_EQ(body.find(recording.id), std::string::npos) << body;
+    }
+    // The job monitor lists nothing of Partner B's.
+    auto [jobs_status, jobs_body] = curl({"-b", jar, server.url("/api/v1/jobs")});
+    if (jobs_status == 200) {
+      EXPECT_EQ(json::parse(jobs_body)["jobs"].size(), 0u) << jobs_body;
+    } else {
+      EXPECT_EQ(jobs_status, 403);
+    }
+    EXPECT_EQ(jobs_body.find(letter.id), std::string::npos);
+  }
+  EXPECT_EQ(queue->find(job.id)->value().state, "failed") << "nobody of Partner A retried it";
+  // Nothing was added to Partner B's witness.
+  auto c = std::move(collection::Collection::open(*hub)).value();
+  EXPECT_EQ(c->interviews("W-00020")->size(), 1u);
+  EXPECT_EQ(c->contacts("W-00020")->size(), 1u);
+  EXPECT_EQ(hub->list("W-00020")->size(), objects_of_b) << "no upload, no translation";
 }
 
 }  // namespace

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 
 import jsonschema
@@ -209,6 +210,189 @@ def exercise_witnesses(call, jars, anonymous):
     call("GET", witnesses, jar=jars["lead"])  # the tombstone, against the schema
 
 
+def multipart(parts):
+    """A multipart/form-data body as a browser's FormData sends it: (name, filename, bytes)."""
+    boundary = "----evhub-openapi-test-boundary"
+    body = b""
+    for name, filename, data in parts:
+        disposition = 'form-data; name="%s"' % name
+        if filename:
+            disposition += '; filename="%s"' % filename
+        body += b"--%s\r\nContent-Disposition: %s\r\n\r\n%s\r\n" % (
+            boundary.encode(), disposition.encode(), data)
+    body += b"--%s--\r\n" % boundary.encode()
+    return body, {"Content-Type": "multipart/form-data; boundary=" + boundary}
+
+
+def exercise_collection(call, jars, anonymous):
+    """Interviews, documents, contacts, translations, jobs and import: the lead of Partner A
+    works with a witness; the analyst of A reads; the analyst of Partner B is refused."""
+    lead, analyst, other = (dict(jar=jars[u], csrf=jars[u].csrf)
+                            for u in ("lead", "analyst", "analyst.b"))
+    objects = "/api/v1/objects"
+    interviews = "/api/v1/witnesses/{code}/interviews"
+    interview = "/api/v1/interviews/{id}"
+    documents = "/api/v1/witnesses/{code}/documents"
+    document = "/api/v1/documents/{id}"
+    contacts = "/api/v1/witnesses/{code}/contacts"
+    contact_check = "/api/v1/witnesses/{code}/contact-check"
+    translations = "/api/v1/objects/{id}/translations"
+    content = "/api/v1/objects/{id}/content"
+    retry = "/api/v1/jobs/{id}/retry"
+
+    call("POST", "/api/v1/witnesses", {"code": "W-00500", "languages": ["be"]}, **lead)
+    status, doc = call("POST", objects, raw="Мяне затрымалі ў Мінску.".encode(),
+                       query="?domain=W-00500", **lead)
+    text_id = doc["id"] if doc else "0" * 32
+    call("POST", objects, raw=b"x", query="?domain=W-00500", **analyst)  # 403: a witness's
+    status, doc = call("POST", "/api/v1/witnesses/W-00500/interviews",
+                       {"on": "2026-03-02", "interviewer": "lead", "remote": True,
+                        "languages": ["be"], "transcript": text_id}, doc_path=interviews, **lead)
+    check(doc and doc["status"] == "transcribed", "an interview with a transcript is transcribed")
+    iv_id = doc["id"] if doc else "iv-" + "0" * 32
+    call("POST", "/api/v1/witnesses/W-00500/interviews", {"on": "soon"}, doc_path=interviews,
+         **lead)  # 400
+    call("POST", "/api/v1/witnesses/W-00500/interviews", {"on": "2026-03-02"},
+         doc_path=interviews, **analyst)  # 403
+    call("POST", "/api/v1/witnesses/W-99999/interviews", {"on": "2026-03-02"},
+         doc_path=interviews, **lead)  # 404
+    call("GET", "/api/v1/witnesses/W-00500/interviews", doc_path=interviews, jar=jars["analyst"])
+    call("GET", "/api/v1/witnesses/W-00500/interviews", doc_path=interviews,
+         jar=jars["analyst.b"])  # 403
+    call("GET", "/api/v1/witnesses/W-00500/interviews", doc_path=interviews, jar=anonymous)
+    call("GET", "/api/v1/interviews/" + iv_id, doc_path=interview, jar=jars["analyst"])
+    call("GET", "/api/v1/interviews/" + iv_id, doc_path=interview, jar=jars["analyst.b"])  # 403
+    call("GET", "/api/v1/interviews/iv-nothing", doc_path=interview, jar=jars["lead"])  # 404
+    call("GET", "/api/v1/interviews/" + iv_id, doc_path=interview, jar=anonymous)  # 401
+    status, doc = call("PATCH", "/api/v1/interviews/" + iv_id, {"status": "translated"},
+                       doc_path=interview, **lead)
+    check(doc and doc["status"] == "translated", "the status moves forward")
+    call("PATCH", "/api/v1/interviews/" + iv_id, {"status": "recorded"}, doc_path=interview,
+         **lead)  # 409
+    call("PATCH", "/api/v1/interviews/" + iv_id, {"statu": "coded"}, doc_path=interview,
+         **lead)  # 400
+    call("PATCH", "/api/v1/interviews/" + iv_id, {"status": "coded"}, doc_path=interview,
+         **analyst)  # 403
+    call("PATCH", "/api/v1/interviews/iv-nothing", {}, doc_path=interview, **lead)  # 404
+
+    status, doc = call("POST", objects, raw=b"%PDF-1.4 damaged beyond reading",
+                       query="?domain=W-00500", **lead)
+    pdf_id = doc["id"] if doc else "0" * 32
+    call("POST", "/api/v1/witnesses/W-00500/documents",
+         {"object_id": pdf_id, "kind": "court", "date": "2021-03-02", "language": "ru",
+          "description": "a court decision"}, doc_path=documents, **lead)
+    call("POST", "/api/v1/witnesses/W-00500/documents", {"object_id": pdf_id, "kind": "diary"},
+         doc_path=documents, **lead)  # 400
+    call("POST", "/api/v1/witnesses/W-00500/documents", {"object_id": pdf_id, "kind": "court"},
+         doc_path=documents, **analyst)  # 403
+    call("POST", "/api/v1/witnesses/W-99999/documents", {"object_id": pdf_id, "kind": "court"},
+         doc_path=documents, **lead)  # 404
+    status, doc = call("GET", "/api/v1/witnesses/W-00500/documents", doc_path=documents,
+                       jar=jars["analyst"])
+    check(doc and len(doc["documents"]) == 1, "the analyst reads the court decision")
+    call("GET", "/api/v1/witnesses/W-00500/documents", doc_path=documents,
+         jar=jars["analyst.b"])  # 403
+    call("GET", "/api/v1/witnesses/W-00500/documents", doc_path=documents, jar=anonymous)
+    call("GET", "/api/v1/documents/" + pdf_id, doc_path=document, jar=jars["lead"])
+    call("GET", "/api/v1/documents/" + text_id, doc_path=document, jar=jars["lead"])  # 404
+    call("GET", "/api/v1/documents/" + pdf_id, doc_path=document, jar=jars["analyst.b"])  # 403
+    call("GET", "/api/v1/documents/" + pdf_id, doc_path=document, jar=anonymous)  # 401
+    call("GET", "/api/v1/objects/%s/content" % pdf_id, query="?inline=1", doc_path=content,
+         jar=jars["lead"])
+
+    call("GET", "/api/v1/witnesses/W-00500/contact-check", query="?on=2026-05-10",
+         doc_path=contact_check, jar=jars["lead"])
+    call("GET", "/api/v1/witnesses/W-00500/contact-check", query="?on=soon",
+         doc_path=contact_check, jar=jars["lead"])  # 400
+    call("GET", "/api/v1/witnesses/W-00500/contact-check", doc_path=contact_check,
+         jar=jars["analyst"])  # 403
+    call("GET", "/api/v1/witnesses/W-99999/contact-check", doc_path=contact_check,
+         jar=jars["lead"])  # 404
+    call("GET", "/api/v1/witnesses/W-00500/contact-check", doc_path=contact_check,
+         jar=anonymous)  # 401
+    status, doc = call("POST", "/api/v1/witnesses/W-00500/contacts",
+                       {"on": "2026-05-01", "by": "lead", "channel": "phone", "planned": True,
+                        "purpose": "a follow-up"}, doc_path=contacts, **lead)
+    call("POST", "/api/v1/witnesses/W-00500/contacts", {"on": "2026-05-01", "by": "lead",
+         "channel": "pigeon"}, doc_path=contacts, **lead)  # 400
+    call("POST", "/api/v1/witnesses/W-00500/contacts", {"on": "2026-05-01", "by": "x",
+         "channel": "phone"}, doc_path=contacts, **analyst)  # 403
+    call("POST", "/api/v1/witnesses/W-99999/contacts", {"on": "2026-05-01", "by": "x",
+         "channel": "phone"}, doc_path=contacts, **lead)  # 404
+    call("GET", "/api/v1/witnesses/W-00500/contacts", doc_path=contacts, jar=jars["lead"])
+    call("GET", "/api/v1/witnesses/W-00500/contacts", doc_path=contacts, jar=jars["analyst"])
+    call("GET", "/api/v1/witnesses/W-99999/contacts", doc_path=contacts, jar=jars["lead"])  # 404
+    call("GET", "/api/v1/witnesses/W-00500/contacts", doc_path=contacts, jar=anonymous)  # 401
+
+    status, doc = call("POST", "/api/v1/objects/%s/translations" % text_id,
+                       {"language": "en", "from": "be", "text": "They detained me in Minsk."},
+                       doc_path=translations, **lead)
+    check(doc and doc["machine"] is False and doc["by"] == "lead",
+          "a human translation says so, and who made it")
+    call("POST", "/api/v1/objects/%s/translations" % text_id, {"language": "English",
+         "text": "x"}, doc_path=translations, **lead)  # 400
+    call("POST", "/api/v1/objects/%s/translations" % text_id, {"language": "en", "text": "x"},
+         doc_path=translations, **other)  # 403
+    call("POST", "/api/v1/objects/%s/translations" % ("0" * 32), {"language": "en",
+         "text": "x"}, doc_path=translations, **lead)  # 404
+    call("POST", "/api/v1/objects/%s/translations" % text_id, {"language": "en", "text": "x"},
+         doc_path=translations, jar=anonymous)  # 401
+
+    # The damaged PDF fails its extraction; the server's workers run while this test waits.
+    failed = None
+    for _ in range(120):
+        status, doc = call("GET", "/api/v1/jobs", query="?state=failed", jar=jars["lead"])
+        if doc and doc["jobs"]:
+            failed = doc["jobs"][0]
+            break
+        time.sleep(0.25)
+    check(failed is not None and failed["error"], "the failed job is listed with its error")
+    call("GET", "/api/v1/jobs", query="?limit=1", jar=jars["analyst"])
+    call("GET", "/api/v1/jobs", query="?state=broken", jar=jars["lead"])  # 400
+    call("GET", "/api/v1/jobs", jar=jars["admin"])  # 403
+    call("GET", "/api/v1/jobs", jar=anonymous)  # 401
+    job_id = str(failed["id"]) if failed else "1"
+    call("POST", "/api/v1/jobs/%s/retry" % job_id, doc_path=retry, **other)  # 403
+    call("POST", "/api/v1/jobs/%s/retry" % job_id, doc_path=retry, **lead)  # 200
+    call("POST", "/api/v1/jobs/%s/retry" % job_id, doc_path=retry, **lead)  # 409 (or 200)
+    call("POST", "/api/v1/jobs/999999/retry", doc_path=retry, **lead)  # 404
+    call("POST", "/api/v1/jobs/%s/retry" % job_id, doc_path=retry, jar=anonymous)  # 401
+
+    imports = "/api/v1/imports"
+    bad, bad_headers = multipart([("manifest", "manifest.csv",
+                                   b"record,witness,organisation\nwitness,W-00501,Nowhere\n")])
+    status, doc = call("POST", imports, raw=bad, query="?dry_run=true", headers=bad_headers,
+                       **lead)
+    check(doc and doc["problems"] and doc["problems"][0]["line"] == 2
+          and doc["problems"][0]["column"] == 3, "the dry run names the line and column")
+    call("POST", imports, raw=bad, headers=bad_headers, **lead)  # 422
+    good, good_headers = multipart([
+        ("manifest", "manifest.csv",
+         b"record,witness,organisation,date,by,remote,transcript\n"
+         b"witness,W-00501,Partner A,,,,\n"
+         b"interview,W-00501,,2026-01-10,lead,yes,t.txt\n"),
+        ("files", "t.txt", "Сведка расказала пра затрыманне.".encode())])
+    status, doc = call("POST", imports, raw=good, headers=good_headers, **lead)
+    check(doc and doc["report"]["interviews"] == 1, "a sound manifest is imported")
+    call("POST", imports, raw=good, headers=good_headers, **analyst)  # 403
+    call("POST", imports, {"manifest": "x"}, **lead)  # 400: not multipart
+    call("POST", imports, raw=good, headers=good_headers, jar=anonymous)  # 401
+
+    call("DELETE", "/api/v1/witnesses/W-00501", doc_path="/api/v1/witnesses/{code}",
+         query="?reason=test", **lead)
+    for path, doc_path in (("/api/v1/witnesses/W-00501/interviews", interviews),
+                           ("/api/v1/witnesses/W-00501/documents", documents),
+                           ("/api/v1/witnesses/W-00501/contacts", contacts),
+                           ("/api/v1/witnesses/W-00501/contact-check", contact_check)):
+        call("GET", path, doc_path=doc_path, jar=jars["lead"])  # 410
+    call("POST", "/api/v1/witnesses/W-00501/interviews", {"on": "2026-03-02",
+         "interviewer": "lead", "remote": True}, doc_path=interviews, **lead)  # 410
+    call("POST", "/api/v1/witnesses/W-00501/documents", {"object_id": pdf_id, "kind": "court"},
+         doc_path=documents, **lead)  # 410
+    call("POST", "/api/v1/witnesses/W-00501/contacts", {"on": "2026-05-01", "by": "x",
+         "channel": "phone"}, doc_path=contacts, **lead)  # 410
+
+
 def exercise(spec, url):
     seen = set()
 
@@ -308,6 +492,7 @@ def exercise(spec, url):
     call("GET", "/api/v1/dashboard", jar=anonymous)  # 401
 
     exercise_witnesses(call, jars, anonymous)
+    exercise_collection(call, jars, anonymous)
 
     # Accounts: the administrator adds a user, grants and revokes, disables; the analyst may not.
     admin = dict(jar=jars["admin"], csrf=jars["admin"].csrf)

@@ -49,6 +49,7 @@ TEST_F(StaticFilesTest, AppPagesGetIndexWithAStrictPolicy) {
               std::string::npos);
     EXPECT_EQ(r.find("unsafe-inline"), std::string::npos);
     EXPECT_NE(r.find("frame-ancestors 'none'"), std::string::npos);
+    EXPECT_NE(r.find("frame-src 'self'; media-src 'self'"), std::string::npos);
     EXPECT_NE(r.find("X-Frame-Options: DENY"), std::string::npos);
     EXPECT_NE(r.find("Cache-Control: no-cache"), std::string::npos);
     EXPECT_NE(r.find("<title>Evidence Hub</title>"), std::string::npos);

@@ -295,6 +295,11 @@ TEST_F(CollectionTest, InterviewsAndDocumentsLinkTheWitnesssOwnObjects) {
   EXPECT_EQ((*docs)[0].description, "certificate from the city hospital");
   EXPECT_EQ((*docs)[0].interview_id, recorded->id);
   EXPECT_EQ(testing::read_text(dir() + "/collection.db").find("city hospital"), std::string::npos);
+  auto found = collection_->interview(recorded->id);
+  ASSERT_TRUE(found.is_ok() && *found);
+  EXPECT_EQ((*found)->code, "W-00777");
+  EXPECT_EQ((*found)->status, "transcribed");
+  EXPECT_FALSE(*collection_->interview("iv-unknown"));
 
   ASSERT_TRUE(collection_->erase("W-00777", "erased").is_ok());
   EXPECT_EQ(collection_->interviews("W-00777")->size(), 0u);

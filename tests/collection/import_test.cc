@@ -139,5 +139,42 @@ TEST_F(ImportTest, ASoundManifestIsImportedOnceAndResumedWithoutDuplicates) {
   EXPECT_EQ(resumed->documents, 1);
 }
 
+TEST_F(ImportTest, UploadedFilesAreCheckedAndStoredFromMemoryWithinTheImportersOrganisations) {
+  auto files = std::make_shared<UploadedFiles>();
+  (*files)["int1.wav"] = "RIFF fictional recording 1";
+  (*files)["int1.txt"] = "Transcript: detained in Minsk.";
+  auto missing = check_manifest(kGood, files, *collection_, orgs_);
+  ASSERT_TRUE(missing.is_ok());
+  ASSERT_EQ(missing->problems.size(), 1u);
+  EXPECT_EQ(missing->problems[0].line, 5);
+  EXPECT_EQ(missing->problems[0].column, 14);
+  EXPECT_NE(missing->problems[0].message.find("no file med1.pdf was uploaded"), std::string::npos);
+
+  (*files)["med1.pdf"] = "%PDF- fictional medical certificate";
+  auto m = check_manifest(kGood, files, *collection_, orgs_);
+  ASSERT_TRUE(m.is_ok());
+  ASSERT_TRUE(m->problems.empty()) << m->problems[0].message;
+  auto r = import_manifest(*m, *collection_, *hub_, *queue_, orgs_);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->documents, 1);
+  auto docs = *collection_->documents("W-00101");
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(hub_->describe(docs[0].object_id)->domain, "W-00101");
+
+  // An importer of Partner B reaches no witness of Partner A, registered or in a witness row.
+  const std::map<std::string, std::string> b = {{"Partner B", "org-b"}};
+  auto other = check_manifest(
+      "record,witness,organisation,date,by,scopes\n"
+      "consent,W-00101,,2026-02-01,intake-b,internal-analysis\n"
+      "witness,W-00101,Partner B,,,\n",
+      files, *collection_, b);
+  ASSERT_TRUE(other.is_ok());
+  ASSERT_EQ(other->problems.size(), 2u);
+  for (const auto& p : other->problems) {
+    EXPECT_EQ(p.column, 2);
+    EXPECT_NE(p.message.find("an organisation you may not import into"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace evhub::collection

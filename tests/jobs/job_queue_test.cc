@@ -39,6 +39,21 @@ TEST_F(JobQueueTest, EnqueueingTwiceDoesTheWorkOnce) {
   EXPECT_EQ(queue_->counts()->queued, 2);
 }
 
+TEST_F(JobQueueTest, ListsPageNewestFirstByTheLastIdShown) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(queue_->enqueue("work", "o" + std::to_string(i), "{}", 1, 0).is_ok());
+  }
+  auto first = *queue_->list("", 2);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].object_id, "o4");
+  auto next = *queue_->list("", 2, first[1].id);
+  ASSERT_EQ(next.size(), 2u);
+  EXPECT_EQ(next[0].object_id, "o2");
+  EXPECT_EQ(next[1].object_id, "o1");
+  EXPECT_EQ(queue_->list("", 10, next[1].id)->size(), 1u);
+  EXPECT_TRUE(queue_->list("failed", 10, next[1].id)->empty());
+}
+
 TEST_F(JobQueueTest, AnExpiredLeaseIsTakenOverAndTheOldHolderCannotReport) {
   ASSERT_TRUE(queue_->enqueue("ocr", "obj1", "{}", 3, 0).is_ok());
   auto first = queue_->claim({"ocr"}, "w1", 1000, 10);

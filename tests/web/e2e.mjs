@@ -183,6 +183,8 @@ const state = {
   analystPage: null,
   upload: null, // { id, bytes, sha256, domain }
   adminPage: null,
+  interviewId: null,
+  documentId: null,
 };
 
 async function analystPage() {
@@ -756,6 +758,250 @@ async function auditTrailShowsPersonalDetailViews() {
   );
 }
 
+// ---------------------------------------------------------------------------------------------
+// Interviews, documents, translations, contacts, jobs and import
+
+// A fictional statement in Belarusian, the interview's transcript.
+const STATEMENT_BE =
+  'Мяне затрымалі ў Мінску дзесятага жніўня. У пастарунку нас білі і не давалі вады.';
+const HUMAN_EN = 'They detained me in Minsk on the tenth of August. At the station we were beaten and given no water.';
+
+/** A one-page PDF with a line of text (Helvetica), as a scanner's software might write it. */
+function onePagePdf(text) {
+  const content = `BT /F1 18 Tf 72 720 Td (${text}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets = objects.map((o, i) => {
+    const at = out.length;
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+    return at;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  out += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+async function intakeOfficerRecordsAnInterviewAndADocument() {
+  const page = await analystPage();
+  await openPage(page, `witnesses/${WITNESS.code}`, `Witness ${WITNESS.code}`);
+  await page.getByText('No interviews recorded.').waitFor();
+
+  const record = page.getByRole('region', { name: 'Record an interview' });
+  // A place or "remote" is asked for before anything is sent.
+  await record.getByLabel('Interviewer', { exact: true }).fill('intake officer K.');
+  await record.getByRole('button', { name: 'Record interview' }).click();
+  await record.getByRole('alert').getByText('Enter the place, or mark the interview as remote.').waitFor();
+  await record.getByLabel('Place', { exact: true }).fill('Vilnius');
+  await record.getByLabel('Transcript', { exact: true }).setInputFiles({
+    name: 'statement-be.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(STATEMENT_BE, 'utf8'),
+  });
+  await shot(page, 'interview-record');
+  await record.getByRole('button', { name: 'Record interview' }).click();
+  await record.getByRole('status').getByText(/The interview of .* was recorded\./).waitFor();
+  const row = page.locator('table.interviews-table tbody tr').first();
+  await row.waitFor();
+  assert((await row.textContent()).includes('Transcribed'), 'an interview with a transcript is transcribed');
+  state.interviewId = await row.getAttribute('data-interview');
+
+  const add = page.getByRole('region', { name: 'Add a document' });
+  await add.getByLabel('File', { exact: true }).setInputFiles({
+    name: 'certificate.pdf',
+    mimeType: 'application/pdf',
+    buffer: onePagePdf('Medical certificate: bruises on both arms and the back.'),
+  });
+  await add.getByLabel('Kind', { exact: true }).selectOption('medical');
+  assert(
+    (await add.getByLabel('Sensitivity', { exact: true }).inputValue()) === 'health',
+    'a medical record is health material by default',
+  );
+  await add.getByLabel('Language', { exact: true }).fill('en');
+  await add.getByLabel('Description', { exact: true }).fill('certificate from the district hospital');
+  await add.getByRole('button', { name: 'Add document' }).click();
+  await add.getByRole('status').getByText('certificate.pdf was added to the witness’s documents.').waitFor();
+  const doc = page.locator('table.documents-table tbody tr').first();
+  await doc.waitFor();
+  assert((await doc.textContent()).includes('certificate from the district hospital'), 'the description is listed');
+  state.documentId = await doc.getAttribute('data-document');
+}
+
+async function jobsFinishAndTheMonitorRetriesAFailure() {
+  const page = await analystPage();
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Jobs' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Processing jobs' }).waitFor();
+  // Extraction of the transcript and the PDF, then the apertium translation it queues.
+  for (let i = 0; i < 120; i++) {
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await page.locator('table.jobs-table').waitFor();
+    const translated = page.locator('tr[data-job-state="done"]', { hasText: 'Machine translation' });
+    if ((await translated.count()) > 0 && (await page.locator('tr[data-job-state="queued"], tr[data-job-state="running"]').count()) === 0) break;
+    await page.waitForTimeout(500);
+  }
+  await page.locator('tr[data-job-state="done"]', { hasText: 'Machine translation' }).first().waitFor();
+  const done = await page.locator('tr[data-job-state="done"]', { hasText: WITNESS.code }).count();
+  assert(done >= 3, `the witness’s extractions and translation are done (${done})`);
+  // The random bytes uploaded earlier are no document: their extraction failed, with its error.
+  await page.getByLabel('State', { exact: true }).selectOption('failed');
+  await page.getByRole('button', { name: 'Show', exact: true }).click();
+  const failed = page.locator('tr[data-job-state="failed"]').first();
+  await failed.waitFor();
+  assert((await failed.locator('td.job-error').textContent()).trim() !== '', 'a failed job shows its error');
+  await shot(page, 'jobs');
+  const id = await failed.getAttribute('data-job-id');
+  await failed.getByRole('button', { name: `Retry job ${id}` }).click();
+  await page.getByRole('status').getByText(`Job ${id} is queued again.`).waitFor();
+}
+
+async function transcriptIsShownBesideMachineAndHumanTranslations() {
+  assert(state.interviewId, 'needs the interview of an earlier test');
+  const page = await analystPage();
+  await openPage(page, `witnesses/${WITNESS.code}`, `Witness ${WITNESS.code}`);
+  await page.locator(`tr[data-interview="${state.interviewId}"] a`).click();
+  await page.getByRole('heading', { level: 1, name: new RegExp(`^Interview of ${WITNESS.code} on `) }).waitFor();
+
+  const texts = page.locator('.texts-beside').first();
+  const original = texts.locator('.texts-column').first().getByTestId('text-body');
+  await original.waitFor();
+  assert((await original.textContent()).includes('Мяне затрымалі'), 'the Belarusian transcript is on the left');
+  const machine = texts.locator('.text-panel', { has: page.locator('[data-made-by="machine"]') });
+  await machine.waitFor();
+  assert((await machine.locator('h4').textContent()).includes('Translation — Russian'), 'the machine translation is Russian');
+  assert((await machine.locator('[data-made-by="machine"]').textContent()).includes('apertium'), 'made by apertium');
+  const russian = (await machine.getByTestId('text-body').textContent()).trim();
+  assert(/[а-яё]/i.test(russian) && russian !== STATEMENT_BE, `a Russian text beside it (${russian.slice(0, 60)})`);
+
+  const form = page.locator('form.translate-form').first();
+  await form.getByLabel('Language of the translation', { exact: true }).selectOption('en');
+  await form.getByLabel('Translation', { exact: true }).fill(HUMAN_EN);
+  await form.getByRole('button', { name: 'Save translation' }).click();
+  await form.getByRole('status').getByText('Your translation (English) was saved.').waitFor();
+  const human = texts.locator('.text-panel', { has: page.locator('[data-made-by="human"]') });
+  await human.waitFor();
+  assert(
+    (await human.locator('[data-made-by="human"]').textContent()).includes(`Made by a person: ${ANALYST_A.username}`),
+    'the human translation is marked as such, with who made it',
+  );
+  await human.getByText(HUMAN_EN).waitFor();
+
+  const advance = page.getByRole('region', { name: 'Move the interview forward' });
+  await advance.getByLabel('New status', { exact: true }).selectOption('translated');
+  await advance.getByRole('button', { name: 'Change status' }).click();
+  await page.getByTestId('interview-status').getByText('Translated').waitFor();
+  await shot(page, 'interview');
+}
+
+async function documentIsShownWithItsExtractedText() {
+  assert(state.documentId, 'needs the document of an earlier test');
+  const page = await analystPage();
+  await openPage(page, `witnesses/${WITNESS.code}`, `Witness ${WITNESS.code}`);
+  await page.locator(`tr[data-document="${state.documentId}"] a`).click();
+  await page.getByRole('heading', { level: 1, name: `Medical record — witness ${WITNESS.code}` }).waitFor();
+  const viewer = page.locator('figure.viewer[data-display-type="application/pdf"]');
+  await viewer.waitFor();
+  const src = await viewer.getByTestId('document-frame').getAttribute('src');
+  assert(src === `/api/v1/objects/${state.documentId}/content?inline=1`, `the PDF is framed from the API (${src})`);
+  const extracted = page.locator('.text-panel', { hasText: 'Text from the file — English' });
+  await extracted.waitFor();
+  assert((await extracted.locator('[data-made-by="machine"]').textContent()).includes('poppler'), 'extracted by poppler');
+  await extracted.getByText('bruises on both arms').waitFor();
+  await shot(page, 'document');
+}
+
+async function contactWarningIsShownBeforeAContactIsPlanned() {
+  const page = await analystPage();
+  await openPage(page, `witnesses/${WITNESS.code}`, `Witness ${WITNESS.code}`);
+  const form = page.getByRole('region', { name: 'Plan or record a contact' });
+  const warnings = form.getByTestId('contact-warnings');
+  await warnings.waitFor();
+  const text = await warnings.textContent();
+  assert(text.includes(`${WITNESS.code}: consent v1 does not cover re-contact`), `the consent's limit is shown first (${text})`);
+  await form.getByLabel('By', { exact: true }).fill('intake officer K.');
+  await form.getByLabel('Purpose', { exact: true }).fill('follow-up about the hearing');
+  await form.getByRole('button', { name: 'Record contact' }).click();
+  await form.getByRole('alert').getByText('Confirm that you have read the warnings.').waitFor();
+  await form.getByLabel('I have read these warnings and the contact is still needed').check();
+  await form.getByRole('button', { name: 'Record contact' }).click();
+  await form.getByRole('status').getByText(/The contact planned for .* was recorded\./).waitFor();
+  const row = page.locator('table.contacts-table tbody tr').first();
+  await row.waitFor();
+  assert((await row.textContent()).includes('follow-up about the hearing'), 'the contact is in the log');
+  await shot(page, 'witness-records');
+}
+
+async function anotherPartnerCannotOpenTheInterviewDocumentOrJobs() {
+  assert(state.interviewId && state.documentId, 'needs the interview and document of earlier tests');
+  const page = await newPage();
+  await signIn(page, ANALYST_B);
+  await openPage(page, 'jobs', 'Processing jobs');
+  await page.getByText('No processing jobs').waitFor();
+  await openPage(page, `interviews/${state.interviewId}`, 'Interview');
+  await page.getByText('You do not have the rights to see this.').waitFor();
+  await openPage(page, `documents/${state.documentId}`, 'Document');
+  await page.getByText('You do not have the rights to see this.').waitFor();
+  const content = await page.content();
+  assert(!content.includes(WITNESS.code) && !content.includes('bruises'), 'nothing of the witness is on the page');
+  const statuses = await page.evaluate(
+    async ([iv, doc]) => {
+      const get = async (p) => (await fetch(p, { credentials: 'same-origin' })).status;
+      return [await get(`/api/v1/interviews/${iv}`), await get(`/api/v1/documents/${doc}`), await get(`/api/v1/objects/${doc}/content?inline=1`)];
+    },
+    [state.interviewId, state.documentId],
+  );
+  assert(statuses.every((s) => s === 403), `direct requests are refused (${statuses})`);
+}
+
+async function importIsCheckedThenImported() {
+  const page = await analystPage();
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Import' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Import' }).waitFor();
+  const importButton = page.getByRole('button', { name: 'Import', exact: true });
+  await page.getByLabel('Manifest (CSV)', { exact: true }).setInputFiles({
+    name: 'manifest.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('record,witness,organisation,date,by\nwitness,W-00210,Partner A,,\nconsent,W-00210,,2026-02-30,\n'),
+  });
+  await page.getByRole('button', { name: 'Check (dry run)' }).click();
+  const problem = page.locator('table.problems-table tr[data-line="3"][data-column="4"]');
+  await problem.waitFor();
+  assert((await problem.textContent()).includes('date must be YYYY-MM-DD'), 'the problem is named at its line and column');
+  assert(await importButton.isDisabled(), 'a manifest with problems cannot be imported');
+  await shot(page, 'import-problems');
+
+  await page.getByLabel('Manifest (CSV)', { exact: true }).setInputFiles({
+    name: 'manifest.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(
+      'record,witness,organisation,date,by,scopes,remote,transcript\n' +
+        'witness,W-00210,Partner A,,,,,\n' +
+        'consent,W-00210,,2026-02-01,intake officer K.,internal-analysis,,\n' +
+        'interview,W-00210,,2026-02-01,intake officer K.,,yes,w210.txt\n',
+    ),
+  });
+  await page.getByLabel('Files the manifest names', { exact: true }).setInputFiles({
+    name: 'w210.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('Сведка расказала пра затрыманне.', 'utf8'),
+  });
+  await page.getByRole('button', { name: 'Check (dry run)' }).click();
+  await page.getByText('No problems (rows: 3, files: 1); the manifest can be imported.').waitFor();
+  await importButton.click();
+  const report = page.getByTestId('import-report');
+  await report.waitFor();
+  const text = await report.textContent();
+  assert(text.includes('Witnesses1') && text.includes('Interviews1'), `the report counts what came in (${text})`);
+  await openPage(page, 'witnesses/W-00210', 'Witness W-00210');
+  await page.locator('table.interviews-table tbody tr').first().waitFor();
+}
+
 const tests = [
   ['analyst enrols a second factor and signs in with a code', signInEnrolTotpAndSignInWithCode],
   ['upload shows progress, matches the SHA-256 and verifies', uploadShowsProgressAndVerifies],
@@ -766,6 +1012,13 @@ const tests = [
   ['intake officer registers a witness with personal details and consent', intakeOfficerRegistersWitnessWithConsent],
   ['consent is refused for lawyers with the version named, and allowed for the ICC', consentIsCheckedForLawyersAndTheIcc],
   ['personal details are shown on request', personalDetailsAreShownOnRequest],
+  ['an intake officer records an interview with a transcript and a document', intakeOfficerRecordsAnInterviewAndADocument],
+  ['the jobs finish and the monitor shows and retries a failed one', jobsFinishAndTheMonitorRetriesAFailure],
+  ['the transcript is shown beside the apertium translation and a human one', transcriptIsShownBesideMachineAndHumanTranslations],
+  ['a document is shown with the text extracted from it', documentIsShownWithItsExtractedText],
+  ['a contact warning is shown before a contact is planned', contactWarningIsShownBeforeAContactIsPlanned],
+  ['another partner cannot open the interview, the document or the jobs', anotherPartnerCannotOpenTheInterviewDocumentOrJobs],
+  ['an import is checked, with problems by line and column, then imported', importIsCheckedThenImported],
   ['the register lists the witness and filters by consent, gender and country', registerListsAndFiltersWitnesses],
   ['another partner does not see the witness', otherPartnerDoesNotSeeTheWitness],
   ['a lead lists consent gaps and erases a witness, leaving a tombstone', leadListsConsentGapsAndErasesAWitness],

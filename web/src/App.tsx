@@ -1,12 +1,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
 import * as api from './api';
-import { CONSENT_GAP_READERS, EVIDENCE_READERS, WITNESS_READERS, hasAnyRole, type User } from './api';
+import { CONSENT_GAP_READERS, EVIDENCE_READERS, IMPORTERS, WITNESS_READERS, hasAnyRole, type User } from './api';
 import { LanguageSelect, PageHeading, SkipLink } from './components';
 import { I18nContext, initialLang, rememberLang, translator, useI18n, type I18n, type Lang, type MessageKey } from './i18n';
 import { AuditPage } from './pages/Audit';
 import { ConsentGapsPage } from './pages/ConsentGaps';
 import { DashboardPage } from './pages/Dashboard';
+import { DocumentPage } from './pages/Document';
+import { ImportPage } from './pages/Import';
+import { InterviewPage } from './pages/Interview';
+import { JobsPage } from './pages/Jobs';
 import { ObjectsPage } from './pages/Objects';
 import { SecurityPage } from './pages/Security';
 import { SignInPage } from './pages/SignIn';
@@ -114,7 +118,6 @@ function Starting() {
 }
 
 const COMING: MessageKey[] = [
-  'nav.interviews',
   'nav.search',
   'nav.coding',
   'nav.requests',
@@ -132,17 +135,19 @@ function Workspace({
 }) {
   const { t } = useI18n();
   const location = useLocation();
-  // A witness's page belongs under Witnesses in the navigation.
-  const route: Route = location.route === 'witness' ? 'witnesses' : location.route;
+  // A witness's page, and their interviews' and documents', belong under Witnesses.
+  const route: Route = ['witness', 'interview', 'document'].includes(location.route) ? 'witnesses' : location.route;
   const isAdmin = hasAnyRole(user, ['administrator']);
   const isAuditor = hasAnyRole(user, ['administrator', 'auditor']);
   const readsEvidence = hasAnyRole(user, EVIDENCE_READERS);
 
-  const links: { route: Exclude<Route, 'not-found' | 'witness'>; label: MessageKey; show: boolean }[] = [
+  const links: { route: Parameters<typeof routeHref>[0]; label: MessageKey; show: boolean }[] = [
     { route: 'dashboard', label: 'nav.dashboard', show: true },
     { route: 'objects', label: 'nav.objects', show: readsEvidence },
     { route: 'witnesses', label: 'nav.witnesses', show: hasAnyRole(user, WITNESS_READERS) },
     { route: 'consent-gaps', label: 'nav.consentGaps', show: hasAnyRole(user, CONSENT_GAP_READERS) },
+    { route: 'import', label: 'nav.import', show: hasAnyRole(user, IMPORTERS) },
+    { route: 'jobs', label: 'nav.jobs', show: readsEvidence },
     { route: 'users', label: 'nav.users', show: isAdmin },
     { route: 'audit', label: 'nav.audit', show: isAuditor },
   ];
@@ -227,6 +232,14 @@ function Page({
       return <WitnessesPage key="witnesses" user={user} />;
     case 'witness':
       return <WitnessPage key={`witness:${location.param}`} code={location.param} />;
+    case 'interview':
+      return <InterviewPage key={`interview:${location.param}`} id={location.param} />;
+    case 'document':
+      return <DocumentPage key={`document:${location.param}`} id={location.param} />;
+    case 'jobs':
+      return <JobsPage key="jobs" />;
+    case 'import':
+      return <ImportPage key="import" />;
     case 'consent-gaps':
       return <ConsentGapsPage key="consent-gaps" />;
     case 'users':

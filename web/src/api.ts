@@ -328,26 +328,26 @@ export function setDisabled(username: string, disabled: boolean): Promise<User> 
   return request('POST', `/api/v1/users/${encodeURIComponent(username)}/disabled`, { body: { disabled } });
 }
 
-export interface UploadHandle {
-  promise: Promise<UploadResult>;
+export interface UploadHandle<T = UploadResult> {
+  promise: Promise<T>;
   abort: () => void;
 }
 
 /**
- * Uploads a file's bytes with XMLHttpRequest (fetch cannot report upload progress).
- * onProgress gets the fraction sent, from 0 to 1.
+ * Sends a body with XMLHttpRequest (fetch cannot report upload progress) and the CSRF token;
+ * the answer is JSON. onProgress gets the fraction sent, from 0 to 1.
  */
-export function uploadObject(
-  file: Blob,
-  domain: string,
-  organisation: string | null,
-  sensitivity: Sensitivity,
+function sendWithProgress<T>(
+  url: string,
+  body: Blob | FormData,
+  contentType: string | null,
   onProgress: (fraction: number) => void,
-): UploadHandle {
+): UploadHandle<T> {
   const xhr = new XMLHttpRequest();
-  const promise = new Promise<UploadResult>((resolve, reject) => {
-    xhr.open('POST', withQuery('/api/v1/objects', { domain, sensitivity, organisation: organisation || undefined }));
-    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+  const promise = new Promise<T>((resolve, reject) => {
+    xhr.open('POST', url);
+    // A FormData sets its own multipart type, with the boundary.
+    if (contentType) xhr.setRequestHeader('Content-Type', contentType);
     xhr.setRequestHeader('Accept', 'application/json');
     const token = csrfToken();
     if (token) xhr.setRequestHeader('X-CSRF-Token', token);
@@ -358,7 +358,7 @@ export function uploadObject(
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {
         try {
-          resolve(JSON.parse(xhr.responseText) as UploadResult);
+          resolve(JSON.parse(xhr.responseText) as T);
         } catch {
           reject(notJson(xhr.status));
         }
@@ -369,9 +369,25 @@ export function uploadObject(
     };
     xhr.onerror = () => reject(new ApiError(0, 'network', 'the upload was interrupted'));
     xhr.onabort = () => reject(new ApiError(0, 'aborted', 'the upload was cancelled'));
-    xhr.send(file);
+    xhr.send(body);
   });
   return { promise, abort: () => xhr.abort() };
+}
+
+/** Uploads a file's bytes into key domain `domain` (a witness's code puts it in their record). */
+export function uploadObject(
+  file: Blob,
+  domain: string,
+  organisation: string | null,
+  sensitivity: Sensitivity,
+  onProgress: (fraction: number) => void,
+): UploadHandle {
+  return sendWithProgress(
+    withQuery('/api/v1/objects', { domain, sensitivity, organisation: organisation || undefined }),
+    file,
+    'application/octet-stream',
+    onProgress,
+  );
 }
 
 /** The file's SHA-256 in hex, or null where Web Crypto is unavailable (not a secure context). */
@@ -496,6 +512,10 @@ export interface WitnessPermissions {
   check_consent: boolean;
   read_conditions: boolean;
   erase: boolean;
+  /** May record interviews and documents. */
+  record: boolean;
+  /** May read and add to the contact log. */
+  contacts: boolean;
 }
 
 export interface WitnessPage extends Witness {
@@ -586,4 +606,231 @@ export function consentGaps(purpose: Purpose, recipient: Recipient, within: numb
 
 export function eraseWitness(code: string, reason: string): Promise<WitnessPage> {
   return request('DELETE', witnessPath(code), { query: { reason } });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interviews, documents, the contact log, translations, jobs and import (docs/openapi.yaml).
+
+export const INTERVIEW_STATUSES = ['recorded', 'transcribed', 'translated', 'coded', 'summarised'] as const;
+export type InterviewStatus = (typeof INTERVIEW_STATUSES)[number];
+export const DOCUMENT_KINDS = ['medical', 'court', 'official', 'photo', 'video', 'audio', 'other'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+export const CONTACT_CHANNELS = ['in-person', 'phone', 'video', 'messenger', 'email', 'through-third-party'] as const;
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
+/** The languages offered for a translation (any ISO 639 code is accepted). */
+export const TRANSLATION_LANGUAGES = ['en', 'ru', 'be', 'uk', 'pl', 'lt'] as const;
+/** Who adds human translations and retries failed jobs (in the material's organisation). */
+export const TRANSLATORS: readonly Role[] = EVIDENCE_WRITERS;
+/** Who imports manifests: those who register witnesses. */
+export const IMPORTERS: readonly Role[] = WITNESS_WRITERS;
+
+export interface Interview {
+  id: string;
+  code: string;
+  on: string;
+  place: string;
+  remote: boolean;
+  interviewer: string;
+  languages: string[];
+  recordings: string[];
+  transcript: string;
+  translations: string[];
+  status: InterviewStatus;
+  /** Objects of the interview the caller may not read. */
+  withheld: number;
+}
+
+export type NewInterview = Pick<Interview, 'on' | 'place' | 'remote' | 'interviewer' | 'languages' | 'recordings'> & {
+  transcript?: string;
+};
+
+/** An object derived from another: extracted (or OCR) text, image metadata or a translation. */
+export interface DerivedText extends EvidenceObject {
+  derived_from: string;
+  tool: string;
+  tool_version: string;
+  kind: 'text' | 'translation' | 'metadata';
+  language: string;
+  from: string;
+  machine: boolean;
+  /** The person who made a human translation. */
+  by: string | null;
+}
+
+export interface ShownObject extends EvidenceObject {
+  role: 'recording' | 'transcript' | 'translation';
+  texts: DerivedText[];
+}
+
+export interface InterviewPage {
+  interview: Interview;
+  objects: ShownObject[];
+  permissions: { update: boolean; translate: boolean };
+}
+
+export interface WitnessDocument {
+  object_id: string;
+  code: string;
+  kind: DocumentKind;
+  date: string;
+  language: string;
+  description: string;
+  interview_id: string;
+  sensitivity: Sensitivity;
+  size: number;
+  created_at: string;
+}
+
+export type NewDocument = Pick<WitnessDocument, 'object_id' | 'kind' | 'date' | 'language' | 'description' | 'interview_id'>;
+
+export interface DocumentPage {
+  document: WitnessDocument;
+  object: EvidenceObject;
+  texts: DerivedText[];
+  permissions: { translate: boolean };
+}
+
+export interface Contact {
+  on: string;
+  by: string;
+  channel: ContactChannel;
+  planned: boolean;
+  purpose: string;
+}
+
+/** A processing job as the monitor shows it. */
+export interface MonitoredJob extends Job {
+  domain: string;
+  max_attempts: number;
+  created_at: string;
+  updated_at: string;
+  /** Whether the caller may retry it now. */
+  retry: boolean;
+}
+
+export interface ManifestProblem {
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface ImportResult {
+  dry_run: boolean;
+  rows: number;
+  files: number;
+  problems: ManifestProblem[];
+  report: { witnesses: number; consents: number; interviews: number; documents: number; skipped: number } | null;
+}
+
+export function listInterviews(code: string): Promise<{ interviews: Interview[] }> {
+  return request('GET', `${witnessPath(code)}/interviews`);
+}
+
+export function recordInterview(code: string, interview: NewInterview): Promise<Interview> {
+  return request('POST', `${witnessPath(code)}/interviews`, { body: interview });
+}
+
+const interviewPath = (id: string) => `/api/v1/interviews/${encodeURIComponent(id)}`;
+
+export function getInterview(id: string): Promise<InterviewPage> {
+  return request('GET', interviewPath(id));
+}
+
+export function advanceInterview(id: string, status: InterviewStatus): Promise<Interview> {
+  return request('PATCH', interviewPath(id), { body: { status } });
+}
+
+export function listDocuments(code: string): Promise<{ documents: WitnessDocument[]; withheld: number }> {
+  return request('GET', `${witnessPath(code)}/documents`);
+}
+
+export function addDocument(code: string, document: NewDocument): Promise<WitnessDocument> {
+  return request('POST', `${witnessPath(code)}/documents`, { body: document });
+}
+
+export function getDocument(id: string): Promise<DocumentPage> {
+  return request('GET', `/api/v1/documents/${encodeURIComponent(id)}`);
+}
+
+export function listContacts(code: string): Promise<{ contacts: Contact[] }> {
+  return request('GET', `${witnessPath(code)}/contacts`);
+}
+
+export function addContact(code: string, contact: Contact): Promise<{ contact: Contact; warnings: string[] }> {
+  return request('POST', `${witnessPath(code)}/contacts`, { body: contact });
+}
+
+export function checkContact(code: string, on: string): Promise<{ on: string; warnings: string[] }> {
+  return request('GET', `${witnessPath(code)}/contact-check`, { query: { on } });
+}
+
+export function addTranslation(objectId: string, language: string, text: string, from?: string): Promise<DerivedText> {
+  return request('POST', `/api/v1/objects/${encodeURIComponent(objectId)}/translations`, {
+    body: from ? { language, from, text } : { language, text },
+  });
+}
+
+export function listJobs(state: Job['state'] | '', before?: number | null, limit = 50): Promise<{ jobs: MonitoredJob[]; next: number | null }> {
+  return request('GET', '/api/v1/jobs', {
+    query: { state: state || undefined, before: before?.toString(), limit: String(limit) },
+  });
+}
+
+export function retryJob(id: number): Promise<Job> {
+  return request('POST', `/api/v1/jobs/${id}/retry`);
+}
+
+/** A manifest and the files it names, as one multipart body; files are matched by name. */
+export function importManifest(
+  manifest: File,
+  files: readonly File[],
+  dryRun: boolean,
+  onProgress: (fraction: number) => void,
+): UploadHandle<ImportResult> {
+  const form = new FormData();
+  form.append('manifest', manifest, manifest.name);
+  for (const f of files) form.append('files', f, f.name);
+  return sendWithProgress(withQuery('/api/v1/imports', { dry_run: dryRun ? 'true' : undefined }), form, null, onProgress);
+}
+
+/** The first `bytes` bytes of an object (416 for an empty one is left to the caller). */
+async function fetchRange(url: string, bytes: number): Promise<Response> {
+  let r: Response;
+  try {
+    r = await fetch(url, { headers: { Range: `bytes=0-${bytes - 1}` }, credentials: 'same-origin', cache: 'no-store' });
+  } catch (e) {
+    throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e));
+  }
+  if (r.status === 401) sessionLost();
+  if (!r.ok && r.status !== 416) throw errorFromBody(r.status, await r.text());
+  return r;
+}
+
+/** The URL that shows an object in the page (a PDF frame, an image, a player). */
+export function inlineUrl(id: string): string {
+  return `${contentUrl(id)}?inline=1`;
+}
+
+/**
+ * The media type the server would show the object as, from a read of its first bytes (logged
+ * like any read); application/octet-stream for what a browser should not display.
+ */
+export async function displayType(id: string): Promise<string> {
+  const r = await fetchRange(inlineUrl(id), 16);
+  if (r.status === 416) return 'application/octet-stream'; // empty: nothing to show
+  return (r.headers.get('content-type') ?? 'application/octet-stream').split(';')[0].trim();
+}
+
+/** Texts are shown up to this many bytes; longer ones are downloaded. */
+export const MAX_SHOWN_TEXT = 2 * 1024 * 1024;
+
+/** An object's text (UTF-8), its first MAX_SHOWN_TEXT bytes; each read is logged by the server. */
+export async function readText(id: string): Promise<{ text: string; truncated: boolean }> {
+  const r = await fetchRange(contentUrl(id), MAX_SHOWN_TEXT);
+  if (r.status === 416) return { text: '', truncated: false }; // an empty object has no bytes to ask for
+  const bytes = new Uint8Array(await r.arrayBuffer());
+  const total = Number((r.headers.get('content-range') ?? '').split('/')[1] ?? bytes.length);
+  const truncated = total > bytes.length;
+  // A character cut at the end of a truncated text is left out rather than shown as U+FFFD.
+  return { text: new TextDecoder('utf-8').decode(bytes, { stream: truncated }), truncated };
 }

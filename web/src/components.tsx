@@ -1,4 +1,5 @@
 import {
+  useCallback,
   useEffect,
   useId,
   useRef,
@@ -405,4 +406,52 @@ export function SkipLink() {
       {t('app.skip')}
     </a>
   );
+}
+
+/** What a page or panel fetches when it opens (and again on reload()), with the failure if any. */
+export interface Loaded<T> {
+  data: T | null;
+  error: unknown;
+  reload: () => Promise<void>;
+}
+
+/** Fetches with `fetch` (keep it stable with useCallback); an answer to an older fetch is dropped. */
+export function useLoad<T>(fetch: () => Promise<T>): Loaded<T> {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const latest = useRef(fetch);
+  const reload = useCallback(async () => {
+    latest.current = fetch;
+    try {
+      const d = await fetch();
+      if (latest.current === fetch) {
+        setData(d);
+        setError(null);
+      }
+    } catch (e) {
+      if (latest.current === fetch) setError(e);
+    }
+  }, [fetch]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { data, error, reload };
+}
+
+/** A list as it loads: what went wrong, "Loading…", the message for none, or the list itself. */
+export function Listed<T>({
+  error,
+  items,
+  empty,
+  children,
+}: {
+  error: unknown;
+  items: readonly T[] | null | undefined;
+  empty: ReactNode;
+  children: (items: readonly T[]) => ReactNode;
+}) {
+  if (error) return <LoadError error={error} />;
+  if (!items) return <Loading />;
+  if (items.length === 0) return <p>{empty}</p>;
+  return <>{children(items)}</>;
 }

@@ -1,5 +1,5 @@
-// A tiny hash router (#/objects, #/witnesses/W-00123): it needs nothing from the server beyond
-// index.html.
+// A tiny hash router (#/objects, #/witnesses/W-00123, #/interviews/iv-…, #/documents/<id>): it
+// needs nothing from the server beyond index.html.
 
 import { useEffect, useState } from 'react';
 
@@ -8,13 +8,17 @@ export type Route =
   | 'objects'
   | 'witnesses'
   | 'witness'
+  | 'interview'
+  | 'document'
+  | 'jobs'
+  | 'import'
   | 'consent-gaps'
   | 'users'
   | 'audit'
   | 'security'
   | 'not-found';
 
-/** Where the app is: the route, and for a witness's page the code. */
+/** Where the app is: the route, and for a witness's, interview's or document's page its code or id. */
 export interface Location {
   route: Route;
   param: string;
@@ -27,12 +31,22 @@ const PATHS: Record<string, Route> = {
   '/objects': 'objects',
   '/witnesses': 'witnesses',
   '/consent-gaps': 'consent-gaps',
+  '/jobs': 'jobs',
+  '/import': 'import',
   '/users': 'users',
   '/audit': 'audit',
   '/security': 'security',
 };
 
-export function routeHref(route: Exclude<Route, 'not-found' | 'witness'>): string {
+/** The pages of one record, by the path they stand under. */
+type RecordRoute = 'witness' | 'interview' | 'document';
+const RECORD_PATHS: Record<RecordRoute, string> = {
+  witness: 'witnesses',
+  interview: 'interviews',
+  document: 'documents',
+};
+
+export function routeHref(route: Exclude<Route, 'not-found' | RecordRoute>): string {
   return route === 'dashboard' ? '#/' : `#/${route}`;
 }
 
@@ -40,19 +54,28 @@ export function witnessHref(code: string): string {
   return `#/witnesses/${encodeURIComponent(code)}`;
 }
 
+export function interviewHref(id: string): string {
+  return `#/interviews/${encodeURIComponent(id)}`;
+}
+
+export function documentHref(id: string): string {
+  return `#/documents/${encodeURIComponent(id)}`;
+}
+
 function parse(hash: string, previous: Location): Location {
   // Only "#/…" is a route; another fragment (e.g. "#main") leaves the page as it is.
   if (hash !== '' && hash !== '#' && !hash.startsWith('#/')) return previous;
   const path = hash.replace(/^#/, '').replace(/[?].*$/, '').replace(/\/+$/, '') || '/';
-  const witness = /^\/witnesses\/([^/]+)$/.exec(path);
-  if (witness) {
-    let code = witness[1];
+  for (const [route, prefix] of Object.entries(RECORD_PATHS) as [RecordRoute, string][]) {
+    const match = new RegExp(`^/${prefix}/([^/]+)$`).exec(path);
+    if (!match) continue;
+    let param = match[1];
     try {
-      code = decodeURIComponent(code);
+      param = decodeURIComponent(param);
     } catch {
-      // A malformed escape: the server will not know the code either.
+      // A malformed escape: the server will not know it either.
     }
-    return { route: 'witness', param: code };
+    return { route, param };
   }
   return { route: PATHS[path] ?? 'not-found', param: '' };
 }

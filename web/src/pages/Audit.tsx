@@ -47,6 +47,13 @@ export const KNOWN_ACTIONS = [
   'witness.personal.view',
   'witness.erase',
   'consent.add',
+  'interview.record',
+  'interview.update',
+  'document.add',
+  'contact.add',
+  'translation.add',
+  'job.retry',
+  'import',
 ] as const;
 
 /** An action as the log names it (monospace), with its meaning in the reader's language. */

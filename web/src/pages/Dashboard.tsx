@@ -7,6 +7,7 @@ import { formatBytes, formatNumber } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 import { routeHref } from '../router';
 import { EventTable } from './Audit';
+import { jobKindKey } from './Jobs';
 import { OBJECT_COLUMNS, ObjectCells } from './Objects';
 
 export function DashboardPage({ user }: { user: User }) {
@@ -93,7 +94,7 @@ export function DashboardPage({ user }: { user: User }) {
             >
               {jobs.map((j) => (
                 <tr key={j.id} data-job-state={j.state}>
-                  <th scope="row">{t(j.kind === 'translate' ? 'job.translate' : 'job.extract')}</th>
+                  <th scope="row">{t(jobKindKey(j.kind))}</th>
                   <td>
                     <Hex value={j.object} />
                   </td>
@@ -103,6 +104,11 @@ export function DashboardPage({ user }: { user: User }) {
               ))}
             </DataTable>
           )}
+          {hasAnyRole(user, EVIDENCE_READERS) ? (
+            <p>
+              <a href={routeHref('jobs')}>{t('dashboard.allJobs')}</a>
+            </p>
+          ) : null}
         </section>
       </>
     );

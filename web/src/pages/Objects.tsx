@@ -4,7 +4,6 @@ import * as api from '../api';
 import {
   ApiError,
   EVIDENCE_WRITERS,
-  MAX_UPLOAD_BYTES,
   organisationsWhere,
   SENSITIVITIES,
   type EvidenceObject,
@@ -30,6 +29,7 @@ import {
 } from '../components';
 import { abbreviate, formatBytes, formatTime } from '../format';
 import { useI18n } from '../i18n';
+import { UploadProgress, useTooLarge, useUpload } from '../upload';
 
 type VerifyState =
   | { state: 'checking' }
@@ -295,25 +295,18 @@ function VerifyStatus({ id, v }: { id: string; v: VerifyState | undefined }) {
   }
 }
 
-type UploadPhase =
-  | { phase: 'idle' }
-  | { phase: 'hashing' }
-  | { phase: 'sending'; fraction: number }
-  | { phase: 'processing' }
-  | { phase: 'done' };
-
 function UploadForm({ organisations, onUploaded }: { organisations: string[]; onUploaded: (r: UploadResult) => void }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const ids = { file: useId(), domain: useId(), org: useId(), sensitivity: useId() };
   const [sensitivity, setSensitivity] = useState<Sensitivity>('normal');
   const fileRef = useRef<HTMLInputElement>(null);
   const [domain, setDomain] = useState('');
   const [organisation, setOrganisation] = useState(organisations.length === 1 ? organisations[0] : '');
-  const [phase, setPhase] = useState<UploadPhase>({ phase: 'idle' });
   const [notice, setNotice] = useState<NoticeState | null>(null);
   const [hashNote, setHashNote] = useState<NoticeState | null>(null);
   const [result, setResult] = useState<NoticeState | null>(null);
-  const busy = phase.phase === 'hashing' || phase.phase === 'sending' || phase.phase === 'processing';
+  const { phase, busy, upload } = useUpload(setNotice);
+  const tooLarge = useTooLarge();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -332,8 +325,9 @@ function UploadForm({ organisations, onUploaded }: { organisations: string[]; on
       document.getElementById(ids.domain)?.focus();
       return;
     }
-    if (file.size > MAX_UPLOAD_BYTES) {
-      setNotice({ kind: 'error', text: t('objects.tooLarge', { name: file.name, size: formatBytes(file.size, lang, t) }) });
+    const large = tooLarge(file);
+    if (large) {
+      setNotice({ kind: 'error', text: large });
       return;
     }
     if (organisations.length > 1 && !organisation) {
@@ -342,36 +336,9 @@ function UploadForm({ organisations, onUploaded }: { organisations: string[]; on
       return;
     }
 
-    setPhase({ phase: 'hashing' });
-    setNotice({ kind: 'info', text: t('objects.hashing') });
-    let local: string | null = null;
     try {
-      local = await api.sha256Hex(file);
-    } catch {
-      local = null;
-    }
-    if (local === null) setHashNote({ kind: 'info', text: t('objects.noWebCrypto') });
-
-    setPhase({ phase: 'sending', fraction: 0 });
-    setNotice({ kind: 'info', text: t('objects.uploading', { pct: 0 }) });
-    let lastPct = -1;
-    const handle = api.uploadObject(file, keyDomain, organisations.length > 1 ? organisation : null, sensitivity, (fraction) => {
-      if (fraction >= 1) {
-        setPhase({ phase: 'processing' });
-        setNotice({ kind: 'info', text: t('objects.processing') });
-        return;
-      }
-      setPhase({ phase: 'sending', fraction });
-      // Announce in steps of 10 %, not at every progress event.
-      const pct = Math.floor(fraction * 10) * 10;
-      if (pct !== lastPct) {
-        lastPct = pct;
-        setNotice({ kind: 'info', text: t('objects.uploading', { pct }) });
-      }
-    });
-    try {
-      const r = await handle.promise;
-      setPhase({ phase: 'done' });
+      const { result: r, local } = await upload(file, keyDomain, organisations.length > 1 ? organisation : null, sensitivity);
+      if (local === null) setHashNote({ kind: 'info', text: t('objects.noWebCrypto') });
       const kept =
         r.sensitivity !== sensitivity ? ` ${t('objects.keptSensitivity', { category: t(`sensitivity.${r.sensitivity}`) })}` : '';
       const stored = t('objects.stored', { name: file.name, id: r.id }) + (r.deduplicated ? ` ${t('objects.deduplicated')}` : '') + kept;
@@ -385,14 +352,10 @@ function UploadForm({ organisations, onUploaded }: { organisations: string[]; on
       if (fileRef.current) fileRef.current.value = '';
       onUploaded(r);
     } catch (err) {
-      setPhase({ phase: 'idle' });
       const message = err instanceof ApiError && err.status === 413 ? t('error.tooLarge') : describeError(err, t);
       setNotice({ kind: 'error', text: t('objects.uploadFailed', { message }) });
     }
   };
-
-  const pct =
-    phase.phase === 'sending' ? Math.round(phase.fraction * 100) : phase.phase === 'processing' || phase.phase === 'done' ? 100 : 0;
 
   return (
     <form onSubmit={submit} className="form-grid upload-form">
@@ -443,19 +406,7 @@ function UploadForm({ organisations, onUploaded }: { organisations: string[]; on
         />
       ) : null}
       <SubmitActions busy={busy}>{t('objects.upload')}</SubmitActions>
-      {phase.phase !== 'idle' ? (
-        <div className="progress-row">
-          <label htmlFor="upload-progress">{t('objects.progress')}</label>
-          {phase.phase === 'hashing' ? (
-            <progress id="upload-progress" />
-          ) : (
-            <progress id="upload-progress" max={100} value={pct} />
-          )}
-          <span className="progress-pct" data-testid="upload-pct">
-            {phase.phase === 'hashing' ? '' : `${pct}%`}
-          </span>
-        </div>
-      ) : null}
+      <UploadProgress phase={phase} />
       <LiveNotice notice={notice} className="upload-notice" />
       {hashNote ? <p className="notice notice-info">{hashNote.text}</p> : null}
       <div role="status" aria-live="polite" className="upload-result">

@@ -40,6 +40,7 @@ import {
   tombstoneText,
   vulnerabilityLabel,
 } from './Witnesses';
+import { WitnessRecords } from './WitnessRecords';
 
 export function WitnessPage({ code }: { code: string }) {
   const { t } = useI18n();
@@ -135,6 +136,7 @@ function WitnessBody({
 
       {w.permissions.add_consent ? <AddConsentForm code={w.code} onAdded={onChanged} /> : null}
       {w.permissions.check_consent ? <ConsentCheck code={w.code} /> : null}
+      <WitnessRecords witness={w} />
       {w.permissions.erase ? <EraseWitness code={w.code} onErased={onErased} /> : null}
     </>
   );

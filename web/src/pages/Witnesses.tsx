@@ -55,6 +55,15 @@ export function DoNotContact() {
   );
 }
 
+/** Language codes typed as "be, ru" (commas, semicolons or spaces); null if one is not a code. */
+export function parseLanguages(text: string): string[] | null {
+  const langs = text
+    .split(/[\s,;]+/)
+    .map((l) => l.trim().toLowerCase())
+    .filter((l) => l !== '');
+  return langs.some((l) => !/^[a-z]{2,3}$/.test(l)) ? null : langs;
+}
+
 /** A list of codes (languages, vulnerabilities) for a table cell; a dash when empty. */
 export function listText(items: readonly string[] | undefined, label: (s: string) => string = (s) => s): string {
   return items && items.length > 0 ? items.map(label).join(', ') : '—';
@@ -268,11 +277,8 @@ function RegisterForm({ organisations }: { organisations: string[] }) {
     if (!organisation) return showError(t('objects.chooseOrganisation'), 'new-organisation');
     const cc = country.trim().toUpperCase();
     if (cc && !/^[A-Z]{2}$/.test(cc)) return showError(t('witnesses.countryInvalid'), 'new-country');
-    const langs = languages
-      .split(/[\s,;]+/)
-      .map((l) => l.trim().toLowerCase())
-      .filter((l) => l !== '');
-    if (langs.some((l) => !/^[a-z]{2,3}$/.test(l))) return showError(t('witnesses.languagesInvalid'), 'new-languages');
+    const langs = parseLanguages(languages);
+    if (!langs) return showError(t('witnesses.languagesInvalid'), 'new-languages');
     const hasPersonal = Object.values(personal).some((v) => v.trim() !== '');
     await run(
       async () => {

@@ -616,7 +616,7 @@ void Api::add_collection_routes(const AddRoute& route) {
       return error_response(400, "bad_request", "state must be queued, running, done or failed");
     }
     auto number = [](const std::string& t, long long max) -> std::optional<long long> {
-      if (t.empty() || t.size() > 12 || !std::all_of(t.begin(), t.end(), ::isdigit)) {
+      if (!is_small_number(t, 12)) {
         return std::nullopt;
       }
       const long long n = std::stoll(t);
@@ -655,8 +655,7 @@ void Api::add_collection_routes(const AddRoute& route) {
 
   route("POST", "/api/v1/jobs/{id}/retry", Access{true, job_retriers()}, [this](Context& c) {
     const std::string id_text = c.request.params.at("id");
-    if (id_text.empty() || id_text.size() > 12 ||
-        !std::all_of(id_text.begin(), id_text.end(), ::isdigit)) {
+    if (!is_small_number(id_text, 12)) {
       return error_response(404, "not_found", "no such job");
     }
     const std::int64_t id = std::stoll(id_text);

@@ -38,6 +38,13 @@ struct Api::Context {
 
 Response json_response(int status, const nlohmann::json& body);
 
+// Whether `text` is a non-empty run of at most `max_length` ASCII digits (ids, limits in a
+// query or path; never passes a byte over 0x7f to ::isdigit).
+inline bool is_small_number(const std::string& text, std::size_t max_length) {
+  return !text.empty() && text.size() <= max_length &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 // A status from the accounts, the hub or the register as an API error a person can act on.
 Response status_response(const Status& st, const std::string& what);
 

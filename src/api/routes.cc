@@ -614,15 +614,20 @@ void Api::add_routes(Router& router) {
     router.add(method, path,
                [run, access, handler](const Request& req) { return run(req, access, handler); });
   };
-  // Uploads are admitted on their head, before the body is received, then checked again with
-  // the body like any other request.
-  auto upload_route = [&](const char* method, const char* path, Access access,
+  // Uploads are admitted on their head, before the body is received: the gate above, then
+  // `check` (under the hub lock) on what the head says, e.g. where the upload would go. The
+  // handler sees the request afterwards like any other, and checks again.
+  using HeadCheck = std::function<std::optional<Response>(Context&)>;
+  auto upload_route = [&](const char* method, const char* path, Access access, HeadCheck check,
                           std::function<Response(Context&)> handler) {
     router.add_upload(
         method, path,
-        [admit, access](const Request& head) {
+        [this, admit, access, check](const Request& head) -> std::optional<Response> {
           std::optional<accounts::Caller> caller;
-          return admit(head, access, caller);
+          if (auto refusal = admit(head, access, caller)) return refusal;
+          Context ctx{head, caller ? &*caller : nullptr};
+          std::lock_guard lock(hub_mu_);
+          return check(ctx);
         },
         [run, access, handler](const Request& req) { return run(req, access, handler); });
   };
@@ -634,7 +639,8 @@ void Api::add_routes(Router& router) {
   route("POST", "/api/v1/session", kSignIn, [this](Context& c) {
     json in = json::parse(c.request.body, nullptr, false);
     if (in.is_discarded() || !in.is_object() || !in.contains("username") ||
-        !in.contains("password") || !in["username"].is_string() || !in["password"].is_string()) {
+        !in.contains("password") || !in["username"].is_string() || !in["password"].is_string() ||
+        (in.contains("totp") && !in["totp"].is_string())) {
       return error_response(400, "bad_request", "send {\"username\": …, \"password\": …}");
     }
     std::string totp = in.value("totp", "");
@@ -722,7 +728,7 @@ void Api::add_routes(Router& router) {
     const std::string limit_text = c.request.query("limit");
     int limit = 50;
     if (!limit_text.empty()) {
-      if (limit_text.size() > 4 || !std::all_of(limit_text.begin(), limit_text.end(), ::isdigit)) {
+      if (!is_small_number(limit_text, 4)) {
         return error_response(400, "bad_request", "limit must be a number from 1 to 1000");
       }
       limit = std::stoi(limit_text);
@@ -751,10 +757,10 @@ void Api::add_routes(Router& router) {
     return r;
   });
 
-  upload_route("POST", "/api/v1/objects", Access{true, evidence_writers()}, [this](Context& c) {
+  // Where an upload goes: its key domain and the organisation it is stored for, or a refusal.
+  auto upload_target = [this](Context& c, std::string& org_id) -> std::optional<Response> {
     const std::string domain = c.request.query("domain");
     if (domain.empty()) return error_response(400, "bad_request", "name the key domain (?domain=)");
-    std::string org_id;
     // A registered witness's key domain takes their material only from those who may add to
     // their record, in their own organisation (collection_routes.cc).
     if (auto refused = witness_upload(*c.caller, domain, org_id)) return *refused;
@@ -770,34 +776,46 @@ void Api::add_routes(Router& router) {
       return error_response(400, "organisation",
                             "name the organisation (?organisation=) in which you may add evidence");
     }
-    const std::string sensitivity =
-        c.request.query("sensitivity").empty() ? "normal" : c.request.query("sensitivity");
-    auto stored = hub_.put_file("the upload", *c.request.body_file, domain,
-                                hub::Intake::evidence(org_id, sensitivity));
-    if (!stored.is_ok()) {
-      const Status& st = stored.status();
-      if (st.code() == Code::kInvalidArgument)
-        return error_response(400, "bad_request", st.message());
-      if (st.code() == Code::kFailedPrecondition)
-        return error_response(403, "forbidden", st.message());
-      if (st.code() == Code::kErased) return error_response(409, "erased", st.message());
-      if (st.code() == Code::kNoSpace)
-        return error_response(507, "no_space", "the hub's disk is full");
-      return error_response(500, "internal", "the upload could not be stored");
-    }
-    // put logs the object; this says which signed-in person brought it.
-    (void)hub_.audit("upload", stored->id, {{"user_id", c.caller->user.id}});
-    // Stored and logged: a queue that cannot be written costs the processing, not the upload.
-    if (!stored->deduplicated) {
-      (void)collection::enqueue_processing(*jobs_, stored->id, options_.clock());
-    }
-    return json_response(201, {{"id", stored->id},
-                               {"sha256", stored->sha256},
-                               {"size", stored->size},
-                               {"domain", stored->domain},
-                               {"deduplicated", stored->deduplicated},
-                               {"sensitivity", stored->sensitivity}});
-  });
+    return std::nullopt;
+  };
+  upload_route(
+      "POST", "/api/v1/objects", Access{true, evidence_writers()},
+      [upload_target](Context& c) {
+        std::string org_id;
+        return upload_target(c, org_id);
+      },
+      [this, upload_target](Context& c) {
+        std::string org_id;
+        if (auto refused = upload_target(c, org_id)) return *refused;
+        const std::string domain = c.request.query("domain");
+        const std::string sensitivity =
+            c.request.query("sensitivity").empty() ? "normal" : c.request.query("sensitivity");
+        auto stored = hub_.put_file("the upload", *c.request.body_file, domain,
+                                    hub::Intake::evidence(org_id, sensitivity));
+        if (!stored.is_ok()) {
+          const Status& st = stored.status();
+          if (st.code() == Code::kInvalidArgument)
+            return error_response(400, "bad_request", st.message());
+          if (st.code() == Code::kFailedPrecondition)
+            return error_response(403, "forbidden", st.message());
+          if (st.code() == Code::kErased) return error_response(409, "erased", st.message());
+          if (st.code() == Code::kNoSpace)
+            return error_response(507, "no_space", "the hub's disk is full");
+          return error_response(500, "internal", "the upload could not be stored");
+        }
+        // put logs the object; this says which signed-in person brought it.
+        (void)hub_.audit("upload", stored->id, {{"user_id", c.caller->user.id}});
+        // Stored and logged: a queue that cannot be written costs the processing, not the upload.
+        if (!stored->deduplicated) {
+          (void)collection::enqueue_processing(*jobs_, stored->id, options_.clock());
+        }
+        return json_response(201, {{"id", stored->id},
+                                   {"sha256", stored->sha256},
+                                   {"size", stored->size},
+                                   {"domain", stored->domain},
+                                   {"deduplicated", stored->deduplicated},
+                                   {"sensitivity", stored->sensitivity}});
+      });
 
   route("GET", "/api/v1/objects/{id}/content", Access{true, evidence_readers()},
         [this](Context& c) {
@@ -855,9 +873,7 @@ void Api::add_routes(Router& router) {
   route("GET", "/api/v1/audit", Access{true, kAuditReaders}, [this](Context& c) {
     const std::string limit_text = c.request.query("limit");
     const std::string before_text = c.request.query("before");
-    auto number = [](const std::string& t) {
-      return !t.empty() && t.size() <= 12 && std::all_of(t.begin(), t.end(), ::isdigit);
-    };
+    auto number = [](const std::string& t) { return is_small_number(t, 12); };
     if ((!limit_text.empty() && !number(limit_text)) ||
         (!before_text.empty() && !number(before_text))) {
       return error_response(400, "bad_request", "limit and before must be numbers");
@@ -1199,9 +1215,7 @@ void Api::add_routes(Router& router) {
     const std::string within_text = c.request.query("within");
     int within = 30;
     if (!within_text.empty()) {
-      if (within_text.size() > 4 ||
-          !std::all_of(within_text.begin(), within_text.end(), ::isdigit) ||
-          std::stoi(within_text) > 3650) {
+      if (!is_small_number(within_text, 4) || std::stoi(within_text) > 3650) {
         return error_response(400, "bad_request", "within must be a number of days, 0 to 3650");
       }
       within = std::stoi(within_text);

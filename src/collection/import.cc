@@ -38,14 +38,25 @@ std::vector<std::string> split_list(const std::string& s) {
 }
 
 // libcsv hands over fields and row ends; this keeps rows with the line each started on.
+// One manifest is one import: far larger ones are refused (split them), so that a malformed
+// or hostile manifest cannot make the checker hold gigabytes of cells and problems.
+constexpr std::size_t kMaxFields = 2'000'000;
+constexpr std::size_t kMaxProblems = 1000;
+
 struct CsvReader {
   std::vector<std::vector<std::string>> rows;
   std::vector<int> lines;
   std::vector<std::string> row;
   int line = 1;      // where the current row started
   int newlines = 0;  // inside the current row's quoted fields
+  std::size_t fields = 0;
+  bool too_large = false;  // more than kMaxFields: the rest is not kept
   static void field(void* data, std::size_t len, void* self_ptr) {
     auto* self = static_cast<CsvReader*>(self_ptr);
+    if (++self->fields > kMaxFields) {
+      self->too_large = true;
+      return;
+    }
     std::string value(static_cast<const char*>(data), len);
     self->newlines += static_cast<int>(std::count(value.begin(), value.end(), '\n'));
     self->row.push_back(std::move(value));
@@ -234,6 +245,13 @@ Result<Manifest> check_text(const std::string& csv, Manifest m, Collection& coll
     m.problems.push_back({reader.line, 0, "not valid CSV here: " + error});
     return m;
   }
+  if (reader.too_large) {
+    m.problems.push_back(
+        {1, 0,
+         fmt::format("the manifest has more than {} fields; split it into several imports",
+                     kMaxFields)});
+    return m;
+  }
   if (reader.rows.empty()) {
     m.problems.push_back({1, 0, "the manifest is empty; it needs a header row"});
     return m;
@@ -272,6 +290,13 @@ Result<Manifest> check_text(const std::string& csv, Manifest m, Collection& coll
                    [](const ManifestProblem& a, const ManifestProblem& b) {
                      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
                    });
+  if (m.problems.size() > kMaxProblems) {
+    const std::size_t more = m.problems.size() - kMaxProblems;
+    m.problems.resize(kMaxProblems);
+    m.problems.push_back(
+        {m.problems.back().line, 0,
+         fmt::format("and {} more problems; correct these and check the manifest again", more)});
+  }
   return m;
 }
 

@@ -176,5 +176,27 @@ TEST_F(ImportTest, UploadedFilesAreCheckedAndStoredFromMemoryWithinTheImportersO
   }
 }
 
+// A manifest with thousands of problems lists the first thousand and says how many more; one
+// with millions of cells is refused whole, without being held in memory.
+TEST_F(ImportTest, HugeManifestsAreBoundedNotHeldWhole) {
+  auto files = std::make_shared<UploadedFiles>();
+  std::string bad = "record,witness\n";
+  for (int i = 0; i < 1500; ++i) bad += "nonsense,W-00101\n";
+  auto many = check_manifest(bad, files, *collection_, orgs_);
+  ASSERT_TRUE(many.is_ok());
+  ASSERT_EQ(many->problems.size(), 1001u);
+  EXPECT_NE(many->problems.back().message.find("more problems; correct these"), std::string::npos)
+      << many->problems.back().message;
+
+  std::string wide = "record,witness\n";
+  wide.reserve(4'200'000);
+  for (int i = 0; i < 1'050'000; ++i) wide += "a,b\n";
+  auto huge = check_manifest(wide, files, *collection_, orgs_);
+  ASSERT_TRUE(huge.is_ok());
+  ASSERT_EQ(huge->problems.size(), 1u);
+  EXPECT_NE(huge->problems[0].message.find("split it"), std::string::npos);
+  EXPECT_TRUE(huge->rows.empty());
+}
+
 }  // namespace
 }  // namespace evhub::collection

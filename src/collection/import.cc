@@ -278,21 +278,11 @@ Result<ImportReport> import_manifest(const Manifest& m, Collection& collection, 
   // Stores files (deduplicated by the hub) in the witness's domain; new ones are queued.
   auto store = [&](const Witness& w, const std::vector<std::string>& files,
                    const std::string& sensitivity) -> Result<std::vector<std::string>> {
-    std::vector<std::string> paths, ids;
+    std::vector<std::string> paths;
     for (const auto& f : files) paths.push_back((fs::path(m.folder) / f).string());
-    if (paths.empty()) return ids;
-    Status queued;
-    EVHUB_RETURN_IF_ERROR(hub.put(
-        paths, w.code,
-        [&](const hub::StoredObject& s) {
-          ids.push_back(s.id);
-          if (!s.deduplicated && queued.is_ok()) {
-            queued = enqueue_processing(queue, s.id, now_millis());
-          }
-        },
-        hub::Intake::evidence(w.organisation_id, sensitivity.empty() ? "normal" : sensitivity)));
-    EVHUB_RETURN_IF_ERROR(queued);
-    return ids;
+    return store_for_processing(
+        hub, queue, paths, w.code,
+        hub::Intake::evidence(w.organisation_id, sensitivity.empty() ? "normal" : sensitivity));
   };
   int done = 0;
   for (const ManifestRow& r : m.rows) {

@@ -281,6 +281,7 @@ class WitnessMaker {
     if (next < 0.05) {
       c.withdrawn_on = synth::iso_date(rng.between(given + 1, today_ - 1));
       c.given_on = c.withdrawn_on;
+      c.renew_by.clear();
     } else if (next < 0.15) {
       c.given_on = synth::iso_date(rng.between(given + 1, today_ - 1));
       c.renew_by = synth::iso_date(today_ + rng.between(180, 720));

@@ -334,7 +334,8 @@ const DocumentForm kCourt = {
     {"ПАСТАНОВА па справе аб адміністрацыйным правапарушэнні",
      "ПОСТАНОВЛЕНИЕ по делу об административном правонарушении",
      "DECISION in an administrative offence case"},
-    {{"Дата: {trial_date}", "Дата: {trial_date}", "Date: {trial_date}"},
+    {{"Нумар справы: {number}", "Номер дела: {number}", "Case number: {number}"},
+     {"Дата: {trial_date}", "Дата: {trial_date}", "Date: {trial_date}"},
      {"Месца: {place_name}", "Место: {place_name}", "Place: {place_name}"},
      {"Суддзя: {judge}", "Судья: {judge}", "Judge: {judge}"},
      {"Асоба, якая прыцягваецца да адказнасці: {person}",
@@ -355,7 +356,8 @@ const DocumentForm kCourt = {
 const DocumentForm kProtocol = {
     {"ПРАТАКОЛ адміністрацыйнага затрымання", "ПРОТОКОЛ административного задержания",
      "REPORT of an administrative detention"},
-    {{"Дата: {date}", "Дата: {date}", "Date: {date}"},
+    {{"Нумар: {number}", "Номер: {number}", "Number: {number}"},
+     {"Дата: {date}", "Дата: {date}", "Date: {date}"},
      {"Месца: {place_name}", "Место: {place_name}", "Place: {place_name}"},
      {"Затрыманая асоба: {person}", "Задержанное лицо: {person}", "Detained person: {person}"},
      {"Склаў: {official}, {unit}", "Составил: {official}, {unit}",
@@ -367,7 +369,8 @@ const DocumentForm kProtocol = {
       "The person is held {facility}."}}};
 const DocumentForm kMedical = {
     {"МЕДЫЦЫНСКАЯ ДАВЕДКА", "МЕДИЦИНСКАЯ СПРАВКА", "MEDICAL CERTIFICATE"},
-    {{"Пацыент: {person}", "Пациент: {person}", "Patient: {person}"},
+    {{"Нумар: {number}", "Номер: {number}", "Number: {number}"},
+     {"Пацыент: {person}", "Пациент: {person}", "Patient: {person}"},
      {"Дата агляду: {seen_on}", "Дата осмотра: {seen_on}", "Examined on: {seen_on}"},
      {"Месца: {place_name}", "Место: {place_name}", "Place: {place_name}"},
      {"Са слоў пацыента: пасля затрымання {date} {facility} супрацоўнікі {act1}.",
@@ -382,7 +385,8 @@ const std::vector<Tri> kInjuries = {
     {"сінякі на руках і нагах", "синяки на руках и ногах", "bruises on the arms and legs"}};
 const Tri kComplaintTitle = {"СКАРГА ў пракуратуру", "ЖАЛОБА в прокуратуру",
                              "COMPLAINT to the Prosecutor's Office"};
-const Tri kComplaintFrom = {"Ад: {person}", "От: {person}", "From: {person}"};
+const Tri kComplaintFrom = {"Ад: {person} (справа {number})", "От: {person} (дело {number})",
+                            "From: {person} (case {number})"};
 const Tri kComplaintEnd = {"Прашу правесці праверку і прыцягнуць вінаватых да адказнасці.",
                            "Прошу провести проверку и привлечь виновных к ответственности.",
                            "I ask for an investigation and for those responsible to be held to "
@@ -452,7 +456,7 @@ const char* form(const NameForms& n, Lang lang) {
 struct Slots {
   Lang lang;
   std::string date, place, place_name, unit, official, facility, days, act1, act2, judge, article,
-      years, trial_date, country, country_at, left_on, person, seen_on, injury;
+      years, trial_date, country, country_at, left_on, person, seen_on, injury, number;
 
   std::string fill(const Tri& t) const {
     return capitalise_sentences(fmt::format(
@@ -462,13 +466,14 @@ struct Slots {
         fmt::arg("act2", act2), fmt::arg("judge", judge), fmt::arg("article", article),
         fmt::arg("years", years), fmt::arg("trial_date", trial_date), fmt::arg("country", country),
         fmt::arg("country_at", country_at), fmt::arg("left_on", left_on),
-        fmt::arg("person", person), fmt::arg("seen_on", seen_on), fmt::arg("injury", injury)));
+        fmt::arg("person", person), fmt::arg("seen_on", seen_on), fmt::arg("injury", injury),
+        fmt::arg("number", number)));
   }
 };
 
 // Fills the slots from the story and starts the ground truth; `acts` are drawn here too.
 Slots slots_for(Rng& rng, Lang lang, const Story& s, GroundTruth& truth) {
-  Slots x{lang, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+  Slots x{lang, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
   const Place& place = kPlaces[static_cast<std::size_t>(s.place)];
   const Facility& facility = kFacilities[static_cast<std::size_t>(s.facility)];
   x.date = written_date(s.arrest_day, lang);
@@ -501,6 +506,9 @@ Slots slots_for(Rng& rng, Lang lang, const Story& s, GroundTruth& truth) {
   x.left_on = written_date(s.arrest_day + s.days + rng.between(20, 200), lang);
   x.seen_on = written_date(s.arrest_day + s.days + 1, lang);
   x.injury = in(rng.pick(kInjuries), lang);
+  // Two documents of one kind for one witness differ at least in their registration number
+  // (the hub would otherwise store the second as the first).
+  x.number = fmt::format("{}/{}", rng.between(100, 99999), iso_date(s.arrest_day).substr(2, 2));
 
   truth.language = lang_code(lang);
   truth.facility_id = facility.id;
@@ -514,7 +522,8 @@ Slots slots_for(Rng& rng, Lang lang, const Story& s, GroundTruth& truth) {
   return x;
 }
 
-// The ground truth names only what the text says: drops officials and acts it left out.
+// The ground truth names only what the text says: drops the officials, acts, place, facility
+// and date it left out.
 void keep_what_is_said(Composed& c, const Slots& x) {
   const std::string text = c.text();
   std::erase_if(c.truth.officials,
@@ -523,6 +532,12 @@ void keep_what_is_said(Composed& c, const Slots& x) {
   if (text.find(x.act1) != std::string::npos) acts.push_back(c.truth.acts[0]);
   if (text.find(x.act2) != std::string::npos) acts.push_back(c.truth.acts[1]);
   c.truth.acts = acts;
+  // Place: "у Мінску" in a story, "Мінск" in a form's field; either may be left out.
+  const bool at = text.find(x.place) != std::string::npos;
+  if (!at && text.find(x.place_name) != std::string::npos) c.truth.place = x.place_name;
+  if (!at && text.find(x.place_name) == std::string::npos) c.truth.place_id = c.truth.place = "";
+  if (text.find(x.facility) == std::string::npos) c.truth.facility_id = c.truth.facility = "";
+  if (text.find(x.date) == std::string::npos) c.truth.date = "";
   c.truth.text = text;
 }
 

@@ -34,18 +34,9 @@ mapfile -t images < <(ls "$work/pages"/p*.png "$work/pages"/p*.jpg | sort)
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) at start"
 echo
 
-model_of() { case "$1" in *-be.*) echo bel ;; *-ru.*) echo rus ;; *) echo eng ;; esac; }
-cli() {  # $1: output dir, $2: OMP_THREAD_LIMIT or "" (as shipped); the rest: pages
-  local out="$1" limit="$2" image name; shift 2
-  for image in "$@"; do
-    name="$(basename "${image%.*}")"
-    if [ -n "$limit" ]; then
-      OMP_THREAD_LIMIT="$limit" tesseract "$image" "$out/$name" -l "$(model_of "$image")" >/dev/null 2>&1
-    else
-      tesseract "$image" "$out/$name" -l "$(model_of "$image")" >/dev/null 2>&1
-    fi
-  done
-}
+# The peer, shared with pipeline_bench.sh: $1 output dir, $2 OMP_THREAD_LIMIT or "" (as shipped).
+source "$root/bench/tesseract_peer.sh"
+cli() { tesseract_pages "$@"; }
 lib() { "$driver" --threads "$threads" --out "$work/lib" "$@" >>"$work/lib.tsv"; }
 # Wall-clock and CPU seconds (user + system, children included) of a command: "real cpu".
 timed() {

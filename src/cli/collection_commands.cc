@@ -365,21 +365,10 @@ int cmd_contact_list(const Options& o) {
 Result<std::vector<std::string>> store_files(Opened& x, const Witness& w,
                                              const std::vector<std::string>& files,
                                              const std::string& sensitivity) {
-  std::vector<std::string> ids;
-  if (files.empty()) return ids;
+  if (files.empty()) return std::vector<std::string>();
   EVHUB_ASSIGN_OR_RETURN(auto queue, jobs::JobQueue::open(x.hub->layout().jobs()));
-  Status queued;
-  EVHUB_RETURN_IF_ERROR(x.hub->put(
-      files, w.code,
-      [&](const hub::StoredObject& s) {
-        ids.push_back(s.id);
-        if (!s.deduplicated && queued.is_ok()) {
-          queued = collection::enqueue_processing(*queue, s.id, now_millis());
-        }
-      },
-      hub::Intake::evidence(w.organisation_id, sensitivity)));
-  EVHUB_RETURN_IF_ERROR(queued);
-  return ids;
+  return collection::store_for_processing(*x.hub, *queue, files, w.code,
+                                          hub::Intake::evidence(w.organisation_id, sensitivity));
 }
 
 int cmd_interview_add(const Options& o) {

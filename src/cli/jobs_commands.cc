@@ -28,7 +28,10 @@ json job_json(const jobs::Job& j) {
           {"max_attempts", j.max_attempts},
           {"progress", j.progress},
           {"error", j.error},
-          {"result", j.result}};
+          {"result", j.result},
+          {"worker", j.worker},
+          {"created_ms", j.created_ms},
+          {"updated_ms", j.updated_ms}};
 }
 
 int list_jobs(const Options& o, jobs::JobQueue& queue) {

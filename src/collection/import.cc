@@ -336,26 +336,20 @@ Result<ImportReport> import_manifest(const Manifest& m, Collection& collection, 
   // Stores files (deduplicated by the hub) in the witness's domain; new ones are queued.
   auto store = [&](const Witness& w, const std::vector<std::string>& files,
                    const std::string& sensitivity) -> Result<std::vector<std::string>> {
-    std::vector<std::string> paths, ids;
     const auto intake =
         hub::Intake::evidence(w.organisation_id, sensitivity.empty() ? "normal" : sensitivity);
-    Status queued;
-    auto stored = [&](const hub::StoredObject& s) {
-      ids.push_back(s.id);
-      if (!s.deduplicated && queued.is_ok()) queued = enqueue_processing(queue, s.id, now_millis());
-    };
-    if (m.uploaded) {
-      for (const auto& f : files) {
-        EVHUB_ASSIGN_OR_RETURN(auto s, hub.put_data(f, m.uploaded->at(f), w.code, intake));
-        stored(s);
-      }
-      EVHUB_RETURN_IF_ERROR(queued);
-      return ids;
+    if (!m.uploaded) {
+      std::vector<std::string> paths;
+      for (const auto& f : files) paths.push_back((fs::path(m.folder) / f).string());
+      return store_for_processing(hub, queue, paths, w.code, intake);
     }
-    for (const auto& f : files) paths.push_back((fs::path(m.folder) / f).string());
-    if (paths.empty()) return ids;
-    EVHUB_RETURN_IF_ERROR(hub.put(paths, w.code, stored, intake));
-    EVHUB_RETURN_IF_ERROR(queued);
+    // Files uploaded with the manifest (the API's import) are stored from memory.
+    std::vector<std::string> ids;
+    for (const auto& f : files) {
+      EVHUB_ASSIGN_OR_RETURN(auto s, hub.put_data(f, m.uploaded->at(f), w.code, intake));
+      ids.push_back(s.id);
+      if (!s.deduplicated) EVHUB_RETURN_IF_ERROR(enqueue_processing(queue, s.id, now_millis()));
+    }
     return ids;
   };
   int done = 0;

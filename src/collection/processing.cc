@@ -173,6 +173,26 @@ Status enqueue_processing(jobs::JobQueue& queue, const std::string& object_id,
   return queue.enqueue(kExtractTextJob, object_id, "{}", 3, now_ms).status();
 }
 
+Result<std::vector<std::string>> store_for_processing(hub::Hub& hub, jobs::JobQueue& queue,
+                                                      const std::vector<std::string>& paths,
+                                                      const std::string& domain,
+                                                      const hub::Intake& intake) {
+  std::vector<std::string> ids;
+  if (paths.empty()) return ids;
+  Status queued;
+  EVHUB_RETURN_IF_ERROR(hub.put(
+      paths, domain,
+      [&](const hub::StoredObject& s) {
+        ids.push_back(s.id);
+        if (!s.deduplicated && queued.is_ok()) {
+          queued = enqueue_processing(queue, s.id, now_millis());
+        }
+      },
+      intake));
+  EVHUB_RETURN_IF_ERROR(queued);
+  return ids;
+}
+
 std::map<std::string, jobs::Handler> processing_handlers(hub::Hub& hub, std::mutex& hub_mutex,
                                                          jobs::JobQueue& queue,
                                                          translate::Translator& translator,

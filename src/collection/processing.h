@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "hub/hub.h"
 #include "jobs/job_queue.h"
@@ -27,6 +28,15 @@ struct ProcessingOptions {
 
 // Queues the processing of a newly stored object (once per object, however often called).
 Status enqueue_processing(jobs::JobQueue& queue, const std::string& object_id, std::int64_t now_ms);
+
+// Stores files in `domain` with `intake` (Hub::put) and queues each new object for processing;
+// returns the object ids in the order of `paths` (a file the domain already held keeps its id
+// and is not queued again). What `evhub interview|document add`, import and synth store goes
+// through here.
+Result<std::vector<std::string>> store_for_processing(hub::Hub& hub, jobs::JobQueue& queue,
+                                                      const std::vector<std::string>& paths,
+                                                      const std::string& domain,
+                                                      const hub::Intake& intake);
 
 // The job handlers. They use `hub` only while holding `hub_mutex` (a Hub serves one thread at
 // a time) and do the slow work (OCR, translation) outside it, so workers run in parallel.

@@ -168,14 +168,18 @@ Status CustodyLog::load(bool repair) {
   last_head_offset_ = 0;
   const std::uint64_t head_size = last_head_ ? last_head_->tree_size : 0;
   std::uint64_t offset = 0;
+  line_starts_.clear();
+  line_starts_.reserve(events.size());
   for (const std::string& line : events) {
     if (frontier_.size() == head_size) {
       root_at_last_head_ = frontier_.root();
       last_head_offset_ = offset;
     }
     frontier_.append(leaf_hash(as_bytes(line)));
+    line_starts_.push_back(offset);
     offset += line.size() + 1;
   }
+  lines_end_ = offset;
   if (frontier_.size() == head_size) {
     root_at_last_head_ = frontier_.root();
     last_head_offset_ = offset;
@@ -242,6 +246,13 @@ Status CustodyLog::append(std::vector<Event>& events) {
   EVHUB_RETURN_IF_ERROR(file->sync().with_context("appending to the custody log"));
   EVHUB_RETURN_IF_ERROR(file->close());
   for (const Hash& h : leaves) frontier_.append(h);
+  std::uint64_t start = lines_end_;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\n') continue;
+    line_starts_.push_back(start);
+    start = lines_end_ + i + 1;
+  }
+  lines_end_ += text.size();
   events_bytes_ += text.size();
   return Status::ok();
 }
@@ -285,6 +296,32 @@ Result<std::vector<std::string>> CustodyLog::event_lines() {
   std::vector<std::string> lines;
   EVHUB_RETURN_IF_ERROR(read_events(false, lines));
   return lines;
+}
+
+Result<std::vector<std::string>> CustodyLog::event_lines_from(std::uint64_t first,
+                                                              std::size_t limit) {
+  if (first >= line_starts_.size() || limit == 0) return std::vector<std::string>();
+  const std::uint64_t last = std::min<std::uint64_t>(first + limit, line_starts_.size());
+  const std::uint64_t begin = line_starts_[first];
+  const std::uint64_t end = last < line_starts_.size() ? line_starts_[last] : lines_end_;
+  EVHUB_ASSIGN_OR_RETURN(auto file, fs_.open_read(join_path(dir_, kEventsFile)));
+  // From the line before, to check that `begin` really starts a line.
+  const std::uint64_t from = begin == 0 ? 0 : begin - 1;
+  Bytes data(static_cast<std::size_t>(end - from));
+  EVHUB_ASSIGN_OR_RETURN(std::size_t n, file->read_at(from, data));
+  std::vector<std::string> lines;
+  if (n == data.size() && (begin == 0 || data[0] == '\n')) {
+    std::size_t complete = 0;
+    lines = split_lines(Bytes(data.begin() + static_cast<std::ptrdiff_t>(begin - from), data.end()),
+                        complete);
+    if (complete == end - begin && lines.size() == last - first) return lines;
+  }
+  // The file is not as this process last saw it (it should have refreshed): read it all.
+  EVHUB_ASSIGN_OR_RETURN(lines, event_lines());
+  if (first >= lines.size()) return std::vector<std::string>();
+  const auto stop = std::min<std::size_t>(lines.size(), static_cast<std::size_t>(last));
+  return std::vector<std::string>(lines.begin() + static_cast<std::ptrdiff_t>(first),
+                                  lines.begin() + static_cast<std::ptrdiff_t>(stop));
 }
 
 Result<std::vector<TreeHead>> CustodyLog::heads() {

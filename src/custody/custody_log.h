@@ -90,6 +90,10 @@ class CustodyLog {
   Status sign_head(const crypto::SigningKey& key);
 
   Result<std::vector<std::string>> event_lines();
+  // Events first .. first + limit - 1 (fewer at the end of the log), as event_lines() has
+  // them, read from where they start in the file: a view catching up with the log reads what
+  // is new, not the whole log again (whose size has no bound).
+  Result<std::vector<std::string>> event_lines_from(std::uint64_t first, std::size_t limit);
   Result<std::vector<TreeHead>> heads();
   Result<std::vector<Hash>> leaf_hashes();
 
@@ -110,6 +114,8 @@ class CustodyLog {
   bool signed_line_unterminated_ = false;  // byte offset of the first event after the last head
   std::uint64_t events_bytes_ = 0;         // file sizes as last read or written by this process
   std::uint64_t heads_bytes_ = 0;
+  std::vector<std::uint64_t> line_starts_;  // where each event's line starts in events.jsonl
+  std::uint64_t lines_end_ = 0;             // just after the last event's newline
 };
 
 // Everything wrong with a log, each problem in a sentence; empty when all checks.

@@ -347,11 +347,14 @@ Result<StoredObject> Hub::put_derived(const std::string& label, std::string data
 Result<std::vector<custody::Event>> Hub::events_from(std::int64_t first, int limit) {
   EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
   EVHUB_RETURN_IF_ERROR(recover());
-  EVHUB_ASSIGN_OR_RETURN(auto lines, log_->event_lines());
+  // Only the lines asked for are read: views call this after every change they make.
+  EVHUB_ASSIGN_OR_RETURN(
+      auto lines,
+      log_->event_lines_from(static_cast<std::uint64_t>(std::max<std::int64_t>(first, 0)),
+                             static_cast<std::size_t>(std::max(limit, 0))));
   std::vector<custody::Event> out;
-  for (auto i = static_cast<std::size_t>(std::max<std::int64_t>(first, 0));
-       i < lines.size() && static_cast<int>(out.size()) < limit; ++i) {
-    EVHUB_ASSIGN_OR_RETURN(auto e, custody::parse_event(lines[i]));
+  for (const std::string& line : lines) {
+    EVHUB_ASSIGN_OR_RETURN(auto e, custody::parse_event(line));
     out.push_back(std::move(e));
   }
   return out;

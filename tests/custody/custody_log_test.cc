@@ -57,6 +57,33 @@ TEST_F(CustodyLogTest, AppendsSignsAndReopens) {
   EXPECT_EQ(serialize_event(*e), (*lines)[4]) << "serialisation is canonical";
 }
 
+// event_lines_from reads a slice from where it starts in the file; it must give exactly what
+// event_lines gives, for logs this process wrote, reopened, or that another process extended.
+TEST_F(CustodyLogTest, ASliceOfTheLogIsWhatTheWholeLogHoldsThere) {
+  auto writer = open();
+  add(*writer, 7);
+  add(*writer, 5);
+  auto reader = open();
+  add(*writer, 4);  // another process appends: the reader catches up on refresh
+  ASSERT_TRUE(reader->refresh().is_ok());
+  for (CustodyLog* log : {writer.get(), reader.get()}) {
+    auto all = log->event_lines();
+    ASSERT_TRUE(all.is_ok());
+    ASSERT_EQ(all->size(), 16u);
+    for (std::uint64_t first : {0u, 1u, 6u, 7u, 15u, 16u, 30u}) {
+      for (std::size_t limit : {0u, 1u, 3u, 500u}) {
+        auto slice = log->event_lines_from(first, limit);
+        ASSERT_TRUE(slice.is_ok()) << slice.status().to_string();
+        const std::size_t from = std::min<std::size_t>(first, all->size());
+        const std::size_t to = std::min<std::size_t>(from + limit, all->size());
+        EXPECT_EQ(*slice, std::vector<std::string>(all->begin() + static_cast<std::ptrdiff_t>(from),
+                                                   all->begin() + static_cast<std::ptrdiff_t>(to)))
+            << first << " " << limit;
+      }
+    }
+  }
+}
+
 TEST_F(CustodyLogTest, FlippedByteInAnEventIsDetectedAndLocated) {
   auto log = open();
   add(*log, 4);

@@ -1,0 +1,97 @@
+// Synthetic collection data for demos, tests and benchmarks: FICTIONAL witnesses with consent,
+// contacts, interviews (transcripts) and documents (PDFs with a text layer, scans to OCR) in
+// Belarusian, Russian and English, stored through the real Collection and Hub, with the ground
+// truth of every generated text so that search and extraction can measure their recall.
+//
+// Deterministic: the same seed, `today` and witness numbers give the same texts, files (byte
+// for byte) and records; only the ids the hub hands out differ. Persons are always fictional:
+// names are combinations of the lists below, never a real person's name.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "collection/collection.h"
+#include "core/status.h"
+#include "hub/hub.h"
+#include "jobs/job_queue.h"
+
+namespace evhub::collection {
+
+struct SynthOptions {
+  int witnesses = 10;
+  int interviews_per_witness = 1;
+  int documents_per_witness = 2;
+  std::uint64_t seed = 1;
+  double scans = 0.1;  // fraction of documents that are scanned images (PNG or TIFF) to OCR
+  std::string organisation_id;
+  // Consent renew-by dates and contacts are placed around this day (YYYY-MM-DD, 2025 or later)
+  // so that some consents are expired or due for renewal; the events told are of 2020-2021.
+  std::string today;
+  // Where the generated files are written before they are stored (removed afterwards); empty:
+  // the system's temporary directory.
+  std::string scratch_dir;
+};
+
+// Checks the numbers and dates of the options (not the organisation) before anything is
+// stored; the message names the option as the CLI spells it.
+Status check_synth_options(const SynthOptions& options);
+
+// A person named in a generated text, as written there.
+struct SynthPerson {
+  std::string id;    // the same in every language: the English spelling, "Andrei Kavalevich"
+  std::string name;  // as written in the text, "Андрэй Кавалевіч"
+  std::string rank;  // as written ("маёр", "судья", "Judge"), or empty
+  std::string unit;  // as written, or empty
+};
+
+// What one generated text object says, for measuring recall.
+struct GroundTruth {
+  std::string object_id;
+  std::string witness;      // W-00001
+  std::string kind;         // "transcript" or a document kind (court, official, medical, other)
+  std::string media;        // "text", "pdf", "png" or "tiff"
+  std::string language;     // be, ru, en
+  std::string facility_id;  // akrestsina, …
+  std::string facility;  // as written, "у ізалятары на вуліцы Акрэсціна"
+  std::string date;      // of the arrest told, YYYY-MM-DD
+  std::string place_id;  // minsk, …
+  std::string place;     // as written
+  std::vector<SynthPerson> officials;  // officers and judges named
+  std::vector<std::string> persons;    // the witness's name where the text gives it
+  std::vector<std::string> acts;       // ids of the acts of ill-treatment told (beating, …)
+  std::string text;                    // exactly the text written (lines joined by "\n")
+};
+nlohmann::json ground_truth_json(const GroundTruth& truth);
+
+struct SynthReport {
+  int witnesses = 0, consents = 0, contacts = 0, interviews = 0, documents = 0, scans = 0;
+  std::int64_t objects = 0;  // evidence objects stored (transcripts and documents)
+  std::uint64_t bytes = 0;   // their size
+  std::string first_code, last_code;
+};
+
+// Registers options.witnesses new witnesses, numbered after the highest W- code in the hub,
+// with everything above. Files are stored as evidence in each witness's key domain and queued
+// for processing (collection::enqueue_processing), as `evhub put` does. `on_text` receives the
+// ground truth of every stored text; `progress` is told (witnesses done, of total).
+Result<SynthReport> synthesize(Collection& collection, hub::Hub& hub, jobs::JobQueue& queue,
+                               const SynthOptions& options,
+                               const std::function<void(const GroundTruth&)>& on_text = {},
+                               const std::function<void(int, int)>& progress = {});
+
+// The lists fictional names are combined from, each name in Belarusian, Russian and English.
+struct NameForms {
+  const char* be;
+  const char* ru;
+  const char* en;
+};
+const std::vector<NameForms>& synth_male_names();
+const std::vector<NameForms>& synth_female_names();
+const std::vector<NameForms>& synth_surnames();
+
+}  // namespace evhub::collection

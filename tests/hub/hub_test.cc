@@ -423,8 +423,7 @@ TEST_F(HubTest, DerivedObjectsCarryProvenanceAndFollowTheirSource) {
 
   ASSERT_TRUE((*rebuilt)->shred("W-00055", "witness erased").is_ok());
   EXPECT_EQ((*rebuilt)->open_object(text->id).status().code(), Code::kErased);
-  EXPECT_EQ((*rebuilt)->put_derived("x", "y", scan->id, provenance).status().code(),
-            Code::kErased);
+  EXPECT_EQ((*rebuilt)->put_derived("x", "y", scan->id, provenance).status().code(), Code::kErased);
 }
 
 }  // namespace

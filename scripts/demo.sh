@@ -49,6 +49,9 @@ if [ ! -f "$hub/hub.json" ]; then
     --org "Demo Partner" --role administrator --role lead
   EVHUB_USER_PASSWORD="demo analyst password" "$evhub" --hub "$hub" user add demo-analyst \
     --org "Demo Partner" --role analyst --role intake-officer
+  # A dozen more fictional witnesses with consent, contacts, interviews and documents (PDFs and
+  # scans), so that every page of the workspace has something to show.
+  "$evhub" --hub "$hub" synth --witnesses 12 --organisation "Demo Partner" --seed 2026
   # Text extraction and translation of what was stored (the server also does this as it runs).
   "$evhub" --hub "$hub" jobs --wait >/dev/null
 fi

@@ -374,13 +374,19 @@ Result<SynthReport> synthesize(Collection& collection, hub::Hub& hub, jobs::JobQ
   if (options.organisation_id.empty()) {
     return Status(Code::kInvalidArgument, "synth needs the organisation the witnesses belong to");
   }
-  // New witnesses are numbered after the highest W- code, so synth can be run again to add more.
+  // New witnesses are numbered after the highest W- code of a witness or of a key domain (a
+  // domain may hold material of an unregistered or erased witness), so synth can be run again
+  // to add more and never writes into a code already in use.
   EVHUB_ASSIGN_OR_RETURN(auto existing, collection.witnesses({}));
+  EVHUB_ASSIGN_OR_RETURN(auto summary, hub.summary());
+  std::vector<std::string> codes;
+  for (const auto& w : existing) codes.push_back(w.code);
+  for (const auto& d : summary.domains) codes.push_back(d.name);
   int last = 0;
   static const std::regex kSynthCode("W-([0-9]{1,8})");
-  for (const auto& w : existing) {
+  for (const auto& code : codes) {
     std::smatch m;
-    if (std::regex_match(w.code, m, kSynthCode)) last = std::max(last, std::stoi(m[1].str()));
+    if (std::regex_match(code, m, kSynthCode)) last = std::max(last, std::stoi(m[1].str()));
   }
   if (last + options.witnesses > 99999999) {
     return Status(Code::kInvalidArgument, "no W- codes left for that many witnesses");

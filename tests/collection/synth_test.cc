@@ -243,6 +243,12 @@ TEST_F(SynthTest, WitnessesAreFictionalWithVariedConsentAndAllTheirMaterialIsQue
   auto more = synthesize(*h.collection, *h.hub, *h.queue, options(2, 0, 0, 0));
   ASSERT_TRUE(more.is_ok()) << more.status().to_string();
   EXPECT_EQ(more->first_code, "W-00061");
+  // A key domain of an unregistered (here erased) witness's code is taken too.
+  ASSERT_TRUE(h.hub->put_data("note", "a note", "W-00070", hub::Intake::evidence(kOrg)).is_ok());
+  ASSERT_TRUE(h.hub->shred("W-00070", "withdrew").is_ok());
+  auto after = synthesize(*h.collection, *h.hub, *h.queue, options(1, 0, 0, 0));
+  ASSERT_TRUE(after.is_ok()) << after.status().to_string();
+  EXPECT_EQ(after->first_code, "W-00071");
 }
 
 TEST_F(SynthTest, AScanIsReadByOcrInItsLanguage) {

@@ -447,16 +447,26 @@ void Api::add_collection_routes(const AddRoute& route) {
           auto d = parse_document(c.request.body, r.witness->code);
           if (!d.is_ok()) return error_response(400, "bad_request", d.status().message());
           auto readable = readable_object(*c.caller, d->object_id);
-          if (!readable.object) return readable.refusal;
+          if (!readable.object) {
+            wipe(d->description);
+            return readable.refusal;
+          }
+          // A medical record is health material: described as one, an object stored as normal
+          // would stay open to every analyst (its category is fixed at intake).
+          if (d->kind == "medical" && readable.object->record.sensitivity == "normal") {
+            wipe(d->description);
+            return error_response(409, "sensitivity",
+                                  "a medical document must be uploaded as health material; this "
+                                  "file was stored as normal");
+          }
           // The register checks that the object is evidence in this witness's own domain.
           auto added = witnesses_->add_document(*d);
           if (!added.is_ok()) {
             wipe(d->description);
             return status_response(added.status(), "describing the document");
           }
-          (void)hub_.audit(
-              "document.add", d->object_id,
-              {{"witness", d->code}, {"kind", d->kind}, {"user_id", c.caller->user.id}});
+          (void)hub_.audit("document.add", d->object_id,
+                           {{"witness", d->code}, {"user_id", c.caller->user.id}});
           Response res = json_response(201, document_json(*added, *readable.object));
           wipe(d->description);
           return res;

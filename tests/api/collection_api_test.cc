@@ -195,6 +195,13 @@ TEST_F(CollectionApiTest, DocumentsAreDescribedAndShownInThePageOnlyAsWhatBrowse
                       {{"object_id", med_id}, {"kind", "medical"}})
                 .first,
             201);
+  // A medical record stored as normal material would stay open to analysts: refused.
+  auto [plain_status, plain] = upload(intake, "W-00301", "another medical certificate");
+  ASSERT_EQ(plain_status, 201);
+  auto [m409, m409_body] = intake.send("POST", "/api/v1/witnesses/W-00301/documents",
+                                       {{"object_id", plain["id"]}, {"kind", "medical"}});
+  EXPECT_EQ(m409, 409) << m409_body;
+  EXPECT_NE(m409_body.find("health"), std::string::npos) << m409_body;
   EXPECT_EQ(intake
                 .send("POST", "/api/v1/witnesses/W-00301/documents",
                       {{"object_id", pdf_id}, {"kind", "diary"}})

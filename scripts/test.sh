@@ -10,7 +10,7 @@ echo "== sanitizer build (ASan + UBSan): unit tests"
 EVHUB_SKIP_WEB=1 BUILD_DIR="$root/build-asan" "$root/scripts/build.sh" -DCMAKE_BUILD_TYPE=Debug \
   -DEVHUB_SANITIZE=ON -DEVHUB_BENCH=OFF
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs" -LE "slow|browser"
+  LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0" ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs" -LE "slow|browser"
 
 echo "== release build: all tests"
 "$root/scripts/build.sh" -DCMAKE_BUILD_TYPE=RelWithDebInfo

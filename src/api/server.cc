@@ -387,7 +387,14 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   // encrypted spool in pieces, each within read_timeout, up to upload_limit.
   void start_upload(const Route& route, Request head) {
     busy_ = true;  // stop() lets an upload in progress finish
-    if (auto refusal = route.admit(head)) return respond(std::move(*refusal), false);
+    std::optional<Response> refusal;
+    try {
+      refusal = route.admit(head);
+    } catch (const std::exception&) {
+      // As in dispatch(): nothing of the exception is echoed or logged.
+      refusal = error_response(500, "internal", "internal error; the request was not completed");
+    }
+    if (refusal) return respond(std::move(*refusal), false);
     const auto length = head_parser_->content_length();
     upload_parser_.emplace(std::move(*head_parser_));
     upload_parser_->body_limit(server_.options.upload_limit);

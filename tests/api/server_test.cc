@@ -76,6 +76,7 @@ std::shared_ptr<Router> test_router() {
   router->add_upload(
       "POST", "/upload",
       [](const Request& head) -> std::optional<Response> {
+        if (!head.header("x-throw").empty()) throw std::runtime_error("secret witness name");
         if (head.header("x-deny").empty()) return std::nullopt;
         return error_response(403, "forbidden", "denied on the head");
       },
@@ -240,6 +241,11 @@ TEST_P(ServerOver, UploadRoutesSpoolLargeBodiesAndAdmitOnTheHead) {
   auto [d_status, d_body] = upload(file, {"-H", "X-Deny: yes"});
   EXPECT_EQ(d_status, 403) << d_body;
   EXPECT_EQ(json::parse(d_body)["error"]["message"], "denied on the head");
+  // An admission that throws is a 500 that says nothing of it, and the server carries on.
+  auto [t_status, t_body] = upload(file, {"-H", "X-Throw: yes"});
+  EXPECT_EQ(t_status, 500) << t_body;
+  EXPECT_EQ(t_body.find("witness"), std::string::npos) << t_body;
+  EXPECT_EQ(get({url(s, "/api/v1/health")}).first, 200);
 
   const std::string big = tmp / "too-big";
   testing::write_random_file(big, (3u << 20) + 1, 9);

@@ -569,8 +569,32 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
       stream_.async_shutdown(
           [self = this->shared_from_this()](beast::error_code) { self->close_now(); });
     } else {
-      close_now();
+      linger();
     }
+  }
+
+  // A connection closed while the client is still sending (a refused upload, a body over the
+  // limit) is reset by the kernel, and the client loses the answer with its send. So the
+  // sending side is shut first and what still comes is read and dropped — for at most
+  // kLingerTime and kLingerBytes — until the client closes too.
+  static constexpr auto kLingerTime = std::chrono::seconds(5);
+  static constexpr std::size_t kLingerBytes = std::size_t{64} << 20;
+
+  void linger() {
+    beast::error_code ignored;
+    socket_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    socket_layer().expires_after(kLingerTime);
+    discard_.resize(64 * 1024);
+    drop_incoming();
+  }
+
+  void drop_incoming() {
+    socket_layer().async_read_some(net::buffer(discard_), [self = this->shared_from_this()](
+                                                              beast::error_code ec, std::size_t n) {
+      self->dropped_ += n;
+      if (ec || self->dropped_ > kLingerBytes) return self->close_now();
+      self->drop_incoming();
+    });
   }
 
   // Ends the connection at once, without a word at the TLS level.
@@ -599,6 +623,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   std::optional<http::response_serializer<http::buffer_body>> serializer_;
   bool busy_ = false;
   bool first_ = true;
+  Bytes discard_;  // what a closing connection still receives
+  std::size_t dropped_ = 0;
 };
 
 // The OpenSSL reason for the last failure, for messages: never key material, only e.g.

@@ -504,3 +504,46 @@ TEST(Server, ListenAddressParsingAndBusyPort) {
 
 }  // namespace
 }  // namespace evhub::api
+
+namespace evhub::api {
+namespace {
+
+// A client that sends a whole 4 MiB upload without waiting (no Expect: 100-continue), as
+// browsers do, and then reads the answer: python3 prints the status line, or how it failed.
+constexpr const char* kEagerUploader = R"(
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+body = b"x" * (4 << 20)
+head = b"POST /upload HTTP/1.1\r\nHost: x\r\nX-Deny: yes\r\nContent-Length: %d\r\n\r\n" % len(body)
+try:
+    s.sendall(head + body)
+except OSError as e:
+    print("send failed: %s" % e)
+data = b""
+try:
+    while b"\r\n" not in data:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    print(data.split(b"\r\n")[0].decode() if data else "no answer")
+except OSError as e:
+    print("receive failed: %s" % e)
+)";
+
+// Refusing an upload on its head must not cost the client the answer: the server reads and
+// drops what is still coming before it closes, instead of resetting the connection (which
+// would throw the 403 away before the client reads it).
+TEST(ServerRefusals, AClientStillSendingItsBodyGetsTheRefusal) {
+  testing::TempDir spool;
+  ServerOptions opts;
+  opts.spool_dir = spool.path();
+  TestServer s(test_router(), opts);
+  for (int i = 0; i < 5; ++i) {
+    RunResult r = testing::run({"python3", "-c", kEagerUploader, std::to_string(s.port())});
+    EXPECT_EQ(r.out, "HTTP/1.1 403 Forbidden\n") << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace evhub::api

@@ -13,6 +13,8 @@ PACKAGES=(
   # documents, image metadata; OpenMP's header comes with the compiler
   libtesseract-dev libleptonica-dev tesseract-ocr-bel tesseract-ocr-rus tesseract-ocr-eng
   libpoppler-cpp-dev libexiv2-dev libzip-dev libpugixml-dev
+  # search: Xapian (and xapian-tcpsrv for remote shards), ICU for normalisation and transliteration
+  libxapian-dev xapian-tools libicu-dev
   # bulk import manifests (CSV)
   libcsv-dev
   # processing: machine translation (Belarusian <-> Russian)

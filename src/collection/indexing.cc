@@ -33,8 +33,8 @@ struct Expected {
 
 bool looks_like_text(const std::string& head) {
   // Formats with a text-like start that extract/ turns into derived texts itself.
-  for (const char* magic : {"%PDF", "PK\x03\x04", "\x89PNG", "\xff\xd8\xff", "II*", "MM\0*",
-                            "RIFF", "OggS", "fLaC", "ID3", "\x1a\x45\xdf\xa3"}) {
+  for (const char* magic : {"%PDF", "PK\x03\x04", "\x89PNG", "\xff\xd8\xff", "II*", "MM\0*", "RIFF",
+                            "OggS", "fLaC", "ID3", "\x1a\x45\xdf\xa3"}) {
     if (head.rfind(magic, 0) == 0) return false;
   }
   if (head.size() >= 8 && head.compare(4, 4, "ftyp") == 0) return false;  // MP4
@@ -116,9 +116,9 @@ void describe(search::IndexItem& item, const std::string& root, const WitnessCon
 }
 
 std::string version_of(const search::IndexItem& item, const std::string& content_sha256) {
-  const json v = {item.type,   item.language, item.organisation_id, item.sensitivity,
-                  item.witness, item.date,    item.places,          item.title,
-                  item.open,   item.group,    content_sha256};
+  const json v = {item.type,    item.language, item.organisation_id, item.sensitivity,
+                  item.witness, item.date,     item.places,          item.title,
+                  item.open,    item.group,    content_sha256};
   return to_hex(crypto::sha256(as_bytes(v.dump()))).substr(0, 32);
 }
 
@@ -158,13 +158,13 @@ Result<std::vector<Expected>> expected_in(hub::Hub& hub, Collection& collection,
         item.type = "translation";
         item.language = p.value("to", "");
       } else {
-        item.type = r.tool.value_or("").find("tesseract") != std::string::npos ? "ocr"
-                                                                                : "extracted";
+        item.type =
+            r.tool.value_or("").find("tesseract") != std::string::npos ? "ocr" : "extracted";
         item.language = p.is_object() ? p.value("language", "") : "";
       }
     } else {
-      const bool transcript = ctx.interview_of.count(r.id) > 0 &&
-                              ctx.interview_of.at(r.id).transcript == r.id;
+      const bool transcript =
+          ctx.interview_of.count(r.id) > 0 && ctx.interview_of.at(r.id).transcript == r.id;
       if (!transcript) {
         auto reader = hub.open_object(r.id);
         if (!reader.is_ok()) continue;
@@ -197,8 +197,7 @@ Result<std::vector<Expected>> expected_in(hub::Hub& hub, Collection& collection,
     item.group = object_id;
     describe(item, object_id, ctx);
     e.inline_text = doc.description;
-    item.version =
-        version_of(item, to_hex(crypto::sha256(as_bytes(doc.description))));
+    item.version = version_of(item, to_hex(crypto::sha256(as_bytes(doc.description))));
     out.push_back(std::move(e));
   }
   return out;
@@ -315,8 +314,8 @@ Result<IndexReport> update_index(hub::Hub& hub, std::mutex& hub_mutex, search::I
   IndexReport report;
   EVHUB_ASSIGN_OR_RETURN(std::int64_t seq, followed_seq(index));
   std::set<std::string> touched;
-  EVHUB_ASSIGN_OR_RETURN(std::int64_t next, touched_since(hub, hub_mutex, seq, touched,
-                                                         report.events));
+  EVHUB_ASSIGN_OR_RETURN(std::int64_t next,
+                         touched_since(hub, hub_mutex, seq, touched, report.events));
   if (touched.empty() && next == seq) return report;
   Syncer syncer(hub, hub_mutex, index);
   EVHUB_RETURN_IF_ERROR(syncer.open_collection());
@@ -337,8 +336,8 @@ Result<IndexReport> rebuild_index(hub::Hub& hub, std::mutex& hub_mutex, search::
   IndexReport report;
   std::set<std::string> ignored;
   // Where the log stands before the rebuild starts: what comes later is caught up next time.
-  EVHUB_ASSIGN_OR_RETURN(std::int64_t next, touched_since(hub, hub_mutex, 0, ignored,
-                                                         report.events));
+  EVHUB_ASSIGN_OR_RETURN(std::int64_t next,
+                         touched_since(hub, hub_mutex, 0, ignored, report.events));
   Syncer syncer(hub, hub_mutex, index);
   EVHUB_RETURN_IF_ERROR(syncer.open_collection());
   EVHUB_ASSIGN_OR_RETURN(auto domains, syncer.domains());
@@ -375,8 +374,10 @@ Result<IndexCheck> check_index(hub::Hub& hub, std::mutex& hub_mutex, search::Ind
   for (const auto& h : held) {
     seen.insert(h.id);
     auto e = expected.find(h.id);
-    if (e == expected.end()) check.extra.push_back(h.id);
-    else if (e->second != h.version) check.stale.push_back(h.id);
+    if (e == expected.end())
+      check.extra.push_back(h.id);
+    else if (e->second != h.version)
+      check.stale.push_back(h.id);
   }
   for (const auto& [id, version] : expected) {
     if (!seen.count(id)) check.missing.push_back(id);
@@ -399,10 +400,13 @@ std::map<std::string, jobs::Handler> indexing_handlers(hub::Hub& hub, std::mutex
     std::lock_guard serial(one_at_a_time);
     EVHUB_ASSIGN_OR_RETURN(auto index, search::Index::open_writable(dir));
     EVHUB_ASSIGN_OR_RETURN(
-        IndexReport r, update_index(hub, hub_mutex, *index, [&](std::int64_t done, std::int64_t of) {
+        IndexReport r,
+        update_index(hub, hub_mutex, *index, [&](std::int64_t done, std::int64_t of) {
           progress(static_cast<double>(done) / static_cast<double>(std::max<std::int64_t>(of, 1)));
         }));
-    return json{{"domains", r.domains}, {"indexed", r.indexed}, {"removed", r.removed},
+    return json{{"domains", r.domains},
+                {"indexed", r.indexed},
+                {"removed", r.removed},
                 {"events", r.events}}
         .dump();
   };

@@ -103,8 +103,8 @@ Xapian::Query scope_filter(const std::vector<Scope>& scopes) {
                         Xapian::Query(terms::kOrganisation + s.organisation_id),
                         Xapian::Query(Xapian::Query::OP_OR, sens.begin(), sens.end()));
     if (!s.witness_material) {
-      scope = Xapian::Query(Xapian::Query::OP_AND_NOT, scope,
-                            Xapian::Query(terms::kWitnessMaterial));
+      scope =
+          Xapian::Query(Xapian::Query::OP_AND_NOT, scope, Xapian::Query(terms::kWitnessMaterial));
     }
     any.push_back(std::move(scope));
   }
@@ -396,17 +396,22 @@ std::vector<Snippet> Index::Impl::snippets(const Hit& hit, const ParsedQuery& pa
   };
   add(hit);
   if (hit.group.empty() || !parsed.has_words) return out;
-  // Other texts of the same source (the original, its translations) that the reader may see
-  // and that match too.
+  // Other texts of the same source (the original, its translations) that the reader may see,
+  // shown when the query's words are in them too (filters such as lang: apply to hits only).
   Xapian::Enquire related(db);
   related.set_query(Xapian::Query(
       Xapian::Query::OP_AND_NOT,
-      Xapian::Query(
-          Xapian::Query::OP_FILTER, parsed.query,
-          Xapian::Query(Xapian::Query::OP_AND, trim, Xapian::Query(terms::kGroup + hit.group))),
+      Xapian::Query(Xapian::Query::OP_AND, trim, Xapian::Query(terms::kGroup + hit.group)),
       Xapian::Query(terms::kId + hit.id)));
   Xapian::MSet m = related.get_mset(0, kGroupSnippets);
-  for (auto it = m.begin(); it != m.end(); ++it) add(hit_of(it.get_document(), it.get_weight()));
+  for (auto it = m.begin(); it != m.end(); ++it) {
+    const Hit other = hit_of(it.get_document(), 0);
+    auto text = load_text(other.id);
+    if (!text.is_ok()) continue;
+    std::string html = snippet_html(*text, parsed, kSnippetBytes);
+    if (html.find("<mark>") == std::string::npos) continue;
+    out.push_back({other.id, other.type, other.language, std::move(html)});
+  }
   return out;
 }
 

@@ -41,11 +41,11 @@ SavedSearches::~SavedSearches() = default;
 Result<std::unique_ptr<SavedSearches>> SavedSearches::open(const std::string& path,
                                                            crypto::SecretKey key) {
   EVHUB_ASSIGN_OR_RETURN(catalog::Database db, catalog::Database::open(path, true));
-  EVHUB_RETURN_IF_ERROR(db.exec(
-      "CREATE TABLE IF NOT EXISTS saved_searches ("
-      " id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, name TEXT NOT NULL,"
-      " query TEXT NOT NULL, created_ms INTEGER NOT NULL, seen_mark INTEGER NOT NULL);"
-      "CREATE INDEX IF NOT EXISTS saved_searches_user ON saved_searches(user_id);"));
+  EVHUB_RETURN_IF_ERROR(
+      db.exec("CREATE TABLE IF NOT EXISTS saved_searches ("
+              " id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, name TEXT NOT NULL,"
+              " query TEXT NOT NULL, created_ms INTEGER NOT NULL, seen_mark INTEGER NOT NULL);"
+              "CREATE INDEX IF NOT EXISTS saved_searches_user ON saved_searches(user_id);"));
   auto impl = std::make_unique<Impl>(Impl{std::move(db), std::move(key)});
   return std::unique_ptr<SavedSearches>(new SavedSearches(std::move(impl)));
 }
@@ -65,8 +65,7 @@ Result<SavedSearch> SavedSearches::add(const std::string& user_id, const std::st
   st.bind(1, user_id).bind(2, impl_->seal(name)).bind(3, impl_->seal(query));
   st.bind(4, now_ms).bind(5, seen_mark);
   EVHUB_RETURN_IF_ERROR(st.run());
-  EVHUB_ASSIGN_OR_RETURN(catalog::Statement last,
-                         impl_->db.prepare("SELECT last_insert_rowid()"));
+  EVHUB_ASSIGN_OR_RETURN(catalog::Statement last, impl_->db.prepare("SELECT last_insert_rowid()"));
   EVHUB_ASSIGN_OR_RETURN(bool got, last.step());
   if (!got) return Status(Code::kIoError, "the saved search was not stored");
   return find(user_id, last.integer(0));
@@ -110,8 +109,9 @@ Status SavedSearches::mark_seen(const std::string& user_id, std::int64_t id, std
 
 Status SavedSearches::remove(const std::string& user_id, std::int64_t id) {
   EVHUB_RETURN_IF_ERROR(find(user_id, id).status());
-  EVHUB_ASSIGN_OR_RETURN(catalog::Statement st,
-                         impl_->db.prepare("DELETE FROM saved_searches WHERE user_id = ? AND id = ?"));
+  EVHUB_ASSIGN_OR_RETURN(
+      catalog::Statement st,
+      impl_->db.prepare("DELETE FROM saved_searches WHERE user_id = ? AND id = ?"));
   st.bind(1, user_id).bind(2, id);
   return st.run();
 }

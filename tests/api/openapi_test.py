@@ -393,6 +393,30 @@ def exercise_collection(call, jars, anonymous):
          "channel": "phone"}, doc_path=contacts, **lead)  # 410
 
 
+def exercise_search(call, jars, anonymous):
+    analyst = dict(jar=jars["analyst"], csrf=jars["analyst"].csrf)
+    call("GET", "/api/v1/search", query="?q=evidence&sort=newest", jar=jars["analyst"])
+    call("GET", "/api/v1/search", query="?q=%22unclosed", jar=jars["analyst"])  # 400
+    call("GET", "/api/v1/search", query="?q=evidence", jar=jars["admin"])  # 403
+    call("GET", "/api/v1/search", query="?q=evidence", jar=anonymous)  # 401
+    saved = "/api/v1/saved-searches"
+    status, doc = call("POST", saved, {"name": "evidence", "query": "evidence"}, **analyst)
+    call("POST", saved, {"name": "bad", "query": "(x"}, **analyst)  # 400
+    call("GET", saved, jar=jars["analyst"])
+    call("GET", saved, jar=jars["admin"])  # 403
+    if doc:
+        sid = str(doc["id"])
+        call("GET", saved + "/" + sid + "/new", doc_path=saved + "/{id}/new", jar=jars["analyst"])
+        call("GET", saved + "/999999/new", doc_path=saved + "/{id}/new",
+             jar=jars["analyst"])  # 404
+        call("POST", saved + "/" + sid + "/seen", {"mark": 1}, doc_path=saved + "/{id}/seen",
+             **analyst)
+        call("POST", saved + "/" + sid + "/seen", {"mark": "x"}, doc_path=saved + "/{id}/seen",
+             **analyst)  # 400
+        call("DELETE", saved + "/" + sid, doc_path=saved + "/{id}", **analyst)
+        call("DELETE", saved + "/" + sid, doc_path=saved + "/{id}", **analyst)  # 404
+
+
 def exercise(spec, url):
     seen = set()
 
@@ -493,6 +517,7 @@ def exercise(spec, url):
 
     exercise_witnesses(call, jars, anonymous)
     exercise_collection(call, jars, anonymous)
+    exercise_search(call, jars, anonymous)
 
     # Accounts: the administrator adds a user, grants and revokes, disables; the analyst may not.
     admin = dict(jar=jars["admin"], csrf=jars["admin"].csrf)

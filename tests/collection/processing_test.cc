@@ -71,7 +71,8 @@ TEST_F(ProcessingTest, AStatementIsExtractedAndTranslatedWithProvenance) {
   ASSERT_TRUE(enqueue_processing(*queue_, statement->id, now_millis()).is_ok());
   auto summary = run();
   ASSERT_TRUE(summary.is_ok()) << summary.status().to_string();
-  EXPECT_EQ(summary->done, 2) << "extraction once, then the translation it queued";
+  EXPECT_EQ(summary->done, 4)
+      << "extraction once, then the translation it queued, and an index catch-up after each";
 
   json extracted = result_of(kExtractTextJob, statement->id);
   EXPECT_EQ(extracted["language"], "be");

@@ -334,9 +334,20 @@ void Api::start_processing(int threads) {
   options.on_idle = [this] {
     std::lock_guard lock(hub_mu_);
     const std::int64_t events = hub_.event_count();
-    if (events == index_requested_at_) return;
+    if (index_requested_at_ < 0) index_requested_at_ = 0;
+    if (events <= index_requested_at_) return;
+    // Reads and sign-ins are logged too; only stored or erased material concerns the index.
+    auto added =
+        hub_.events_from(index_requested_at_, static_cast<int>(events - index_requested_at_));
+    if (!added.is_ok()) return;
     index_requested_at_ = events;
-    (void)collection::enqueue_indexing(*jobs_, "log@" + std::to_string(events), options_.clock());
+    for (const auto& e : *added) {
+      if (e.action == "put" || e.action == "shred") {
+        (void)collection::enqueue_indexing(*jobs_, "log@" + std::to_string(events),
+                                           options_.clock());
+        return;
+      }
+    }
   };
   workers_ = std::make_unique<jobs::WorkerPool>(
       *jobs_, collection::processing_handlers(hub_, hub_mu_, *jobs_, *translator_), options);

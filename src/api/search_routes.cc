@@ -252,10 +252,18 @@ void Api::add_search_routes(const AddRoute& route) {
           if (!id) return error_response(404, "not_found", "no such saved search");
           auto s = (*saved)->find(c.caller->user.id, *id);
           if (!s.is_ok()) return status_response(s.status(), "reading the saved search");
+          const auto offset = number_in(c.request.query("offset"), 0, 100000);
+          const auto limit = number_in(c.request.query("limit"), 20, 100);
+          if (!offset || !limit) {
+            return error_response(400, "bad_request",
+                                  "offset must be 0 to 100000 and limit 0 to 100");
+          }
           search::SearchRequest r;
           r.query = s->query;
           r.added_after = s->seen_mark;
-          r.limit = 50;
+          r.offset = *offset;
+          r.limit = *limit;
+          r.sort = search::SortOrder::kNewest;
           return search_response(*c.caller, std::move(r),
                                  {{"saved", saved_search_json(*s, new_items(c.caller->user, *s))}});
         });

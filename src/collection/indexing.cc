@@ -316,7 +316,9 @@ Result<IndexReport> update_index(hub::Hub& hub, std::mutex& hub_mutex, search::I
   std::set<std::string> touched;
   EVHUB_ASSIGN_OR_RETURN(std::int64_t next,
                          touched_since(hub, hub_mutex, seq, touched, report.events));
-  if (touched.empty() && next == seq) return report;
+  // Events that touch no domain (reads, sign-ins) are only remembered now and then: a commit
+  // per search would churn the index for nothing.
+  if (touched.empty() && next - seq < 10000) return report;
   Syncer syncer(hub, hub_mutex, index);
   EVHUB_RETURN_IF_ERROR(syncer.open_collection());
   EVHUB_ASSIGN_OR_RETURN(auto domains, syncer.domains());

@@ -9,6 +9,7 @@
 #include "api/qr_code.h"
 #include "api/route_support.h"
 #include "collection/consent.h"
+#include "collection/indexing.h"
 #include "collection/processing.h"
 #include "collection/records_json.h"
 #include "core/clock.h"
@@ -328,6 +329,15 @@ void Api::start_processing(int threads) {
   jobs::WorkerOptions options;
   options.threads = threads;
   options.name = "evhub-serve";
+  // Changes that no processing job follows (a document described, an interview's transcript
+  // linked, a witness erased) reach the index through a catch-up queued when the log has grown.
+  options.on_idle = [this] {
+    std::lock_guard lock(hub_mu_);
+    const std::int64_t events = hub_.event_count();
+    if (events == index_requested_at_) return;
+    index_requested_at_ = events;
+    (void)collection::enqueue_indexing(*jobs_, "log@" + std::to_string(events), options_.clock());
+  };
   workers_ = std::make_unique<jobs::WorkerPool>(
       *jobs_, collection::processing_handlers(hub_, hub_mu_, *jobs_, *translator_), options);
   workers_->start();
@@ -1264,6 +1274,7 @@ void Api::add_routes(Router& router) {
   });
 
   add_collection_routes(route);
+  add_search_routes(route);
 }
 
 }  // namespace evhub::api

@@ -21,6 +21,8 @@
 #include "hub/hub.h"
 #include "jobs/job_queue.h"
 #include "jobs/worker_pool.h"
+#include "search/saved_searches.h"
+#include "search/search.h"
 #include "translate/translator.h"
 
 namespace evhub::api {
@@ -52,6 +54,17 @@ class Api {
       std::function<void(const char* method, const char* path, Access access, Handle handler)>;
   // Interviews, documents, contacts, translations, jobs and import (collection_routes.cc).
   void add_collection_routes(const AddRoute& route);
+  // Search and saved searches (search_routes.cc).
+  void add_search_routes(const AddRoute& route);
+  Result<search::Index*> search_index();
+  Result<search::SavedSearches*> saved_searches();
+  Result<std::vector<search::Scope>> search_scopes(const accounts::User& user);
+  // A text's plaintext for a snippet: an object's, or a document's description ("desc:<id>").
+  Result<std::string> searchable_text(const std::string& id);
+  Response search_response(const accounts::Caller& caller, search::SearchRequest request,
+                           nlohmann::json extra);
+  static nlohmann::json saved_search_json(const search::SavedSearch& s, std::int64_t fresh);
+  std::int64_t new_items(const accounts::User& user, const search::SavedSearch& s);
   hub::Hub& hub_;
   std::unique_ptr<accounts::Accounts> accounts_;
   // The witness register, a view of the custody log like the catalog: used under hub_mu_ only.
@@ -72,6 +85,11 @@ class Api {
 
   std::unique_ptr<jobs::JobQueue> jobs_;
   std::unique_ptr<translate::Translator> translator_;
+  // Opened on first use, under hub_mu_ like everything a handler touches.
+  std::unique_ptr<search::Index> search_reader_;
+  std::unique_ptr<search::SavedSearches> saved_;
+  // The custody log length when the index was last asked to catch up (see start_processing).
+  std::int64_t index_requested_at_ = -1;
   // Declared after everything it uses, so it stops (joining its threads) before they go.
   std::unique_ptr<jobs::WorkerPool> workers_;
 

@@ -39,6 +39,7 @@ struct Layout {
   std::string collection() const { return join_path(dir, "collection.db"); }
   // The search index (Xapian): derived data, rebuilt from the hub by `evhub index rebuild`.
   std::string index() const { return join_path(dir, "index"); }
+  std::string saved_searches() const { return join_path(dir, "saved_searches.db"); }
   // Present while objects are being moved into place and logged; left by a killed writer, it
   // tells the next opener to look for stored-but-unlogged objects.
   std::string commit_marker() const { return join_path(dir, "commit-in-progress"); }

@@ -248,9 +248,15 @@ export function SearchPage() {
     go({ q: draft.trim(), sort: draftSort });
   };
 
+  const savedSearch = savedId !== null ? (results?.saved ?? saved.data?.saved_searches.find((s) => s.id === savedId) ?? null) : null;
+  // A saved search's query is put in the box, to run it whole or change it.
+  const savedQuery = savedSearch?.query;
+  useEffect(() => {
+    if (savedId !== null && savedQuery !== undefined) setDraft(savedQuery);
+  }, [savedId, savedQuery]);
+
   if (isForbidden(error) || isForbidden(saved.error)) return <NoRightsPage title={t('search.title')} />;
 
-  const savedSearch = savedId !== null ? (results?.saved ?? saved.data?.saved_searches.find((s) => s.id === savedId) ?? null) : null;
   // The query facets refine: the one searched, or the saved search's.
   const baseQuery = savedId !== null ? (savedSearch?.query ?? '') : query;
   const hitShown = results?.hits.find((h) => h.id === selected) ?? null;
@@ -554,9 +560,10 @@ function HitItem({ hit, selected, onSelect }: { hit: SearchHit; selected: boolea
 function Preview({ hit, onClose }: { hit: SearchHit | null; onClose: () => void }) {
   const { t } = useI18n();
   const heading = useRef<HTMLHeadingElement>(null);
+  const id = hit?.id;
   useEffect(() => {
-    if (hit) heading.current?.focus();
-  }, [hit]);
+    if (id) heading.current?.focus();
+  }, [id]);
   const target = hit ? opens(hit) : null;
   return (
     <aside id="search-preview" className="search-preview" aria-labelledby="search-preview-heading" data-testid="search-preview">

@@ -1002,6 +1002,194 @@ async function importIsCheckedThenImported() {
   await page.locator('table.interviews-table tbody tr').first().waitFor();
 }
 
+// ---------------------------------------------------------------------------------------------
+// Search and saved searches
+
+// A word of the Belarusian transcript (STATEMENT_BE), and one only the later transcript holds.
+const SEARCH_WORD = 'затрымалі';
+const NEW_WORD = 'heliotrope';
+const NEW_TRANSCRIPT = 'A second, fictional statement: behind the heliotrope fence of the yard we waited for hours.';
+
+/** Searches `query` on the search page until a hit appears (the index follows the jobs), up to `seconds`. */
+async function searchUntilFound(page, query, seconds = 60) {
+  const box = page.getByLabel('Query', { exact: true });
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    await box.fill(query);
+    await box.press('Enter');
+    const total = page.getByTestId('search-total');
+    await total.waitFor();
+    if ((await page.locator('.hit-list li.hit').count()) > 0) return;
+    if (Date.now() > deadline) throw new AssertionError(`no hit for ${query} within ${seconds} s (${await total.textContent()})`);
+    await page.waitForTimeout(1000);
+    // The same query again: go through another URL first, so that it is asked afresh.
+    await box.fill('');
+    await box.press('Enter');
+    await page.getByText('Enter a query above to search.').waitFor();
+  }
+}
+
+async function analystSearchesSeesMarkedSnippetsAndNarrowsByAFacet() {
+  const page = await analystPage();
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Search' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Search' }).waitFor();
+  assert((await page.locator('.nav-coming').getByText('Search').count()) === 0, 'Search is no longer listed as coming soon');
+  await page.getByText('How to write a query').click();
+  await page.getByText('these words, one after another').waitFor();
+
+  await searchUntilFound(page, SEARCH_WORD);
+  assert(decodeURIComponent(page.url()).includes(`#/search?q=${SEARCH_WORD}`), `the URL keeps the query (${page.url()})`);
+  const hit = page.locator('.hit-list li.hit', { has: page.locator(`a[href="#/interviews/${encodeURIComponent(state.interviewId)}"]`) }).first();
+  await hit.waitFor();
+  const facts = await hit.locator('.hit-facts').textContent();
+  assert(facts.includes(WITNESS.code) && facts.includes('Partner A'), `the hit names the witness and organisation (${facts})`);
+  const mark = hit.locator('.snippet mark').first();
+  await mark.waitFor();
+  assert((await mark.textContent()).toLowerCase() === SEARCH_WORD, `the word is marked (${await mark.textContent()})`);
+  assert((await hit.locator('.snippet-label').first().textContent()).includes('—'), 'the snippet names its kind and language');
+
+  // The preview shows the hit's passages beside the list.
+  await hit.getByRole('button', { name: /^Preview/ }).click();
+  const preview = page.getByTestId('search-preview');
+  await preview.locator('.snippets-large mark').first().waitFor();
+  assert((await preview.locator('a', { hasText: 'Open the interview' }).count()) === 1, 'the preview opens the interview');
+  await shot(page, 'search');
+
+  // A language facet narrows the query and the results.
+  const facet = page.locator('[data-facet="language"] button.facet-button[aria-pressed="false"]').first();
+  await facet.waitFor();
+  const facetValue = await facet.locator('xpath=..').getAttribute('data-facet-value');
+  await facet.click();
+  const box = page.getByLabel('Query', { exact: true });
+  await page.locator(`[data-facet="language"] [data-facet-value="${facetValue}"] button[aria-pressed="true"]`).waitFor();
+  assert((await box.inputValue()) === `${SEARCH_WORD} lang:${facetValue}`, `the filter is added to the query (${await box.inputValue()})`);
+  await page.locator('.hit-list li.hit').first().waitFor();
+  const languages = await page.locator('.hit-list li.hit').evaluateAll((els) => els.map((e) => e.getAttribute('data-hit-language')));
+  assert(languages.length > 0 && languages.every((l) => l === facetValue), `only ${facetValue} hits are left (${languages})`);
+  assert((await page.locator('[data-facet="organisation"] button').count()) === 0, 'the organisation facet only counts');
+
+  // The search can be bookmarked: a reload shows the same.
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Search' }).waitFor();
+  assert((await box.inputValue()) === `${SEARCH_WORD} lang:${facetValue}`, 'the query survives a reload');
+  await page.locator('.hit-list li.hit .snippet mark').first().waitFor();
+  await shot(page, 'search-facet');
+}
+
+async function aMalformedQueryShowsWhatIsWrong() {
+  const page = await analystPage();
+  await openPage(page, 'search', 'Search');
+  const box = page.getByLabel('Query', { exact: true });
+  await box.fill('"unclosed');
+  await box.press('Enter');
+  const error = page.locator('#search-q-error[role="alert"]').getByText('this quotation mark is never closed');
+  await error.waitFor();
+  assert((await box.getAttribute('aria-invalid')) === 'true', 'the box is marked invalid');
+  assert((await page.locator('.hit-list').count()) === 0, 'no results are shown');
+  await shot(page, 'search-error');
+  // Corrected, the search runs.
+  await box.fill(SEARCH_WORD);
+  await box.press('Enter');
+  await page.locator('.hit-list li.hit').first().waitFor();
+  assert((await page.locator('#search-q-error').textContent()) === '', 'the error is gone');
+}
+
+async function anotherPartnerFindsNothing() {
+  const page = await newPage();
+  await signIn(page, ANALYST_B);
+  await openPage(page, 'search', 'Search');
+  const box = page.getByLabel('Query', { exact: true });
+  await box.fill(SEARCH_WORD);
+  await box.press('Enter');
+  await page.getByTestId('search-total').getByText('Nothing found.').waitFor();
+  assert((await page.locator('.hit-list li').count()) === 0, 'no hits');
+  await page.getByTestId('facets').getByText('Nothing to narrow by.').waitFor();
+  assert((await page.locator('.facet-count').count()) === 0, 'no facet counts');
+  const content = await page.content();
+  assert(!content.includes(WITNESS.code) && !content.includes('<mark>'), 'nothing of Partner A is on the page');
+  const body = await page.evaluate(async (q) => {
+    const r = await fetch(`/api/v1/search?q=${encodeURIComponent(q)}&facets=1`, { credentials: 'same-origin' });
+    return { status: r.status, json: await r.json() };
+  }, SEARCH_WORD);
+  const counts = Object.values(body.json.facets ?? {}).flat().length;
+  assert(body.status === 200 && body.json.total === 0 && body.json.hits.length === 0 && counts === 0,
+    `the API answers nothing either (${JSON.stringify(body.json).slice(0, 200)})`);
+}
+
+async function aSavedSearchShowsWhatIsNewUntilMarkedSeen() {
+  assert(state.interviewId, 'needs the witness of earlier tests');
+  const page = await analystPage();
+  await openPage(page, `search?q=${NEW_WORD}`, 'Search');
+  await page.getByTestId('search-total').getByText('Nothing found.').waitFor();
+  const save = page.getByRole('form', { name: 'Save this search' });
+  await save.getByRole('button', { name: 'Save this search' }).click();
+  await save.getByRole('alert').getByText('Give the search a name.').waitFor();
+  await save.getByLabel('Name for the saved search', { exact: true }).fill('Heliotrope fence');
+  await save.getByRole('button', { name: 'Save this search' }).click();
+  await save.getByRole('status').getByText('The search “Heliotrope fence” was saved.').waitFor();
+  const item = page.locator('.saved-list li', { hasText: 'Heliotrope fence' });
+  await item.waitFor();
+  assert((await item.getAttribute('data-new')) === '0', 'nothing is new when it is saved');
+
+  // New material: another interview of the witness, with a transcript that has the word.
+  await openPage(page, `witnesses/${WITNESS.code}`, `Witness ${WITNESS.code}`);
+  const record = page.getByRole('region', { name: 'Record an interview' });
+  await record.getByLabel('Interviewer', { exact: true }).fill('intake officer K.');
+  await record.getByLabel('Place', { exact: true }).fill('Vilnius');
+  await record.getByLabel('Languages', { exact: true }).fill('en');
+  await record.getByLabel('Transcript', { exact: true }).setInputFiles({
+    name: 'statement-en.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(NEW_TRANSCRIPT, 'utf8'),
+  });
+  await record.getByRole('button', { name: 'Record interview' }).click();
+  await record.getByRole('status').getByText(/The interview of .* was recorded\./).waitFor();
+
+  // The saved search counts it once the index has it.
+  await openPage(page, 'search', 'Search');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await item.waitFor();
+    if (Number(await item.getAttribute('data-new')) > 0) break;
+    if (Date.now() > deadline) throw new AssertionError('the saved search shows nothing new within 60 s');
+    await page.waitForTimeout(1000);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Search' }).waitFor();
+  }
+  assert((await item.getByTestId('saved-new').textContent()).startsWith('New: '), 'the count is labelled');
+  await item.getByRole('link', { name: 'Heliotrope fence' }).click();
+  await page.getByRole('heading', { level: 2, name: 'New for “Heliotrope fence”' }).waitFor();
+  const hit = page.locator('.hit-list li.hit').first();
+  await hit.waitFor();
+  assert((await hit.locator('.snippet mark').first().textContent()).toLowerCase() === NEW_WORD, 'the new hit has the word marked');
+  await shot(page, 'search-saved');
+  await page.getByRole('button', { name: 'Mark as seen' }).click();
+  await page.getByRole('status').getByText('Marked as seen').waitFor();
+  await page.getByTestId('search-total').getByText('Nothing new since you last looked.').waitFor();
+  await page.locator('.saved-list li[data-new="0"]', { hasText: 'Heliotrope fence' }).waitFor();
+
+  // And it can be deleted.
+  await item.getByRole('button', { name: 'Delete the saved search “Heliotrope fence”' }).click();
+  await page.getByText('The saved search “Heliotrope fence” was deleted.').waitFor();
+  assert((await page.locator('.saved-list li', { hasText: 'Heliotrope fence' }).count()) === 0, 'the saved search is gone');
+}
+
+async function searchPageInBelarusianAndRussian() {
+  const page = await analystPage();
+  await openPage(page, `search?q=${SEARCH_WORD}`, 'Search');
+  await page.locator('.hit-list li.hit').first().waitFor();
+  await page.locator('.site-header .language select').selectOption('be');
+  await page.getByRole('heading', { level: 1, name: 'Пошук' }).waitFor();
+  await page.getByLabel('Запыт', { exact: true }).waitFor();
+  await page.getByTestId('search-total').getByText(/^Знойдзена: /).waitFor();
+  await shot(page, 'search-be');
+  await page.locator('.site-header .language select').selectOption('ru');
+  await page.getByRole('heading', { level: 1, name: 'Поиск' }).waitFor();
+  await page.getByTestId('search-total').getByText(/^Найдено: /).waitFor();
+  await page.locator('.site-header .language select').selectOption('en');
+  await page.getByRole('heading', { level: 1, name: 'Search' }).waitFor();
+}
+
 const tests = [
   ['analyst enrols a second factor and signs in with a code', signInEnrolTotpAndSignInWithCode],
   ['upload shows progress, matches the SHA-256 and verifies', uploadShowsProgressAndVerifies],
@@ -1018,6 +1206,11 @@ const tests = [
   ['a document is shown with the text extracted from it', documentIsShownWithItsExtractedText],
   ['a contact warning is shown before a contact is planned', contactWarningIsShownBeforeAContactIsPlanned],
   ['another partner cannot open the interview, the document or the jobs', anotherPartnerCannotOpenTheInterviewDocumentOrJobs],
+  ['an analyst searches, sees marked snippets and a preview, and narrows by a facet', analystSearchesSeesMarkedSnippetsAndNarrowsByAFacet],
+  ['a malformed query shows what is wrong next to the box', aMalformedQueryShowsWhatIsWrong],
+  ['another partner finds nothing and sees no facet counts', anotherPartnerFindsNothing],
+  ['a saved search shows what is new until it is marked as seen', aSavedSearchShowsWhatIsNewUntilMarkedSeen],
+  ['the search page in Belarusian and Russian', searchPageInBelarusianAndRussian],
   ['an import is checked, with problems by line and column, then imported', importIsCheckedThenImported],
   ['the register lists the witness and filters by consent, gender and country', registerListsAndFiltersWitnesses],
   ['another partner does not see the witness', otherPartnerDoesNotSeeTheWitness],

@@ -12,6 +12,7 @@ import { ImportPage } from './pages/Import';
 import { InterviewPage } from './pages/Interview';
 import { JobsPage } from './pages/Jobs';
 import { ObjectsPage } from './pages/Objects';
+import { SearchPage } from './pages/Search';
 import { SecurityPage } from './pages/Security';
 import { SignInPage } from './pages/SignIn';
 import { UsersPage } from './pages/Users';
@@ -118,7 +119,6 @@ function Starting() {
 }
 
 const COMING: MessageKey[] = [
-  'nav.search',
   'nav.coding',
   'nav.requests',
   'nav.osint',
@@ -143,6 +143,7 @@ function Workspace({
 
   const links: { route: Parameters<typeof routeHref>[0]; label: MessageKey; show: boolean }[] = [
     { route: 'dashboard', label: 'nav.dashboard', show: true },
+    { route: 'search', label: 'nav.search', show: readsEvidence },
     { route: 'objects', label: 'nav.objects', show: readsEvidence },
     { route: 'witnesses', label: 'nav.witnesses', show: hasAnyRole(user, WITNESS_READERS) },
     { route: 'consent-gaps', label: 'nav.consentGaps', show: hasAnyRole(user, CONSENT_GAP_READERS) },
@@ -236,6 +237,8 @@ function Page({
       return <InterviewPage key={`interview:${location.param}`} id={location.param} />;
     case 'document':
       return <DocumentPage key={`document:${location.param}`} id={location.param} />;
+    case 'search':
+      return <SearchPage key="search" />;
     case 'jobs':
       return <JobsPage key="jobs" />;
     case 'import':

@@ -834,3 +834,98 @@ export async function readText(id: string): Promise<{ text: string; truncated: b
   // A character cut at the end of a truncated text is left out rather than shown as U+FFFD.
   return { text: new TextDecoder('utf-8').decode(bytes, { stream: truncated }), truncated };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Search and saved searches (docs/openapi.yaml, /api/v1/search). The server searches only what
+// the caller may read: hits, counts, facets and snippets never reach beyond it.
+
+export const SEARCH_SORTS = ['relevance', 'newest', 'oldest'] as const;
+export type SearchSort = (typeof SEARCH_SORTS)[number];
+/** The facets the server counts, in the order the page shows them. */
+export const SEARCH_FACETS = ['type', 'language', 'month', 'facility', 'place', 'code', 'organisation'] as const;
+export type SearchFacet = (typeof SEARCH_FACETS)[number];
+/** Hits on one page of results. */
+export const SEARCH_PAGE_SIZE = 20;
+
+/** A passage of one text: escaped text in which only <mark>…</mark> is markup. */
+export interface SearchSnippet {
+  id: string;
+  type: string;
+  language: string;
+  html: string;
+}
+
+export interface SearchHit {
+  id: string;
+  type: string;
+  language: string;
+  organisation: string;
+  witness: string;
+  date: string;
+  title: string;
+  /** What to open: "interview/<id>", "document/<object id>" or "object/<id>". */
+  open: string;
+  score: number;
+  /** The hit's own snippet first, then those of the other texts of its source. */
+  snippets: SearchSnippet[];
+}
+
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+export interface SavedSearch {
+  id: number;
+  name: string;
+  query: string;
+  created_at: string;
+  /** Items added since the owner last looked. */
+  new: number;
+}
+
+export interface SearchResults {
+  query: string;
+  total: number;
+  /** False when `total` is the index's estimate. */
+  total_exact: boolean;
+  offset: number;
+  limit: number;
+  /** The index revision this search saw; posting it marks a saved search as seen. */
+  mark: number;
+  hits: SearchHit[];
+  facets?: Partial<Record<string, FacetValue[]>>;
+  /** For the new items of a saved search: the saved search itself. */
+  saved?: SavedSearch;
+}
+
+export function search(query: string, offset: number, sort: SearchSort, limit = SEARCH_PAGE_SIZE): Promise<SearchResults> {
+  return request('GET', '/api/v1/search', {
+    query: { q: query, offset: String(offset), limit: String(limit), sort, facets: '1' },
+  });
+}
+
+export function listSavedSearches(): Promise<{ saved_searches: SavedSearch[] }> {
+  return request('GET', '/api/v1/saved-searches');
+}
+
+export function saveSearch(name: string, query: string): Promise<SavedSearch> {
+  return request('POST', '/api/v1/saved-searches', { body: { name, query } });
+}
+
+const savedSearchPath = (id: number) => `/api/v1/saved-searches/${encodeURIComponent(String(id))}`;
+
+/** What is new for a saved search since its owner last looked. */
+export function savedSearchNew(id: number, offset: number, limit = SEARCH_PAGE_SIZE): Promise<SearchResults> {
+  return request('GET', `${savedSearchPath(id)}/new`, {
+    query: { offset: String(offset), limit: String(limit), facets: '1' },
+  });
+}
+
+export function markSavedSearchSeen(id: number, mark: number): Promise<SavedSearch> {
+  return request('POST', `${savedSearchPath(id)}/seen`, { body: { mark } });
+}
+
+export function deleteSavedSearch(id: number): Promise<void> {
+  return request('DELETE', savedSearchPath(id));
+}

@@ -1,7 +1,8 @@
 // A tiny hash router (#/objects, #/witnesses/W-00123, #/interviews/iv-…, #/documents/<id>): it
-// needs nothing from the server beyond index.html.
+// needs nothing from the server beyond index.html. A page may keep its state after a "?" in the
+// hash (#/search?q=…), so that it can be bookmarked.
 
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 
 export type Route =
   | 'dashboard'
@@ -16,6 +17,7 @@ export type Route =
   | 'users'
   | 'audit'
   | 'security'
+  | 'search'
   | 'not-found';
 
 /** Where the app is: the route, and for a witness's, interview's or document's page its code or id. */
@@ -36,6 +38,7 @@ const PATHS: Record<string, Route> = {
   '/users': 'users',
   '/audit': 'audit',
   '/security': 'security',
+  '/search': 'search',
 };
 
 /** The pages of one record, by the path they stand under. */
@@ -60,6 +63,33 @@ export function interviewHref(id: string): string {
 
 export function documentHref(id: string): string {
   return `#/documents/${encodeURIComponent(id)}`;
+}
+
+/** The search page with these parameters (q, sort, offset, saved); empty ones are left out. */
+export function searchHref(params: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') q.set(name, String(value));
+  }
+  const s = q.toString();
+  return s ? `#/search?${s}` : '#/search';
+}
+
+/** The parameters after "?" in the hash (#/search?q=…). */
+export function hashParams(hash: string = window.location.hash): URLSearchParams {
+  const at = hash.indexOf('?');
+  return new URLSearchParams(at < 0 ? '' : hash.slice(at + 1));
+}
+
+/** The hash's parameters, kept up to date as the hash changes. */
+export function useHashParams(): URLSearchParams {
+  const [hash, setHash] = useState(() => window.location.hash);
+  useEffect(() => {
+    const update = () => setHash(window.location.hash);
+    window.addEventListener('hashchange', update);
+    return () => window.removeEventListener('hashchange', update);
+  }, []);
+  return useMemo(() => hashParams(hash), [hash]);
 }
 
 function parse(hash: string, previous: Location): Location {

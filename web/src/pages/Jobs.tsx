@@ -26,6 +26,7 @@ const STATES: readonly Job['state'][] = ['queued', 'running', 'done', 'failed'];
 
 /** A job's kind in words (also on the dashboard). */
 export function jobKindKey(kind: string): MessageKey {
+  if (kind === 'index') return 'job.index';
   return kind === 'translate' ? 'job.translate' : 'job.extract';
 }
 

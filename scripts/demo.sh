@@ -52,7 +52,8 @@ if [ ! -f "$hub/hub.json" ]; then
   # A dozen more fictional witnesses with consent, contacts, interviews and documents (PDFs and
   # scans), so that every page of the workspace has something to show.
   "$evhub" --hub "$hub" synth --witnesses 12 --organisation "Demo Partner" --seed 2026
-  # Text extraction and translation of what was stored (the server also does this as it runs).
+  # Text extraction, translation and search indexing of what was stored (the server also does
+  # this as it runs).
   "$evhub" --hub "$hub" jobs --wait >/dev/null
 fi
 
@@ -66,9 +67,12 @@ echo
 echo "== Custody log"
 "$evhub" --hub "$hub" log show
 echo
+echo "== Search: a Latin spelling finds the Cyrillic testimony (see docs/search.md)"
+"$evhub" --hub "$hub" search "Akrestsina date:2020" --limit 3
+echo
 echo "To use the demo hub from the command line:"
 echo "  export EVHUB_PASSPHRASE='$EVHUB_PASSPHRASE'"
-echo "  $evhub --hub $hub ls      # or: verify, log proof 3, get ID -o FILE, --help"
+echo "  $evhub --hub $hub ls      # or: search QUERY, verify, log proof 3, get ID -o FILE, --help"
 [ "${DEMO_SERVE:-1}" = 1 ] || exit 0
 listen="${DEMO_LISTEN:-127.0.0.1:8080}"
 url="http://$listen/"

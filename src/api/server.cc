@@ -560,14 +560,19 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   // Ends a connection whose stream is in order. Over TLS that means a close_notify first, so the
   // client can tell the end from a cut; the peer's answering close_notify is not awaited
   // (RFC 8446 §6.1 allows that), so a client that never answers cannot keep the connection,
-  // or stop(), waiting. Sending it is bounded by the write timeout.
+  // or stop(), waiting. Sending it is bounded by the write timeout; lingering after it by
+  // kLingerTime.
   void close() {
     if constexpr (kTls) {
       SSL* ssl = stream_.native_handle();
       SSL_set_shutdown(ssl, SSL_get_shutdown(ssl) | SSL_RECEIVED_SHUTDOWN);
       socket_layer().expires_after(server_.options.write_timeout);
-      stream_.async_shutdown(
-          [self = this->shared_from_this()](beast::error_code) { self->close_now(); });
+      // Then, as over plain HTTP, what the client still sends is read (as raw TLS records,
+      // below the TLS layer) and dropped, so that a refused upload's client reads the answer.
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code ec) {
+        if (ec) return self->close_now();
+        self->linger();
+      });
     } else {
       linger();
     }

@@ -25,14 +25,14 @@ namespace evhub::search {
 // One text to index. Everything but `text` is kept in the index (no personal data: witnesses
 // appear by code); `text` is tokenised and dropped.
 struct IndexItem {
-  std::string id;    // unique: the text object's id
-  std::string type;  // transcript, translation, extracted, ocr, document-description, ...
+  std::string id;        // unique: the text object's id
+  std::string type;      // transcript, translation, extracted, ocr, document-description, ...
   std::string language;  // be, ru, en or empty
   std::string organisation_id;
   std::string sensitivity = "normal";  // normal | health | sexual-violence
-  std::string domain_id;  // the key domain: erasing it removes the item
-  std::string witness;    // a witness code, or empty
-  std::string date;       // incident or document date: YYYY, YYYY-MM or YYYY-MM-DD, or empty
+  std::string domain_id;               // the key domain: erasing it removes the item
+  std::string witness;                 // a witness code, or empty
+  std::string date;  // incident or document date: YYYY, YYYY-MM or YYYY-MM-DD, or empty
   std::vector<std::string> places;
   std::vector<std::string> facilities;
   std::vector<std::string> persons;
@@ -100,7 +100,9 @@ struct SearchResults {
   std::vector<Hit> hits;
   // type, language, organisation, month, facility, place, code -> values by count
   std::map<std::string, std::vector<FacetValue>> facets;
-  std::int64_t mark = 0;  // the newest item's addition mark (for SearchRequest::added_after)
+  // The index revision this search saw (for SearchRequest::added_after): it counts commits,
+  // not items, so it tells a reader nothing about material they cannot see.
+  std::int64_t mark = 0;
 };
 
 // Returns a text's plaintext for snippets (kErased etc. leave the hit without a snippet).
@@ -115,7 +117,7 @@ struct IndexEntry {
 class Index {
  public:
   // The writable index in `dir` (created when missing). Xapian allows one writer: another
-  // process writing gets kUnavailable with a message that says so.
+  // process writing gets kBusy with a message that says so.
   static Result<std::unique_ptr<Index>> open_writable(const std::string& dir);
   // An index to search: local directories and remote shards ("tcp://HOST:PORT", served by
   // xapian-tcpsrv) searched as one.

@@ -1,0 +1,486 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "search/names.h"
+#include "search/query.h"
+#include "search/search.h"
+#include "search/snippet.h"
+#include "search/terms.h"
+#include "search/text.h"
+
+namespace evhub::search {
+
+using nlohmann::json;
+
+namespace {
+
+// Broad queries stop counting exactly after this many matches: facets and totals are then
+// Xapian's estimates (SearchResults::total_exact says so). Security is unaffected: the scopes
+// are part of the query, so whatever is counted is visible to the reader.
+constexpr Xapian::doccount kCheckAtLeast = 20000;
+// Name queries re-rank this many of the best hits by how close the spellings are.
+constexpr Xapian::doccount kRerankDepth = 100;
+constexpr std::size_t kFacetValues = 20;
+constexpr std::size_t kSnippetBytes = 240;
+constexpr int kGroupSnippets = 3;
+
+std::string lower_ascii(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+std::string upper_ascii(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+  return s;
+}
+
+Status xapian_error(const std::string& what, const Xapian::Error& e) {
+  const std::string type = e.get_type();
+  if (type == "DatabaseLockError") {
+    return Status(Code::kBusy,
+                  what +
+                      ": another process is writing the index (is evhub serve running? its "
+                      "workers keep the index up to date)");
+  }
+  if (type == "NetworkError" || type == "NetworkTimeoutError") {
+    return Status(Code::kIoError, what + ": a search shard cannot be reached: " + e.get_msg());
+  }
+  if (type == "DatabaseCorruptError") {
+    return Status(Code::kIntegrity, what + ": the index is damaged (" + e.get_msg() +
+                                        "); `evhub index rebuild` makes it again from the hub");
+  }
+  return Status(Code::kIoError, what + ": " + e.get_description());
+}
+
+// The terms of a facility, place or person: the name key of each word (numbers as written).
+void add_keyed_terms(Xapian::Document& doc, const char* prefix, const std::string& value) {
+  for (const Token& t : tokenize(value)) {
+    const std::string key =
+        t.letters ? name_forms(std::string_view(value).substr(t.begin, t.end - t.begin)).key : "";
+    doc.add_boolean_term(prefix + (key.empty() ? "#" + t.word : key));
+  }
+}
+
+void add_facet_values(Xapian::Document& doc, Xapian::valueno first,
+                      const std::vector<std::string>& values) {
+  Xapian::valueno slot = first;
+  std::set<std::string> seen;
+  for (const auto& v : values) {
+    if (slot == first + terms::kFacetSlots) break;
+    if (v.empty() || !seen.insert(v).second) continue;
+    doc.add_value(slot++, v);
+  }
+}
+
+void index_text(Xapian::Document& doc, const std::string& text) {
+  Xapian::termpos pos = 0;
+  for (const Token& t : tokenize(text)) {
+    doc.add_posting(t.word, ++pos);
+    const std::string stem = stem_word(t.word);
+    if (!stem.empty()) doc.add_term(terms::kStem + stem);
+    if (t.capitalised && t.letters) {
+      const NameForms name = name_forms(std::string_view(text).substr(t.begin, t.end - t.begin));
+      if (!name.key.empty()) {
+        doc.add_term(terms::kNameKey + name.key);
+        doc.add_boolean_term(std::string(terms::kNameForm) + name.key + ":" + name.latin);
+      }
+    }
+  }
+}
+
+Xapian::Query scope_filter(const std::vector<Scope>& scopes) {
+  std::vector<Xapian::Query> any;
+  for (const Scope& s : scopes) {
+    if (s.organisation_id.empty() || s.sensitivities.empty()) continue;
+    std::vector<Xapian::Query> sens;
+    for (const auto& v : s.sensitivities) sens.emplace_back(terms::kSensitivity + v);
+    any.emplace_back(Xapian::Query::OP_AND, Xapian::Query(terms::kOrganisation + s.organisation_id),
+                     Xapian::Query(Xapian::Query::OP_OR, sens.begin(), sens.end()));
+  }
+  if (any.empty()) return Xapian::Query::MatchNothing;
+  return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
+}
+
+Hit hit_of(const Xapian::Document& doc, double score) {
+  Hit h;
+  const json d = json::parse(doc.get_data(), nullptr, false);
+  if (d.is_object()) {
+    h.id = d.value("id", "");
+    h.type = d.value("type", "");
+    h.language = d.value("language", "");
+    h.organisation_id = d.value("organisation_id", "");
+    h.witness = d.value("witness", "");
+    h.date = d.value("date", "");
+    h.title = d.value("title", "");
+    h.open = d.value("open", "");
+    h.group = d.value("group", "");
+  }
+  h.score = score;
+  return h;
+}
+
+}  // namespace
+
+struct Index::Impl {
+  std::mutex mu;
+  bool writable = false;
+  std::optional<Xapian::WritableDatabase> writer;
+  Xapian::Database db;
+
+  Result<SearchResults> search(const SearchRequest& request, const TextLoader& load_text);
+  // The revision this reader sees (0 for several shards, which have no single revision: new
+  // items of saved searches are then everything).
+  std::int64_t revision_mark() {
+    try {
+      return static_cast<std::int64_t>(db.get_revision());
+    } catch (const Xapian::InvalidOperationError&) {
+      return 0;
+    }
+  }
+  void rerank(const ParsedQuery& parsed, std::vector<std::pair<Xapian::docid, double>>& hits);
+  std::vector<Snippet> snippets(const Hit& hit, const ParsedQuery& parsed,
+                                const Xapian::Query& trim, const TextLoader& load_text);
+};
+
+Index::Index(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Index::~Index() = default;
+
+Result<std::unique_ptr<Index>> Index::open_writable(const std::string& dir) {
+  auto impl = std::make_unique<Impl>();
+  try {
+    impl->writer.emplace(dir, Xapian::DB_CREATE_OR_OPEN);
+    impl->db = *impl->writer;
+    impl->writable = true;
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot open the search index in " + dir, e);
+  }
+  return std::unique_ptr<Index>(new Index(std::move(impl)));
+}
+
+Result<std::unique_ptr<Index>> Index::open_readonly(const std::vector<std::string>& shards) {
+  if (shards.empty()) return Status(Code::kInvalidArgument, "no index to search was given");
+  auto impl = std::make_unique<Impl>();
+  for (const std::string& s : shards) {
+    try {
+      if (s.rfind("tcp://", 0) == 0) {
+        const std::string hostport = s.substr(6);
+        const std::size_t colon = hostport.rfind(':');
+        if (colon == std::string::npos || colon == 0) {
+          return Status(Code::kInvalidArgument, "a remote shard is tcp://HOST:PORT, not " + s);
+        }
+        const int port = std::atoi(hostport.c_str() + colon + 1);
+        if (port <= 0 || port > 65535) {
+          return Status(Code::kInvalidArgument, "the port of shard " + s + " is not a port");
+        }
+        impl->db.add_database(
+            Xapian::Remote::open(hostport.substr(0, colon), static_cast<unsigned>(port)));
+      } else {
+        impl->db.add_database(Xapian::Database(s));
+      }
+    } catch (const Xapian::DatabaseOpeningError& e) {
+      return Status(Code::kNotFound, "there is no search index at " + s +
+                                         " (`evhub index rebuild` makes one): " + e.get_msg());
+    } catch (const Xapian::Error& e) {
+      return xapian_error("cannot open search shard " + s, e);
+    }
+  }
+  return std::unique_ptr<Index>(new Index(std::move(impl)));
+}
+
+Status Index::put(const IndexItem& item) {
+  if (item.id.empty()) return Status(Code::kInvalidArgument, "an index item needs an id");
+  std::lock_guard lock(impl_->mu);
+  if (!impl_->writable) return Status(Code::kFailedPrecondition, "the index is open read-only");
+  try {
+    Xapian::Document doc;
+    index_text(doc, item.text);
+    const std::string id_term = terms::kId + item.id;
+    doc.add_boolean_term(id_term);
+    doc.add_boolean_term(terms::kOrganisation + item.organisation_id);
+    doc.add_boolean_term(terms::kSensitivity + item.sensitivity);
+    if (!item.type.empty()) doc.add_boolean_term(terms::kType + lower_ascii(item.type));
+    if (!item.language.empty()) doc.add_boolean_term(terms::kLanguage + lower_ascii(item.language));
+    if (!item.witness.empty()) doc.add_boolean_term(terms::kWitness + upper_ascii(item.witness));
+    if (!item.domain_id.empty()) doc.add_boolean_term(terms::kDomain + item.domain_id);
+    if (!item.group.empty()) doc.add_boolean_term(terms::kGroup + item.group);
+    const std::string month = item.date.size() >= 7 ? item.date.substr(0, 7) : "";
+    if (!month.empty()) doc.add_boolean_term(terms::kMonth + month);
+    for (const auto& f : item.facilities) add_keyed_terms(doc, terms::kFacility, f);
+    for (const auto& p : item.places) add_keyed_terms(doc, terms::kPlace, p);
+    for (const auto& p : item.persons) add_keyed_terms(doc, terms::kPerson, p);
+    for (const auto& c : item.codes) doc.add_boolean_term(terms::kCode + lower_ascii(c));
+
+    doc.add_value(terms::kTypeSlot, lower_ascii(item.type));
+    doc.add_value(terms::kLanguageSlot, lower_ascii(item.language));
+    doc.add_value(terms::kOrganisationSlot, item.organisation_id);
+    doc.add_value(terms::kMonthSlot, month);
+    doc.add_value(terms::kDateSlot, item.date);
+    doc.add_value(terms::kWitnessSlot, upper_ascii(item.witness));
+    add_facet_values(doc, terms::kFacilitySlot, item.facilities);
+    add_facet_values(doc, terms::kPlaceSlot, item.places);
+    std::vector<std::string> codes;
+    for (const auto& c : item.codes) codes.push_back(lower_ascii(c));
+    add_facet_values(doc, terms::kCodeSlot, codes);
+
+    // The revision the next commit makes: a search that saw revision R has seen every item
+    // added at R or before. A replaced item keeps its mark: it is not new to saved searches.
+    std::string added =
+        Xapian::sortable_serialise(static_cast<double>(impl_->writer->get_revision() + 1));
+    Xapian::PostingIterator p = impl_->writer->postlist_begin(id_term);
+    if (p != impl_->writer->postlist_end(id_term)) {
+      const std::string old = impl_->writer->get_document(*p).get_value(terms::kAddedSlot);
+      if (!old.empty()) added = old;
+    }
+    doc.add_value(terms::kAddedSlot, added);
+
+    doc.set_data(json{{"id", item.id},
+                      {"type", lower_ascii(item.type)},
+                      {"language", lower_ascii(item.language)},
+                      {"organisation_id", item.organisation_id},
+                      {"domain_id", item.domain_id},
+                      {"witness", upper_ascii(item.witness)},
+                      {"date", item.date},
+                      {"title", item.title},
+                      {"open", item.open},
+                      {"group", item.group},
+                      {"version", item.version}}
+                     .dump());
+    impl_->writer->replace_document(id_term, doc);
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot index " + item.id, e);
+  }
+  return Status::ok();
+}
+
+Status Index::remove(const std::string& id) {
+  std::lock_guard lock(impl_->mu);
+  if (!impl_->writable) return Status(Code::kFailedPrecondition, "the index is open read-only");
+  try {
+    impl_->writer->delete_document(terms::kId + id);
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot remove " + id + " from the index", e);
+  }
+  return Status::ok();
+}
+
+Result<std::int64_t> Index::remove_domain(const std::string& domain_id) {
+  std::lock_guard lock(impl_->mu);
+  if (!impl_->writable) return Status(Code::kFailedPrecondition, "the index is open read-only");
+  try {
+    const std::string term = terms::kDomain + domain_id;
+    const auto count = static_cast<std::int64_t>(impl_->writer->get_termfreq(term));
+    impl_->writer->delete_document(term);
+    return count;
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot remove a key domain's items from the index", e);
+  }
+}
+
+Status Index::commit() {
+  std::lock_guard lock(impl_->mu);
+  if (!impl_->writable) return Status::ok();
+  try {
+    impl_->writer->commit();
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot commit the search index", e);
+  }
+  return Status::ok();
+}
+
+Result<std::string> Index::metadata(const std::string& key) {
+  std::lock_guard lock(impl_->mu);
+  try {
+    return impl_->db.get_metadata(key);
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot read the index's metadata", e);
+  }
+}
+
+Status Index::set_metadata(const std::string& key, const std::string& value) {
+  std::lock_guard lock(impl_->mu);
+  if (!impl_->writable) return Status(Code::kFailedPrecondition, "the index is open read-only");
+  try {
+    impl_->writer->set_metadata(key, value);
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot write the index's metadata", e);
+  }
+  return Status::ok();
+}
+
+Result<std::vector<IndexEntry>> Index::entries() {
+  std::lock_guard lock(impl_->mu);
+  std::vector<IndexEntry> out;
+  try {
+    if (!impl_->writable) impl_->db.reopen();
+    for (auto it = impl_->db.postlist_begin(""); it != impl_->db.postlist_end(""); ++it) {
+      const json d = json::parse(impl_->db.get_document(*it).get_data(), nullptr, false);
+      if (!d.is_object()) continue;
+      out.push_back({d.value("id", ""), d.value("version", ""), d.value("domain_id", "")});
+    }
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot list the index", e);
+  }
+  return out;
+}
+
+Result<std::int64_t> Index::size() {
+  std::lock_guard lock(impl_->mu);
+  try {
+    if (!impl_->writable) impl_->db.reopen();
+    return static_cast<std::int64_t>(impl_->db.get_doccount());
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot read the index", e);
+  }
+}
+
+Result<SearchResults> Index::search(const SearchRequest& request, const TextLoader& load_text) {
+  if (request.offset < 0 || request.limit < 0 || request.limit > 1000) {
+    return Status(Code::kInvalidArgument, "offset must be 0 or more and limit 0 to 1000");
+  }
+  std::lock_guard lock(impl_->mu);
+  try {
+    if (!impl_->writable) impl_->db.reopen();  // see what writers committed since
+    return impl_->search(request, load_text);
+  } catch (const Xapian::QueryParserError& e) {
+    return Status(Code::kInvalidArgument, e.get_msg());
+  } catch (const Xapian::Error& e) {
+    return xapian_error("the search failed", e);
+  }
+}
+
+void Index::Impl::rerank(const ParsedQuery& parsed,
+                         std::vector<std::pair<Xapian::docid, double>>& hits) {
+  std::map<std::string, std::vector<std::string>> wanted;  // key -> query latin forms
+  for (const auto& [key, latin] : parsed.names) wanted[key].push_back(latin);
+  for (auto& [docid, score] : hits) {
+    double penalty = 0;
+    for (const auto& [key, latins] : wanted) {
+      double best = 1;
+      const std::string prefix = std::string(terms::kNameForm) + key + ":";
+      Xapian::TermIterator t = db.termlist_begin(docid);
+      t.skip_to(prefix);
+      for (; t != db.termlist_end(docid) && (*t).rfind(prefix, 0) == 0; ++t) {
+        const std::string doc_latin = (*t).substr(prefix.size());
+        for (const auto& l : latins) best = std::min(best, name_distance(l, doc_latin));
+      }
+      penalty += best;
+    }
+    score *= 1.0 - 0.5 * penalty / static_cast<double>(wanted.size());
+  }
+  std::stable_sort(hits.begin(), hits.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+}
+
+std::vector<Snippet> Index::Impl::snippets(const Hit& hit, const ParsedQuery& parsed,
+                                           const Xapian::Query& trim, const TextLoader& load_text) {
+  std::vector<Snippet> out;
+  auto add = [&](const Hit& h) {
+    auto text = load_text(h.id);
+    if (!text.is_ok()) return;
+    out.push_back({h.id, h.type, h.language, snippet_html(*text, parsed, kSnippetBytes)});
+  };
+  add(hit);
+  if (hit.group.empty() || !parsed.has_words) return out;
+  // Other texts of the same source (the original, its translations) that the reader may see
+  // and that match too.
+  Xapian::Enquire related(db);
+  related.set_query(Xapian::Query(
+      Xapian::Query::OP_AND_NOT,
+      Xapian::Query(
+          Xapian::Query::OP_FILTER, parsed.query,
+          Xapian::Query(Xapian::Query::OP_AND, trim, Xapian::Query(terms::kGroup + hit.group))),
+      Xapian::Query(terms::kId + hit.id)));
+  Xapian::MSet m = related.get_mset(0, kGroupSnippets);
+  for (auto it = m.begin(); it != m.end(); ++it) add(hit_of(it.get_document(), it.get_weight()));
+  return out;
+}
+
+Result<SearchResults> Index::Impl::search(const SearchRequest& request,
+                                          const TextLoader& load_text) {
+  EVHUB_ASSIGN_OR_RETURN(ParsedQuery parsed, parse_query(request.query));
+  const Xapian::Query trim = scope_filter(request.scopes);
+  Xapian::Query q(Xapian::Query::OP_FILTER, parsed.query, trim);
+  if (request.added_after > 0) {
+    q = Xapian::Query(
+        Xapian::Query::OP_FILTER, q,
+        Xapian::Query(Xapian::Query::OP_VALUE_GE, terms::kAddedSlot,
+                      Xapian::sortable_serialise(static_cast<double>(request.added_after + 1))));
+  }
+  Xapian::Enquire enquire(db);
+  enquire.set_query(q);
+  const bool by_relevance = request.sort == SortOrder::kRelevance && parsed.has_words;
+  if (request.sort == SortOrder::kNewest) {
+    enquire.set_sort_by_value_then_relevance(terms::kDateSlot, true);
+  } else if (request.sort == SortOrder::kOldest) {
+    enquire.set_sort_by_value_then_relevance(terms::kDateSlot, false);
+  } else if (!parsed.has_words) {
+    enquire.set_sort_by_value_then_relevance(terms::kAddedSlot, true);  // filters only: newest
+  }
+  // One spy per facet slot; a multi-valued facet's slots are added up below.
+  const std::vector<std::pair<std::string, std::pair<Xapian::valueno, Xapian::valueno>>> facets = {
+      {"type", {terms::kTypeSlot, 1}},
+      {"language", {terms::kLanguageSlot, 1}},
+      {"organisation", {terms::kOrganisationSlot, 1}},
+      {"month", {terms::kMonthSlot, 1}},
+      {"facility", {terms::kFacilitySlot, terms::kFacetSlots}},
+      {"place", {terms::kPlaceSlot, terms::kFacetSlots}},
+      {"code", {terms::kCodeSlot, terms::kFacetSlots}}};
+  std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+  if (request.facets) {
+    for (const auto& f : facets) {
+      for (Xapian::valueno s = 0; s < f.second.second; ++s) {
+        spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(f.second.first + s));
+        enquire.add_matchspy(spies.back().get());
+      }
+    }
+  }
+  const auto offset = static_cast<Xapian::doccount>(request.offset);
+  const auto limit = static_cast<Xapian::doccount>(request.limit);
+  const bool rerank = by_relevance && !parsed.names.empty() && offset + limit <= kRerankDepth;
+  const Xapian::doccount first = rerank ? 0 : offset;
+  const Xapian::doccount count = rerank ? kRerankDepth : limit;
+  Xapian::MSet mset = enquire.get_mset(first, count, kCheckAtLeast);
+
+  SearchResults out;
+  out.total = static_cast<std::int64_t>(mset.get_matches_estimated());
+  out.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+  out.mark = revision_mark();
+  std::vector<std::pair<Xapian::docid, double>> ranked;
+  for (auto it = mset.begin(); it != mset.end(); ++it) ranked.emplace_back(*it, it.get_weight());
+  if (rerank) {
+    this->rerank(parsed, ranked);
+    ranked.erase(ranked.begin(), ranked.begin() + std::min<std::ptrdiff_t>(
+                                                      static_cast<std::ptrdiff_t>(offset),
+                                                      static_cast<std::ptrdiff_t>(ranked.size())));
+    if (ranked.size() > limit) ranked.resize(limit);
+  }
+  for (const auto& [docid, score] : ranked) {
+    Hit h = hit_of(db.get_document(docid), score);
+    if (request.snippets && load_text) h.snippets = snippets(h, parsed, trim, load_text);
+    out.hits.push_back(std::move(h));
+  }
+  std::size_t spy = 0;
+  for (const auto& f : facets) {
+    if (!request.facets) break;
+    std::map<std::string, std::int64_t> counts;
+    for (Xapian::valueno s = 0; s < f.second.second; ++s, ++spy) {
+      for (auto v = spies[spy]->values_begin(); v != spies[spy]->values_end(); ++v) {
+        if (!(*v).empty()) counts[*v] += static_cast<std::int64_t>(v.get_termfreq());
+      }
+    }
+    std::vector<FacetValue> values;
+    for (const auto& [value, n] : counts) values.push_back({value, n});
+    std::stable_sort(values.begin(), values.end(),
+                     [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
+    if (values.size() > kFacetValues) values.resize(kFacetValues);
+    out.facets[f.first] = std::move(values);
+  }
+  return out;
+}
+
+}  // namespace evhub::search

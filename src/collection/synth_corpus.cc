@@ -1061,7 +1061,8 @@ struct QueryBuilder {
     all.push_back({w});
   }
   void either(const std::string& a, const std::string& b) {
-    parts.push_back(a + " OR " + b);
+    // In brackets: AND binds tighter than OR in the query language, as in most.
+    parts.push_back("(" + a + " OR " + b + ")");
     all.push_back({a, b});
   }
   void exclude(const std::string& w) {

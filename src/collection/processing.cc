@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collection/indexing.h"
 #include "core/clock.h"
 #include "crypto/crypto.h"
 #include "extract/extract.h"
@@ -198,14 +199,23 @@ std::map<std::string, jobs::Handler> processing_handlers(hub::Hub& hub, std::mut
                                                          translate::Translator& translator,
                                                          ProcessingOptions options) {
   std::map<std::string, jobs::Handler> handlers;
-  handlers[kExtractTextJob] = [&hub, &hub_mutex, &queue, options](
+  // A new text (or a translation) is searchable once the index job it queues has run.
+  auto then_index = [&queue](const jobs::Job& job,
+                             Result<std::string> result) -> Result<std::string> {
+    if (result.is_ok()) {
+      EVHUB_RETURN_IF_ERROR(enqueue_indexing(queue, job.kind + ":" + job.object_id, now_millis()));
+    }
+    return result;
+  };
+  handlers[kExtractTextJob] = [&hub, &hub_mutex, &queue, options, then_index](
                                   const jobs::Job& job, const jobs::ReportProgress& progress) {
-    return extract_job(hub, hub_mutex, queue, options, job, progress);
+    return then_index(job, extract_job(hub, hub_mutex, queue, options, job, progress));
   };
-  handlers[kTranslateJob] = [&hub, &hub_mutex, &translator](const jobs::Job& job,
-                                                            const jobs::ReportProgress&) {
-    return translate_job(hub, hub_mutex, translator, job);
+  handlers[kTranslateJob] = [&hub, &hub_mutex, &translator, then_index](
+                                const jobs::Job& job, const jobs::ReportProgress&) {
+    return then_index(job, translate_job(hub, hub_mutex, translator, job));
   };
+  handlers.merge(indexing_handlers(hub, hub_mutex, hub.layout().index()));
   return handlers;
 }
 

@@ -37,6 +37,8 @@ struct Layout {
   std::string accounts() const { return join_path(dir, "accounts.db"); }
   std::string jobs() const { return join_path(dir, "jobs.db"); }
   std::string collection() const { return join_path(dir, "collection.db"); }
+  // The search index (Xapian): derived data, rebuilt from the hub by `evhub index rebuild`.
+  std::string index() const { return join_path(dir, "index"); }
   // Present while objects are being moved into place and logged; left by a killed writer, it
   // tells the next opener to look for stored-but-unlogged objects.
   std::string commit_marker() const { return join_path(dir, "commit-in-progress"); }
@@ -222,6 +224,9 @@ class Hub {
   // Every object the catalog holds, optionally only those of one domain.
   Result<std::vector<ListedObject>> list(const std::string& domain);
 
+  // Custody events logged so far (as this process knows them): what a follower of the log
+  // compares with how far it has read.
+  std::int64_t event_count() const;
   const HubConfig& config() const { return config_; }
   const Layout& layout() const { return layout_; }
   // A key for one purpose (e.g. sealing TOTP secrets), derived from the master key.

@@ -232,6 +232,8 @@ Result<VerifyReport> Hub::verify(
   return report;
 }
 
+std::int64_t Hub::event_count() const { return static_cast<std::int64_t>(log_->size()); }
+
 Result<Summary> Hub::summary() {
   Summary s;
   s.hub_id = config_.hub_id;

@@ -97,6 +97,7 @@ void WorkerPool::start() {
         auto ran = run_one(worker, ignored);
         if (ran.is_ok() && *ran) continue;
         // Nothing due (or the queue was busy): look again shortly, waking early on stop().
+        if (options_.on_idle) options_.on_idle();
         for (std::int64_t waited = 0; waited < options_.idle_poll_ms && !stopping_; waited += 50) {
           std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }

@@ -27,6 +27,9 @@ struct WorkerOptions {
   std::int64_t backoff_ms = 2000;       // doubled per attempt
   std::function<std::int64_t()> clock;  // milliseconds; default: the real clock
   std::int64_t idle_poll_ms = 500;      // how often a started pool looks for new jobs
+  // Called by a started pool's worker that found nothing due, before it waits: a place to
+  // queue work that follows from changes made elsewhere (the search index's catch-up).
+  std::function<void()> on_idle;
 };
 
 struct RunSummary {

@@ -99,8 +99,14 @@ Xapian::Query scope_filter(const std::vector<Scope>& scopes) {
     if (s.organisation_id.empty() || s.sensitivities.empty()) continue;
     std::vector<Xapian::Query> sens;
     for (const auto& v : s.sensitivities) sens.emplace_back(terms::kSensitivity + v);
-    any.emplace_back(Xapian::Query::OP_AND, Xapian::Query(terms::kOrganisation + s.organisation_id),
-                     Xapian::Query(Xapian::Query::OP_OR, sens.begin(), sens.end()));
+    Xapian::Query scope(Xapian::Query::OP_AND,
+                        Xapian::Query(terms::kOrganisation + s.organisation_id),
+                        Xapian::Query(Xapian::Query::OP_OR, sens.begin(), sens.end()));
+    if (!s.witness_material) {
+      scope =
+          Xapian::Query(Xapian::Query::OP_AND_NOT, scope, Xapian::Query(terms::kWitnessMaterial));
+    }
+    any.push_back(std::move(scope));
   }
   if (any.empty()) return Xapian::Query::MatchNothing;
   return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
@@ -150,10 +156,10 @@ struct Index::Impl {
 Index::Index(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Index::~Index() = default;
 
-Result<std::unique_ptr<Index>> Index::open_writable(const std::string& dir) {
+Result<std::unique_ptr<Index>> Index::open_writable(const std::string& dir, bool empty) {
   auto impl = std::make_unique<Impl>();
   try {
-    impl->writer.emplace(dir, Xapian::DB_CREATE_OR_OPEN);
+    impl->writer.emplace(dir, empty ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
     impl->db = *impl->writer;
     impl->writable = true;
   } catch (const Xapian::Error& e) {
@@ -205,7 +211,10 @@ Status Index::put(const IndexItem& item) {
     doc.add_boolean_term(terms::kSensitivity + item.sensitivity);
     if (!item.type.empty()) doc.add_boolean_term(terms::kType + lower_ascii(item.type));
     if (!item.language.empty()) doc.add_boolean_term(terms::kLanguage + lower_ascii(item.language));
-    if (!item.witness.empty()) doc.add_boolean_term(terms::kWitness + upper_ascii(item.witness));
+    if (!item.witness.empty()) {
+      doc.add_boolean_term(terms::kWitness + upper_ascii(item.witness));
+      doc.add_boolean_term(terms::kWitnessMaterial);
+    }
     if (!item.domain_id.empty()) doc.add_boolean_term(terms::kDomain + item.domain_id);
     if (!item.group.empty()) doc.add_boolean_term(terms::kGroup + item.group);
     const std::string month = item.date.size() >= 7 ? item.date.substr(0, 7) : "";
@@ -312,12 +321,13 @@ Status Index::set_metadata(const std::string& key, const std::string& value) {
   return Status::ok();
 }
 
-Result<std::vector<IndexEntry>> Index::entries() {
+Result<std::vector<IndexEntry>> Index::entries(const std::string& domain_id) {
   std::lock_guard lock(impl_->mu);
   std::vector<IndexEntry> out;
   try {
     if (!impl_->writable) impl_->db.reopen();
-    for (auto it = impl_->db.postlist_begin(""); it != impl_->db.postlist_end(""); ++it) {
+    const std::string term = domain_id.empty() ? "" : terms::kDomain + domain_id;
+    for (auto it = impl_->db.postlist_begin(term); it != impl_->db.postlist_end(term); ++it) {
       const json d = json::parse(impl_->db.get_document(*it).get_data(), nullptr, false);
       if (!d.is_object()) continue;
       out.push_back({d.value("id", ""), d.value("version", ""), d.value("domain_id", "")});
@@ -386,17 +396,22 @@ std::vector<Snippet> Index::Impl::snippets(const Hit& hit, const ParsedQuery& pa
   };
   add(hit);
   if (hit.group.empty() || !parsed.has_words) return out;
-  // Other texts of the same source (the original, its translations) that the reader may see
-  // and that match too.
+  // Other texts of the same source (the original, its translations) that the reader may see,
+  // shown when the query's words are in them too (filters such as lang: apply to hits only).
   Xapian::Enquire related(db);
   related.set_query(Xapian::Query(
       Xapian::Query::OP_AND_NOT,
-      Xapian::Query(
-          Xapian::Query::OP_FILTER, parsed.query,
-          Xapian::Query(Xapian::Query::OP_AND, trim, Xapian::Query(terms::kGroup + hit.group))),
+      Xapian::Query(Xapian::Query::OP_AND, trim, Xapian::Query(terms::kGroup + hit.group)),
       Xapian::Query(terms::kId + hit.id)));
   Xapian::MSet m = related.get_mset(0, kGroupSnippets);
-  for (auto it = m.begin(); it != m.end(); ++it) add(hit_of(it.get_document(), it.get_weight()));
+  for (auto it = m.begin(); it != m.end(); ++it) {
+    const Hit other = hit_of(it.get_document(), 0);
+    auto text = load_text(other.id);
+    if (!text.is_ok()) continue;
+    std::string html = snippet_html(*text, parsed, kSnippetBytes);
+    if (html.find("<mark>") == std::string::npos) continue;
+    out.push_back({other.id, other.type, other.language, std::move(html)});
+  }
   return out;
 }
 

@@ -26,13 +26,13 @@ double name_distance(std::string_view latin_a, std::string_view latin_b);
 
 // The romanisation systems a name may arrive in (docs/search-names.md cites each).
 enum class Romanisation {
-  kBgnPcgnBelarusian,  // BGN/PCGN 1979, ICU's Belarusian-Latin/BGN
-  kBgnPcgnRussian,     // BGN/PCGN 1947, ICU's Russian-Latin/BGN
-  kIso9,               // ISO 9:1995 (system A, with diacritics)
-  kBelarusianNational, // Belarusian national system (2007, UN-adopted 2012)
-  kLacinka,            // Belarusian Łacinka (classical)
-  kPassportBelarusian, // spellings in Belarusian passports (French/English-style, e.g. "kh", "ts")
-  kPassportRussian,    // Russian passports, ICAO Doc 9303 (2013 rules: "ia", "iu", "kh", "ts")
+  kBgnPcgnBelarusian,   // BGN/PCGN 1979, ICU's Belarusian-Latin/BGN
+  kBgnPcgnRussian,      // BGN/PCGN 1947, ICU's Russian-Latin/BGN
+  kIso9,                // ISO 9:1995 (system A, with diacritics)
+  kBelarusianNational,  // Belarusian national system (2007, UN-adopted 2012)
+  kLacinka,             // Belarusian Łacinka (classical)
+  kPassportBelarusian,  // spellings in Belarusian passports (French/English-style, e.g. "kh", "ts")
+  kPassportRussian,     // Russian passports, ICAO Doc 9303 (2013 rules: "ia", "iu", "kh", "ts")
 };
 // `cyrillic` written in `system` (words in other scripts pass through unchanged). Thread-safe.
 std::string romanise(std::string_view cyrillic, Romanisation system);

@@ -50,6 +50,9 @@ struct IndexItem {
 struct Scope {
   std::string organisation_id;
   std::vector<std::string> sensitivities;
+  // False for readers who may not see testimony (the register's material): items with a
+  // witness code are then left out in this organisation.
+  bool witness_material = true;
 };
 
 enum class SortOrder { kRelevance, kNewest, kOldest };
@@ -116,9 +119,10 @@ struct IndexEntry {
 
 class Index {
  public:
-  // The writable index in `dir` (created when missing). Xapian allows one writer: another
-  // process writing gets kBusy with a message that says so.
-  static Result<std::unique_ptr<Index>> open_writable(const std::string& dir);
+  // The writable index in `dir` (created when missing; emptied first when `empty`, which a
+  // rebuild does). Xapian allows one writer: another process writing gets kBusy with a message
+  // that says so.
+  static Result<std::unique_ptr<Index>> open_writable(const std::string& dir, bool empty = false);
   // An index to search: local directories and remote shards ("tcp://HOST:PORT", served by
   // xapian-tcpsrv) searched as one.
   static Result<std::unique_ptr<Index>> open_readonly(const std::vector<std::string>& shards);
@@ -136,7 +140,8 @@ class Index {
 
   // Syntax errors are kInvalidArgument with a message that says where ("at character 14: ...").
   Result<SearchResults> search(const SearchRequest& request, const TextLoader& load_text);
-  Result<std::vector<IndexEntry>> entries();
+  // What the index holds (of one key domain if `domain_id` is not empty).
+  Result<std::vector<IndexEntry>> entries(const std::string& domain_id = "");
   Result<std::int64_t> size();
 
  private:

@@ -22,6 +22,7 @@ inline constexpr const char* kFacility = "XF";  // + name key of each word of th
 inline constexpr const char* kPlace = "XP";     // + name key of each word of the place
 inline constexpr const char* kPerson = "XN";    // + name key of each word of the person
 inline constexpr const char* kCode = "XC";
+inline constexpr const char* kWitnessMaterial = "XKwitness";  // on every item with a witness
 // Probabilistic terms beside the words.
 inline constexpr const char* kStem = "Z";
 inline constexpr const char* kNameKey = "N";   // name key of a capitalised word of the text

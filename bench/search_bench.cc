@@ -60,6 +60,7 @@ struct Args {
   std::string corpus, queries, work, pg;
   std::string per_query;  // a TSV of every query's time and matches per engine
   bool snippets = true;
+  bool keep = false;  // keep each engine's store (to inspect it) instead of removing it
   bool ours = true, sqlite = true;
 };
 
@@ -81,6 +82,8 @@ Args parse_args(int argc, char** argv) {
       a.pg = value();
     } else if (arg == "--per-query") {
       a.per_query = value();
+    } else if (arg == "--keep") {
+      a.keep = true;
     } else if (arg == "--no-snippets") {
       a.snippets = false;
     } else if (arg == "--no-sqlite") {
@@ -89,7 +92,7 @@ Args parse_args(int argc, char** argv) {
       a.ours = false;
     } else {
       die("usage: search_bench --corpus C.jsonl --queries Q.jsonl --work DIR [--pg CONNINFO] "
-          "[--per-query OUT.tsv] [--no-snippets] [--no-sqlite] [--no-ours]");
+          "[--per-query OUT.tsv] [--keep] [--no-snippets] [--no-sqlite] [--no-ours]");
     }
   }
   if (a.corpus.empty() || a.queries.empty() || a.work.empty()) {
@@ -815,7 +818,7 @@ int main(int argc, char** argv) {
     }
     // Each engine's store goes once it is measured: the full run's disk needs the corpus and
     // the largest store, not all three.
-    fs::remove_all(a.work + "/ours");
+    if (!a.keep) fs::remove_all(a.work + "/ours");
   } else {
     std::set<std::string> orgs;
     each_item(a.corpus, [&](const IndexItem& item, std::int64_t) {
@@ -838,7 +841,7 @@ int main(int argc, char** argv) {
     query_sqlite(a, ob.organisations, queries, capped, true);
     runs.push_back(std::move(r));
     runs.push_back(std::move(capped));
-    fs::remove(a.work + "/fts5.db");
+    if (!a.keep) fs::remove(a.work + "/fts5.db");
   }
   if (!a.pg.empty()) {
     fmt::print("building PostgreSQL FTS ...\n");
@@ -853,7 +856,7 @@ int main(int argc, char** argv) {
     query_pg(a, ob.organisations, queries, capped, true);
     runs.push_back(std::move(r));
     runs.push_back(std::move(capped));
-    Pg(a.pg).exec("DROP TABLE items");
+    if (!a.keep) Pg(a.pg).exec("DROP TABLE items");
   }
   report(runs, queries, ob.raw, ob.items);
   if (!a.per_query.empty()) {

@@ -12,6 +12,7 @@
 # Everything is removed at the end. See bench/README-search.md.
 #
 # Usage: bench/search_bench.sh [--items N] [--seed S] [--no-pg] [--no-snippets]
+#                              [--per-query OUT.tsv]  (every query's time and matches per engine)
 # Env: BUILD_DIR (default build/; needs the evhub and search_bench targets), EVHUB_BIN,
 #      BENCH_DIR (where the temp dir goes, default /tmp), PG_BIN (default
 #      /usr/lib/postgresql/15/bin), PG_SHARED_BUFFERS (default 1GB).
@@ -31,7 +32,8 @@ while [ $# -gt 0 ]; do
     --seed) seed="$2"; shift 2 ;;
     --no-pg) use_pg=0; shift ;;
     --no-snippets) driver_args+=(--no-snippets); shift ;;
-    *) echo "usage: $0 [--items N] [--seed S] [--no-pg] [--no-snippets]"; exit 1 ;;
+    --per-query) driver_args+=(--per-query "$(realpath -m "$2")"); shift 2 ;;
+    *) echo "usage: $0 [--items N] [--seed S] [--no-pg] [--no-snippets] [--per-query OUT.tsv]"; exit 1 ;;
   esac
 done
 [ -x "$evhub" ] || { echo "search_bench: no $evhub (ninja -C $build evhub)"; exit 1; }

@@ -83,155 +83,38 @@ std::string capitalise(std::string s) {
   return s;
 }
 
-const char* basic_latin(char32_t c) {
-  switch (c) {
-    case U'а':
-      return "a";
-    case U'б':
-      return "b";
-    case U'в':
-      return "v";
-    case U'г':
-      return "g";
-    case U'д':
-      return "d";
-    case U'з':
-      return "z";
-    case U'и':
-      return "i";
-    case U'і':
-      return "i";
-    case U'к':
-      return "k";
-    case U'л':
-      return "l";
-    case U'м':
-      return "m";
-    case U'н':
-      return "n";
-    case U'о':
-      return "o";
-    case U'п':
-      return "p";
-    case U'р':
-      return "r";
-    case U'с':
-      return "s";
-    case U'т':
-      return "t";
-    case U'у':
-      return "u";
-    case U'ф':
-      return "f";
-    case U'ы':
-      return "y";
-    case U'э':
-      return "e";
-    default:
-      return "";
-  }
+// The Cyrillic letters and, position by position, their Latin forms in each system.
+constexpr std::u32string_view kLetters = U"абвгдежзийклмнопрстуфхцчшщъыьэюяёіў";
+// Russian passports (ICAO Doc 9303, 2013): Андрей Ковалевич -> Andrei Kovalevich.
+const char* const kIcao[] = {"a",  "b",    "v",  "g", "d", "e", "zh", "z",  "i", "i",  "k",  "l",
+                             "m",  "n",    "o",  "p", "r", "s", "t",  "u",  "f", "kh", "ts", "ch",
+                             "sh", "shch", "ie", "y", "",  "e", "iu", "ia", "e", "i",  "u"};
+// ISO 9:1995, without the soft and hard signs' primes (rarely typed): Andrej Kovalevič.
+const char* const kIso9[] = {"a", "b", "v", "g", "d", "e", "ž", "z", "i", "j", "k", "l",
+                             "m", "n", "o", "p", "r", "s", "t", "u", "f", "h", "c", "č",
+                             "š", "ŝ", "",  "y", "",  "è", "û", "â", "ë", "ì", "ǔ"};
+// Classical Łacinka, for the letters that need no context (е ё ю я л ь are handled apart).
+const char* const kLacinka[] = {"a", "b",  "v", "h", "d", "",  "ž", "z", "i", "j",  "k", "",
+                                "m", "n",  "o", "p", "r", "s", "t", "u", "f", "ch", "c", "č",
+                                "š", "šč", "",  "y", "",  "e", "",  "",  "",  "i",  "ŭ"};
+static_assert(std::size(kIcao) == kLetters.size() && std::size(kIso9) == kLetters.size() &&
+              std::size(kLacinka) == kLetters.size());
+
+// One letter through a table; characters that are not Cyrillic letters are dropped.
+const char* latin(const char* const* table, char32_t c) {
+  const std::size_t i = kLetters.find(c);
+  return i == std::u32string_view::npos ? "" : table[i];
 }
 
-// Russian passports (ICAO Doc 9303, 2013): Андрей Ковалевич -> Andrei Kovalevich.
 std::string icao_russian(std::string_view word) {
   std::string out;
-  for (char32_t c : code_points(word)) {
-    c = lower(c);
-    switch (c) {
-      case U'е':
-      case U'ё':
-      case U'э':
-        out += "e";
-        break;
-      case U'ж':
-        out += "zh";
-        break;
-      case U'й':
-        out += "i";
-        break;
-      case U'х':
-        out += "kh";
-        break;
-      case U'ц':
-        out += "ts";
-        break;
-      case U'ч':
-        out += "ch";
-        break;
-      case U'ш':
-        out += "sh";
-        break;
-      case U'щ':
-        out += "shch";
-        break;
-      case U'ъ':
-        out += "ie";
-        break;
-      case U'ь':
-        break;
-      case U'ю':
-        out += "iu";
-        break;
-      case U'я':
-        out += "ia";
-        break;
-      default:
-        out += basic_latin(c);
-    }
-  }
+  for (char32_t c : code_points(word)) out += latin(kIcao, lower(c));
   return capitalise(out);
 }
 
-// ISO 9:1995 of the Russian form, without the soft and hard signs' primes (rarely typed):
-// Андрей Ковалевич -> Andrej Kovalevič.
 std::string iso9(std::string_view word) {
   std::string out;
-  for (char32_t c : code_points(word)) {
-    c = lower(c);
-    switch (c) {
-      case U'е':
-        out += "e";
-        break;
-      case U'ё':
-        out += "ë";
-        break;
-      case U'ж':
-        out += "ž";
-        break;
-      case U'й':
-        out += "j";
-        break;
-      case U'х':
-        out += "h";
-        break;
-      case U'ц':
-        out += "c";
-        break;
-      case U'ч':
-        out += "č";
-        break;
-      case U'ш':
-        out += "š";
-        break;
-      case U'щ':
-        out += "ŝ";
-        break;
-      case U'ъ':
-      case U'ь':
-        break;
-      case U'э':
-        out += "è";
-        break;
-      case U'ю':
-        out += "û";
-        break;
-      case U'я':
-        out += "â";
-        break;
-      default:
-        out += basic_latin(c);
-    }
-  }
+  for (char32_t c : code_points(word)) out += latin(kIso9, lower(c));
   if (out.starts_with("ë")) out.replace(0, 2, "e");
   return capitalise(out);
 }
@@ -245,76 +128,29 @@ std::string lacinka(std::string_view word) {
     const char32_t c = lower(w[i]);
     const char32_t prev = i > 0 ? lower(w[i - 1]) : U' ';
     const char32_t next = i + 1 < w.size() ? lower(w[i + 1]) : U' ';
-    const bool soft_next = std::u32string_view(U"еёюяіь").find(next) != std::u32string_view::npos;
-    const char* vowel = nullptr;
-    switch (c) {
-      case U'е':
-        vowel = "e";
-        break;
-      case U'ё':
-        vowel = "o";
-        break;
-      case U'ю':
-        vowel = "u";
-        break;
-      case U'я':
-        vowel = "a";
-        break;
-      default:
-        break;
-    }
-    if (vowel != nullptr) {
+    const std::size_t soft_vowel = std::u32string_view(U"еёюя").find(c);
+    if (soft_vowel != std::u32string_view::npos) {
       // After a vowel, at the start or after ь: "j"; after л it only softens л; else "i".
       if (i == 0 || is_vowel(prev) || prev == U'ь' || prev == U'\'') {
         out += "j";
       } else if (prev != U'л') {
         out += "i";
       }
-      out += vowel;
-      continue;
-    }
-    switch (c) {
-      case U'г':
-        out += "h";
-        break;
-      case U'ж':
-        out += "ž";
-        break;
-      case U'й':
-        out += "j";
-        break;
-      case U'л':
-        out += soft_next ? "l" : "ł";
-        break;
-      case U'х':
-        out += "ch";
-        break;
-      case U'ц':
-        out += "c";
-        break;
-      case U'ч':
-        out += "č";
-        break;
-      case U'ш':
-        out += "š";
-        break;
-      case U'ў':
-        out += "ŭ";
-        break;
-      case U'ь': {
-        // The soft sign marks the consonant before it: ś, ź, ń, ć.
-        static const std::vector<std::pair<std::string_view, std::string_view>> kSoft = {
-            {"s", "ś"}, {"z", "ź"}, {"n", "ń"}, {"c", "ć"}};
-        for (const auto& [hard, soft] : kSoft) {
-          if (out.ends_with(hard)) {
-            out.replace(out.size() - hard.size(), hard.size(), soft);
-            break;
-          }
+      out += "eoua"[soft_vowel];
+    } else if (c == U'л') {
+      out += std::u32string_view(U"еёюяіь").find(next) != std::u32string_view::npos ? "l" : "ł";
+    } else if (c == U'ь') {
+      // The soft sign marks the consonant before it: ś, ź, ń, ć.
+      static const std::vector<std::pair<std::string_view, std::string_view>> kSoft = {
+          {"s", "ś"}, {"z", "ź"}, {"n", "ń"}, {"c", "ć"}};
+      for (const auto& [hard, soft] : kSoft) {
+        if (out.ends_with(hard)) {
+          out.replace(out.size() - hard.size(), hard.size(), soft);
+          break;
         }
-        break;
       }
-      default:
-        out += basic_latin(c);
+    } else {
+      out += latin(kLacinka, c);
     }
   }
   return capitalise(out);
@@ -361,312 +197,52 @@ const std::string& spell(const Spellings& s, Lang lang, int choice) {
 // ---- Words. The common ones are ordered roughly by frequency (picked with a Zipf-like
 // skew); the first kStopWords of each list are too common to be worth a query.
 constexpr int kStopWords = 20;
+// Space-separated, most frequent first.
+const char* const kCommonWords[] = {
+    // be
+    "і у на не што з гэта як а да па але яны мы было за ад пра калі так людзі затрыманыя "
+    "міліцыя суд горад вуліца відэа пратэст акцыя шэсце арышт штраф сутак турма камера адвакат "
+    "сваякі сведка сведкі фота здымкі паведамленне канал навіны праваабаронцы палітвязні "
+    "вызваленне прысуд справа артыкул пратакол аўтазак форме дубінкі збіццё катаванні пагрозы "
+    "ціск допыт абшук тэлефон рэчы грошы праца універсітэт студэнты пенсіянеры жанчыны мужчыны "
+    "дзеці бацькі сябры суседзі шмат некалькі дзесяткі сотні раніцай вечарам ноччу сёння учора "
+    "пасля нават таксама каля ўлады выбары галасаванне ўчастак назіральнікі сцяг кветкі ланцуг "
+    "салідарнасць страйк завод рабочыя урачы журналісты рэдакцыя блакаванне",
+    // ru
+    "и в на не что с это как а до по но они мы было за от про когда так люди задержанные "
+    "милиция суд город улица видео протест акция шествие арест штраф суток тюрьма камера адвокат "
+    "родственники свидетель свидетели фото снимки сообщение канал новости правозащитники "
+    "политзаключенные освобождение приговор дело статья протокол автозак форме дубинки избиение "
+    "пытки угрозы давление допрос обыск телефон вещи деньги работа университет студенты "
+    "пенсионеры женщины мужчины дети родители друзья соседи много несколько десятки сотни утром "
+    "вечером ночью сегодня вчера после даже также около власти выборы голосование участок "
+    "наблюдатели флаг цветы цепь солидарность забастовка завод рабочие врачи журналисты "
+    "редакция блокировка",
+    // en
+    "the and to of a in was were they we it on that for with at by from not after people "
+    "detained police court city street video protest rally march arrest fine days prison cell "
+    "lawyer relatives witness witnesses photo footage message channel news defenders prisoners "
+    "release sentence case article report van uniform batons beating torture threats pressure "
+    "interrogation search phone belongings money work university students pensioners women men "
+    "children parents friends neighbours many several dozens hundreds morning evening night "
+    "today yesterday even also near authorities election vote polling observers flag flowers "
+    "chain solidarity strike factory workers doctors journalists newsroom blocking"};
+
 const std::vector<std::vector<std::string_view>>& common_words() {
-  static const std::vector<std::vector<std::string_view>> words = {{"і",
-                                                                    "у",
-                                                                    "на",
-                                                                    "не",
-                                                                    "што",
-                                                                    "з",
-                                                                    "гэта",
-                                                                    "як",
-                                                                    "а",
-                                                                    "да",
-                                                                    "па",
-                                                                    "але",
-                                                                    "яны",
-                                                                    "мы",
-                                                                    "было",
-                                                                    "за",
-                                                                    "ад",
-                                                                    "пра",
-                                                                    "калі",
-                                                                    "так",
-                                                                    "людзі",
-                                                                    "затрыманыя",
-                                                                    "міліцыя",
-                                                                    "суд",
-                                                                    "горад",
-                                                                    "вуліца",
-                                                                    "відэа",
-                                                                    "пратэст",
-                                                                    "акцыя",
-                                                                    "шэсце",
-                                                                    "арышт",
-                                                                    "штраф",
-                                                                    "сутак",
-                                                                    "турма",
-                                                                    "камера",
-                                                                    "адвакат",
-                                                                    "сваякі",
-                                                                    "сведка",
-                                                                    "сведкі",
-                                                                    "фота",
-                                                                    "здымкі",
-                                                                    "паведамленне",
-                                                                    "канал",
-                                                                    "навіны",
-                                                                    "праваабаронцы",
-                                                                    "палітвязні",
-                                                                    "вызваленне",
-                                                                    "прысуд",
-                                                                    "справа",
-                                                                    "артыкул",
-                                                                    "пратакол",
-                                                                    "аўтазак",
-                                                                    "форме",
-                                                                    "дубінкі",
-                                                                    "збіццё",
-                                                                    "катаванні",
-                                                                    "пагрозы",
-                                                                    "ціск",
-                                                                    "допыт",
-                                                                    "абшук",
-                                                                    "тэлефон",
-                                                                    "рэчы",
-                                                                    "грошы",
-                                                                    "праца",
-                                                                    "універсітэт",
-                                                                    "студэнты",
-                                                                    "пенсіянеры",
-                                                                    "жанчыны",
-                                                                    "мужчыны",
-                                                                    "дзеці",
-                                                                    "бацькі",
-                                                                    "сябры",
-                                                                    "суседзі",
-                                                                    "шмат",
-                                                                    "некалькі",
-                                                                    "дзесяткі",
-                                                                    "сотні",
-                                                                    "раніцай",
-                                                                    "вечарам",
-                                                                    "ноччу",
-                                                                    "сёння",
-                                                                    "учора",
-                                                                    "пасля",
-                                                                    "нават",
-                                                                    "таксама",
-                                                                    "каля",
-                                                                    "ўлады",
-                                                                    "выбары",
-                                                                    "галасаванне",
-                                                                    "ўчастак",
-                                                                    "назіральнікі",
-                                                                    "сцяг",
-                                                                    "кветкі",
-                                                                    "ланцуг",
-                                                                    "салідарнасць",
-                                                                    "страйк",
-                                                                    "завод",
-                                                                    "рабочыя",
-                                                                    "урачы",
-                                                                    "журналісты",
-                                                                    "рэдакцыя",
-                                                                    "блакаванне"},
-                                                                   {"и",
-                                                                    "в",
-                                                                    "на",
-                                                                    "не",
-                                                                    "что",
-                                                                    "с",
-                                                                    "это",
-                                                                    "как",
-                                                                    "а",
-                                                                    "до",
-                                                                    "по",
-                                                                    "но",
-                                                                    "они",
-                                                                    "мы",
-                                                                    "было",
-                                                                    "за",
-                                                                    "от",
-                                                                    "про",
-                                                                    "когда",
-                                                                    "так",
-                                                                    "люди",
-                                                                    "задержанные",
-                                                                    "милиция",
-                                                                    "суд",
-                                                                    "город",
-                                                                    "улица",
-                                                                    "видео",
-                                                                    "протест",
-                                                                    "акция",
-                                                                    "шествие",
-                                                                    "арест",
-                                                                    "штраф",
-                                                                    "суток",
-                                                                    "тюрьма",
-                                                                    "камера",
-                                                                    "адвокат",
-                                                                    "родственники",
-                                                                    "свидетель",
-                                                                    "свидетели",
-                                                                    "фото",
-                                                                    "снимки",
-                                                                    "сообщение",
-                                                                    "канал",
-                                                                    "новости",
-                                                                    "правозащитники",
-                                                                    "политзаключенные",
-                                                                    "освобождение",
-                                                                    "приговор",
-                                                                    "дело",
-                                                                    "статья",
-                                                                    "протокол",
-                                                                    "автозак",
-                                                                    "форме",
-                                                                    "дубинки",
-                                                                    "избиение",
-                                                                    "пытки",
-                                                                    "угрозы",
-                                                                    "давление",
-                                                                    "допрос",
-                                                                    "обыск",
-                                                                    "телефон",
-                                                                    "вещи",
-                                                                    "деньги",
-                                                                    "работа",
-                                                                    "университет",
-                                                                    "студенты",
-                                                                    "пенсионеры",
-                                                                    "женщины",
-                                                                    "мужчины",
-                                                                    "дети",
-                                                                    "родители",
-                                                                    "друзья",
-                                                                    "соседи",
-                                                                    "много",
-                                                                    "несколько",
-                                                                    "десятки",
-                                                                    "сотни",
-                                                                    "утром",
-                                                                    "вечером",
-                                                                    "ночью",
-                                                                    "сегодня",
-                                                                    "вчера",
-                                                                    "после",
-                                                                    "даже",
-                                                                    "также",
-                                                                    "около",
-                                                                    "власти",
-                                                                    "выборы",
-                                                                    "голосование",
-                                                                    "участок",
-                                                                    "наблюдатели",
-                                                                    "флаг",
-                                                                    "цветы",
-                                                                    "цепь",
-                                                                    "солидарность",
-                                                                    "забастовка",
-                                                                    "завод",
-                                                                    "рабочие",
-                                                                    "врачи",
-                                                                    "журналисты",
-                                                                    "редакция",
-                                                                    "блокировка"},
-                                                                   {"the",
-                                                                    "and",
-                                                                    "to",
-                                                                    "of",
-                                                                    "a",
-                                                                    "in",
-                                                                    "was",
-                                                                    "were",
-                                                                    "they",
-                                                                    "we",
-                                                                    "it",
-                                                                    "on",
-                                                                    "that",
-                                                                    "for",
-                                                                    "with",
-                                                                    "at",
-                                                                    "by",
-                                                                    "from",
-                                                                    "not",
-                                                                    "after",
-                                                                    "people",
-                                                                    "detained",
-                                                                    "police",
-                                                                    "court",
-                                                                    "city",
-                                                                    "street",
-                                                                    "video",
-                                                                    "protest",
-                                                                    "rally",
-                                                                    "march",
-                                                                    "arrest",
-                                                                    "fine",
-                                                                    "days",
-                                                                    "prison",
-                                                                    "cell",
-                                                                    "lawyer",
-                                                                    "relatives",
-                                                                    "witness",
-                                                                    "witnesses",
-                                                                    "photo",
-                                                                    "footage",
-                                                                    "message",
-                                                                    "channel",
-                                                                    "news",
-                                                                    "defenders",
-                                                                    "prisoners",
-                                                                    "release",
-                                                                    "sentence",
-                                                                    "case",
-                                                                    "article",
-                                                                    "report",
-                                                                    "van",
-                                                                    "uniform",
-                                                                    "batons",
-                                                                    "beating",
-                                                                    "torture",
-                                                                    "threats",
-                                                                    "pressure",
-                                                                    "interrogation",
-                                                                    "search",
-                                                                    "phone",
-                                                                    "belongings",
-                                                                    "money",
-                                                                    "work",
-                                                                    "university",
-                                                                    "students",
-                                                                    "pensioners",
-                                                                    "women",
-                                                                    "men",
-                                                                    "children",
-                                                                    "parents",
-                                                                    "friends",
-                                                                    "neighbours",
-                                                                    "many",
-                                                                    "several",
-                                                                    "dozens",
-                                                                    "hundreds",
-                                                                    "morning",
-                                                                    "evening",
-                                                                    "night",
-                                                                    "today",
-                                                                    "yesterday",
-                                                                    "even",
-                                                                    "also",
-                                                                    "near",
-                                                                    "authorities",
-                                                                    "election",
-                                                                    "vote",
-                                                                    "polling",
-                                                                    "observers",
-                                                                    "flag",
-                                                                    "flowers",
-                                                                    "chain",
-                                                                    "solidarity",
-                                                                    "strike",
-                                                                    "factory",
-                                                                    "workers",
-                                                                    "doctors",
-                                                                    "journalists",
-                                                                    "newsroom",
-                                                                    "blocking"}};
+  static const std::vector<std::vector<std::string_view>> words = [] {
+    std::vector<std::vector<std::string_view>> all;
+    for (const char* list : kCommonWords) {
+      std::vector<std::string_view> v;
+      std::string_view rest(list);
+      while (!rest.empty()) {
+        const std::size_t space = rest.find(' ');
+        v.push_back(rest.substr(0, space));
+        rest = space == std::string_view::npos ? "" : rest.substr(space + 1);
+      }
+      all.push_back(std::move(v));
+    }
+    return all;
+  }();
   return words;
 }
 
@@ -1193,7 +769,7 @@ search::IndexItem synth_corpus_item(std::uint64_t seed, std::int64_t n) {
     add_unique(item.places, synth::places()[static_cast<std::size_t>(story.place)].id);
     add_unique(item.facilities, synth::facilities()[static_cast<std::size_t>(story.facility)].id);
   } else {
-    // Half the material is from the first weeks after the election of 9 August 2020.
+    // A third of the material is from the two months after the election of 9 August 2020.
     const int first = synth::day_number("2020-08-09");
     const int last = synth::day_number("2024-12-31");
     s.day = rng.chance(0.35) ? first + rng.below(60) : rng.between(first, last);
@@ -1214,19 +790,27 @@ search::IndexItem synth_corpus_item(std::uint64_t seed, std::int64_t n) {
                             rng.below(static_cast<int>(synth_surnames().size())));
       s.ranks.push_back(rng.below(static_cast<int>(synth::ranks().size())));
     }
-    // The first sentences name everything the item's fields say.
+    // The first sentences name everything the item's fields say: the lead, the facility, then
+    // each official. What does not fit a short caption is left out of the fields too.
+    const bool facility = s.facility >= 0;
     std::vector<std::string> opening = {fill(rng, in(rng.pick(kLead), s.lang), s, 0)};
-    if (s.facility >= 0) opening.push_back(fill(rng, in(rng.pick(kAboutFacility), s.lang), s, 0));
+    if (facility) opening.push_back(fill(rng, in(rng.pick(kAboutFacility), s.lang), s, 0));
     for (std::size_t i = 0; i < s.officials.size(); ++i) {
       opening.push_back(fill(rng, in(rng.pick(kAboutOfficial), s.lang), s, i));
     }
-    for (auto& sentence : opening) {
+    std::size_t said = 0;
+    for (const auto& sentence : opening) {
       const int count = words_in(sentence);
       if (words + count > kMax[kind]) break;
       text += text.empty() ? "" : " ";
       text += sentence;
       words += count;
+      ++said;
     }
+    if (facility && said < 2) s.facility = -1;
+    const std::size_t officials_said = said > (facility ? 2u : 1u) ? said - (facility ? 2 : 1) : 0;
+    s.officials.resize(officials_said);
+    s.ranks.resize(officials_said);
     add_unique(item.places, synth::places()[static_cast<std::size_t>(s.place)].id);
     if (s.facility >= 0) {
       const auto& f = synth::facilities()[static_cast<std::size_t>(s.facility)];

@@ -90,7 +90,22 @@ TEST(SynthCorpusTest, ItemsAreValidIndexItemsWithinTheirWordCounts) {
     ++sensitivities[j["sensitivity"]];
     if (!j["facilities"].empty()) ++with_facility;
     if (!j["persons"].empty()) ++with_persons;
-    for (const auto& p : j["persons"]) persons.insert(p.get<std::string>());
+    for (const auto& p : j["persons"]) {
+      persons.insert(p.get<std::string>());
+      // Each official in the fields is named in the text: in Cyrillic texts by the Belarusian
+      // or Russian form of the surname (Latin spellings are checked below).
+      if (j["language"] == "en") continue;
+      const std::string id = p;
+      const std::string surname = id.substr(id.find(' ') + 1);
+      bool named = false;
+      for (const auto& forms : synth_surnames()) {
+        if (surname == forms.en) {
+          named =
+              text.find(forms.be) != std::string::npos || text.find(forms.ru) != std::string::npos;
+        }
+      }
+      EXPECT_TRUE(named) << id << " in " << text;
+    }
     // Cyrillic texts in be and ru (2-byte UTF-8 from 0xD0/0xD1), Latin in en.
     const bool cyrillic = text.find('\xD0') != std::string::npos;
     EXPECT_EQ(cyrillic, j["language"] != "en") << text;

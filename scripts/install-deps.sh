@@ -17,6 +17,9 @@ PACKAGES=(
   libxapian-dev xapian-tools libicu-dev
   # bulk import manifests (CSV)
   libcsv-dev
+  # bench/search_bench links libpq, and bench/ is configured by default (EVHUB_BENCH=ON); the
+  # PostgreSQL server it runs against (postgresql-15) is only checked for by search_bench.sh
+  libpq-dev
   # processing: machine translation (Belarusian <-> Russian)
   apertium apertium-bel-rus
   # tests and benchmarks

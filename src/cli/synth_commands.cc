@@ -1,7 +1,11 @@
 // evhub synth: fills a hub with fictional witnesses, consent, contacts, interviews and
 // documents (collection/synth.h) for demos and benchmarks, and writes the ground truth of
 // every generated text to a JSON-lines file so that search and extraction can measure recall.
+// With --corpus or --queries it touches no hub: it writes the search benchmark's corpus of
+// OSINT items and its fixed mix of queries (bench/search_bench.sh).
+#include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -25,6 +29,10 @@ struct SynthArgs {
   collection::SynthOptions options;
   std::string organisation;
   std::string ground_truth;
+  CLI::Option* witnesses = nullptr;
+  collection::CorpusOptions corpus;
+  std::string corpus_file;
+  std::string queries_file;
 };
 SynthArgs& args() {
   static SynthArgs a;
@@ -58,8 +66,9 @@ void register_synth_commands(CLI::App& app, Options&) {
       "fill the hub with FICTIONAL witnesses, consent, contacts, interviews and documents "
       "(PDFs, scans) in Belarusian, Russian and English, queued for processing; for demos, "
       "tests and benchmarks");
-  synth->add_option("--witnesses", a.options.witnesses, "how many witnesses (W-00001, …)")
-      ->required();
+  // Required unless --corpus or --queries is given (checked in run_synth_command).
+  a.witnesses =
+      synth->add_option("--witnesses", a.options.witnesses, "how many witnesses (W-00001, …)");
   synth->add_option("--interviews-per-witness", a.options.interviews_per_witness,
                     "interviews (each with a transcript) per witness (default 1)");
   synth->add_option("--documents-per-witness", a.options.documents_per_witness,
@@ -75,10 +84,80 @@ void register_synth_commands(CLI::App& app, Options&) {
   synth->add_option("--ground-truth", a.ground_truth,
                     "write what each generated text says (JSON lines: object id, witness, "
                     "language, facility, date, place, officials, acts, text) to this file");
+  synth->add_option("--corpus", a.corpus_file,
+                    "instead of filling the hub, write a search corpus of FICTIONAL OSINT "
+                    "captions, posts and transcripts (JSON lines, one search index item each) "
+                    "to this file");
+  synth->add_option("--items", a.corpus.items, "items in the --corpus (default 20000)");
+  synth->add_option("--queries", a.queries_file,
+                    "write the search benchmark's fixed mix of 500 queries (JSON lines: the "
+                    "query string and a structured form for other engines) to this file");
 }
+
+namespace {
+
+Status write_lines(const std::string& path, const std::function<Status(std::ostream&)>& write) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return Status(Code::kInvalidArgument, "cannot write " + path);
+  EVHUB_RETURN_IF_ERROR(write(out));
+  out.close();
+  if (!out) return Status(Code::kIoError, "cannot finish writing " + path);
+  return Status::ok();
+}
+
+// --corpus and --queries: files only, no hub.
+int run_corpus_command(const Options& o, SynthArgs& a) {
+  a.corpus.seed = a.options.seed;
+  if (Status st = collection::check_corpus_options(a.corpus); !st.is_ok()) {
+    return report_failure(o, st);
+  }
+  const std::int64_t started = now_millis();
+  if (!a.queries_file.empty()) {
+    Status st = write_lines(a.queries_file, [&](std::ostream& out) {
+      for (const auto& q : collection::synth_corpus_queries(a.corpus.seed)) {
+        out << q.dump() << "\n";
+      }
+      return out ? Status::ok() : Status(Code::kIoError, "cannot write " + a.queries_file);
+    });
+    if (!st.is_ok()) return report_failure(o, st);
+  }
+  if (!a.corpus_file.empty()) {
+    // Progress counts objects; here a line of items written does.
+    const bool show = !o.json && stderr_is_terminal();
+    Status st = write_lines(a.corpus_file, [&](std::ostream& out) {
+      return collection::write_synth_corpus(out, a.corpus, [&](std::int64_t done) {
+        if (show) {
+          std::fprintf(stderr, "\rwrote %lld of %lld items\033[K", static_cast<long long>(done),
+                       static_cast<long long>(a.corpus.items));
+        }
+      });
+    });
+    if (show) std::fprintf(stderr, "\r\033[K");
+    if (!st.is_ok()) return report_failure(o, st);
+  }
+  const double seconds = static_cast<double>(now_millis() - started) / 1000.0;
+  const std::int64_t items = a.corpus_file.empty() ? 0 : a.corpus.items;
+  if (o.json) {
+    std::cout << json{{"items", items}, {"seed", a.corpus.seed}, {"seconds", seconds}}.dump()
+              << "\n";
+  } else {
+    std::cout << fmt::format("wrote {} fictional corpus items{} (seed {}) in {:.1f} s\n", items,
+                             a.queries_file.empty() ? "" : " and 500 queries", a.corpus.seed,
+                             seconds);
+  }
+  return 0;
+}
+
+}  // namespace
 
 int run_synth_command(const Options& o) {
   SynthArgs& a = args();
+  if (!a.corpus_file.empty() || !a.queries_file.empty()) return run_corpus_command(o, a);
+  if (a.witnesses->count() == 0) {
+    return report_failure(o, Status(Code::kInvalidArgument,
+                                    "--witnesses is required (or --corpus/--queries to write a "
+                                    "search corpus)"));
+  }
   if (a.options.today.empty()) a.options.today = today_utc();
   // Wrong numbers are reported before the hub is unlocked.
   if (Status st = collection::check_synth_options(a.options); !st.is_ok()) {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "core/status.h"
 #include "hub/hub.h"
 #include "jobs/job_queue.h"
+#include "search/search.h"
 
 namespace evhub::collection {
 
@@ -93,5 +95,43 @@ struct NameForms {
 const std::vector<NameForms>& synth_male_names();
 const std::vector<NameForms>& synth_female_names();
 const std::vector<NameForms>& synth_surnames();
+
+// ---- A search corpus (`evhub synth --corpus`, bench/search_bench.sh): OSINT captions
+// (20-60 words), posts (40-300) and video transcripts (150-500) in Belarusian, Russian and
+// English, as search::IndexItems. They name officials (fictional, from the lists above) in
+// Belarusian and Russian Cyrillic and in Latin spellings of several systems, facilities, places,
+// units and acts, with dates from August 2020 to 2024; the rest of each text is drawn from a
+// list of common words and a long tail of made-up words, so the index sees a realistic spread
+// of rare and frequent terms. Item `n` depends only on (seed, n): a corpus is written in
+// constant memory, and any item can be made again on its own.
+struct CorpusOptions {
+  std::int64_t items = 20000;
+  std::uint64_t seed = 1;
+};
+Status check_corpus_options(const CorpusOptions& options);
+
+// The partner organisations corpus items belong to (fictional ids).
+const std::vector<std::string>& synth_corpus_organisations();
+// Item n (0-based) of the corpus of `seed`; its id is "osint-" and n + 1 in 9 digits.
+search::IndexItem synth_corpus_item(std::uint64_t seed, std::int64_t n);
+nlohmann::json corpus_item_json(const search::IndexItem& item);
+// Writes options.items items, one JSON object a line; `progress` is told the items written
+// every 10,000 items.
+Status write_synth_corpus(std::ostream& out, const CorpusOptions& options,
+                          const std::function<void(std::int64_t)>& progress = {});
+
+// A fixed mix of `count` queries over any corpus of the same generator (terms, phrases, names,
+// facet-filtered, date-ranged: a fifth each), the same for a seed. Each query has the query
+// language's string (`query`) and a structured form other engines can run, with the same
+// meaning:
+//   {"id": "q001", "kind": "term|phrase|name|facet|date", "query": "...",
+//    "all": [["w", "w2"], ["x"]],  // every group must match, by any one of its words
+//    "phrase": ["w1", "w2"],       // these words next to each other (optional)
+//    "not": ["y"],                 // none of these (optional)
+//    "filters": {"language": "be", "type": "...", "facility": "...", "place": "..."},
+//    "date_from": "2020-08-01", "date_to": "2020-09-31"}  // inclusive, compared as text
+// Words are lowercase and without punctuation. A name's group lists every spelling the
+// corpus writes it in, since the peers know nothing of transliteration.
+std::vector<nlohmann::json> synth_corpus_queries(std::uint64_t seed, int count = 500);
 
 }  // namespace evhub::collection

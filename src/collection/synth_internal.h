@@ -2,6 +2,7 @@
 // (synth_text.cc) and the files they become (synth_files.cc: PDF with a text layer, scans).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -46,6 +47,34 @@ const char* lang_code(Lang lang);
 // Days since 1970-01-01 and back, for YYYY-MM-DD dates.
 int day_number(const std::string& iso);
 std::string iso_date(int day_number);
+// A date as a text writes it: "9 жніўня 2020 года", "9 August 2020".
+std::string written_date(int day_number, Lang lang);
+
+// The words texts are composed of (synth_text.cc), shared with the search corpus
+// (synth_corpus.cc) so both speak of the same places, facilities, units and acts.
+using Tri = std::array<const char*, 3>;  // be, ru, en
+inline const char* in(const Tri& t, Lang lang) {
+  return t[static_cast<std::size_t>(lang)];
+}
+struct Place {
+  const char* id;
+  Tri at;    // "у Мінску"
+  Tri name;  // "Мінск"
+};
+struct Facility {
+  const char* id;
+  int place;  // index in places()
+  Tri at;     // where someone is held: "у ізалятары на вуліцы Акрэсціна"
+};
+struct Act {
+  const char* id;
+  Tri did;  // what they did, after "they": "білі нас дубінкамі па спіне і нагах"
+};
+const std::vector<Place>& places();
+const std::vector<Facility>& facilities();
+const std::vector<Tri>& units();  // after "супрацоўнікі" / "сотрудники" / "officers of"
+const std::vector<Tri>& ranks();
+const std::vector<Act>& acts();
 
 // The witness a text is about, in the forms the texts need.
 struct Person {

@@ -82,17 +82,6 @@ const std::vector<NameForms>& synth_surnames() {
 namespace synth {
 namespace {
 
-using Tri = std::array<const char*, 3>;  // be, ru, en
-
-const char* in(const Tri& t, Lang lang) {
-  return t[static_cast<std::size_t>(lang)];
-}
-
-struct Place {
-  const char* id;
-  Tri at;    // "у Мінску"
-  Tri name;  // "Мінск"
-};
 const std::vector<Place> kPlaces = {
     {"minsk", {"у Мінску", "в Минске", "in Minsk"}, {"Мінск", "Минск", "Minsk"}},
     {"homel", {"у Гомелі", "в Гомеле", "in Homel"}, {"Гомель", "Гомель", "Homel"}},
@@ -107,11 +96,6 @@ const std::vector<Place> kPlaces = {
     {"pinsk", {"у Пінску", "в Пинске", "in Pinsk"}, {"Пінск", "Пинск", "Pinsk"}},
     {"barysau", {"у Барысаве", "в Борисове", "in Barysaŭ"}, {"Барысаў", "Борисов", "Barysaŭ"}}};
 
-struct Facility {
-  const char* id;
-  int place;  // index in kPlaces
-  Tri at;     // where someone is held: "у ізалятары на вуліцы Акрэсціна"
-};
 const std::vector<Facility> kFacilities = {
     {"akrestsina",
      0,
@@ -163,10 +147,6 @@ const std::vector<Tri> kRanks = {{"маёр", "майор", "Major"},
                                  {"прапаршчык", "прапорщик", "Warrant Officer"}};
 const Tri kJudge = {"суддзя", "судья", "Judge"};
 
-struct Act {
-  const char* id;
-  Tri did;  // what they did, after "they": "білі нас дубінкамі па спіне і нагах"
-};
 const std::vector<Act> kActs = {
     {"beating",
      {"білі нас дубінкамі па спіне і нагах", "били нас дубинками по спине и ногам",
@@ -392,6 +372,8 @@ const Tri kComplaintEnd = {"Прашу правесці праверку і пр
                            "I ask for an investigation and for those responsible to be held to "
                            "account."};
 
+}  // namespace
+
 std::string written_date(int day, Lang lang) {
   using namespace std::chrono;
   const year_month_day ymd{sys_days{days{day}}};
@@ -401,6 +383,24 @@ std::string written_date(int day, Lang lang) {
   if (lang == Lang::kEn) return fmt::format("{} {} {}", d, in(month, lang), y);
   return fmt::format("{} {} {} года", d, in(month, lang), y);
 }
+
+const std::vector<Place>& places() {
+  return kPlaces;
+}
+const std::vector<Facility>& facilities() {
+  return kFacilities;
+}
+const std::vector<Tri>& units() {
+  return kUnits;
+}
+const std::vector<Tri>& ranks() {
+  return kRanks;
+}
+const std::vector<Act>& acts() {
+  return kActs;
+}
+
+namespace {
 
 // "2 гады", "5 гадоў", "2 года", "5 лет", "2 years".
 std::string years_phrase(int n, Lang lang) {

@@ -1,10 +1,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
+#include <utility>
 
 #include "search/names.h"
 #include "search/query.h"
@@ -66,19 +70,24 @@ void add_keyed_terms(Xapian::Document& doc, const char* prefix, const std::strin
   }
 }
 
-void add_facet_values(Xapian::Document& doc, Xapian::valueno first,
+// A multi-valued facet in one slot, the values joined by kFacetSeparator (which is taken out of
+// them): one ValueCountMatchSpy counts the joined strings, and the counts are split afterwards.
+void add_facet_values(Xapian::Document& doc, Xapian::valueno slot,
                       const std::vector<std::string>& values) {
-  Xapian::valueno slot = first;
   std::set<std::string> seen;
-  for (const auto& v : values) {
-    if (slot == first + terms::kFacetSlots) break;
+  std::string joined;
+  for (std::string v : values) {
+    v.erase(std::remove(v.begin(), v.end(), terms::kFacetSeparator), v.end());
     if (v.empty() || !seen.insert(v).second) continue;
-    doc.add_value(slot++, v);
+    if (!joined.empty()) joined += terms::kFacetSeparator;
+    joined += v;
   }
+  if (!joined.empty()) doc.add_value(slot, joined);
 }
 
 void index_text(Xapian::Document& doc, const std::string& text) {
   Xapian::termpos pos = 0;
+  std::set<std::string> forms;  // "key:latin" of the capitalised words, for re-ranking
   for (const Token& t : tokenize(text)) {
     doc.add_posting(t.word, ++pos);
     const std::string stem = stem_word(t.word);
@@ -87,10 +96,16 @@ void index_text(Xapian::Document& doc, const std::string& text) {
       const NameForms name = name_forms(std::string_view(text).substr(t.begin, t.end - t.begin));
       if (!name.key.empty()) {
         doc.add_term(terms::kNameKey + name.key);
-        doc.add_boolean_term(std::string(terms::kNameForm) + name.key + ":" + name.latin);
+        forms.insert(name.key + ":" + name.latin);
       }
     }
   }
+  std::string joined;
+  for (const auto& f : forms) {
+    if (!joined.empty()) joined += terms::kFacetSeparator;
+    joined += f;
+  }
+  if (!joined.empty()) doc.add_value(terms::kNameFormsSlot, joined);
 }
 
 Xapian::Query scope_filter(const std::vector<Scope>& scopes) {
@@ -133,10 +148,92 @@ Hit hit_of(const Xapian::Document& doc, double score) {
 }  // namespace
 
 struct Index::Impl {
-  std::mutex mu;
+  std::mutex mu;  // the database: one thread at a time
   bool writable = false;
   std::optional<Xapian::WritableDatabase> writer;
   Xapian::Database db;
+
+  // Items are written by a thread of their own while the callers build the next documents:
+  // Xapian's writer uses one core, making documents (ICU, stems, name keys) the other. Every
+  // other operation drains the queue first, so it sees every item put before it.
+  struct Pending {
+    std::string id_term;
+    Xapian::Document doc;
+  };
+  static constexpr std::size_t kQueueDepth = 64;
+  std::mutex queue_mu;
+  std::condition_variable queue_cv;
+  std::deque<Pending> queue;
+  bool writing = false;
+  bool stopping = false;
+  Status failed;  // the first write that failed, told to the next caller
+  std::thread thread;
+
+  ~Impl() {
+    {
+      std::lock_guard lock(queue_mu);
+      stopping = true;
+    }
+    queue_cv.notify_all();
+    if (thread.joinable()) thread.join();
+  }
+
+  Status enqueue(std::string id_term, Xapian::Document doc) {
+    std::unique_lock lock(queue_mu);
+    if (!thread.joinable()) thread = std::thread([this] { write_loop(); });
+    queue_cv.wait(lock, [&] { return queue.size() < kQueueDepth || !failed.is_ok(); });
+    if (!failed.is_ok()) return std::exchange(failed, Status::ok());
+    queue.push_back({std::move(id_term), std::move(doc)});
+    queue_cv.notify_all();
+    return Status::ok();
+  }
+
+  // Waits until every queued item is written; the first failure since the last drain.
+  Status drain() {
+    std::unique_lock lock(queue_mu);
+    queue_cv.wait(lock, [&] { return queue.empty() && !writing; });
+    return std::exchange(failed, Status::ok());
+  }
+
+  void write_loop() {
+    std::unique_lock lock(queue_mu);
+    while (true) {
+      queue_cv.wait(lock, [&] { return stopping || !queue.empty(); });
+      if (queue.empty()) return;  // stopping, nothing left
+      Pending p = std::move(queue.front());
+      queue.pop_front();
+      writing = true;
+      lock.unlock();
+      Status st = write(p.id_term, p.doc);
+      lock.lock();
+      writing = false;
+      if (!st.is_ok()) {
+        if (failed.is_ok()) failed = std::move(st);
+        queue.clear();
+      }
+      queue_cv.notify_all();
+    }
+  }
+
+  Status write(const std::string& id_term, Xapian::Document& doc) {
+    std::lock_guard lock(mu);
+    try {
+      // The revision the next commit makes: a search that saw revision R has seen every item
+      // added at R or before. A replaced item keeps its mark: it is not new to saved searches.
+      std::string added =
+          Xapian::sortable_serialise(static_cast<double>(writer->get_revision() + 1));
+      Xapian::PostingIterator p = writer->postlist_begin(id_term);
+      if (p != writer->postlist_end(id_term)) {
+        const std::string old = writer->get_document(*p).get_value(terms::kAddedSlot);
+        if (!old.empty()) added = old;
+      }
+      doc.add_value(terms::kAddedSlot, added);
+      writer->replace_document(id_term, doc);
+    } catch (const Xapian::Error& e) {
+      return xapian_error("cannot index " + id_term.substr(1), e);
+    }
+    return Status::ok();
+  }
 
   Result<SearchResults> search(const SearchRequest& request, const TextLoader& load_text);
   // The revision this reader sees (0 for several shards, which have no single revision: new
@@ -198,75 +295,69 @@ Result<std::unique_ptr<Index>> Index::open_readonly(const std::vector<std::strin
   return std::unique_ptr<Index>(new Index(std::move(impl)));
 }
 
+// The document of an item, all but its addition mark (which needs the index): built on the
+// caller's thread, so that tokenising, stemming and name keys run beside the writer.
+Xapian::Document make_document(const IndexItem& item) {
+  Xapian::Document doc;
+  index_text(doc, item.text);
+  doc.add_boolean_term(terms::kId + item.id);
+  doc.add_boolean_term(terms::kOrganisation + item.organisation_id);
+  doc.add_boolean_term(terms::kSensitivity + item.sensitivity);
+  if (!item.type.empty()) doc.add_boolean_term(terms::kType + lower_ascii(item.type));
+  if (!item.language.empty()) doc.add_boolean_term(terms::kLanguage + lower_ascii(item.language));
+  if (!item.witness.empty()) {
+    doc.add_boolean_term(terms::kWitness + upper_ascii(item.witness));
+    doc.add_boolean_term(terms::kWitnessMaterial);
+  }
+  if (!item.domain_id.empty()) doc.add_boolean_term(terms::kDomain + item.domain_id);
+  if (!item.group.empty()) doc.add_boolean_term(terms::kGroup + item.group);
+  const std::string month = item.date.size() >= 7 ? item.date.substr(0, 7) : "";
+  if (!month.empty()) doc.add_boolean_term(terms::kMonth + month);
+  for (const auto& f : item.facilities) add_keyed_terms(doc, terms::kFacility, f);
+  for (const auto& p : item.places) add_keyed_terms(doc, terms::kPlace, p);
+  for (const auto& p : item.persons) add_keyed_terms(doc, terms::kPerson, p);
+  for (const auto& c : item.codes) doc.add_boolean_term(terms::kCode + lower_ascii(c));
+
+  doc.add_value(terms::kTypeSlot, lower_ascii(item.type));
+  doc.add_value(terms::kLanguageSlot, lower_ascii(item.language));
+  doc.add_value(terms::kOrganisationSlot, item.organisation_id);
+  doc.add_value(terms::kMonthSlot, month);
+  doc.add_value(terms::kDateSlot, item.date);
+  doc.add_value(terms::kWitnessSlot, upper_ascii(item.witness));
+  add_facet_values(doc, terms::kFacilitySlot, item.facilities);
+  add_facet_values(doc, terms::kPlaceSlot, item.places);
+  std::vector<std::string> codes;
+  for (const auto& c : item.codes) codes.push_back(lower_ascii(c));
+  add_facet_values(doc, terms::kCodeSlot, codes);
+  doc.set_data(json{{"id", item.id},
+                    {"type", lower_ascii(item.type)},
+                    {"language", lower_ascii(item.language)},
+                    {"organisation_id", item.organisation_id},
+                    {"domain_id", item.domain_id},
+                    {"witness", upper_ascii(item.witness)},
+                    {"date", item.date},
+                    {"title", item.title},
+                    {"open", item.open},
+                    {"group", item.group},
+                    {"version", item.version}}
+                   .dump());
+  return doc;
+}
+
 Status Index::put(const IndexItem& item) {
   if (item.id.empty()) return Status(Code::kInvalidArgument, "an index item needs an id");
-  std::lock_guard lock(impl_->mu);
   if (!impl_->writable) return Status(Code::kFailedPrecondition, "the index is open read-only");
+  Xapian::Document doc;
   try {
-    Xapian::Document doc;
-    index_text(doc, item.text);
-    const std::string id_term = terms::kId + item.id;
-    doc.add_boolean_term(id_term);
-    doc.add_boolean_term(terms::kOrganisation + item.organisation_id);
-    doc.add_boolean_term(terms::kSensitivity + item.sensitivity);
-    if (!item.type.empty()) doc.add_boolean_term(terms::kType + lower_ascii(item.type));
-    if (!item.language.empty()) doc.add_boolean_term(terms::kLanguage + lower_ascii(item.language));
-    if (!item.witness.empty()) {
-      doc.add_boolean_term(terms::kWitness + upper_ascii(item.witness));
-      doc.add_boolean_term(terms::kWitnessMaterial);
-    }
-    if (!item.domain_id.empty()) doc.add_boolean_term(terms::kDomain + item.domain_id);
-    if (!item.group.empty()) doc.add_boolean_term(terms::kGroup + item.group);
-    const std::string month = item.date.size() >= 7 ? item.date.substr(0, 7) : "";
-    if (!month.empty()) doc.add_boolean_term(terms::kMonth + month);
-    for (const auto& f : item.facilities) add_keyed_terms(doc, terms::kFacility, f);
-    for (const auto& p : item.places) add_keyed_terms(doc, terms::kPlace, p);
-    for (const auto& p : item.persons) add_keyed_terms(doc, terms::kPerson, p);
-    for (const auto& c : item.codes) doc.add_boolean_term(terms::kCode + lower_ascii(c));
-
-    doc.add_value(terms::kTypeSlot, lower_ascii(item.type));
-    doc.add_value(terms::kLanguageSlot, lower_ascii(item.language));
-    doc.add_value(terms::kOrganisationSlot, item.organisation_id);
-    doc.add_value(terms::kMonthSlot, month);
-    doc.add_value(terms::kDateSlot, item.date);
-    doc.add_value(terms::kWitnessSlot, upper_ascii(item.witness));
-    add_facet_values(doc, terms::kFacilitySlot, item.facilities);
-    add_facet_values(doc, terms::kPlaceSlot, item.places);
-    std::vector<std::string> codes;
-    for (const auto& c : item.codes) codes.push_back(lower_ascii(c));
-    add_facet_values(doc, terms::kCodeSlot, codes);
-
-    // The revision the next commit makes: a search that saw revision R has seen every item
-    // added at R or before. A replaced item keeps its mark: it is not new to saved searches.
-    std::string added =
-        Xapian::sortable_serialise(static_cast<double>(impl_->writer->get_revision() + 1));
-    Xapian::PostingIterator p = impl_->writer->postlist_begin(id_term);
-    if (p != impl_->writer->postlist_end(id_term)) {
-      const std::string old = impl_->writer->get_document(*p).get_value(terms::kAddedSlot);
-      if (!old.empty()) added = old;
-    }
-    doc.add_value(terms::kAddedSlot, added);
-
-    doc.set_data(json{{"id", item.id},
-                      {"type", lower_ascii(item.type)},
-                      {"language", lower_ascii(item.language)},
-                      {"organisation_id", item.organisation_id},
-                      {"domain_id", item.domain_id},
-                      {"witness", upper_ascii(item.witness)},
-                      {"date", item.date},
-                      {"title", item.title},
-                      {"open", item.open},
-                      {"group", item.group},
-                      {"version", item.version}}
-                     .dump());
-    impl_->writer->replace_document(id_term, doc);
+    doc = make_document(item);
   } catch (const Xapian::Error& e) {
     return xapian_error("cannot index " + item.id, e);
   }
-  return Status::ok();
+  return impl_->enqueue(terms::kId + item.id, std::move(doc));
 }
 
 Status Index::remove(const std::string& id) {
+  EVHUB_RETURN_IF_ERROR(impl_->drain());
   std::lock_guard lock(impl_->mu);
   if (!impl_->writable) return Status(Code::kFailedPrecondition, "the index is open read-only");
   try {
@@ -278,6 +369,7 @@ Status Index::remove(const std::string& id) {
 }
 
 Result<std::int64_t> Index::remove_domain(const std::string& domain_id) {
+  EVHUB_RETURN_IF_ERROR(impl_->drain());
   std::lock_guard lock(impl_->mu);
   if (!impl_->writable) return Status(Code::kFailedPrecondition, "the index is open read-only");
   try {
@@ -291,6 +383,7 @@ Result<std::int64_t> Index::remove_domain(const std::string& domain_id) {
 }
 
 Status Index::commit() {
+  EVHUB_RETURN_IF_ERROR(impl_->drain());
   std::lock_guard lock(impl_->mu);
   if (!impl_->writable) return Status::ok();
   try {
@@ -302,6 +395,7 @@ Status Index::commit() {
 }
 
 Result<std::string> Index::metadata(const std::string& key) {
+  EVHUB_RETURN_IF_ERROR(impl_->drain());
   std::lock_guard lock(impl_->mu);
   try {
     return impl_->db.get_metadata(key);
@@ -311,6 +405,7 @@ Result<std::string> Index::metadata(const std::string& key) {
 }
 
 Status Index::set_metadata(const std::string& key, const std::string& value) {
+  EVHUB_RETURN_IF_ERROR(impl_->drain());
   std::lock_guard lock(impl_->mu);
   if (!impl_->writable) return Status(Code::kFailedPrecondition, "the index is open read-only");
   try {
@@ -322,6 +417,7 @@ Status Index::set_metadata(const std::string& key, const std::string& value) {
 }
 
 Result<std::vector<IndexEntry>> Index::entries(const std::string& domain_id) {
+  EVHUB_RETURN_IF_ERROR(impl_->drain());
   std::lock_guard lock(impl_->mu);
   std::vector<IndexEntry> out;
   try {
@@ -339,6 +435,7 @@ Result<std::vector<IndexEntry>> Index::entries(const std::string& domain_id) {
 }
 
 Result<std::int64_t> Index::size() {
+  EVHUB_RETURN_IF_ERROR(impl_->drain());
   std::lock_guard lock(impl_->mu);
   try {
     if (!impl_->writable) impl_->db.reopen();
@@ -352,6 +449,7 @@ Result<SearchResults> Index::search(const SearchRequest& request, const TextLoad
   if (request.offset < 0 || request.limit < 0 || request.limit > 1000) {
     return Status(Code::kInvalidArgument, "offset must be 0 or more and limit 0 to 1000");
   }
+  EVHUB_RETURN_IF_ERROR(impl_->drain());
   std::lock_guard lock(impl_->mu);
   try {
     if (!impl_->writable) impl_->db.reopen();  // see what writers committed since
@@ -368,14 +466,20 @@ void Index::Impl::rerank(const ParsedQuery& parsed,
   std::map<std::string, std::vector<std::string>> wanted;  // key -> query latin forms
   for (const auto& [key, latin] : parsed.names) wanted[key].push_back(latin);
   for (auto& [docid, score] : hits) {
+    // The document's "key:latin" forms, joined, in a value slot (cheaper to read than terms).
+    const std::string forms =
+        db.get_document(docid, Xapian::DOC_ASSUME_VALID).get_value(terms::kNameFormsSlot);
     double penalty = 0;
     for (const auto& [key, latins] : wanted) {
       double best = 1;
-      const std::string prefix = std::string(terms::kNameForm) + key + ":";
-      Xapian::TermIterator t = db.termlist_begin(docid);
-      t.skip_to(prefix);
-      for (; t != db.termlist_end(docid) && (*t).rfind(prefix, 0) == 0; ++t) {
-        const std::string doc_latin = (*t).substr(prefix.size());
+      const std::string prefix = key + ":";
+      for (std::size_t at = forms.find(prefix); at != std::string::npos;
+           at = forms.find(prefix, at + 1)) {
+        if (at != 0 && forms[at - 1] != terms::kFacetSeparator) continue;
+        const std::size_t from = at + prefix.size();
+        std::size_t to = forms.find(terms::kFacetSeparator, from);
+        if (to == std::string::npos) to = forms.size();
+        const std::string_view doc_latin(forms.data() + from, to - from);
         for (const auto& l : latins) best = std::min(best, name_distance(l, doc_latin));
       }
       penalty += best;
@@ -436,22 +540,20 @@ Result<SearchResults> Index::Impl::search(const SearchRequest& request,
   } else if (!parsed.has_words) {
     enquire.set_sort_by_value_then_relevance(terms::kAddedSlot, true);  // filters only: newest
   }
-  // One spy per facet slot; a multi-valued facet's slots are added up below.
-  const std::vector<std::pair<std::string, std::pair<Xapian::valueno, Xapian::valueno>>> facets = {
-      {"type", {terms::kTypeSlot, 1}},
-      {"language", {terms::kLanguageSlot, 1}},
-      {"organisation", {terms::kOrganisationSlot, 1}},
-      {"month", {terms::kMonthSlot, 1}},
-      {"facility", {terms::kFacilitySlot, terms::kFacetSlots}},
-      {"place", {terms::kPlaceSlot, terms::kFacetSlots}},
-      {"code", {terms::kCodeSlot, terms::kFacetSlots}}};
+  // One spy per facet; multi-valued facets hold their values joined in one slot.
+  const std::vector<std::pair<std::string, Xapian::valueno>> facets = {
+      {"type", terms::kTypeSlot},
+      {"language", terms::kLanguageSlot},
+      {"organisation", terms::kOrganisationSlot},
+      {"month", terms::kMonthSlot},
+      {"facility", terms::kFacilitySlot},
+      {"place", terms::kPlaceSlot},
+      {"code", terms::kCodeSlot}};
   std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
   if (request.facets) {
     for (const auto& f : facets) {
-      for (Xapian::valueno s = 0; s < f.second.second; ++s) {
-        spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(f.second.first + s));
-        enquire.add_matchspy(spies.back().get());
-      }
+      spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(f.second));
+      enquire.add_matchspy(spies.back().get());
     }
   }
   const auto offset = static_cast<Xapian::doccount>(request.offset);
@@ -479,13 +581,17 @@ Result<SearchResults> Index::Impl::search(const SearchRequest& request,
     if (request.snippets && load_text) h.snippets = snippets(h, parsed, trim, load_text);
     out.hits.push_back(std::move(h));
   }
-  std::size_t spy = 0;
-  for (const auto& f : facets) {
-    if (!request.facets) break;
+  for (std::size_t spy = 0; spy < spies.size(); ++spy) {
+    const auto& f = facets[spy];
     std::map<std::string, std::int64_t> counts;
-    for (Xapian::valueno s = 0; s < f.second.second; ++s, ++spy) {
-      for (auto v = spies[spy]->values_begin(); v != spies[spy]->values_end(); ++v) {
-        if (!(*v).empty()) counts[*v] += static_cast<std::int64_t>(v.get_termfreq());
+    for (auto v = spies[spy]->values_begin(); v != spies[spy]->values_end(); ++v) {
+      const std::string joined = *v;
+      const auto n = static_cast<std::int64_t>(v.get_termfreq());
+      for (std::size_t from = 0; from <= joined.size();) {
+        std::size_t to = joined.find(terms::kFacetSeparator, from);
+        if (to == std::string::npos) to = joined.size();
+        if (to > from) counts[joined.substr(from, to - from)] += n;
+        from = to + 1;
       }
     }
     std::vector<FacetValue> values;

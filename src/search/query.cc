@@ -361,13 +361,16 @@ class Parser {
     }
   }
 
-  void note(const std::string& word, const std::string& stem, const NameForms& name) {
+  // `capitalised`: the word was typed as a name (Kalesnikava), so hits are re-ranked by how
+  // close their spelling is; re-ranking reads each candidate's terms, too slow for every word.
+  void note(const std::string& word, const std::string& stem, const NameForms& name,
+            bool capitalised) {
     if (negating_) return;
     out_.words.push_back(word);
     if (!stem.empty()) out_.stems.push_back(stem);
     if (!name.key.empty()) {
       out_.name_keys.push_back(name.key);
-      out_.names.emplace_back(name.key, name.latin);
+      if (capitalised) out_.names.emplace_back(name.key, name.latin);
     }
   }
 
@@ -413,7 +416,7 @@ class Parser {
                                 Xapian::Query(std::string(terms::kNameKey) + name.key),
                                 kNameKeyWeight);
     }
-    note(w, stem, name);
+    note(w, stem, name, tokens[0].capitalised);
     n.query = Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
     return n;
   }

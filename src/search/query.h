@@ -19,7 +19,8 @@ struct ParsedQuery {
   bool has_words = false;  // false: filters only (every item within them matches)
   // What a snippet marks: words as written, stems, name keys and prefixes of prefix* words.
   std::vector<std::string> words, stems, name_keys, prefixes;
-  // The latin forms of the query's name words, by key, for re-ranking by spelling.
+  // The latin forms of the query's name words (capitalised, or person: values), by key, for
+  // re-ranking by spelling.
   std::vector<std::pair<std::string, std::string>> names;  // key, latin
 };
 

@@ -25,8 +25,7 @@ inline constexpr const char* kCode = "XC";
 inline constexpr const char* kWitnessMaterial = "XKwitness";  // on every item with a witness
 // Probabilistic terms beside the words.
 inline constexpr const char* kStem = "Z";
-inline constexpr const char* kNameKey = "N";   // name key of a capitalised word of the text
-inline constexpr const char* kNameForm = "L";  // "L" + key + ":" + latin form, for re-ranking
+inline constexpr const char* kNameKey = "N";  // name key of a capitalised word of the text
 
 // Value slots.
 inline constexpr Xapian::valueno kTypeSlot = 0;
@@ -36,11 +35,14 @@ inline constexpr Xapian::valueno kMonthSlot = 3;
 inline constexpr Xapian::valueno kDateSlot = 4;   // YYYY, YYYY-MM or YYYY-MM-DD
 inline constexpr Xapian::valueno kAddedSlot = 5;  // sortable_serialise(addition mark)
 inline constexpr Xapian::valueno kWitnessSlot = 6;
-// Multi-valued facets use several slots each (ValueCountMatchSpy counts one value per slot,
-// and it is the only match spy xapian-tcpsrv knows): a document's first kFacetSlots values.
-inline constexpr Xapian::valueno kFacetSlots = 4;
+// Multi-valued facets (facilities, places, codes) keep their values in one slot, joined by
+// kFacetSeparator: ValueCountMatchSpy, the only match spy xapian-tcpsrv knows, counts one value
+// per slot, and the joined strings' counts are split after the match.
+inline constexpr char kFacetSeparator = '\x1f';
 inline constexpr Xapian::valueno kFacilitySlot = 10;
-inline constexpr Xapian::valueno kPlaceSlot = 14;
-inline constexpr Xapian::valueno kCodeSlot = 18;
+inline constexpr Xapian::valueno kPlaceSlot = 11;
+inline constexpr Xapian::valueno kCodeSlot = 12;
+// "key:latin" of every capitalised word of the text, joined: what re-ranking compares.
+inline constexpr Xapian::valueno kNameFormsSlot = 13;
 
 }  // namespace evhub::search::terms

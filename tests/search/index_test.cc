@@ -149,6 +149,19 @@ TEST_F(IndexTest, FacetsCountWhatMatches) {
   EXPECT_EQ(facet(r, "place", "Minsk"), 2);
 }
 
+TEST_F(IndexTest, AnItemWithSeveralFacilitiesCountsUnderEach) {
+  add("t6", "en", "org-a", "normal", "extracted", "2020-08-20",
+      "Transferred from Akrestsina to Zhodzina the same night.", {"Minsk", "Zhodzina"},
+      {"Akrestsina isolation centre", "Zhodzina prison No. 8"}, "g6", "dom-4", "");
+  ASSERT_TRUE(index_->commit().is_ok());
+  auto r = find("date:2020..2021");
+  EXPECT_EQ(facet(r, "facility", "Akrestsina isolation centre"), 3);
+  EXPECT_EQ(facet(r, "facility", "Zhodzina prison No. 8"), 2);
+  EXPECT_EQ(facet(r, "place", "Minsk"), 3);
+  EXPECT_EQ(facet(r, "place", "Zhodzina"), 2);
+  EXPECT_EQ(ids(find("facility:Zhodino")), (std::vector<std::string>{"t3", "t6"}));
+}
+
 TEST_F(IndexTest, AnotherOrganisationSeesNothingNotEvenCounts) {
   const std::vector<Scope> org_b = {{"org-b", {"normal", "health", "sexual-violence"}}};
   for (const std::string q : {"дубинка", "Akrestsina", "lang:be", "baton", "date:2020..2021"}) {

@@ -95,7 +95,8 @@ void index_text(Xapian::Document& doc, const std::string& text) {
     if (t.capitalised && t.letters) {
       const NameForms name = name_forms(std::string_view(text).substr(t.begin, t.end - t.begin));
       if (!name.key.empty()) {
-        doc.add_term(terms::kNameKey + name.key);
+        // With the word's position: a name of several words is matched by proximity.
+        doc.add_posting(terms::kNameKey + name.key, pos);
         forms.insert(name.key + ":" + name.latin);
       }
     }

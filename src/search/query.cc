@@ -254,6 +254,10 @@ class Parser {
         }
       }
       if (!starts_operand(peek().kind)) break;
+      if (std::optional<Node> name = name_run()) {
+        parts.push_back(std::move(*name));
+        continue;
+      }
       EVHUB_ASSIGN_OR_RETURN(Node n, not_expr());
       parts.push_back(std::move(n));
     }
@@ -281,6 +285,40 @@ class Parser {
       out.negated = true;
     }
     return out;
+  }
+
+  // A single word typed with a capital letter, which may be part of a name.
+  static bool is_name_word(const Lexeme& l) {
+    if (l.kind != Kind::kWord || l.text.empty() || l.text.back() == '*') return false;
+    auto tokens = tokenize(l.text);
+    return tokens.size() == 1 && tokens[0].letters && tokens[0].capitalised;
+  }
+
+  // Two or more capitalised words in a row (Aleh Bandarenka, Бандарэнка Алег, Major Kavalenka)
+  // are read as one name: they must stand within one word of each other, in either order, in
+  // any spelling. Without this, "Aleh Bandarenka" also finds every text that names some Aleh
+  // and some other Bandarenka. `AND` between the words finds them anywhere in a text.
+  std::optional<Node> name_run() {
+    std::size_t end = i_;
+    while (end < lx_.size() && is_name_word(lx_[end])) ++end;
+    if (end < lx_.size() && lx_[end].kind == Kind::kNear) --end;  // the last word is NEAR's
+    if (end < i_ + 2) return std::nullopt;
+    std::vector<Xapian::Query> words;
+    for (; i_ < end; ++i_) {
+      const Lexeme& l = lx_[i_];
+      const std::string w = tokenize(l.text)[0].word;
+      const NameForms name = name_forms(l.text);
+      ++terms_;
+      std::vector<Xapian::Query> alternatives = {Xapian::Query(w)};
+      if (!name.key.empty()) alternatives.emplace_back(std::string(terms::kNameKey) + name.key);
+      words.emplace_back(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+      note(w, stem_word(w), name, true);
+    }
+    out_.has_words = true;
+    Node n;
+    n.query = Xapian::Query(Xapian::Query::OP_NEAR, words.begin(), words.end(),
+                            static_cast<Xapian::termcount>(words.size() + 1));
+    return n;
   }
 
   Result<Node> not_expr() {

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -684,6 +685,29 @@ std::string key_of_latin(std::string_view latin, InitialVowel initial) {
 
 }  // namespace internal
 
+// Belarusian given names whose Russian form is another word, not another spelling (Ганна and
+// Анна, Мікалай and Николай): the Belarusian form's folded latin, keyed as the Russian form's.
+// Only given names common enough in the region's records to matter; diminutives (Алесь as a
+// pet name, Янка) are left out, and `latin` keeps the spelling as written for re-ranking.
+const std::string& cognate_given_name(const std::string& latin) {
+  static const std::map<std::string, std::string> cognates = {{"ganna", "anna"},
+                                                              {"hanna", "anna"},
+                                                              {"volga", "olga"},
+                                                              {"volha", "olga"},
+                                                              {"mikalay", "nikolay"},
+                                                              {"khvedar", "fyodor"},
+                                                              {"hvedar", "fyodor"},
+                                                              {"khvyodar", "fyodor"},
+                                                              {"katsyaryna", "yekaterina"},
+                                                              {"yazep", "yosif"},
+                                                              {"zmitser", "dmitriy"},
+                                                              {"apanas", "afanasiy"},
+                                                              {"yewfrasinnya", "yefrosinya"},
+                                                              {"yefrasinnya", "yefrosinya"}};
+  auto it = cognates.find(latin);
+  return it == cognates.end() ? latin : it->second;
+}
+
 NameForms name_forms(std::string_view word) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* folding = icu::Normalizer2::getNFKCCasefoldInstance(status);
@@ -706,7 +730,8 @@ NameForms name_forms(std::string_view word) {
   NameForms forms;
   forms.latin = fold_spellings(plain_ascii(s));
   if (digits || letters < 2) return forms;
-  forms.key = internal::key_of_latin(forms.latin, internal::kDefaultInitialVowel);
+  forms.key =
+      internal::key_of_latin(cognate_given_name(forms.latin), internal::kDefaultInitialVowel);
   return forms;
 }
 

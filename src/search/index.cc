@@ -109,22 +109,48 @@ void index_text(Xapian::Document& doc, const std::string& text) {
   if (!joined.empty()) doc.add_value(terms::kNameFormsSlot, joined);
 }
 
-Xapian::Query scope_filter(const std::vector<Scope>& scopes) {
+// The values of a boolean prefix the index holds (organisations, sensitivities): a handful.
+std::set<std::string> present(const Xapian::Database& db, const std::string& prefix) {
+  std::set<std::string> out;
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+    out.insert((*t).substr(prefix.size()));
+  }
+  return out;
+}
+
+// What the reader may see, as a query: the OR, per scope, of its organisation AND one of its
+// sensitivities (less testimony where it is not theirs). Parts that would leave nothing out in
+// this index are dropped — a scope with every sensitivity the index holds needs no
+// sensitivity test, and scopes over every organisation the index holds need no filter at all —
+// since every match pays for the filter's postings.
+Xapian::Query scope_filter(const Xapian::Database& db, const std::vector<Scope>& scopes) {
+  const std::set<std::string> sensitivities = present(db, terms::kSensitivity);
+  const std::set<std::string> organisations = present(db, terms::kOrganisation);
   std::vector<Xapian::Query> any;
+  std::set<std::string> whole;  // organisations the reader sees entirely
   for (const Scope& s : scopes) {
     if (s.organisation_id.empty() || s.sensitivities.empty()) continue;
-    std::vector<Xapian::Query> sens;
-    for (const auto& v : s.sensitivities) sens.emplace_back(terms::kSensitivity + v);
-    Xapian::Query scope(Xapian::Query::OP_AND,
-                        Xapian::Query(terms::kOrganisation + s.organisation_id),
-                        Xapian::Query(Xapian::Query::OP_OR, sens.begin(), sens.end()));
+    const std::set<std::string> theirs(s.sensitivities.begin(), s.sensitivities.end());
+    const bool every_sensitivity =
+        std::includes(theirs.begin(), theirs.end(), sensitivities.begin(), sensitivities.end());
+    Xapian::Query scope(terms::kOrganisation + s.organisation_id);
+    if (!every_sensitivity) {
+      std::vector<Xapian::Query> sens;
+      for (const auto& v : s.sensitivities) sens.emplace_back(terms::kSensitivity + v);
+      scope = Xapian::Query(Xapian::Query::OP_AND, scope,
+                            Xapian::Query(Xapian::Query::OP_OR, sens.begin(), sens.end()));
+    }
     if (!s.witness_material) {
       scope =
           Xapian::Query(Xapian::Query::OP_AND_NOT, scope, Xapian::Query(terms::kWitnessMaterial));
     }
+    if (every_sensitivity && s.witness_material) whole.insert(s.organisation_id);
     any.push_back(std::move(scope));
   }
   if (any.empty()) return Xapian::Query::MatchNothing;
+  if (std::includes(whole.begin(), whole.end(), organisations.begin(), organisations.end())) {
+    return Xapian::Query::MatchAll;
+  }
   return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
 }
 
@@ -523,7 +549,7 @@ std::vector<Snippet> Index::Impl::snippets(const Hit& hit, const ParsedQuery& pa
 Result<SearchResults> Index::Impl::search(const SearchRequest& request,
                                           const TextLoader& load_text) {
   EVHUB_ASSIGN_OR_RETURN(ParsedQuery parsed, parse_query(request.query));
-  const Xapian::Query trim = scope_filter(request.scopes);
+  const Xapian::Query trim = scope_filter(db, request.scopes);
   Xapian::Query q(Xapian::Query::OP_FILTER, parsed.query, trim);
   if (request.added_after > 0) {
     q = Xapian::Query(

@@ -59,8 +59,6 @@ class Api {
   Result<search::Index*> search_index();
   Result<search::SavedSearches*> saved_searches();
   Result<std::vector<search::Scope>> search_scopes(const accounts::User& user);
-  // A text's plaintext for a snippet: an object's, or a document's description ("desc:<id>").
-  Result<std::string> searchable_text(const std::string& id);
   Response search_response(const accounts::Caller& caller, search::SearchRequest request,
                            nlohmann::json extra);
   static nlohmann::json saved_search_json(const search::SavedSearch& s, std::int64_t fresh);

@@ -6,6 +6,7 @@
 
 #include "api/policy.h"
 #include "api/route_support.h"
+#include "collection/indexing.h"
 #include "core/clock.h"
 #include "search/query.h"
 
@@ -14,8 +15,6 @@ namespace evhub::api {
 using nlohmann::json;
 
 namespace {
-
-constexpr std::uint64_t kMaxSnippetSource = 32u << 20;
 
 Response bad_query(const Status& st) {
   return error_response(400, "bad_query", st.message());
@@ -65,31 +64,6 @@ Result<std::vector<search::Scope>> Api::search_scopes(const accounts::User& user
   return scopes;
 }
 
-Result<std::string> Api::searchable_text(const std::string& id) {
-  if (id.rfind("desc:", 0) == 0) {
-    const std::string object_id = id.substr(5);
-    EVHUB_ASSIGN_OR_RETURN(auto object, hub_.describe(object_id));
-    EVHUB_ASSIGN_OR_RETURN(auto documents, witnesses_->documents(object.domain));
-    for (const auto& d : documents) {
-      if (d.object_id == object_id) return d.description;
-    }
-    return Status(Code::kNotFound, "no description of " + object_id);
-  }
-  EVHUB_ASSIGN_OR_RETURN(auto reader, hub_.open_object(id));
-  std::string text(
-      static_cast<std::size_t>(std::min<std::uint64_t>(reader->size(), kMaxSnippetSource)), '\0');
-  std::size_t done = 0;
-  while (done < text.size()) {
-    EVHUB_ASSIGN_OR_RETURN(std::size_t n,
-                           reader->read(done, {reinterpret_cast<std::uint8_t*>(text.data()) + done,
-                                               text.size() - done}));
-    if (n == 0) break;
-    done += n;
-  }
-  text.resize(done);
-  return text;
-}
-
 // Runs `request` for `caller` and answers with hits, facets and snippets; logs what was shown.
 Response Api::search_response(const accounts::Caller& caller, search::SearchRequest request,
                               json extra) {
@@ -100,7 +74,7 @@ Response Api::search_response(const accounts::Caller& caller, search::SearchRequ
   if (!index.is_ok()) return status_response(index.status(), "opening the search index");
   std::vector<std::string> shown;
   auto found = (*index)->search(request, [&](const std::string& id) -> Result<std::string> {
-    auto text = searchable_text(id);
+    auto text = collection::item_text(hub_, *witnesses_, id);
     if (text.is_ok()) shown.push_back(id);
     return text;
   });

@@ -96,25 +96,6 @@ std::string terminal_snippet(const std::string& html, bool colour) {
   return out;
 }
 
-Result<std::string> text_of(hub::Hub& hub, collection::Collection& register_,
-                            const std::string& id) {
-  if (id.rfind("desc:", 0) == 0) {
-    EVHUB_ASSIGN_OR_RETURN(auto object, hub.describe(id.substr(5)));
-    EVHUB_ASSIGN_OR_RETURN(auto docs, register_.documents(object.domain));
-    for (const auto& d : docs) {
-      if (d.object_id == id.substr(5)) return d.description;
-    }
-    return Status(Code::kNotFound, "no description");
-  }
-  EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(id));
-  std::string text(static_cast<std::size_t>(std::min<std::uint64_t>(reader->size(), 32u << 20)),
-                   '\0');
-  EVHUB_ASSIGN_OR_RETURN(
-      std::size_t n, reader->read(0, {reinterpret_cast<std::uint8_t*>(text.data()), text.size()}));
-  text.resize(n);
-  return text;
-}
-
 int cmd_search(const Options& o) {
   const SearchArgs& a = args();
   auto hub = open_hub(o);
@@ -136,7 +117,7 @@ int cmd_search(const Options& o) {
                                 : search::SortOrder::kRelevance;
   std::vector<std::string> shown;
   auto found = (*index)->search(r, [&](const std::string& id) -> Result<std::string> {
-    auto t = text_of(**hub, **register_, id);
+    auto t = collection::item_text(**hub, **register_, id);
     if (t.is_ok()) shown.push_back(id);
     return t;
   });

@@ -387,6 +387,17 @@ Result<IndexCheck> check_index(hub::Hub& hub, std::mutex& hub_mutex, search::Ind
   return check;
 }
 
+Result<std::string> item_text(hub::Hub& hub, Collection& collection, const std::string& id) {
+  if (id.rfind("desc:", 0) != 0) return read_text(hub, id, kMaxIndexedBytes);
+  const std::string object_id = id.substr(5);
+  EVHUB_ASSIGN_OR_RETURN(auto object, hub.describe(object_id));
+  EVHUB_ASSIGN_OR_RETURN(auto documents, collection.documents(object.domain));
+  for (const auto& d : documents) {
+    if (d.object_id == object_id) return d.description;
+  }
+  return Status(Code::kNotFound, "no description of " + object_id);
+}
+
 Status enqueue_indexing(jobs::JobQueue& queue, const std::string& token, std::int64_t now_ms) {
   return queue.enqueue(kIndexJob, token, "{}", 5, now_ms).status();
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "collection/collection.h"
 #include "hub/hub.h"
 #include "jobs/job_queue.h"
 #include "jobs/worker_pool.h"
@@ -49,6 +50,10 @@ struct IndexCheck {
   bool ok() const { return missing.empty() && stale.empty() && extra.empty(); }
 };
 Result<IndexCheck> check_index(hub::Hub& hub, std::mutex& hub_mutex, search::Index& index);
+
+// The plaintext of an index item, for snippets: a text object's (its first 32 MiB, as indexed)
+// or a witness document's description ("desc:<object id>"). Call holding the hub's mutex.
+Result<std::string> item_text(hub::Hub& hub, Collection& collection, const std::string& id);
 
 // Queues an index catch-up (idempotent per `token`, e.g. the object that changed).
 Status enqueue_indexing(jobs::JobQueue& queue, const std::string& token, std::int64_t now_ms);

@@ -30,6 +30,7 @@ constexpr Xapian::doccount kCheckAtLeast = 20000;
 // Name queries re-rank this many of the best hits by how close the spellings are.
 constexpr Xapian::doccount kRerankDepth = 100;
 constexpr std::size_t kFacetValues = 20;
+constexpr const char* kMarkBaseKey = "mark_base";
 constexpr std::size_t kSnippetBytes = 240;
 constexpr int kGroupSnippets = 3;
 
@@ -247,8 +248,8 @@ struct Index::Impl {
     try {
       // The revision the next commit makes: a search that saw revision R has seen every item
       // added at R or before. A replaced item keeps its mark: it is not new to saved searches.
-      std::string added =
-          Xapian::sortable_serialise(static_cast<double>(writer->get_revision() + 1));
+      std::string added = Xapian::sortable_serialise(
+          static_cast<double>(mark_base(*writer) + writer->get_revision() + 1));
       Xapian::PostingIterator p = writer->postlist_begin(id_term);
       if (p != writer->postlist_end(id_term)) {
         const std::string old = writer->get_document(*p).get_value(terms::kAddedSlot);
@@ -267,10 +268,16 @@ struct Index::Impl {
   // items of saved searches are then everything).
   std::int64_t revision_mark() {
     try {
-      return static_cast<std::int64_t>(db.get_revision());
+      return mark_base(db) + static_cast<std::int64_t>(db.get_revision());
     } catch (const Xapian::InvalidOperationError&) {
       return 0;
     }
+  }
+  // Marks go on across rebuilds: a rebuilt index starts at revision 0, so it records the mark
+  // its predecessor had reached and counts on from there (saved searches keep old marks).
+  static std::int64_t mark_base(const Xapian::Database& d) {
+    const std::string base = d.get_metadata(kMarkBaseKey);
+    return base.empty() ? 0 : std::stoll(base);
   }
   void rerank(const ParsedQuery& parsed, std::vector<std::pair<Xapian::docid, double>>& hits);
   std::vector<Snippet> snippets(const Hit& hit, const ParsedQuery& parsed,
@@ -283,7 +290,16 @@ Index::~Index() = default;
 Result<std::unique_ptr<Index>> Index::open_writable(const std::string& dir, bool empty) {
   auto impl = std::make_unique<Impl>();
   try {
+    std::int64_t reached = 0;  // the mark the index being replaced had reached
+    if (empty) {
+      try {
+        Xapian::Database old(dir);
+        reached = Impl::mark_base(old) + static_cast<std::int64_t>(old.get_revision());
+      } catch (const Xapian::DatabaseOpeningError&) {
+      }
+    }
     impl->writer.emplace(dir, empty ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
+    if (empty) impl->writer->set_metadata(kMarkBaseKey, std::to_string(reached));
     impl->db = *impl->writer;
     impl->writable = true;
   } catch (const Xapian::Error& e) {

@@ -248,6 +248,30 @@ TEST_F(IndexTest, ReplacingAnItemKeepsWhenItWasAdded) {
   EXPECT_EQ(ids(*fresh), (std::vector<std::string>{"t9"}));
 }
 
+TEST_F(IndexTest, ARebuildKeepsSavedSearchMarksMeaningful) {
+  const std::int64_t mark = find("baton").mark;
+  index_.reset();
+  auto rebuilt = Index::open_writable(dir_.path() + "/index", true);
+  ASSERT_TRUE(rebuilt.is_ok());
+  index_ = std::move(*rebuilt);
+  add("t3", "en", "org-a", "health", "extracted", "2021-03-02", "baton blows", {}, {}, "g3",
+      "dom-2", "W-00002");
+  ASSERT_TRUE(index_->commit().is_ok());
+  // Marks go on from where the old index stopped: what a rebuild indexes again counts as new
+  // once (at least once, never missed), and so does what comes after it.
+  add("t8", "en", "org-a", "normal", "extracted", "2021-03-03", "a later baton account", {}, {},
+      "g8", "dom-2", "W-00002");
+  ASSERT_TRUE(index_->commit().is_ok());
+  SearchRequest r;
+  r.query = "baton";
+  r.scopes = everything();
+  r.added_after = mark;
+  auto fresh = index_->search(r, {});
+  ASSERT_TRUE(fresh.is_ok());
+  EXPECT_EQ(ids(*fresh), (std::vector<std::string>{"t3", "t8"}));
+  EXPECT_GT(fresh->mark, mark);
+}
+
 TEST(QuerySyntax, MistakesSayWhere) {
   testing::TempDir dir;
   auto index = Index::open_writable(dir.path() + "/i");

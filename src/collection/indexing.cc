@@ -56,17 +56,7 @@ bool looks_like_text(const std::string& head) {
 
 Result<std::string> read_text(hub::Hub& hub, const std::string& id, std::uint64_t max) {
   EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(id));
-  std::string bytes(static_cast<std::size_t>(std::min<std::uint64_t>(reader->size(), max)), '\0');
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    EVHUB_ASSIGN_OR_RETURN(std::size_t n,
-                           reader->read(done, {reinterpret_cast<std::uint8_t*>(bytes.data()) + done,
-                                               bytes.size() - done}));
-    if (n == 0) break;
-    done += n;
-  }
-  bytes.resize(done);
-  return bytes;
+  return reader->read_prefix(max);
 }
 
 std::string capitalised(std::string s) {
@@ -168,12 +158,9 @@ Result<std::vector<Expected>> expected_in(hub::Hub& hub, Collection& collection,
       if (!transcript) {
         auto reader = hub.open_object(r.id);
         if (!reader.is_ok()) continue;
-        std::string head(static_cast<std::size_t>(std::min<std::uint64_t>((*reader)->size(), 4096)),
-                         '\0');
-        auto n = (*reader)->read(0, {reinterpret_cast<std::uint8_t*>(head.data()), head.size()});
-        if (!n.is_ok() || *n == 0) continue;
-        head.resize(*n);
-        if (!looks_like_text(head)) continue;
+        auto head = (*reader)->read_prefix(4096);
+        if (!head.is_ok() || head->empty()) continue;
+        if (!looks_like_text(*head)) continue;
       }
       item.type = transcript ? "transcript" : "text";
       e.detect_language = true;

@@ -24,29 +24,14 @@ Result<std::string> read_object(hub::Hub& hub, std::mutex& mu, const std::string
     return Status(Code::kInvalidArgument,
                   "object " + id + " is too large to process (over 256 MiB)");
   }
-  std::string bytes(static_cast<std::size_t>(reader->size()), '\0');
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    EVHUB_ASSIGN_OR_RETURN(std::size_t n,
-                           reader->read(done, {reinterpret_cast<std::uint8_t*>(bytes.data()) + done,
-                                               bytes.size() - done}));
-    if (n == 0) break;
-    done += n;
-  }
-  bytes.resize(done);
-  return bytes;
+  return reader->read_prefix(reader->size());
 }
 
 // The first `n` bytes of object `id` (fewer if it is shorter), read under the hub lock.
 Result<std::string> read_head(hub::Hub& hub, std::mutex& mu, const std::string& id, std::size_t n) {
   std::lock_guard lock(mu);
   EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(id));
-  std::string head(static_cast<std::size_t>(std::min<std::uint64_t>(n, reader->size())), '\0');
-  EVHUB_ASSIGN_OR_RETURN(
-      std::size_t got,
-      reader->read(0, {reinterpret_cast<std::uint8_t*>(head.data()), head.size()}));
-  head.resize(got);
-  return head;
+  return reader->read_prefix(n);
 }
 
 // Audio and video containers (WAV, Ogg, FLAC, MP3, MP4/M4A/MOV, Matroska/WebM): recordings

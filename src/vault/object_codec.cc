@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -277,6 +278,20 @@ Result<std::unique_ptr<ObjectReader>> ObjectReader::open(ObjectStore& store, con
   r->sealed_.resize(sealed_chunk);
   r->plain_.resize(chunk_size);
   return r;
+}
+
+Result<std::string> ObjectReader::read_prefix(std::uint64_t max_bytes) {
+  std::string bytes(static_cast<std::size_t>(std::min(max_bytes, plain_size_)), '\0');
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    EVHUB_ASSIGN_OR_RETURN(
+        std::size_t n,
+        read(done, {reinterpret_cast<std::uint8_t*>(bytes.data()) + done, bytes.size() - done}));
+    if (n == 0) break;
+    done += n;
+  }
+  bytes.resize(done);
+  return bytes;
 }
 
 ObjectReader::~ObjectReader() {

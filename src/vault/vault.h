@@ -53,6 +53,8 @@ class ObjectReader {
   std::uint64_t size() const { return plain_size_; }
   // Up to out.size() bytes from `offset` (fewer only at the end); kIntegrity if a chunk fails.
   Result<std::size_t> read(std::uint64_t offset, std::span<std::uint8_t> out);
+  // The plaintext from the start, at most `max_bytes` of it (all of it if shorter).
+  Result<std::string> read_prefix(std::uint64_t max_bytes);
 
  private:
   ObjectReader() = default;

@@ -91,6 +91,13 @@ TEST_F(ObjectTest, ReaderServesAnyRangeAndAuthenticatesIt) {
                   plain.substr(std::min<std::uint64_t>(off, size), expect));
       }
     }
+    // The start of the plaintext, cut at any length, or whole.
+    for (std::uint64_t max : {std::uint64_t{0}, std::uint64_t{5}, std::uint64_t{128},
+                              std::uint64_t{200}, size, size + 10}) {
+      auto prefix = (*reader)->read_prefix(max);
+      ASSERT_TRUE(prefix.is_ok());
+      EXPECT_EQ(*prefix, plain.substr(0, std::min<std::uint64_t>(max, size))) << max;
+    }
   }
   std::string in = tmp_ / "in";
   testing::write_random_file(in, 1000, 1);
@@ -100,6 +107,8 @@ TEST_F(ObjectTest, ReaderServesAnyRangeAndAuthenticatesIt) {
   ASSERT_TRUE(reader.is_ok());
   Bytes buf(100);
   EXPECT_TRUE((*reader)->read(0, buf).is_ok()) << "chunk 0 is intact";
+  EXPECT_TRUE((*reader)->read_prefix(3 * 128).is_ok()) << "chunks 0-2 are intact";
+  EXPECT_EQ((*reader)->read_prefix(1000).status().code(), Code::kIntegrity);
   auto bad = (*reader)->read(3 * 128 + 5, buf);
   EXPECT_EQ(bad.status().code(), Code::kIntegrity);
   EXPECT_NE(bad.status().message().find("chunk 3"), std::string::npos);

@@ -9,6 +9,8 @@ PACKAGES=(
   # libraries (DESIGN.md §9)
   libsodium-dev libssl-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev libboost-dev
   libqrencode-dev
+  # the allocator evhub links (faster index builds; see CMakeLists.txt)
+  libjemalloc-dev
   # text extraction (extract/): OCR with the Belarusian, Russian and English models, PDF, office
   # documents, image metadata; OpenMP's header comes with the compiler
   libtesseract-dev libleptonica-dev tesseract-ocr-bel tesseract-ocr-rus tesseract-ocr-eng

@@ -192,7 +192,9 @@ Result<std::vector<Expected>> expected_in(hub::Hub& hub, Collection& collection,
 
 class Syncer {
  public:
-  Syncer(hub::Hub& hub, std::mutex& mu, search::Index& index) : hub_(hub), mu_(mu), index_(index) {}
+  // `fresh`: the index is being rebuilt, so it holds nothing yet (and cannot be read).
+  Syncer(hub::Hub& hub, std::mutex& mu, search::Index& index, bool fresh = false)
+      : hub_(hub), mu_(mu), index_(index), fresh_(fresh) {}
 
   Status open_collection() {
     std::lock_guard lock(mu_);
@@ -214,7 +216,10 @@ class Syncer {
       EVHUB_RETURN_IF_ERROR(collection_->sync());
       EVHUB_ASSIGN_OR_RETURN(expected, expected_in(hub_, *collection_, domain));
     }
-    EVHUB_ASSIGN_OR_RETURN(auto held, index_.entries(domain.id));
+    std::vector<search::IndexEntry> held;
+    if (!fresh_) {
+      EVHUB_ASSIGN_OR_RETURN(held, index_.entries(domain.id));
+    }
     std::map<std::string, std::string> version_of_held;
     for (const auto& h : held) version_of_held[h.id] = h.version;
     std::set<std::string> wanted;
@@ -259,6 +264,7 @@ class Syncer {
   hub::Hub& hub_;
   std::mutex& mu_;
   search::Index& index_;
+  bool fresh_;
   std::unique_ptr<Collection> collection_;
 };
 
@@ -327,7 +333,7 @@ Result<IndexReport> rebuild_index(hub::Hub& hub, std::mutex& hub_mutex, search::
   // Where the log stands before the rebuild starts: what comes later is caught up next time.
   EVHUB_ASSIGN_OR_RETURN(std::int64_t next,
                          touched_since(hub, hub_mutex, 0, ignored, report.events));
-  Syncer syncer(hub, hub_mutex, index);
+  Syncer syncer(hub, hub_mutex, index, true);
   EVHUB_RETURN_IF_ERROR(syncer.open_collection());
   EVHUB_ASSIGN_OR_RETURN(auto domains, syncer.domains());
   std::int64_t done = 0;

@@ -36,7 +36,8 @@ using IndexProgress = std::function<void(std::int64_t, std::int64_t)>;
 // events touched. Uses `hub` only while holding `hub_mutex`.
 Result<IndexReport> update_index(hub::Hub& hub, std::mutex& hub_mutex, search::Index& index,
                                  const IndexProgress& progress = {});
-// Indexes every domain of the hub into `index` (which the caller opened empty).
+// Indexes every domain of the hub into `index`, which the caller opened empty (a rebuild: it
+// cannot be read until the commit this ends with).
 Result<IndexReport> rebuild_index(hub::Hub& hub, std::mutex& hub_mutex, search::Index& index,
                                   const IndexProgress& progress = {});
 

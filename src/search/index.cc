@@ -1,21 +1,22 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <condition_variable>
-#include <deque>
+#include <cmath>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <thread>
 #include <utility>
 
 #include "search/names.h"
 #include "search/query.h"
 #include "search/search.h"
+#include "search/segmented_build.h"
 #include "search/snippet.h"
 #include "search/terms.h"
 #include "search/text.h"
+#include "search/write_queue.h"
+#include "search/xapian_status.h"
 
 namespace evhub::search {
 
@@ -23,14 +24,14 @@ using nlohmann::json;
 
 namespace {
 
-// Broad queries stop counting exactly after this many matches: facets and totals are then
-// Xapian's estimates (SearchResults::total_exact says so). Security is unaffected: the scopes
-// are part of the query, so whatever is counted is visible to the reader.
-constexpr Xapian::doccount kCheckAtLeast = 20000;
+// Broad queries stop counting exactly after this many matches: totals are then Xapian's
+// estimates and facets are scaled up from the matches examined (SearchResults::total_exact
+// says so). Security is unaffected: the scopes are part of the query, so whatever is counted
+// is visible to the reader.
+constexpr auto kCheckAtLeast = static_cast<Xapian::doccount>(kExactCountLimit);
 // Name queries re-rank this many of the best hits by how close the spellings are.
 constexpr Xapian::doccount kRerankDepth = 100;
 constexpr std::size_t kFacetValues = 20;
-constexpr const char* kMarkBaseKey = "mark_base";
 constexpr std::size_t kSnippetBytes = 240;
 constexpr int kGroupSnippets = 3;
 
@@ -42,24 +43,6 @@ std::string lower_ascii(std::string s) {
 std::string upper_ascii(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
   return s;
-}
-
-Status xapian_error(const std::string& what, const Xapian::Error& e) {
-  const std::string type = e.get_type();
-  if (type == "DatabaseLockError") {
-    return Status(Code::kBusy,
-                  what +
-                      ": another process is writing the index (is evhub serve running? its "
-                      "workers keep the index up to date)");
-  }
-  if (type == "NetworkError" || type == "NetworkTimeoutError") {
-    return Status(Code::kIoError, what + ": a search shard cannot be reached: " + e.get_msg());
-  }
-  if (type == "DatabaseCorruptError") {
-    return Status(Code::kIntegrity, what + ": the index is damaged (" + e.get_msg() +
-                                        "); `evhub index rebuild` makes it again from the hub");
-  }
-  return Status(Code::kIoError, what + ": " + e.get_description());
 }
 
 // The terms of a facility, place or person: the name key of each word (numbers as written).
@@ -178,89 +161,63 @@ Hit hit_of(const Xapian::Document& doc, double score) {
 struct Index::Impl {
   std::mutex mu;  // the database: one thread at a time
   bool writable = false;
+  std::string dir;
   std::optional<Xapian::WritableDatabase> writer;
   Xapian::Database db;
+  // Items are written by a thread of their own while the callers build the next documents.
+  // Every other operation drains the queue first, so it sees every item put before it.
+  std::unique_ptr<WriteQueue> queue;
+  // A rebuild in progress (open_writable with `empty`) until commit.
+  std::unique_ptr<SegmentedBuild> build;
 
-  // Items are written by a thread of their own while the callers build the next documents:
-  // Xapian's writer uses one core, making documents (ICU, stems, name keys) the other. Every
-  // other operation drains the queue first, so it sees every item put before it.
-  struct Pending {
-    std::string id_term;
-    Xapian::Document doc;
-  };
-  static constexpr std::size_t kQueueDepth = 64;
-  std::mutex queue_mu;
-  std::condition_variable queue_cv;
-  std::deque<Pending> queue;
-  bool writing = false;
-  bool stopping = false;
-  Status failed;  // the first write that failed, told to the next caller
-  std::thread thread;
-
-  ~Impl() {
-    {
-      std::lock_guard lock(queue_mu);
-      stopping = true;
-    }
-    queue_cv.notify_all();
-    if (thread.joinable()) thread.join();
+  Status drain() {
+    if (build) return build->drain();
+    return queue ? queue->drain() : Status::ok();
+  }
+  Status readable() const {
+    if (!build) return Status::ok();
+    return Status(Code::kFailedPrecondition,
+                  "the index is being rebuilt: it can be read once the rebuild is committed");
   }
 
-  Status enqueue(std::string id_term, Xapian::Document doc) {
-    std::unique_lock lock(queue_mu);
-    if (!thread.joinable()) thread = std::thread([this] { write_loop(); });
-    queue_cv.wait(lock, [&] { return queue.size() < kQueueDepth || !failed.is_ok(); });
-    if (!failed.is_ok()) return std::exchange(failed, Status::ok());
-    queue.push_back({std::move(id_term), std::move(doc)});
-    queue_cv.notify_all();
+  Status open_writer() {
+    try {
+      writer.emplace(dir, Xapian::DB_CREATE_OR_OPEN);
+    } catch (const Xapian::Error& e) {
+      return xapian_error("cannot open the search index in " + dir, e);
+    }
+    db = *writer;
+    queue = std::make_unique<WriteQueue>([this](PendingDocument& p) { return write(p); });
     return Status::ok();
   }
 
-  // Waits until every queued item is written; the first failure since the last drain.
-  Status drain() {
-    std::unique_lock lock(queue_mu);
-    queue_cv.wait(lock, [&] { return queue.empty() && !writing; });
-    return std::exchange(failed, Status::ok());
-  }
-
-  void write_loop() {
-    std::unique_lock lock(queue_mu);
-    while (true) {
-      queue_cv.wait(lock, [&] { return stopping || !queue.empty(); });
-      if (queue.empty()) return;  // stopping, nothing left
-      Pending p = std::move(queue.front());
-      queue.pop_front();
-      writing = true;
-      lock.unlock();
-      Status st = write(p.id_term, p.doc);
-      lock.lock();
-      writing = false;
-      if (!st.is_ok()) {
-        if (failed.is_ok()) failed = std::move(st);
-        queue.clear();
-      }
-      queue_cv.notify_all();
-    }
-  }
-
-  Status write(const std::string& id_term, Xapian::Document& doc) {
+  Status write(PendingDocument& p) {
     std::lock_guard lock(mu);
     try {
       // The revision the next commit makes: a search that saw revision R has seen every item
       // added at R or before. A replaced item keeps its mark: it is not new to saved searches.
       std::string added = Xapian::sortable_serialise(
           static_cast<double>(mark_base(*writer) + writer->get_revision() + 1));
-      Xapian::PostingIterator p = writer->postlist_begin(id_term);
-      if (p != writer->postlist_end(id_term)) {
-        const std::string old = writer->get_document(*p).get_value(terms::kAddedSlot);
+      Xapian::PostingIterator it = writer->postlist_begin(p.id_term);
+      if (it != writer->postlist_end(p.id_term)) {
+        const std::string old = writer->get_document(*it).get_value(terms::kAddedSlot);
         if (!old.empty()) added = old;
       }
-      doc.add_value(terms::kAddedSlot, added);
-      writer->replace_document(id_term, doc);
+      p.doc.add_value(terms::kAddedSlot, added);
+      writer->replace_document(p.id_term, p.doc);
     } catch (const Xapian::Error& e) {
-      return xapian_error("cannot index " + id_term.substr(1), e);
+      return xapian_error("cannot index " + p.id_term.substr(1), e);
     }
     return Status::ok();
+  }
+
+  // A rebuild's commit: the new index replaces the old, and this becomes its writer (opened
+  // before the old lock goes, so no other writer slips in between).
+  Status finish_build() {
+    EVHUB_RETURN_IF_ERROR(build->finish());
+    Status st = open_writer();
+    build.reset();
+    return st;
   }
 
   Result<SearchResults> search(const SearchRequest& request, const TextLoader& load_text);
@@ -273,10 +230,10 @@ struct Index::Impl {
       return 0;
     }
   }
-  // Marks go on across rebuilds: a rebuilt index starts at revision 0, so it records the mark
-  // its predecessor had reached and counts on from there (saved searches keep old marks).
+  // Marks go on across rebuilds: a rebuilt index records where the revisions count on from
+  // (saved searches keep their old marks).
   static std::int64_t mark_base(const Xapian::Database& d) {
-    const std::string base = d.get_metadata(kMarkBaseKey);
+    const std::string base = d.get_metadata(terms::kMarkBaseKey);
     return base.empty() ? 0 : std::stoll(base);
   }
   void rerank(const ParsedQuery& parsed, std::vector<std::pair<Xapian::docid, double>>& hits);
@@ -287,24 +244,26 @@ struct Index::Impl {
 Index::Index(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Index::~Index() = default;
 
-Result<std::unique_ptr<Index>> Index::open_writable(const std::string& dir, bool empty) {
+Result<std::unique_ptr<Index>> Index::open_writable(const std::string& dir, bool empty,
+                                                    const BuildOptions& build) {
+  recover_rebuild(dir);
   auto impl = std::make_unique<Impl>();
-  try {
-    std::int64_t reached = 0;  // the mark the index being replaced had reached
-    if (empty) {
-      try {
-        Xapian::Database old(dir);
-        reached = Impl::mark_base(old) + static_cast<std::int64_t>(old.get_revision());
-      } catch (const Xapian::DatabaseOpeningError&) {
-      }
-    }
-    impl->writer.emplace(dir, empty ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
-    if (empty) impl->writer->set_metadata(kMarkBaseKey, std::to_string(reached));
-    impl->db = *impl->writer;
-    impl->writable = true;
-  } catch (const Xapian::Error& e) {
-    return xapian_error("cannot open the search index in " + dir, e);
+  impl->dir = dir;
+  impl->writable = true;
+  if (!empty) {
+    EVHUB_RETURN_IF_ERROR(impl->open_writer());
+    return std::unique_ptr<Index>(new Index(std::move(impl)));
   }
+  std::int64_t reached = 0;  // the mark the index being replaced had reached
+  try {
+    Xapian::Database old(dir);
+    reached = Impl::mark_base(old) + static_cast<std::int64_t>(old.get_revision());
+  } catch (const Xapian::DatabaseOpeningError&) {
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot read the search index in " + dir, e);
+  }
+  // Everything a rebuild indexes counts as new once to saved searches (never missed).
+  EVHUB_ASSIGN_OR_RETURN(impl->build, SegmentedBuild::start(dir, build, reached + 1));
   return std::unique_ptr<Index>(new Index(std::move(impl)));
 }
 
@@ -326,6 +285,7 @@ Result<std::unique_ptr<Index>> Index::open_readonly(const std::vector<std::strin
         impl->db.add_database(
             Xapian::Remote::open(hostport.substr(0, colon), static_cast<unsigned>(port)));
       } else {
+        recover_rebuild(s);
         impl->db.add_database(Xapian::Database(s));
       }
     } catch (const Xapian::DatabaseOpeningError& e) {
@@ -396,13 +356,16 @@ Status Index::put(const IndexItem& item) {
   } catch (const Xapian::Error& e) {
     return xapian_error("cannot index " + item.id, e);
   }
-  return impl_->enqueue(terms::kId + item.id, std::move(doc));
+  PendingDocument p{terms::kId + item.id, std::move(doc)};
+  if (impl_->build) return impl_->build->put(std::move(p));
+  return impl_->queue->push(std::move(p));
 }
 
 Status Index::remove(const std::string& id) {
   EVHUB_RETURN_IF_ERROR(impl_->drain());
   std::lock_guard lock(impl_->mu);
   if (!impl_->writable) return Status(Code::kFailedPrecondition, "the index is open read-only");
+  if (impl_->build) return impl_->build->remove_term(terms::kId + id).status();
   try {
     impl_->writer->delete_document(terms::kId + id);
   } catch (const Xapian::Error& e) {
@@ -415,6 +378,7 @@ Result<std::int64_t> Index::remove_domain(const std::string& domain_id) {
   EVHUB_RETURN_IF_ERROR(impl_->drain());
   std::lock_guard lock(impl_->mu);
   if (!impl_->writable) return Status(Code::kFailedPrecondition, "the index is open read-only");
+  if (impl_->build) return impl_->build->remove_term(terms::kDomain + domain_id);
   try {
     const std::string term = terms::kDomain + domain_id;
     const auto count = static_cast<std::int64_t>(impl_->writer->get_termfreq(term));
@@ -429,6 +393,7 @@ Status Index::commit() {
   EVHUB_RETURN_IF_ERROR(impl_->drain());
   std::lock_guard lock(impl_->mu);
   if (!impl_->writable) return Status::ok();
+  if (impl_->build) return impl_->finish_build();
   try {
     impl_->writer->commit();
   } catch (const Xapian::Error& e) {
@@ -440,6 +405,7 @@ Status Index::commit() {
 Result<std::string> Index::metadata(const std::string& key) {
   EVHUB_RETURN_IF_ERROR(impl_->drain());
   std::lock_guard lock(impl_->mu);
+  if (impl_->build) return impl_->build->metadata(key);
   try {
     return impl_->db.get_metadata(key);
   } catch (const Xapian::Error& e) {
@@ -451,6 +417,10 @@ Status Index::set_metadata(const std::string& key, const std::string& value) {
   EVHUB_RETURN_IF_ERROR(impl_->drain());
   std::lock_guard lock(impl_->mu);
   if (!impl_->writable) return Status(Code::kFailedPrecondition, "the index is open read-only");
+  if (impl_->build) {
+    impl_->build->set_metadata(key, value);
+    return Status::ok();
+  }
   try {
     impl_->writer->set_metadata(key, value);
   } catch (const Xapian::Error& e) {
@@ -462,6 +432,7 @@ Status Index::set_metadata(const std::string& key, const std::string& value) {
 Result<std::vector<IndexEntry>> Index::entries(const std::string& domain_id) {
   EVHUB_RETURN_IF_ERROR(impl_->drain());
   std::lock_guard lock(impl_->mu);
+  EVHUB_RETURN_IF_ERROR(impl_->readable());
   std::vector<IndexEntry> out;
   try {
     if (!impl_->writable) impl_->db.reopen();
@@ -480,6 +451,7 @@ Result<std::vector<IndexEntry>> Index::entries(const std::string& domain_id) {
 Result<std::int64_t> Index::size() {
   EVHUB_RETURN_IF_ERROR(impl_->drain());
   std::lock_guard lock(impl_->mu);
+  EVHUB_RETURN_IF_ERROR(impl_->readable());
   try {
     if (!impl_->writable) impl_->db.reopen();
     return static_cast<std::int64_t>(impl_->db.get_doccount());
@@ -494,6 +466,7 @@ Result<SearchResults> Index::search(const SearchRequest& request, const TextLoad
   }
   EVHUB_RETURN_IF_ERROR(impl_->drain());
   std::lock_guard lock(impl_->mu);
+  EVHUB_RETURN_IF_ERROR(impl_->readable());
   try {
     if (!impl_->writable) impl_->db.reopen();  // see what writers committed since
     return impl_->search(request, load_text);
@@ -609,6 +582,10 @@ Result<SearchResults> Index::Impl::search(const SearchRequest& request,
   SearchResults out;
   out.total = static_cast<std::int64_t>(mset.get_matches_estimated());
   out.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+  // Xapian may know a total exactly (one term's frequency) without having examined every
+  // match: the facets are then still counted over part of them.
+  const double examined = spies.empty() ? 0 : static_cast<double>(spies[0]->get_total());
+  if (!spies.empty() && examined < static_cast<double>(out.total)) out.total_exact = false;
   out.mark = revision_mark();
   std::vector<std::pair<Xapian::docid, double>> ranked;
   for (auto it = mset.begin(); it != mset.end(); ++it) ranked.emplace_back(*it, it.get_weight());
@@ -626,10 +603,14 @@ Result<SearchResults> Index::Impl::search(const SearchRequest& request,
   }
   for (std::size_t spy = 0; spy < spies.size(); ++spy) {
     const auto& f = facets[spy];
+    // Counted over the matches examined; when those are not all, scaled to the total.
+    const double scale =
+        out.total_exact || examined == 0 ? 1.0 : static_cast<double>(out.total) / examined;
     std::map<std::string, std::int64_t> counts;
     for (auto v = spies[spy]->values_begin(); v != spies[spy]->values_end(); ++v) {
       const std::string joined = *v;
-      const auto n = static_cast<std::int64_t>(v.get_termfreq());
+      const auto n = std::max<std::int64_t>(
+          1, std::llround(static_cast<double>(v.get_termfreq()) * std::max(1.0, scale)));
       for (std::size_t from = 0; from <= joined.size();) {
         std::size_t to = joined.find(terms::kFacetSeparator, from);
         if (to == std::string::npos) to = joined.size();

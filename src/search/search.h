@@ -97,9 +97,14 @@ struct FacetValue {
   std::int64_t count = 0;
 };
 
+// Totals and facets are counted exactly up to this many matches. Beyond it (broad queries) they
+// are estimates: the facets are counted over the matches examined and scaled to the estimated
+// total, so a user sees their proportions, and a search costs the same however broad it is.
+inline constexpr std::int64_t kExactCountLimit = 5000;
+
 struct SearchResults {
   std::int64_t total = 0;   // matching items the reader may see
-  bool total_exact = true;  // false when `total` is Xapian's estimate (very broad queries)
+  bool total_exact = true;  // false when `total` and the facets are estimates (see above)
   std::vector<Hit> hits;
   // type, language, organisation, month, facility, place, code -> values by count
   std::map<std::string, std::vector<FacetValue>> facets;
@@ -117,12 +122,24 @@ struct IndexEntry {
   std::string domain_id;
 };
 
+// How a rebuild writes (open_writable with `empty`): in parallel segments merged at commit.
+struct BuildOptions {
+  int writers = 0;                      // segments written at once; 0: one per core, at most 4
+  std::int64_t segment_items = 100000;  // items a segment takes before a fresh one is begun
+};
+
 class Index {
  public:
-  // The writable index in `dir` (created when missing; emptied first when `empty`, which a
-  // rebuild does). Xapian allows one writer: another process writing gets kBusy with a message
-  // that says so.
-  static Result<std::unique_ptr<Index>> open_writable(const std::string& dir, bool empty = false);
+  // The writable index in `dir`, created when missing. Xapian allows one writer: another
+  // process writing gets kBusy with a message that says so.
+  //
+  // With `empty`, a new index is built beside the old one (a rebuild): put, remove and
+  // set_metadata go to it, and commit() puts it in place of the old one, which until then
+  // stays as it was (a failed or killed rebuild loses nothing). Before that commit the new
+  // index cannot be read (search, entries and size say so); after it, the Index goes on as an
+  // ordinary writer of the new index.
+  static Result<std::unique_ptr<Index>> open_writable(const std::string& dir, bool empty = false,
+                                                      const BuildOptions& build = {});
   // An index to search: local directories and remote shards ("tcp://HOST:PORT", served by
   // xapian-tcpsrv) searched as one.
   static Result<std::unique_ptr<Index>> open_readonly(const std::vector<std::string>& shards);

@@ -27,6 +27,9 @@ inline constexpr const char* kWitnessMaterial = "XKwitness";  // on every item w
 inline constexpr const char* kStem = "Z";
 inline constexpr const char* kNameKey = "N";  // name key of a capitalised word of the text
 
+// Metadata: the mark the revisions count on from (marks go on across a rebuild).
+inline constexpr const char* kMarkBaseKey = "mark_base";
+
 // Value slots.
 inline constexpr Xapian::valueno kTypeSlot = 0;
 inline constexpr Xapian::valueno kLanguageSlot = 1;

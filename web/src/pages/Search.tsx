@@ -612,6 +612,11 @@ function Facets({ results, query, onFilter }: { results: SearchResults; query: s
       ) : (
         <>
           <p className="help">{t('search.facetsHelp')}</p>
+          {!results.total_exact && (
+            <p className="help" data-testid="facets-estimated">
+              {t('search.facetsEstimated')}
+            </p>
+          )}
           {groups.map(([facet, values]) => (
             <div key={facet} className="facet-group" data-facet={facet}>
               <h3 id={`facet-${facet}`}>{t(`search.facet.${facet}`)}</h3>
@@ -619,7 +624,12 @@ function Facets({ results, query, onFilter }: { results: SearchResults; query: s
                 {values.map((v) => {
                   const filter = facetFilter(facet, v.value);
                   const label = facetValueLabel(t, facet, v.value);
-                  const count = <span className="facet-count">{formatNumber(v.count, lang)}</span>;
+                  const count = (
+                    <span className="facet-count">
+                      {results.total_exact ? '' : '≈'}
+                      {formatNumber(v.count, lang)}
+                    </span>
+                  );
                   if (!filter || !query.trim()) {
                     return (
                       <li key={v.value} data-facet-value={v.value}>

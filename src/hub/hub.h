@@ -37,6 +37,7 @@ struct Layout {
   std::string accounts() const { return join_path(dir, "accounts.db"); }
   std::string jobs() const { return join_path(dir, "jobs.db"); }
   std::string collection() const { return join_path(dir, "collection.db"); }
+  std::string coding() const { return join_path(dir, "coding.db"); }
   // The search index (Xapian): derived data, rebuilt from the hub by `evhub index rebuild`.
   std::string index() const { return join_path(dir, "index"); }
   std::string saved_searches() const { return join_path(dir, "saved_searches.db"); }

@@ -1,0 +1,619 @@
+#include "coding/annotations.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "catalog/migrations.h"
+#include "catalog/sqlite.h"
+#include "core/clock.h"
+#include "core/random_name.h"
+#include "core/text.h"
+#include "crypto/crypto.h"
+
+namespace evhub::coding {
+
+using catalog::Database;
+using catalog::Statement;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kRecordKind = "annotation";
+constexpr std::size_t kMaxCodes = 50;
+constexpr std::size_t kMaxText = 20000;  // bytes of a memo or a description
+
+// coding.db is derived data: deleting it makes the next open replay the log.
+const std::vector<catalog::Migration>& view_migrations() {
+  static const std::vector<catalog::Migration> kMigrations = {{1, "annotations", R"sql(
+CREATE TABLE view_state (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  applied_seq INTEGER NOT NULL
+);
+INSERT INTO view_state VALUES (1, 0);
+CREATE TABLE annotations (
+  id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  record_object TEXT NOT NULL,
+  domain_id TEXT NOT NULL,
+  domain TEXT NOT NULL,
+  organisation_id TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  span_begin INTEGER NOT NULL,
+  span_end INTEGER NOT NULL,
+  incident_from TEXT NOT NULL,
+  place TEXT NOT NULL,
+  facility TEXT NOT NULL,
+  coder TEXT NOT NULL,
+  removed INTEGER NOT NULL
+);
+CREATE INDEX annotations_by_object ON annotations(object_id);
+CREATE INDEX annotations_by_domain ON annotations(domain_id);
+CREATE TABLE annotation_versions (
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  record_object TEXT NOT NULL,
+  PRIMARY KEY (id, version)
+);
+CREATE TABLE annotation_codes (
+  annotation_id TEXT NOT NULL,
+  code_id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  PRIMARY KEY (annotation_id, code_id)
+);
+CREATE INDEX annotation_codes_by_code ON annotation_codes(code_id);
+)sql"}};
+  return kMigrations;
+}
+
+Status bad(const std::string& what) {
+  return Status(Code::kInvalidArgument, what);
+}
+
+TargetKind kind_from(const std::string& s) {
+  if (s == "region") return TargetKind::kRegion;
+  if (s == "time") return TargetKind::kTime;
+  return TargetKind::kText;
+}
+
+json target_json(const Target& t) {
+  json j = {{"object_id", t.object_id},
+            {"object_sha256", t.object_sha256},
+            {"kind", target_kind_name(t.kind)}};
+  if (t.kind == TargetKind::kRegion) {
+    j["page"] = t.page;
+    j["x"] = t.x;
+    j["y"] = t.y;
+    j["width"] = t.width;
+    j["height"] = t.height;
+  } else {
+    j["begin"] = t.begin;
+    j["end"] = t.end;
+  }
+  return j;
+}
+
+Target target_from(const json& j) {
+  Target t;
+  t.object_id = j.value("object_id", "");
+  t.object_sha256 = j.value("object_sha256", "");
+  t.kind = kind_from(j.value("kind", "text"));
+  t.begin = j.value("begin", std::int64_t{0});
+  t.end = j.value("end", std::int64_t{0});
+  t.page = j.value("page", 0);
+  t.x = j.value("x", 0.0);
+  t.y = j.value("y", 0.0);
+  t.width = j.value("width", 0.0);
+  t.height = j.value("height", 0.0);
+  return t;
+}
+
+json record_json(const Annotation& a) {
+  json codes = json::array();
+  for (const auto& c : a.codes) codes.push_back({{"id", c.id}, {"revision", c.revision}});
+  const Facets& f = a.facets;
+  return {{"id", a.id},
+          {"version", a.version},
+          {"domain", a.domain},
+          {"organisation_id", a.organisation_id},
+          {"target", target_json(a.target)},
+          {"codes", codes},
+          {"facets",
+           {{"date", {{"from", f.date.from}, {"to", f.date.to}, {"precision", f.date.precision}}},
+            {"place", f.place},
+            {"facility", f.facility},
+            {"persons", f.persons},
+            {"units", f.units},
+            {"victims", f.victims},
+            {"perpetrators", f.perpetrators}}},
+          {"memo", a.memo},
+          {"coder", a.coder},
+          {"coded_at", a.coded_at},
+          {"removed", a.removed}};
+}
+
+Annotation annotation_from(const json& j) {
+  Annotation a;
+  a.id = j.value("id", "");
+  a.version = j.value("version", 0);
+  a.domain = j.value("domain", "");
+  a.organisation_id = j.value("organisation_id", "");
+  if (j.contains("target") && j["target"].is_object()) a.target = target_from(j["target"]);
+  if (j.contains("codes") && j["codes"].is_array()) {
+    for (const auto& c : j["codes"]) a.codes.push_back({c.value("id", ""), c.value("revision", 1)});
+  }
+  const json f = j.value("facets", json::object());
+  const json d = f.value("date", json::object());
+  a.facets.date = {d.value("from", ""), d.value("to", ""), d.value("precision", "day")};
+  a.facets.place = f.value("place", "");
+  a.facets.facility = f.value("facility", "");
+  a.facets.persons = f.value("persons", std::vector<std::string>{});
+  a.facets.units = f.value("units", std::vector<std::string>{});
+  a.facets.victims = f.value("victims", "");
+  a.facets.perpetrators = f.value("perpetrators", "");
+  a.memo = j.value("memo", "");
+  a.coder = j.value("coder", "");
+  a.coded_at = j.value("coded_at", "");
+  a.removed = j.value("removed", false);
+  return a;
+}
+
+bool valid_partial_date(const std::string& d) {
+  auto digits = [&](std::size_t from, std::size_t n) {
+    return d.size() >= from + n && std::all_of(d.begin() + static_cast<std::ptrdiff_t>(from),
+                                               d.begin() + static_cast<std::ptrdiff_t>(from + n),
+                                               [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (d.size() == 4) return digits(0, 4);
+  if (d.size() == 7) return digits(0, 4) && d[4] == '-' && digits(5, 2);
+  return d.size() == 10 && digits(0, 4) && d[4] == '-' && digits(5, 2) && d[7] == '-' &&
+         digits(8, 2);
+}
+
+// Checks what does not need the hub: codes, facets, sizes.
+Status check_content(const Annotation& a) {
+  if (a.codes.empty()) return bad("an annotation needs at least one code");
+  if (a.codes.size() > kMaxCodes) return bad(fmt::format("at most {} codes a passage", kMaxCodes));
+  for (const auto& c : a.codes) {
+    if (c.id.empty() || !is_printable_text(c.id, 200)) return bad("a code id is empty or not text");
+    if (c.revision < 1) return bad("code " + c.id + ": revisions count from 1");
+  }
+  const IncidentDate& d = a.facets.date;
+  for (const auto* v : {&d.from, &d.to}) {
+    if (!v->empty() && !valid_partial_date(*v)) {
+      return bad("incident date \"" + *v + "\" is not YYYY, YYYY-MM or YYYY-MM-DD");
+    }
+  }
+  if (!d.from.empty() && !d.to.empty() && d.to < d.from) {
+    return bad("the incident date range ends (" + d.to + ") before it starts (" + d.from + ")");
+  }
+  if (std::find_if(std::begin(kDatePrecisions), std::end(kDatePrecisions),
+                   [&](const char* p) { return d.precision == p; }) == std::end(kDatePrecisions)) {
+    return bad("date precision must be day, month, year or approximate, not " + d.precision);
+  }
+  for (const auto* text :
+       {&a.memo, &a.facets.victims, &a.facets.perpetrators, &a.facets.place, &a.facets.facility}) {
+    if (text->size() > kMaxText || !is_valid_utf8(*text)) {
+      return bad(
+          fmt::format("memo, descriptions, place and facility are UTF-8 text of at most {} "
+                      "bytes",
+                      kMaxText));
+    }
+  }
+  if (a.coder.empty()) return bad("an annotation needs its coder");
+  return Status::ok();
+}
+
+// The code point offsets of `text` as byte offsets (one past the end included).
+std::vector<std::size_t> code_point_starts(const std::string& text) {
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) starts.push_back(i);
+  }
+  starts.push_back(text.size());
+  return starts;
+}
+
+}  // namespace
+
+const char* target_kind_name(TargetKind kind) {
+  switch (kind) {
+    case TargetKind::kRegion:
+      return "region";
+    case TargetKind::kTime:
+      return "time";
+    case TargetKind::kText:
+      break;
+  }
+  return "text";
+}
+
+struct AnnotationStore::Impl {
+  hub::Hub& hub;
+  Database db;
+
+  Result<std::string> read_object(const std::string& id, std::int64_t max_bytes) {
+    EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(id));
+    if (static_cast<std::int64_t>(reader->size()) > max_bytes) {
+      return Status(Code::kInvalidArgument,
+                    fmt::format("object {} is larger than {} bytes", id, max_bytes));
+    }
+    return reader->read_prefix(static_cast<std::size_t>(max_bytes));
+  }
+
+  Result<json> read_record(const std::string& id) {
+    EVHUB_ASSIGN_OR_RETURN(std::string text, read_object(id, 1 << 20));
+    json j = json::parse(text, nullptr, false);
+    crypto::wipe(text.data(), text.size());
+    if (j.is_discarded() || !j.is_object()) {
+      return Status(Code::kIntegrity, "annotation record " + id + " is not a JSON object");
+    }
+    return j;
+  }
+
+  // The text an annotation codes, and its passage; checks the target against the object.
+  Status check_target(Annotation& a) {
+    auto described = hub.describe(a.target.object_id);
+    if (!described.is_ok()) {
+      if (described.status().code() == Code::kNotFound) {
+        return Status(Code::kNotFound, "there is no object " + a.target.object_id + " to code");
+      }
+      return described.status();
+    }
+    if (described->erased) return Status(Code::kErased, "the object coded was erased");
+    a.domain = described->domain;
+    a.organisation_id = described->organisation_id.value_or("");
+    a.target.object_sha256 = described->record.sha256;
+    Target& t = a.target;
+    switch (t.kind) {
+      case TargetKind::kText: {
+        EVHUB_ASSIGN_OR_RETURN(std::string text, read_object(t.object_id, kMaxCodedTextBytes));
+        if (!is_valid_utf8(text)) {
+          crypto::wipe(text.data(), text.size());
+          return bad("object " + t.object_id + " is not UTF-8 text: code a region or time instead");
+        }
+        const auto starts = code_point_starts(text);
+        const auto length = static_cast<std::int64_t>(starts.size() - 1);
+        if (t.begin < 0 || t.end <= t.begin || t.end > length) {
+          crypto::wipe(text.data(), text.size());
+          return bad(fmt::format("the span {}..{} is not within the text ({} characters)", t.begin,
+                                 t.end, length));
+        }
+        const std::size_t from = starts[static_cast<std::size_t>(t.begin)];
+        a.passage = text.substr(from, starts[static_cast<std::size_t>(t.end)] - from);
+        crypto::wipe(text.data(), text.size());
+        return Status::ok();
+      }
+      case TargetKind::kRegion:
+        if (t.page < 1) return bad("pages are numbered from 1");
+        if (!(t.x >= 0 && t.y >= 0 && t.width > 0 && t.height > 0 && t.x + t.width <= 1.0 &&
+              t.y + t.height <= 1.0)) {
+          return bad("a region is x, y, width and height in fractions of the page (0 to 1)");
+        }
+        return Status::ok();
+      case TargetKind::kTime:
+        if (t.begin < 0 || t.end <= t.begin) {
+          return bad("a time range needs 0 <= begin < end, in milliseconds");
+        }
+        return Status::ok();
+    }
+    return Status::ok();
+  }
+
+  Status store(Annotation& a) {
+    a.coded_at = now_rfc3339();
+    std::string text = record_json(a).dump();
+    auto stored = hub.put_data("annotation record", text, a.domain,
+                               hub::Intake::record_of(a.organisation_id, kRecordKind));
+    crypto::wipe(text.data(), text.size());
+    EVHUB_RETURN_IF_ERROR(stored.status());
+    return sync();
+  }
+
+  // The newest version in the view: (version, record object), or nothing.
+  Result<std::optional<std::pair<int, std::string>>> newest(const std::string& id) {
+    EVHUB_ASSIGN_OR_RETURN(
+        Statement st, db.prepare("SELECT version, record_object FROM annotations WHERE id = ?"));
+    st.bind(1, id);
+    EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row) return std::optional<std::pair<int, std::string>>();
+    return std::optional<std::pair<int, std::string>>(
+        std::make_pair(static_cast<int>(st.integer(0)), st.text(1)));
+  }
+
+  // A version, decrypted, without its passage (nullopt if its domain was erased).
+  Result<std::optional<Annotation>> load(const std::string& record_object) {
+    auto record = read_record(record_object);
+    if (!record.is_ok()) {
+      if (record.status().code() == Code::kErased) return std::optional<Annotation>();
+      return record.status();
+    }
+    return std::optional<Annotation>(annotation_from(*record));
+  }
+
+  // Fills in the passages of text annotations, all on one object: its text is read once.
+  void add_passages(std::vector<Annotation>& all) {
+    if (all.empty()) return;
+    auto text = read_object(all.front().target.object_id, kMaxCodedTextBytes);
+    if (!text.is_ok() || !is_valid_utf8(*text)) return;
+    const auto starts = code_point_starts(*text);
+    const auto length = static_cast<std::int64_t>(starts.size() - 1);
+    for (Annotation& a : all) {
+      const Target& t = a.target;
+      if (t.kind != TargetKind::kText || a.removed || t.begin < 0 || t.end > length ||
+          t.begin >= t.end) {
+        continue;
+      }
+      const std::size_t from = starts[static_cast<std::size_t>(t.begin)];
+      a.passage = text->substr(from, starts[static_cast<std::size_t>(t.end)] - from);
+    }
+    crypto::wipe(text->data(), text->size());
+  }
+
+  Status sync();
+  Status apply(const custody::Event& e);
+  Status apply_record(const custody::Event& e);
+  Status apply_shred(const custody::Event& e);
+};
+
+Status AnnotationStore::Impl::sync() {
+  for (;;) {
+    std::int64_t applied = 0;
+    {
+      EVHUB_ASSIGN_OR_RETURN(Statement st, db.prepare("SELECT applied_seq FROM view_state"));
+      EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+      applied = row ? st.integer(0) : 0;
+    }
+    EVHUB_ASSIGN_OR_RETURN(auto events, hub.events_from(applied, 500));
+    if (events.empty()) return Status::ok();
+    EVHUB_ASSIGN_OR_RETURN(auto tx, catalog::Transaction::begin(db));
+    for (const auto& e : events) EVHUB_RETURN_IF_ERROR(apply(e));
+    EVHUB_ASSIGN_OR_RETURN(Statement done, db.prepare("UPDATE view_state SET applied_seq = ?"));
+    done.bind(1, applied + static_cast<std::int64_t>(events.size()));
+    EVHUB_RETURN_IF_ERROR(done.run());
+    EVHUB_RETURN_IF_ERROR(tx.commit());
+  }
+}
+
+Status AnnotationStore::Impl::apply(const custody::Event& e) {
+  if (e.action == "put" && e.details.is_object() &&
+      e.details.value("record", "") == std::string(kRecordKind)) {
+    return apply_record(e);
+  }
+  if (e.action == "shred") return apply_shred(e);
+  return Status::ok();
+}
+
+Status AnnotationStore::Impl::apply_record(const custody::Event& e) {
+  auto record = read_record(e.object);
+  // Erased later in the log: the shred that follows removes whatever this would have added.
+  if (!record.is_ok() && record.status().code() == Code::kErased) return Status::ok();
+  EVHUB_RETURN_IF_ERROR(record.status());
+  const Annotation a = annotation_from(*record);
+  EVHUB_ASSIGN_OR_RETURN(
+      Statement up,
+      db.prepare("INSERT INTO annotations(id, version, record_object, domain_id, domain, "
+                 "organisation_id, object_id, kind, span_begin, span_end, incident_from, place, "
+                 "facility, coder, removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                 "ON CONFLICT(id) DO UPDATE SET version = excluded.version, record_object = "
+                 "excluded.record_object, span_begin = excluded.span_begin, span_end = "
+                 "excluded.span_end, incident_from = excluded.incident_from, place = "
+                 "excluded.place, facility = excluded.facility, removed = excluded.removed"));
+  const bool region = a.target.kind == TargetKind::kRegion;
+  up.bind(1, a.id).bind(2, std::int64_t{a.version}).bind(3, e.object);
+  up.bind(4, e.details.value("domain_id", "")).bind(5, a.domain).bind(6, a.organisation_id);
+  up.bind(7, a.target.object_id).bind(8, std::string(target_kind_name(a.target.kind)));
+  up.bind(9, region ? std::int64_t{a.target.page} : a.target.begin);
+  up.bind(10, region ? std::int64_t{a.target.page} : a.target.end);
+  up.bind(11, a.facets.date.from).bind(12, a.facets.place).bind(13, a.facets.facility);
+  up.bind(14, a.coder).bind(15, std::int64_t{a.removed ? 1 : 0});
+  EVHUB_RETURN_IF_ERROR(up.run());
+  EVHUB_ASSIGN_OR_RETURN(Statement version,
+                         db.prepare("INSERT OR REPLACE INTO annotation_versions(id, version, "
+                                    "record_object) VALUES (?, ?, ?)"));
+  version.bind(1, a.id).bind(2, std::int64_t{a.version}).bind(3, e.object);
+  EVHUB_RETURN_IF_ERROR(version.run());
+  EVHUB_ASSIGN_OR_RETURN(Statement clear,
+                         db.prepare("DELETE FROM annotation_codes WHERE annotation_id = ?"));
+  clear.bind(1, a.id);
+  EVHUB_RETURN_IF_ERROR(clear.run());
+  if (a.removed) return Status::ok();
+  for (const auto& c : a.codes) {
+    EVHUB_ASSIGN_OR_RETURN(Statement code,
+                           db.prepare("INSERT OR REPLACE INTO annotation_codes(annotation_id, "
+                                      "code_id, revision) VALUES (?, ?, ?)"));
+    code.bind(1, a.id).bind(2, c.id).bind(3, std::int64_t{c.revision});
+    EVHUB_RETURN_IF_ERROR(code.run());
+  }
+  return Status::ok();
+}
+
+Status AnnotationStore::Impl::apply_shred(const custody::Event& e) {
+  const std::string domain_id = e.details.value("domain_id", "");
+  for (const char* sql :
+       {"DELETE FROM annotation_codes WHERE annotation_id IN (SELECT id FROM annotations WHERE "
+        "domain_id = ?)",
+        "DELETE FROM annotation_versions WHERE id IN (SELECT id FROM annotations WHERE domain_id "
+        "= ?)",
+        "DELETE FROM annotations WHERE domain_id = ?"}) {
+    EVHUB_ASSIGN_OR_RETURN(Statement st, db.prepare(sql));
+    st.bind(1, domain_id);
+    EVHUB_RETURN_IF_ERROR(st.run());
+  }
+  return Status::ok();
+}
+
+AnnotationStore::AnnotationStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+AnnotationStore::~AnnotationStore() = default;
+
+Result<std::unique_ptr<AnnotationStore>> AnnotationStore::open(hub::Hub& hub) {
+  EVHUB_ASSIGN_OR_RETURN(Database db, Database::open(hub.layout().coding(), true));
+  EVHUB_RETURN_IF_ERROR(catalog::migrate(db, view_migrations(), "coding.db"));
+  auto store = std::unique_ptr<AnnotationStore>(
+      new AnnotationStore(std::unique_ptr<Impl>(new Impl{hub, std::move(db)})));
+  EVHUB_RETURN_IF_ERROR(store->sync());
+  return store;
+}
+
+Status AnnotationStore::sync() {
+  return impl_->sync();
+}
+
+Result<Annotation> AnnotationStore::add(Annotation annotation) {
+  EVHUB_RETURN_IF_ERROR(check_content(annotation));
+  EVHUB_RETURN_IF_ERROR(impl_->check_target(annotation));
+  annotation.id = "an-" + random_name();
+  annotation.version = 1;
+  annotation.removed = false;
+  EVHUB_RETURN_IF_ERROR(impl_->store(annotation));
+  return annotation;
+}
+
+Result<Annotation> AnnotationStore::update(Annotation annotation) {
+  EVHUB_RETURN_IF_ERROR(sync());
+  EVHUB_ASSIGN_OR_RETURN(auto newest, impl_->newest(annotation.id));
+  if (!newest) return Status(Code::kNotFound, "there is no annotation " + annotation.id);
+  if (newest->first != annotation.version) {
+    return Status(Code::kFailedPrecondition,
+                  fmt::format("annotation {} was changed since version {} (it is at version {}); "
+                              "reload it and apply your change again",
+                              annotation.id, annotation.version, newest->first));
+  }
+  EVHUB_ASSIGN_OR_RETURN(auto current, impl_->load(newest->second));
+  if (!current) return Status(Code::kErased, "the annotation's material was erased");
+  if (current->removed) return Status(Code::kFailedPrecondition, "the annotation was removed");
+  // What it codes stays: coding another passage is another annotation.
+  if (annotation.target.object_id != current->target.object_id) {
+    return bad("an annotation stays on its object; code the other object separately");
+  }
+  EVHUB_RETURN_IF_ERROR(check_content(annotation));
+  EVHUB_RETURN_IF_ERROR(impl_->check_target(annotation));
+  annotation.version = newest->first + 1;
+  annotation.removed = false;
+  EVHUB_RETURN_IF_ERROR(impl_->store(annotation));
+  return annotation;
+}
+
+Result<Annotation> AnnotationStore::remove(const std::string& id, int version,
+                                           const std::string& by) {
+  EVHUB_RETURN_IF_ERROR(sync());
+  EVHUB_ASSIGN_OR_RETURN(auto current, get(id));
+  if (!current) return Status(Code::kNotFound, "there is no annotation " + id);
+  if (current->version != version) {
+    return Status(Code::kFailedPrecondition,
+                  fmt::format("annotation {} was changed since version {} (it is at version {})",
+                              id, version, current->version));
+  }
+  Annotation a = std::move(*current);
+  a.version += 1;
+  a.removed = true;
+  a.coder = by;
+  a.passage.clear();
+  EVHUB_RETURN_IF_ERROR(impl_->store(a));
+  return a;
+}
+
+Result<std::optional<Annotation>> AnnotationStore::get(const std::string& id) {
+  EVHUB_RETURN_IF_ERROR(sync());
+  EVHUB_ASSIGN_OR_RETURN(auto newest, impl_->newest(id));
+  if (!newest) return std::optional<Annotation>();
+  EVHUB_ASSIGN_OR_RETURN(auto a, impl_->load(newest->second));
+  if (!a) return a;
+  std::vector<Annotation> one = {std::move(*a)};
+  impl_->add_passages(one);
+  return std::optional<Annotation>(std::move(one.front()));
+}
+
+Result<std::vector<Annotation>> AnnotationStore::history(const std::string& id) {
+  EVHUB_RETURN_IF_ERROR(sync());
+  std::vector<std::string> objects;
+  {
+    EVHUB_ASSIGN_OR_RETURN(Statement st,
+                           impl_->db.prepare("SELECT record_object FROM annotation_versions "
+                                             "WHERE id = ? ORDER BY version"));
+    st.bind(1, id);
+    for (;;) {
+      EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+      if (!row) break;
+      objects.push_back(st.text(0));
+    }
+  }
+  std::vector<Annotation> out;
+  for (const auto& o : objects) {
+    EVHUB_ASSIGN_OR_RETURN(auto a, impl_->load(o));
+    if (a) out.push_back(std::move(*a));
+  }
+  return out;
+}
+
+Result<std::vector<Annotation>> AnnotationStore::on_object(const std::string& object_id) {
+  EVHUB_RETURN_IF_ERROR(sync());
+  std::vector<std::string> objects;
+  {
+    EVHUB_ASSIGN_OR_RETURN(
+        Statement st,
+        impl_->db.prepare("SELECT record_object FROM annotations WHERE object_id = ? AND "
+                          "removed = 0 ORDER BY span_begin, span_end, id"));
+    st.bind(1, object_id);
+    for (;;) {
+      EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+      if (!row) break;
+      objects.push_back(st.text(0));
+    }
+  }
+  std::vector<Annotation> out;
+  for (const auto& o : objects) {
+    EVHUB_ASSIGN_OR_RETURN(auto a, impl_->load(o));
+    if (a) out.push_back(std::move(*a));
+  }
+  impl_->add_passages(out);
+  return out;
+}
+
+Result<std::vector<CodedPassage>> AnnotationStore::with_codes(
+    const std::vector<std::string>& code_ids, const std::vector<std::string>& organisation_ids) {
+  EVHUB_RETURN_IF_ERROR(sync());
+  std::vector<CodedPassage> out;
+  if (code_ids.empty()) return out;
+  std::string codes(code_ids.size() * 2 - 1, ',');
+  for (std::size_t i = 0; i < code_ids.size(); ++i) codes[i * 2] = '?';
+  std::string sql =
+      "SELECT a.id, a.domain, a.organisation_id, a.object_id, a.kind, a.span_begin, a.span_end, "
+      "c.code_id, c.revision, a.incident_from, a.place, a.facility, a.coder FROM annotation_codes "
+      "c JOIN annotations a ON a.id = c.annotation_id WHERE a.removed = 0 AND c.code_id IN (" +
+      codes + ")";
+  if (!organisation_ids.empty()) {
+    std::string orgs(organisation_ids.size() * 2 - 1, ',');
+    for (std::size_t i = 0; i < organisation_ids.size(); ++i) orgs[i * 2] = '?';
+    sql += " AND a.organisation_id IN (" + orgs + ")";
+  }
+  sql += " ORDER BY a.object_id, a.span_begin, a.id, c.code_id";
+  EVHUB_ASSIGN_OR_RETURN(Statement st, impl_->db.prepare(sql));
+  int n = 0;
+  for (const auto& c : code_ids) st.bind(++n, c);
+  for (const auto& o : organisation_ids) st.bind(++n, o);
+  for (;;) {
+    EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row) break;
+    CodedPassage p;
+    p.annotation_id = st.text(0);
+    p.domain = st.text(1);
+    p.organisation_id = st.text(2);
+    p.object_id = st.text(3);
+    p.kind = kind_from(st.text(4));
+    p.begin = st.integer(5);
+    p.end = st.integer(6);
+    p.code_id = st.text(7);
+    p.code_revision = static_cast<int>(st.integer(8));
+    p.incident_from = st.text(9);
+    p.place = st.text(10);
+    p.facility = st.text(11);
+    p.coder = st.text(12);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace evhub::coding

@@ -1,0 +1,223 @@
+// Annotations on a real hub: spans in code points of a stored Belarusian transcript, versions
+// that are never silently overwritten, retrieval by code from the view, erasure with the
+// witness, a view rebuilt from the log, and no memo or description in the plaintext view.
+#include "coding/annotations.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "collection/collection.h"
+#include "core/fs.h"
+#include "support/support.h"
+
+namespace evhub::coding {
+namespace {
+
+// "ў", "і" and "ё" are two bytes each: offsets are code points, not bytes.
+const char* const kTranscript =
+    "Мяне затрымалі ў Мінску 10 жніўня 2020 года. Маёр загадаў біць нас дубінкамі. Потым нас "
+    "трымалі ў камеры без вады.";
+
+// Code point offsets of `part` in kTranscript.
+std::pair<std::int64_t, std::int64_t> span_of(const std::string& part) {
+  const std::string text = kTranscript;
+  const std::size_t at = text.find(part);
+  if (at == std::string::npos) {
+    ADD_FAILURE() << part << " is not in the transcript";
+    return {0, 0};
+  }
+  auto points = [&](std::size_t bytes) {
+    std::int64_t n = 0;
+    for (std::size_t i = 0; i < bytes; ++i) {
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++n;
+    }
+    return n;
+  };
+  return {points(at), points(at + part.size())};
+}
+
+class AnnotationsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    hub::InitOptions init;
+    init.kdf = crypto::KdfCost::interactive();
+    init.actor = "test";
+    ASSERT_TRUE(hub::init_hub(tmp_ / "hub", cred(), init).is_ok());
+    hub_ = std::move(hub::Hub::open(tmp_ / "hub", cred(), {"test", 5000})).value();
+    collection_ = std::move(collection::Collection::open(*hub_)).value();
+    ASSERT_TRUE(collection_->register_witness("W-00800", "org-a", {}, std::nullopt).is_ok());
+    auto t = hub_->put_data("t.txt", kTranscript, "W-00800", hub::Intake::evidence("org-a"));
+    ASSERT_TRUE(t.is_ok());
+    transcript_ = t->id;
+    store_ = std::move(AnnotationStore::open(*hub_)).value();
+  }
+  static vault::Credential cred() { return vault::Credential::key_file(Bytes(32, 7)); }
+
+  Annotation on_text(const std::string& part, const std::string& code) {
+    Annotation a;
+    a.target.object_id = transcript_;
+    std::tie(a.target.begin, a.target.end) = span_of(part);
+    a.codes = {{code, 1}};
+    a.facets.date.from = "2020-08-10";
+    a.facets.place = "Minsk";
+    a.facets.facility = "Akrestsina isolation centre";
+    a.facets.victims = "the witness and two other detainees";
+    a.memo = "memo-that-must-stay-encrypted";
+    a.coder = "user-1";
+    return a;
+  }
+
+  testing::TempDir tmp_;
+  std::unique_ptr<hub::Hub> hub_;
+  std::unique_ptr<collection::Collection> collection_;
+  std::unique_ptr<AnnotationStore> store_;
+  std::string transcript_;
+};
+
+TEST_F(AnnotationsTest, ASpanCodesTheExactPassageInCodePoints) {
+  auto added = store_->add(on_text("біць нас дубінкамі", "physical.baton-blows"));
+  ASSERT_TRUE(added.is_ok()) << added.status().to_string();
+  EXPECT_EQ(added->passage, "біць нас дубінкамі");
+  EXPECT_EQ(added->version, 1);
+  EXPECT_EQ(added->domain, "W-00800");
+  EXPECT_EQ(added->organisation_id, "org-a");
+  EXPECT_EQ(added->target.object_sha256, hub_->describe(transcript_)->record.sha256);
+
+  auto got = store_->get(added->id);
+  ASSERT_TRUE(got.is_ok() && got->has_value());
+  EXPECT_EQ((*got)->passage, "біць нас дубінкамі");
+  EXPECT_EQ((*got)->memo, "memo-that-must-stay-encrypted");
+  EXPECT_EQ((*got)->facets.facility, "Akrestsina isolation centre");
+  ASSERT_EQ((*got)->codes.size(), 1U);
+  EXPECT_EQ((*got)->codes[0].id, "physical.baton-blows");
+}
+
+TEST_F(AnnotationsTest, BadAnnotationsAreRefusedWithAReason) {
+  auto outside = on_text("вады.", "x");
+  outside.target.end += 1;
+  auto r = store_->add(outside);
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("not within the text"), std::string::npos);
+
+  auto unknown = on_text("вады.", "x");
+  unknown.target.object_id = std::string(64, 'a');
+  EXPECT_EQ(store_->add(unknown).status().code(), Code::kNotFound);
+
+  auto no_codes = on_text("вады.", "x");
+  no_codes.codes.clear();
+  EXPECT_NE(store_->add(no_codes).status().message().find("at least one code"), std::string::npos);
+
+  auto bad_date = on_text("вады.", "x");
+  bad_date.facets.date.from = "10.08.2020";
+  EXPECT_NE(store_->add(bad_date).status().message().find("is not YYYY"), std::string::npos);
+
+  auto reversed = on_text("вады.", "x");
+  reversed.facets.date = {"2020-09", "2020-08", "month"};
+  EXPECT_NE(store_->add(reversed).status().message().find("ends"), std::string::npos);
+
+  auto region = on_text("вады.", "x");
+  region.target.kind = TargetKind::kRegion;
+  region.target.page = 1;
+  region.target.x = 0.8;
+  region.target.width = 0.3;
+  region.target.height = 0.1;
+  EXPECT_NE(store_->add(region).status().message().find("fractions of the page"),
+            std::string::npos);
+  EXPECT_TRUE(store_->on_object(transcript_)->empty());  // nothing was stored
+}
+
+TEST_F(AnnotationsTest, AChangeIsANewVersionAndAStaleOneIsRefused) {
+  auto first = store_->add(on_text("біць нас дубінкамі", "physical.baton-blows"));
+  ASSERT_TRUE(first.is_ok());
+  Annotation changed = *first;
+  changed.codes.push_back({"psychological.verbal-abuse", 2});
+  std::tie(changed.target.begin, changed.target.end) = span_of("Маёр загадаў біць нас дубінкамі");
+  auto second = store_->update(changed);
+  ASSERT_TRUE(second.is_ok()) << second.status().to_string();
+  EXPECT_EQ(second->version, 2);
+  EXPECT_EQ(second->passage, "Маёр загадаў біць нас дубінкамі");
+
+  // Someone still holding version 1 cannot overwrite version 2.
+  Annotation stale = *first;
+  stale.memo = "a late edit";
+  auto refused = store_->update(stale);
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_EQ(refused.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("it is at version 2"), std::string::npos);
+
+  auto history = store_->history(first->id);
+  ASSERT_TRUE(history.is_ok());
+  ASSERT_EQ(history->size(), 2U);
+  EXPECT_EQ(history->at(0).codes.size(), 1U);
+  EXPECT_EQ(history->at(1).codes.size(), 2U);
+  EXPECT_EQ(history->at(1).codes[1].revision, 2);
+
+  auto removed = store_->remove(first->id, 2, "user-2");
+  ASSERT_TRUE(removed.is_ok());
+  EXPECT_TRUE(store_->on_object(transcript_)->empty());
+  EXPECT_TRUE(store_->with_codes({"physical.baton-blows"}, {})->empty());
+  EXPECT_EQ(store_->history(first->id)->size(), 3U);
+}
+
+TEST_F(AnnotationsTest, RetrievalByCodeFindsExactlyTheCodedPassages) {
+  ASSERT_TRUE(store_->add(on_text("біць нас дубінкамі", "physical.baton-blows")).is_ok());
+  ASSERT_TRUE(store_->add(on_text("камеры без вады", "conditions.food-water")).is_ok());
+  auto both = on_text("Маёр загадаў", "psychological.verbal-abuse");
+  both.codes.push_back({"physical.baton-blows", 1});
+  ASSERT_TRUE(store_->add(both).is_ok());
+
+  auto baton = store_->with_codes({"physical.baton-blows"}, {});
+  ASSERT_TRUE(baton.is_ok());
+  ASSERT_EQ(baton->size(), 2U);
+  EXPECT_EQ((*baton)[0].begin, span_of("Маёр загадаў").first);
+  EXPECT_EQ((*baton)[1].begin, span_of("біць нас дубінкамі").first);
+  EXPECT_EQ((*baton)[1].facility, "Akrestsina isolation centre");
+  EXPECT_EQ((*baton)[1].incident_from, "2020-08-10");
+  EXPECT_EQ(store_->with_codes({"physical.baton-blows", "conditions.food-water"}, {})->size(), 3U);
+  EXPECT_TRUE(store_->with_codes({"physical.baton-blows"}, {"org-b"})->empty());
+  EXPECT_TRUE(store_->with_codes({"sgbv.rape"}, {})->empty());
+
+  auto all = store_->on_object(transcript_);
+  ASSERT_TRUE(all.is_ok());
+  ASSERT_EQ(all->size(), 3U);
+  EXPECT_EQ(all->at(0).passage, "Маёр загадаў");  // in text order
+  EXPECT_EQ(all->at(2).passage, "камеры без вады");
+}
+
+TEST_F(AnnotationsTest, TheViewIsRebuiltFromTheLogAndHoldsNoMemo) {
+  auto a = store_->add(on_text("біць нас дубінкамі", "physical.baton-blows"));
+  ASSERT_TRUE(a.is_ok());
+  store_.reset();
+  {
+    std::ifstream in(hub_->layout().coding(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_NE(bytes.find("physical.baton-blows"), std::string::npos);  // the view is real
+    EXPECT_EQ(bytes.find("memo-that-must-stay-encrypted"), std::string::npos);
+    EXPECT_EQ(bytes.find("two other detainees"), std::string::npos);
+  }
+  std::remove(hub_->layout().coding().c_str());
+  std::remove((hub_->layout().coding() + "-wal").c_str());
+  std::remove((hub_->layout().coding() + "-shm").c_str());
+  store_ = std::move(AnnotationStore::open(*hub_)).value();
+  auto again = store_->with_codes({"physical.baton-blows"}, {});
+  ASSERT_TRUE(again.is_ok());
+  ASSERT_EQ(again->size(), 1U);
+  EXPECT_EQ(again->at(0).annotation_id, a->id);
+}
+
+TEST_F(AnnotationsTest, ErasingTheWitnessErasesTheirCodings) {
+  auto a = store_->add(on_text("біць нас дубінкамі", "physical.baton-blows"));
+  ASSERT_TRUE(a.is_ok());
+  ASSERT_TRUE(collection_->erase("W-00800", "withdrew consent").is_ok());
+  EXPECT_TRUE(store_->with_codes({"physical.baton-blows"}, {})->empty());
+  auto got = store_->get(a->id);
+  ASSERT_TRUE(got.is_ok());
+  EXPECT_FALSE(got->has_value());
+  EXPECT_TRUE(store_->history(a->id)->empty());
+}
+
+}  // namespace
+}  // namespace evhub::coding

@@ -61,7 +61,8 @@ struct Args {
   std::string corpus, queries, work, pg;
   std::string per_query;  // a TSV of every query's time and matches per engine
   bool snippets = true;
-  bool keep = false;  // keep each engine's store (to inspect it) instead of removing it
+  bool keep = false;   // keep each engine's store (to inspect it) instead of removing it
+  bool reuse = false;  // query our index kept by an earlier --keep run instead of building it
   bool ours = true, sqlite = true;
 };
 
@@ -85,6 +86,8 @@ Args parse_args(int argc, char** argv) {
       a.per_query = value();
     } else if (arg == "--keep") {
       a.keep = true;
+    } else if (arg == "--reuse") {
+      a.reuse = a.keep = true;
     } else if (arg == "--no-snippets") {
       a.snippets = false;
     } else if (arg == "--no-sqlite") {
@@ -93,7 +96,7 @@ Args parse_args(int argc, char** argv) {
       a.ours = false;
     } else {
       die("usage: search_bench --corpus C.jsonl --queries Q.jsonl --work DIR [--pg CONNINFO] "
-          "[--per-query OUT.tsv] [--keep] [--no-snippets] [--no-sqlite] [--no-ours]");
+          "[--per-query OUT.tsv] [--keep] [--reuse] [--no-snippets] [--no-sqlite] [--no-ours]");
     }
   }
   if (a.corpus.empty() || a.queries.empty() || a.work.empty()) {
@@ -230,6 +233,18 @@ struct OursBuild {
   std::int64_t items = 0;
 };
 
+// Counts an item of the corpus and remembers where its line starts (for snippets).
+void note_item(OursBuild& b, std::set<std::string>& orgs, const IndexItem& item, std::int64_t at) {
+  b.raw += item.text.size();
+  ++b.items;
+  orgs.insert(item.organisation_id);
+  if (item.id.rfind("osint-", 0) == 0) {
+    const auto n = static_cast<std::size_t>(std::stoll(item.id.substr(6)));
+    if (b.offsets.size() < n) b.offsets.resize(n, -1);
+    b.offsets[n - 1] = at;
+  }
+}
+
 Run build_ours(const Args& a, OursBuild& b) {
   Run run;
   run.engine = "ours (Xapian)";
@@ -240,14 +255,7 @@ Run build_ours(const Args& a, OursBuild& b) {
   std::set<std::string> orgs;
   double engine_s = 0;
   each_item(a.corpus, [&](const IndexItem& item, std::int64_t at) {
-    b.raw += item.text.size();
-    ++b.items;
-    orgs.insert(item.organisation_id);
-    if (item.id.rfind("osint-", 0) == 0) {
-      const auto n = static_cast<std::size_t>(std::stoll(item.id.substr(6)));
-      if (b.offsets.size() < n) b.offsets.resize(n, -1);
-      b.offsets[n - 1] = at;
-    }
+    note_item(b, orgs, item, at);
     const auto p0 = Clock::now();
     const evhub::Status st = (*index)->put(item);
     engine_s += seconds_since(p0);
@@ -260,6 +268,19 @@ Run build_ours(const Args& a, OursBuild& b) {
   run.build_s = engine_s;
   run.items = b.items;
   run.size = dir_bytes(dir);
+  b.organisations.assign(orgs.begin(), orgs.end());
+  return run;
+}
+
+// What build_ours learns of the corpus, without building.
+Run scan_ours(const Args& a, OursBuild& b) {
+  Run run;
+  run.engine = "ours (Xapian)";
+  std::set<std::string> orgs;
+  each_item(a.corpus,
+            [&](const IndexItem& item, std::int64_t at) { note_item(b, orgs, item, at); });
+  run.items = b.items;
+  run.size = dir_bytes(a.work + "/ours");
   b.organisations.assign(orgs.begin(), orgs.end());
   return run;
 }
@@ -805,7 +826,8 @@ int main(int argc, char** argv) {
   if (a.ours) {
     fmt::print("building our index ...\n");
     std::fflush(stdout);
-    Run r = build_ours(a, ob);
+    // --reuse (for trying query changes at scale): no build figures, the kept index is queried.
+    Run r = a.reuse && fs::exists(a.work + "/ours") ? scan_ours(a, ob) : build_ours(a, ob);
     fmt::print("  {} items in {:.1f} s, {:.1f} MB\n", r.items, r.build_s,
                static_cast<double>(r.size) / 1e6);
     fmt::print("querying our index ...\n");

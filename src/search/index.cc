@@ -315,7 +315,9 @@ Xapian::Document make_document(const IndexItem& item) {
   if (!item.domain_id.empty()) doc.add_boolean_term(terms::kDomain + item.domain_id);
   if (!item.group.empty()) doc.add_boolean_term(terms::kGroup + item.group);
   const std::string month = item.date.size() >= 7 ? item.date.substr(0, 7) : "";
-  if (!month.empty()) doc.add_boolean_term(terms::kMonth + month);
+  // The item's date bucket: its month, or its year when that is all that is known.
+  const std::string bucket = month.empty() ? item.date.substr(0, 4) : month;
+  if (!bucket.empty()) doc.add_boolean_term(terms::kMonth + bucket);
   for (const auto& f : item.facilities) add_keyed_terms(doc, terms::kFacility, f);
   for (const auto& p : item.places) add_keyed_terms(doc, terms::kPlace, p);
   for (const auto& p : item.persons) add_keyed_terms(doc, terms::kPerson, p);
@@ -537,7 +539,12 @@ std::vector<Snippet> Index::Impl::snippets(const Hit& hit, const ParsedQuery& pa
 
 Result<SearchResults> Index::Impl::search(const SearchRequest& request,
                                           const TextLoader& load_text) {
-  EVHUB_ASSIGN_OR_RETURN(ParsedQuery parsed, parse_query(request.query));
+  std::vector<std::string> buckets;
+  if (lower_ascii(request.query).find("date:") != std::string::npos) {
+    const std::set<std::string> present_buckets = present(db, terms::kMonth);
+    buckets.assign(present_buckets.begin(), present_buckets.end());
+  }
+  EVHUB_ASSIGN_OR_RETURN(ParsedQuery parsed, parse_query(request.query, buckets));
   const Xapian::Query trim = scope_filter(db, request.scopes);
   Xapian::Query q(Xapian::Query::OP_FILTER, parsed.query, trim);
   if (request.added_after > 0) {

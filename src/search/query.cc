@@ -167,8 +167,9 @@ bool valid_date(const std::string& d) {
 
 class Parser {
  public:
-  Parser(std::string_view q, std::vector<Lexeme> lexemes, ParsedQuery& out)
-      : q_(q), lx_(std::move(lexemes)), out_(out) {}
+  Parser(std::string_view q, std::vector<Lexeme> lexemes, ParsedQuery& out,
+         const std::vector<std::string>& date_buckets)
+      : q_(q), lx_(std::move(lexemes)), out_(out), date_buckets_(date_buckets) {}
 
   Result<Xapian::Query> run() {
     EVHUB_ASSIGN_OR_RETURN(Node n, or_expr());
@@ -577,7 +578,8 @@ class Parser {
                          *d + "\" is not one");
       }
     }
-    if (!from.empty() && !to.empty() && from > to) {
+    // A shorter end covers its whole month or year: 2020-08-01..2020-08 is a range.
+    if (!from.empty() && !to.empty() && from > to + "~") {
       return error(l.at, "date: the range ends (" + to + ") before it starts (" + from + ")");
     }
     // "~" sorts after every digit and "-": the upper end includes all of its month or year.
@@ -585,7 +587,29 @@ class Parser {
     Xapian::Query range =
         from.empty() ? Xapian::Query(Xapian::Query::OP_VALUE_LE, terms::kDateSlot, hi)
                      : Xapian::Query(Xapian::Query::OP_VALUE_RANGE, terms::kDateSlot, from, hi);
-    return range;
+    if (date_buckets_.empty()) return range;
+    return in_buckets(from, hi, range);
+  }
+
+  // A bucket b holds the dates that start with it, [b, b + "~"]. Buckets wholly inside
+  // [from, hi] match by their term alone; those the range cuts also test the date.
+  Xapian::Query in_buckets(const std::string& from, const std::string& hi,
+                           const Xapian::Query& range) const {
+    std::vector<Xapian::Query> whole, cut;
+    for (const std::string& b : date_buckets_) {
+      const std::string last = b + "~";
+      if (last < from || b > hi) continue;
+      Xapian::Query term(terms::kMonth + b);
+      if (from <= b && last <= hi) {
+        whole.push_back(std::move(term));
+      } else {
+        cut.emplace_back(Xapian::Query::OP_FILTER, term, range);
+      }
+    }
+    whole.insert(whole.end(), cut.begin(), cut.end());
+    // Not Query::MatchNothing, which is the empty query that the parser drops as "no filter".
+    if (whole.empty()) return Xapian::Query(std::string(terms::kMonth) + "none");
+    return Xapian::Query(Xapian::Query::OP_OR, whole.begin(), whole.end());
   }
 
  public:
@@ -595,6 +619,7 @@ class Parser {
   std::string_view q_;
   std::vector<Lexeme> lx_;
   ParsedQuery& out_;
+  const std::vector<std::string>& date_buckets_;
   std::size_t i_ = 0;
   int terms_ = 0;
   bool negating_ = false;
@@ -602,7 +627,8 @@ class Parser {
 
 }  // namespace
 
-Result<ParsedQuery> parse_query(std::string_view text) {
+Result<ParsedQuery> parse_query(std::string_view text,
+                                const std::vector<std::string>& date_buckets) {
   if (text.size() > kMaxQueryBytes) {
     return Status(Code::kInvalidArgument,
                   fmt::format("the query is {} bytes long; at most {} are allowed", text.size(),
@@ -614,7 +640,7 @@ Result<ParsedQuery> parse_query(std::string_view text) {
   if (lexemes.size() == 1) {
     return Status(Code::kInvalidArgument, "the query is empty; type a word or a filter");
   }
-  Parser parser(text, std::move(lexemes), out);
+  Parser parser(text, std::move(lexemes), out, date_buckets);
   EVHUB_ASSIGN_OR_RETURN(out.query, parser.run());
   // A query of stop words only ("the", "і") still means something: search them as words.
   if (out.query.empty()) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include "search/search.h"
 #include "support/support.h"
@@ -137,6 +138,50 @@ TEST_F(IndexTest, FieldFiltersAndDates) {
   EXPECT_EQ(ids(find("date:2021..")), (std::vector<std::string>{"t3"}));
   EXPECT_EQ(ids(find("date:..2020-08-31 дубинка")), (std::vector<std::string>{"t1", "t2"}));
   EXPECT_EQ(ids(find("month:2020-09")), (std::vector<std::string>{"t4"}));
+}
+
+// Date ranges run on date buckets (a month's, or a year's for items dated by year only) with a
+// date test only where the range cuts a bucket: every range must find exactly what comparing
+// the dates would (from <= date <= to, where a shorter "to" covers its whole month or year).
+TEST(DateRanges, BucketsFindExactlyTheDatesInRange) {
+  testing::TempDir dir;
+  auto index = Index::open_writable(dir.path() + "/i");
+  ASSERT_TRUE(index.is_ok());
+  const std::vector<std::string> dates = {"2019",       "2020",       "2020-07",    "2020-08",
+                                          "2020-08-01", "2020-08-09", "2020-08-10", "2020-08-31",
+                                          "2020-09-01", "2020-12-31", "2021-01-01", "2021-03"};
+  for (std::size_t i = 0; i < dates.size(); ++i) {
+    IndexItem item;
+    item.id = "d" + std::to_string(i);
+    item.organisation_id = "o";
+    item.date = dates[i];
+    item.text = "baton";
+    ASSERT_TRUE((*index)->put(item).is_ok());
+  }
+  ASSERT_TRUE((*index)->commit().is_ok());
+  const std::vector<std::pair<std::string, std::string>> ranges = {
+      {"2020", "2020"},       {"2020-08", "2020-08"},    {"2020-08-09", "2020-08-10"},
+      {"2020-08-05", ""},     {"", "2020-08-09"},        {"2020-07", "2020-09"},
+      {"2019", "2021-01-01"}, {"2020-08-10", "2021"},    {"2020-09-02", "2020-12-30"},
+      {"2022", ""},           {"2020-08-01", "2020-08"}, {"2020-12", "2021-02"}};
+  for (const auto& [from, to] : ranges) {
+    const std::string hi = to.empty() ? "~" : to + "~";
+    std::set<std::string> want;
+    for (std::size_t i = 0; i < dates.size(); ++i) {
+      if (dates[i] >= from && dates[i] <= hi) want.insert("d" + std::to_string(i));
+    }
+    for (const char* words : {"", "baton "}) {
+      SearchRequest r;
+      r.query = std::string(words) + "date:" + from + ".." + to;
+      r.scopes = {{"o", {"normal"}}};
+      r.limit = 100;
+      auto found = (*index)->search(r, {});
+      ASSERT_TRUE(found.is_ok()) << r.query << ": " << found.status().message();
+      std::set<std::string> got;
+      for (const auto& h : found->hits) got.insert(h.id);
+      EXPECT_EQ(got, want) << r.query;
+    }
+  }
 }
 
 TEST_F(IndexTest, FacetsCountWhatMatches) {

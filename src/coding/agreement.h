@@ -42,7 +42,7 @@ using CodersPerText = std::map<std::string, std::set<std::string>>;
 
 // The sentences of `text` (UTF-8) as units of `text_id`, numbered from 0, by ICU's sentence
 // rules, with offsets in code points. White space around a sentence is left out of its unit
-// (it would count towards the unit's length in unit_is_coded), and stretches of nothing but
+// (it would count towards the unit's length in span_codes_unit), and stretches of nothing but
 // white space are not units. kInvalidArgument for text that is not valid UTF-8.
 Result<std::vector<Unit>> split_sentences(const std::string& text_id, std::string_view text);
 
@@ -50,7 +50,8 @@ Result<std::vector<Unit>> split_sentences(const std::string& text_id, std::strin
 // least half the length of the shorter of the two. Coders highlight loosely: a short phrase
 // inside a long sentence ("hit me with a baton") means the sentence, so half of the unit alone
 // would be too strict; a span that runs a word into the next sentence does not mean that
-// sentence, so any overlap would be too loose. Both lengths must be positive.
+// sentence, so any overlap would be too loose. A coder applied a code to a unit when any one
+// of their spans for it codes the unit. Both lengths must be positive.
 bool span_codes_unit(std::size_t unit_begin, std::size_t unit_end, std::size_t span_begin,
                      std::size_t span_end);
 

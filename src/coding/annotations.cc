@@ -576,14 +576,15 @@ Result<std::vector<CodedPassage>> AnnotationStore::with_codes(
     const std::vector<std::string>& code_ids, const std::vector<std::string>& organisation_ids) {
   EVHUB_RETURN_IF_ERROR(sync());
   std::vector<CodedPassage> out;
-  if (code_ids.empty()) return out;
-  std::string codes(code_ids.size() * 2 - 1, ',');
-  for (std::size_t i = 0; i < code_ids.size(); ++i) codes[i * 2] = '?';
   std::string sql =
       "SELECT a.id, a.domain, a.organisation_id, a.object_id, a.kind, a.span_begin, a.span_end, "
       "c.code_id, c.revision, a.incident_from, a.place, a.facility, a.coder FROM annotation_codes "
-      "c JOIN annotations a ON a.id = c.annotation_id WHERE a.removed = 0 AND c.code_id IN (" +
-      codes + ")";
+      "c JOIN annotations a ON a.id = c.annotation_id WHERE a.removed = 0";
+  if (!code_ids.empty()) {
+    std::string codes(code_ids.size() * 2 - 1, ',');
+    for (std::size_t i = 0; i < code_ids.size(); ++i) codes[i * 2] = '?';
+    sql += " AND c.code_id IN (" + codes + ")";
+  }
   if (!organisation_ids.empty()) {
     std::string orgs(organisation_ids.size() * 2 - 1, ',');
     for (std::size_t i = 0; i < organisation_ids.size(); ++i) orgs[i * 2] = '?';

@@ -123,8 +123,8 @@ class AnnotationStore {
   Result<std::vector<Annotation>> history(const std::string& id);
   // The annotations of an object, not removed, in the order of their position.
   Result<std::vector<Annotation>> on_object(const std::string& object_id);
-  // Where these codes were applied (annotations not removed), in the given organisations (all
-  // if empty), from the view alone.
+  // Where these codes (every code if empty) were applied (annotations not removed), in the
+  // given organisations (all if empty), from the view alone.
   Result<std::vector<CodedPassage>> with_codes(const std::vector<std::string>& code_ids,
                                                const std::vector<std::string>& organisation_ids);
 

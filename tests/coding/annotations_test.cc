@@ -1,7 +1,10 @@
 // Annotations on a real hub: spans in code points of a stored Belarusian transcript, versions
 // that are never silently overwritten, retrieval by code from the view, erasure with the
-// witness, a view rebuilt from the log, and no memo or description in the plaintext view.
+// witness, a view rebuilt from the log, no memo or description in the plaintext view, and
+// agreement measured over the sentences of a text two coders annotated.
 #include "coding/annotations.h"
+
+#include "coding/coded_agreement.h"
 
 #include <gtest/gtest.h>
 
@@ -217,6 +220,48 @@ TEST_F(AnnotationsTest, ErasingTheWitnessErasesTheirCodings) {
   ASSERT_TRUE(got.is_ok());
   EXPECT_FALSE(got->has_value());
   EXPECT_TRUE(store_->history(a->id)->empty());
+}
+
+// Three sentences; coder A codes the second, coder B the second and (loosely) the third:
+// A = [0, 1, 0], B = [0, 1, 1]. Po = 2/3; pA(yes) = 1/3, pB(yes) = 2/3, so
+// Pe = 1/3 * 2/3 + 2/3 * 1/3 = 4/9 and kappa = (2/3 - 4/9) / (1 - 4/9) = 0.4.
+TEST_F(AnnotationsTest, AgreementIsMeasuredOverTheSentencesOfTextsTwoCodersAnnotated) {
+  auto a = on_text("біць нас дубінкамі", "physical.baton-blows");
+  a.coder = "coder-a";
+  auto b = on_text("Маёр загадаў біць нас дубінкамі", "physical.baton-blows");
+  b.coder = "coder-b";
+  auto b2 = on_text("трымалі ў камеры без вады", "physical.baton-blows");
+  b2.coder = "coder-b";
+  for (const auto& x : {a, b, b2}) ASSERT_TRUE(store_->add(x).is_ok());
+  // A text only one coder annotated does not count.
+  auto other =
+      hub_->put_data("o.txt", "Іншы тэкст. Другі сказ.", "W-00800", hub::Intake::evidence("org-a"));
+  ASSERT_TRUE(other.is_ok());
+  Annotation alone = on_text("біць", "physical.baton-blows");
+  alone.target.object_id = other->id;
+  alone.target.begin = 0;
+  alone.target.end = 5;
+  alone.coder = "coder-a";
+  ASSERT_TRUE(store_->add(alone).is_ok());
+
+  auto report = agreement_in_hub(*hub_, *store_, {});
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  EXPECT_EQ(report->coders, (std::vector<std::string>{"coder-a", "coder-b"}));
+  EXPECT_EQ(report->units, 3U);
+  ASSERT_EQ(report->codes.size(), 1U);
+  const CodeAgreement& baton = report->codes[0];
+  ASSERT_EQ(baton.pairs.size(), 1U);
+  ASSERT_TRUE(baton.pairs[0].kappa.value.has_value());
+  EXPECT_NEAR(*baton.pairs[0].kappa.value, 0.4, 1e-9);
+  ASSERT_EQ(baton.disagreements.size(), 1U);
+  EXPECT_EQ(baton.disagreements[0].unit_index, 2U);
+  EXPECT_EQ(baton.disagreements[0].applied, (std::vector<std::string>{"coder-b"}));
+
+  AgreementScope only_a;
+  only_a.coders = {"coder-a"};
+  auto none = agreement_in_hub(*hub_, *store_, only_a);
+  ASSERT_FALSE(none.is_ok());
+  EXPECT_EQ(none.status().code(), Code::kFailedPrecondition);
 }
 
 }  // namespace

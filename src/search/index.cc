@@ -93,6 +93,15 @@ void index_text(Xapian::Document& doc, const std::string& text) {
   if (!joined.empty()) doc.add_value(terms::kNameFormsSlot, joined);
 }
 
+// The date buckets of an item's date (docs/search.md): "2020" for a year alone; "2020-08" and
+// "2020-08-" for a month without its day; "2020-08" and "2020-08-10" for a day.
+std::vector<std::string> date_buckets(const std::string& date) {
+  if (date.size() == 4) return {date};
+  if (date.size() == 7) return {date, date + "-"};
+  if (date.size() == 10) return {date.substr(0, 7), date};
+  return {};
+}
+
 // The values of a boolean prefix the index holds (organisations, sensitivities): a handful.
 std::set<std::string> present(const Xapian::Database& db, const std::string& prefix) {
   std::set<std::string> out;
@@ -315,9 +324,9 @@ Xapian::Document make_document(const IndexItem& item) {
   if (!item.domain_id.empty()) doc.add_boolean_term(terms::kDomain + item.domain_id);
   if (!item.group.empty()) doc.add_boolean_term(terms::kGroup + item.group);
   const std::string month = item.date.size() >= 7 ? item.date.substr(0, 7) : "";
-  // The item's date bucket: its month, or its year when that is all that is known.
-  const std::string bucket = month.empty() ? item.date.substr(0, 4) : month;
-  if (!bucket.empty()) doc.add_boolean_term(terms::kMonth + bucket);
+  for (const std::string& bucket : date_buckets(item.date)) {
+    doc.add_boolean_term(terms::kMonth + bucket);
+  }
   for (const auto& f : item.facilities) add_keyed_terms(doc, terms::kFacility, f);
   for (const auto& p : item.places) add_keyed_terms(doc, terms::kPlace, p);
   for (const auto& p : item.persons) add_keyed_terms(doc, terms::kPerson, p);

@@ -588,28 +588,32 @@ class Parser {
         from.empty() ? Xapian::Query(Xapian::Query::OP_VALUE_LE, terms::kDateSlot, hi)
                      : Xapian::Query(Xapian::Query::OP_VALUE_RANGE, terms::kDateSlot, from, hi);
     if (date_buckets_.empty()) return range;
-    return in_buckets(from, hi, range);
+    return in_buckets(from, hi);
   }
 
-  // A bucket b holds the dates that start with it, [b, b + "~"]. Buckets wholly inside
-  // [from, hi] match by their term alone; those the range cuts also test the date.
-  Xapian::Query in_buckets(const std::string& from, const std::string& hi,
-                           const Xapian::Query& range) const {
-    std::vector<Xapian::Query> whole, cut;
-    for (const std::string& b : date_buckets_) {
-      const std::string last = b + "~";
-      if (last < from || b > hi) continue;
-      Xapian::Query term(terms::kMonth + b);
-      if (from <= b && last <= hi) {
-        whole.push_back(std::move(term));
-      } else {
-        cut.emplace_back(Xapian::Query::OP_FILTER, term, range);
+  // The buckets (see date_buckets in index.cc) whose dates are all in [from, hi]: a year alone
+  // ("2020") or a day ("2020-08-10") is one date; a month ("2020-08") holds every date that
+  // starts with it. A month the range only cuts is taken by its days in range, and by its
+  // "2020-08-" bucket (dated by the month alone) when the month itself is in range. No
+  // candidate's date is then tested one by one.
+  Xapian::Query in_buckets(const std::string& from, const std::string& hi) const {
+    const auto in_range = [&](const std::string& d) { return from <= d && d <= hi; };
+    std::vector<Xapian::Query> any;
+    auto add = [&](const std::string& b) { any.emplace_back(terms::kMonth + b); };
+    for (auto b = date_buckets_.begin(); b != date_buckets_.end(); ++b) {
+      if (b->size() == 4 && in_range(*b)) add(*b);
+      if (b->size() != 7 || *b + "~" < from || *b > hi) continue;
+      if (from <= *b && *b + "~" <= hi) {
+        add(*b);
+        continue;
+      }
+      for (auto d = std::next(b); d != date_buckets_.end() && d->compare(0, 7, *b) == 0; ++d) {
+        if (d->size() == 10 ? in_range(*d) : d->size() == 8 && in_range(*b)) add(*d);
       }
     }
-    whole.insert(whole.end(), cut.begin(), cut.end());
     // Not Query::MatchNothing, which is the empty query that the parser drops as "no filter".
-    if (whole.empty()) return Xapian::Query(std::string(terms::kMonth) + "none");
-    return Xapian::Query(Xapian::Query::OP_OR, whole.begin(), whole.end());
+    if (any.empty()) return Xapian::Query(std::string(terms::kMonth) + "none");
+    return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
   }
 
  public:

@@ -27,10 +27,10 @@ struct ParsedQuery {
 inline constexpr std::size_t kMaxQueryBytes = 2000;
 inline constexpr int kMaxQueryTerms = 64;
 
-// `date_buckets`: the date buckets the index holds (the values of its kMonth terms: "YYYY-MM",
-// or "YYYY" for items dated by year only), sorted. date: ranges become those buckets' terms,
-// with a value-range test only in buckets the range cuts, which is much cheaper than testing
-// every candidate's date. Without them (empty), ranges test every candidate's date.
+// `date_buckets`: the date buckets the index holds (the values of its kMonth terms: "YYYY",
+// "YYYY-MM", "YYYY-MM-" and "YYYY-MM-DD"; see docs/search.md), sorted. date: ranges become
+// those buckets' terms, much cheaper than testing every candidate's date, which is what
+// happens without them (empty).
 Result<ParsedQuery> parse_query(std::string_view text,
                                 const std::vector<std::string>& date_buckets = {});
 

@@ -17,7 +17,9 @@ inline constexpr const char* kLanguage = "XL";
 inline constexpr const char* kWitness = "XW";
 inline constexpr const char* kDomain = "XD";
 inline constexpr const char* kGroup = "XG";
-inline constexpr const char* kMonth = "XM";  // + YYYY-MM, or YYYY when only the year is known
+// + a date bucket: YYYY-MM (any date in the month; what month: filters on), YYYY-MM-DD, YYYY-MM-
+// (dated by the month alone) or YYYY (by the year alone). See docs/search.md.
+inline constexpr const char* kMonth = "XM";
 inline constexpr const char* kFacility = "XF";  // + name key of each word of the facility
 inline constexpr const char* kPlace = "XP";     // + name key of each word of the place
 inline constexpr const char* kPerson = "XN";    // + name key of each word of the person

@@ -11,6 +11,7 @@
 #include "core/random_name.h"
 #include "core/text.h"
 #include "crypto/crypto.h"
+#include "hub/log_view.h"
 
 namespace evhub::coding {
 
@@ -26,12 +27,8 @@ constexpr std::size_t kMaxText = 20000;  // bytes of a memo or a description
 
 // coding.db is derived data: deleting it makes the next open replay the log.
 const std::vector<catalog::Migration>& view_migrations() {
-  static const std::vector<catalog::Migration> kMigrations = {{1, "annotations", R"sql(
-CREATE TABLE view_state (
-  one INTEGER PRIMARY KEY CHECK (one = 1),
-  applied_seq INTEGER NOT NULL
-);
-INSERT INTO view_state VALUES (1, 0);
+  static const std::vector<catalog::Migration> kMigrations = {
+      {1, "follows the custody log", hub::kViewStateSql}, {2, "annotations", R"sql(
 CREATE TABLE annotations (
   id TEXT PRIMARY KEY,
   version INTEGER NOT NULL,
@@ -333,6 +330,27 @@ struct AnnotationStore::Impl {
     return std::optional<Annotation>(annotation_from(*record));
   }
 
+  // The versions whose record objects `sql` (with one parameter) lists, decrypted; those of
+  // erased domains are left out. The rows are read to the end before any record is.
+  Result<std::vector<Annotation>> load_listed(const char* sql, const std::string& key) {
+    std::vector<std::string> objects;
+    {
+      EVHUB_ASSIGN_OR_RETURN(Statement st, db.prepare(sql));
+      st.bind(1, key);
+      for (;;) {
+        EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+        if (!row) break;
+        objects.push_back(st.text(0));
+      }
+    }
+    std::vector<Annotation> out;
+    for (const auto& o : objects) {
+      EVHUB_ASSIGN_OR_RETURN(auto a, load(o));
+      if (a) out.push_back(std::move(*a));
+    }
+    return out;
+  }
+
   // Fills in the passages of text annotations, all on one object: its text is read once.
   void add_passages(std::vector<Annotation>& all) {
     if (all.empty()) return;
@@ -359,22 +377,7 @@ struct AnnotationStore::Impl {
 };
 
 Status AnnotationStore::Impl::sync() {
-  for (;;) {
-    std::int64_t applied = 0;
-    {
-      EVHUB_ASSIGN_OR_RETURN(Statement st, db.prepare("SELECT applied_seq FROM view_state"));
-      EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
-      applied = row ? st.integer(0) : 0;
-    }
-    EVHUB_ASSIGN_OR_RETURN(auto events, hub.events_from(applied, 500));
-    if (events.empty()) return Status::ok();
-    EVHUB_ASSIGN_OR_RETURN(auto tx, catalog::Transaction::begin(db));
-    for (const auto& e : events) EVHUB_RETURN_IF_ERROR(apply(e));
-    EVHUB_ASSIGN_OR_RETURN(Statement done, db.prepare("UPDATE view_state SET applied_seq = ?"));
-    done.bind(1, applied + static_cast<std::int64_t>(events.size()));
-    EVHUB_RETURN_IF_ERROR(done.run());
-    EVHUB_RETURN_IF_ERROR(tx.commit());
-  }
+  return hub::follow_log(db, hub, [this](const custody::Event& e) { return apply(e); });
 }
 
 Status AnnotationStore::Impl::apply(const custody::Event& e) {
@@ -528,46 +531,16 @@ Result<std::optional<Annotation>> AnnotationStore::get(const std::string& id) {
 
 Result<std::vector<Annotation>> AnnotationStore::history(const std::string& id) {
   EVHUB_RETURN_IF_ERROR(sync());
-  std::vector<std::string> objects;
-  {
-    EVHUB_ASSIGN_OR_RETURN(Statement st,
-                           impl_->db.prepare("SELECT record_object FROM annotation_versions "
-                                             "WHERE id = ? ORDER BY version"));
-    st.bind(1, id);
-    for (;;) {
-      EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
-      if (!row) break;
-      objects.push_back(st.text(0));
-    }
-  }
-  std::vector<Annotation> out;
-  for (const auto& o : objects) {
-    EVHUB_ASSIGN_OR_RETURN(auto a, impl_->load(o));
-    if (a) out.push_back(std::move(*a));
-  }
-  return out;
+  return impl_->load_listed(
+      "SELECT record_object FROM annotation_versions WHERE id = ? ORDER BY version", id);
 }
 
 Result<std::vector<Annotation>> AnnotationStore::on_object(const std::string& object_id) {
   EVHUB_RETURN_IF_ERROR(sync());
-  std::vector<std::string> objects;
-  {
-    EVHUB_ASSIGN_OR_RETURN(
-        Statement st,
-        impl_->db.prepare("SELECT record_object FROM annotations WHERE object_id = ? AND "
-                          "removed = 0 ORDER BY span_begin, span_end, id"));
-    st.bind(1, object_id);
-    for (;;) {
-      EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
-      if (!row) break;
-      objects.push_back(st.text(0));
-    }
-  }
-  std::vector<Annotation> out;
-  for (const auto& o : objects) {
-    EVHUB_ASSIGN_OR_RETURN(auto a, impl_->load(o));
-    if (a) out.push_back(std::move(*a));
-  }
+  EVHUB_ASSIGN_OR_RETURN(auto out, impl_->load_listed("SELECT record_object FROM annotations "
+                                                      "WHERE object_id = ? AND removed = 0 "
+                                                      "ORDER BY span_begin, span_end, id",
+                                                      object_id));
   impl_->add_passages(out);
   return out;
 }

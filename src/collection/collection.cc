@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/random_name.h"
 #include "crypto/crypto.h"
+#include "hub/log_view.h"
 
 namespace evhub::collection {
 
@@ -249,26 +250,7 @@ struct Collection::Impl {
 };
 
 Status Collection::Impl::sync() {
-  for (;;) {
-    std::int64_t applied = 0;
-    {
-      // Finished before the write below: a statement left open holds a read snapshot through
-      // the commit, and SQLite can then never restart the WAL, which grew by ~1 KB per
-      // record for as long as the process lived (200 MB in one `evhub synth` of 2,000
-      // witnesses).
-      EVHUB_ASSIGN_OR_RETURN(Statement st, db.prepare("SELECT applied_seq FROM view_state"));
-      EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
-      applied = row ? st.integer(0) : 0;
-    }
-    EVHUB_ASSIGN_OR_RETURN(auto events, hub.events_from(applied, 500));
-    if (events.empty()) return Status::ok();
-    EVHUB_ASSIGN_OR_RETURN(auto tx, catalog::Transaction::begin(db));
-    for (const auto& e : events) EVHUB_RETURN_IF_ERROR(apply(e));
-    EVHUB_ASSIGN_OR_RETURN(Statement done, db.prepare("UPDATE view_state SET applied_seq = ?"));
-    done.bind(1, applied + static_cast<std::int64_t>(events.size()));
-    EVHUB_RETURN_IF_ERROR(done.run());
-    EVHUB_RETURN_IF_ERROR(tx.commit());
-  }
+  return hub::follow_log(db, hub, [this](const custody::Event& e) { return apply(e); });
 }
 
 Status Collection::Impl::apply(const custody::Event& e) {

@@ -14,8 +14,8 @@
 //  - `retired` is not part of the meaning: retiring or reinstating a code changes no revision
 //    (what old codings mean is unchanged), it only hides the code from new coding.
 //  - The framework's `version` goes up by one with every edit that changes anything (a code
-//    added, a meaning changed, a code retired or reinstated). An edit that changes nothing
-//    changes no number.
+//    added, a meaning changed, a code retired or reinstated), and by one for a whole CSV applied
+//    at once. An edit that changes nothing changes no number.
 //  - Ids never change and codes are never deleted (old codings name them): a code that should
 //    go is retired, a code that should be renamed is added anew and the old one retired.
 //
@@ -47,7 +47,7 @@ inline constexpr std::size_t kMaxLabelBytes = 200;
 inline constexpr std::size_t kMaxDefinitionBytes = 2'000;
 inline constexpr int kMaxDepth = 8;
 inline constexpr int kMaxRevisions = 1'000;                     // of one code
-inline constexpr std::size_t kMaxFileBytes = 32 * 1024 * 1024;  // JSON to import
+inline constexpr std::size_t kMaxFileBytes = 32 * 1024 * 1024;  // JSON or CSV to import
 
 // One text in each of the platform's languages (Belarusian in the official orthography).
 struct Texts {
@@ -181,5 +181,26 @@ Result<Framework> read_framework_file(const std::string& path);
 // about 75 codes under eight top-level categories.
 std::string default_framework_path();
 Result<Framework> default_framework();
+
+// CSV, one code a line, for editing in a spreadsheet. Columns (a header row names them):
+//   id,parent,label_en,label_be,label_ru,definition_en,definition_be,definition_ru,restricted,retired
+// restricted and retired are yes or no (true/false, 1/0 and empty for no are read too). The
+// history is not in CSV. Exported in tree order as UTF-8 with a byte-order mark, which
+// spreadsheet programs need to read Cyrillic right.
+std::string framework_to_csv(const Framework& framework);
+// Applies a CSV to `base` as edits and returns the result (framework_to_csv's output, edited):
+//  - a row whose id is in `base` edits that code: when its meaning changes it gets a new
+//    revision and the old one goes to its history; a row that changes nothing changes nothing;
+//  - a row with a new id adds a code at revision 1 (into an empty base: a new framework);
+//  - codes the CSV leaves out are unchanged: codes are never deleted, set retired to yes;
+//  - the header may leave out columns other than id: for existing codes those fields are kept,
+//    for new codes they are empty (or no). A cell left empty in a column that is there empties
+//    that field. Cells are trimmed of spaces at both ends.
+//  - the version goes up by one if anything changed.
+// UTF-8 with or without a byte-order mark; quoted fields may hold commas, quotes ("") and line
+// breaks; lines may end in LF or CRLF. Nothing is applied unless the whole file is sound:
+// kInvalidArgument lists the problems (the first 20) with line and column:
+// "line 4, column 2 (parent): unknown parent \"physical.x\"".
+Result<Framework> apply_csv(const Framework& base, std::string_view csv);
 
 }  // namespace evhub::coding

@@ -1,7 +1,8 @@
 // The coding framework: the shipped default covers every violation type the platform documents,
 // in English, Belarusian and Russian; edits keep every revision of a code, so an old coding
 // still shows what it was coded with; each broken invariant is refused with a message naming
-// the code and the field; JSON round-trips; bad files are refused with their JSON path; and
+// the code and the field; JSON and CSV round-trip; bad files are refused with their JSON path
+// or CSV line and column; a CSV applied to a framework bumps exactly the codes it changes; and
 // diff lists exactly what changed.
 #include "coding/framework.h"
 
@@ -65,6 +66,13 @@ std::vector<std::string> ids_of(const std::vector<const Code*>& codes) {
   std::vector<std::string> out;
   for (const Code* c : codes) out.push_back(c->id);
   return out;
+}
+
+std::string replaced_all(std::string text, const std::string& from, const std::string& to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
 }
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
@@ -579,6 +587,176 @@ TEST(Json, FilesAreReadWithTheirPathInTheMessage) {
   auto good = read_framework_file(tmp / "good.json");
   ASSERT_TRUE(good.is_ok()) << good.status().to_string();
   EXPECT_EQ(*good, small_framework());
+}
+
+// ---------------------------------------------------------------- CSV
+
+const char* const kHeader =
+    "id,parent,label_en,label_be,label_ru,definition_en,definition_be,definition_ru,restricted,"
+    "retired\n";
+
+TEST(Csv, RoundTripsTheDefaultFramework) {
+  auto shipped = default_framework();
+  ASSERT_TRUE(shipped.is_ok()) << shipped.status().to_string();
+  const std::string csv = framework_to_csv(*shipped);
+  EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF") << "a byte-order mark for spreadsheets";
+  EXPECT_EQ(csv.substr(3, std::string(kHeader).size()), kHeader);
+
+  auto rebuilt = apply_csv(Framework{}, csv);
+  ASSERT_TRUE(rebuilt.is_ok()) << rebuilt.status().to_string();
+  EXPECT_EQ(*rebuilt, *shipped) << "the same codes, all at revision 1, version 1";
+
+  auto again = apply_csv(*shipped, csv);
+  ASSERT_TRUE(again.is_ok()) << again.status().to_string();
+  EXPECT_EQ(*again, *shipped) << "applying what is there changes nothing, not even the version";
+  EXPECT_EQ(framework_to_csv(*again), csv);
+}
+
+TEST(Csv, ReadsByteOrderMarksCrLfAndQuotedCommasQuotesAndLineBreaks) {
+  const std::string csv =
+      "\xEF\xBB\xBFid,parent,label_en,label_ru,definition_en,restricted\r\n"
+      "physical,,\"Physical ill-treatment, all kinds\",Физическое,\"Punches, kicks;\nand "
+      "\"\"baton\"\" blows.\",no\r\n"
+      "physical.kicks,physical,Kicks,Удары ногами,,FALSE\r\n"
+      "\r\n"
+      "sgbv,,Sexual and gender-based violence,,,Yes\r\n";
+  auto f = apply_csv(Framework{}, csv);
+  ASSERT_TRUE(f.is_ok()) << f.status().to_string();
+  ASSERT_EQ(f->codes().size(), 3u);
+  const Code* physical = f->find("physical");
+  ASSERT_NE(physical, nullptr) << "the id column is found behind the byte-order mark";
+  EXPECT_EQ(physical->label.en, "Physical ill-treatment, all kinds");
+  EXPECT_EQ(physical->label.ru, "Физическое");
+  EXPECT_EQ(physical->definition.en, "Punches, kicks;\nand \"baton\" blows.");
+  EXPECT_EQ(f->find("physical.kicks")->label.ru, "Удары ногами");
+  EXPECT_FALSE(f->find("physical.kicks")->restricted);
+  EXPECT_TRUE(f->find("sgbv")->restricted);
+  EXPECT_EQ(f->version(), 1);
+
+  // Without a byte-order mark, with LF: the same.
+  auto plain = apply_csv(Framework{}, replaced_all(csv.substr(3), "\r\n", "\n"));
+  ASSERT_TRUE(plain.is_ok()) << plain.status().to_string();
+  EXPECT_EQ(plain->find("physical")->definition.en, "Punches, kicks;\nand \"baton\" blows.");
+
+  // Written back, quoted where needed.
+  const std::string out = framework_to_csv(*f);
+  EXPECT_NE(out.find("physical,,\"Physical ill-treatment, all kinds\",,Физическое,\"Punches, "
+                     "kicks;\nand \"\"baton\"\" blows.\",,,no,no\n"),
+            std::string::npos)
+      << out;
+}
+
+TEST(Csv, ProblemsNameTheirLineAndColumn) {
+  const std::string h = kHeader;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "line 1: the file is empty"},
+      {"id,parent,colour\n", "line 1, column 3: unknown column \"colour\""},
+      {"parent,label_en\n", "line 1: the header needs a column id"},
+      {"id,id\n", "line 1, column 2 (id): this column appears twice"},
+      {h + "physical,,Physical,,,,,,maybe,no\n",
+       "line 2, column 9 (restricted): \"maybe\" is not yes or no"},
+      // A quoted line break: the next row is on line 4.
+      {h + "physical,,Physical,,,\"Two\nlines\",,,no,no\nphysical.kicks,physicl,Kicks,,,,,,no,no\n",
+       "line 4, column 2 (parent): unknown parent \"physicl\""},
+      // Blank lines count.
+      {h + "\n\nphysical,,,,,,,,no,no\n", "line 4, column 3 (label_en): missing"},
+      {h + ",,Nothing,,,,,,no,no\n", "line 2, column 1 (id): missing"},
+      {h + "physical,,Physical,,,,,,no,no\nphysical,,Again,,,,,,no,no\n",
+       "line 3, column 1 (id): \"physical\" is also on line 2"},
+      {h + "physical,,Physical\n", "line 2: 3 cells, but the header (line 1) has 10"},
+      {h + "physical,\"Physical,,,,,,no,no\n", "line 2, column 2: a quoted cell is never closed"},
+      {h + "physical,,\"Phys\"ical,,,,,,no,no\n", "line 2, column 3: not valid CSV here"},
+      {h + "physical,,Physical,,,,,,no,no\nphysical.kicks,physical,K\xFF,,,,,,no,no\n",
+       "line 3: not UTF-8 text"},
+      {"id,parent\nphysical,\n", "line 2 (label_en, not in the header): missing"},
+      {h + "Physical,,Physical,,,,,,no,no\n",
+       "line 2, column 1 (id): \"Physical\" is not a code id"},
+      {h + "physical,,Physical,,,,,,no,no\nkicks,physical,Kicks,,,,,,no,no\n",
+       "line 3, column 1 (id): a new code under \"physical\" needs an id \"physical.<name>\""},
+      {h + "sgbv,,SGBV,,,,,,yes,no\nsgbv.rape,sgbv,Rape,,,,,,no,no\n",
+       "line 3, column 9 (restricted): must be restricted like its parent \"sgbv\""},
+      {h + "physical,,Physical,,,,,,no,yes\n",
+       "line 2, column 10 (retired): a new code cannot be retired"},
+  };
+  for (const auto& [csv, expected] : cases) {
+    EXPECT_TRUE(
+        fails(apply_csv(Framework{}, csv).status(), evhub::Code::kInvalidArgument, expected))
+        << csv;
+  }
+  // Several problems are all listed, in the order of the file.
+  auto st =
+      apply_csv(Framework{}, h + "physical,,Physical,,,,,,maybe,no\n,,X,,,,,,no,no\n").status();
+  EXPECT_TRUE(fails(st, evhub::Code::kInvalidArgument,
+                    "line 2, column 9 (restricted): \"maybe\" is not yes or no; line 3, column 1 "
+                    "(id): missing"));
+}
+
+TEST(Csv, AppliedToAFrameworkOnlyTheChangedCodesGetNewRevisions) {
+  auto shipped = default_framework();
+  ASSERT_TRUE(shipped.is_ok()) << shipped.status().to_string();
+  std::string csv = framework_to_csv(*shipped);
+  csv = replaced(csv, ",Удары ногами,", ",Удары ногами и топтание,");
+  const auto restraints = csv.find("physical.restraints,");
+  const auto line_end = csv.find('\n', restraints);
+  ASSERT_EQ(csv.substr(line_end - 6, 6), ",no,no");
+  csv.replace(line_end - 6, 6, ",no,yes");
+  csv +=
+      "physical.water-cannon,physical,Water cannon,Вадамёт,Водомёт,Water cannon used against "
+      "people.,,,no,no\n";
+
+  auto applied = apply_csv(*shipped, csv);
+  ASSERT_TRUE(applied.is_ok()) << applied.status().to_string();
+  const Framework& f = *applied;
+  EXPECT_EQ(f.version(), 2) << "one version for the whole file";
+  EXPECT_EQ(f.find("physical.kicks")->revision, 2);
+  EXPECT_EQ(f.find("physical.kicks")->label.ru, "Удары ногами и топтание");
+  EXPECT_EQ(f.code_at("physical.kicks", 1)->label.ru, "Удары ногами");
+  EXPECT_EQ(f.find("physical.restraints")->revision, 1) << "retiring is no new meaning";
+  EXPECT_TRUE(f.find("physical.restraints")->retired);
+  EXPECT_EQ(f.find("physical.water-cannon")->revision, 1);
+  int unchanged = 0;
+  for (const Code& c : f.codes()) {
+    if (c.id == "physical.kicks" || c.id == "physical.restraints" ||
+        c.id == "physical.water-cannon") {
+      continue;
+    }
+    EXPECT_EQ(c, *shipped->find(c.id));
+    EXPECT_TRUE(f.history(c.id).empty()) << c.id;
+    ++unchanged;
+  }
+  EXPECT_EQ(unchanged, static_cast<int>(shipped->codes().size()) - 2);
+
+  const FrameworkDiff d = diff(*shipped, f);
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(d.added, Ids{"physical.water-cannon"});
+  EXPECT_EQ(d.relabelled, Ids{"physical.kicks"});
+  EXPECT_EQ(d.retired, Ids{"physical.restraints"});
+  EXPECT_TRUE(d.moved.empty());
+  EXPECT_TRUE(d.restriction_changed.empty());
+  EXPECT_TRUE(d.rewritten.empty());
+  EXPECT_TRUE(check_successor(*shipped, f).is_ok());
+}
+
+TEST(Csv, ColumnsLeftOutKeepTheirFieldsAndRowsLeftOutTheirCodes) {
+  const Framework base = small_framework();
+  auto f = apply_csv(base, "id,retired\nphysical.kicks,yes\n");
+  ASSERT_TRUE(f.is_ok()) << f.status().to_string();
+  EXPECT_TRUE(f->find("physical.kicks")->retired);
+  EXPECT_EQ(f->find("physical.kicks")->label, base.find("physical.kicks")->label);
+  EXPECT_EQ(f->find("physical.kicks")->revision, 1);
+  EXPECT_EQ(f->codes().size(), base.codes().size());
+  EXPECT_EQ(f->version(), base.version() + 1);
+
+  // A cell left empty in a column that is there empties the field: a new revision.
+  auto cleared = apply_csv(base, "id,label_ru\nphysical.kicks,\n");
+  ASSERT_TRUE(cleared.is_ok()) << cleared.status().to_string();
+  EXPECT_EQ(cleared->find("physical.kicks")->label.ru, "");
+  EXPECT_EQ(cleared->find("physical.kicks")->revision, 2);
+
+  // Retiring a parent over codes the file leaves in use is refused, naming them.
+  EXPECT_TRUE(fails(apply_csv(base, "id,retired\nphysical,yes\n").status(),
+                    evhub::Code::kInvalidArgument,
+                    "code physical.punches (not in the file): parent: \"physical\" is retired"));
 }
 
 }  // namespace

@@ -27,6 +27,33 @@ using nlohmann::ordered_json;
 
 // Enough to show what is wrong with a file; more would only be counted.
 constexpr std::size_t kMaxProblems = 200;
+// A framework nests 5 deep. nlohmann::json keeps a value for every bracket, so a file of
+// nothing but brackets would take some 40 times its size in memory: refused before parsing.
+constexpr int kMaxNesting = 32;
+
+bool nested_too_deep(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxNesting) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
 
 ordered_json texts_json(const Texts& t) {
   ordered_json j = ordered_json::object();
@@ -228,6 +255,10 @@ Result<Framework> framework_from_json(std::string_view text) {
   if (text.size() > kMaxFileBytes) {
     return internal::invalid(
         {fmt::format("larger than {} MiB; a framework is far smaller", kMaxFileBytes >> 20)});
+  }
+  if (nested_too_deep(text)) {
+    return internal::invalid(
+        {fmt::format("nested more than {} levels deep; a coding framework nests 5", kMaxNesting)});
   }
   json doc;
   std::string error;

@@ -543,7 +543,10 @@ TEST(Json, BadFilesAreRefusedWithThePathOfEachProblem) {
       {head + "\"version\": 1, \"codes\": [\"physical\"]}", "codes[0]: must be an object"},
       {head + "\"version\": 1, \"codes\": [{\"id\": \"a\", \"labels\": {\"en\": \"\xC3\"}}]}",
        "not valid JSON"},
-      {std::string(100'000, '[') + std::string(100'000, ']'), "not a JSON object"},
+      {std::string(100'000, '[') + std::string(100'000, ']'), "nested more than 32 levels deep"},
+      {"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"]]]]]]]]]]]]]]]"
+       "]]]]]]]]]]]]]]]]]",
+       "not a coding framework: not a JSON object"},
   };
   for (const auto& [json, expected] : cases) {
     auto f = framework_from_json(json);

@@ -47,24 +47,39 @@ TEST(Shards, TwoRemoteShardsAnswerAsOneLocalIndex) {
     }
     ASSERT_TRUE((*all)->commit().is_ok() && (*a)->commit().is_ok() && (*b)->commit().is_ok());
   }
-  // Two shard servers on loopback.
+  // Two shard servers on loopback. A random port may be taken (by another test's server): a
+  // server that does not answer on its port within 5 s is stopped and started on another.
   std::vector<std::unique_ptr<testing::Child>> servers;
   std::vector<std::string> shards;
+  std::string last_error;
   for (const char* dir : {"a", "b"}) {
-    const int port = free_port();
-    servers.push_back(std::make_unique<testing::Child>(std::vector<std::string>{
-        "xapian-tcpsrv", "--interface", "127.0.0.1", "--port", std::to_string(port), tmp / dir}));
-    shards.push_back("tcp://127.0.0.1:" + std::to_string(port));
+    for (int port_tried = 0; port_tried < 5; ++port_tried) {
+      const int port = free_port();
+      auto server = std::make_unique<testing::Child>(std::vector<std::string>{
+          "xapian-tcpsrv", "--interface", "127.0.0.1", "--port", std::to_string(port), tmp / dir});
+      const std::string shard = "tcp://127.0.0.1:" + std::to_string(port);
+      bool up = false;
+      for (int attempt = 0; attempt < 50 && !up; ++attempt) {
+        auto r = Index::open_readonly({shard});
+        up = r.is_ok();
+        if (!up) {
+          last_error = r.status().message();
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+      }
+      if (!up) continue;  // `server` goes (killed) with this iteration
+      servers.push_back(std::move(server));
+      shards.push_back(shard);
+      break;
+    }
   }
+  ASSERT_EQ(shards.size(), 2U) << "the shard servers did not come up: " << last_error;
   std::unique_ptr<Index> remote;
-  for (int attempt = 0; attempt < 100 && !remote; ++attempt) {
+  {
     auto r = Index::open_readonly(shards);
-    if (r.is_ok())
-      remote = std::move(*r);
-    else
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ASSERT_TRUE(r.is_ok()) << r.status().message();
+    remote = std::move(*r);
   }
-  ASSERT_TRUE(remote) << "the shard servers did not come up";
   auto local = Index::open_readonly({tmp / "all"});
   ASSERT_TRUE(local.is_ok());
 

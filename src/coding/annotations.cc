@@ -22,7 +22,7 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kRecordKind = "annotation";
-constexpr std::size_t kMaxCodes = 50;
+constexpr std::size_t kMaxCodesPerPassage = 50;
 constexpr std::size_t kMaxText = 20000;  // bytes of a memo or a description
 
 // coding.db is derived data: deleting it makes the next open replay the log.
@@ -172,7 +172,8 @@ bool valid_partial_date(const std::string& d) {
 // Checks what does not need the hub: codes, facets, sizes.
 Status check_content(const Annotation& a) {
   if (a.codes.empty()) return bad("an annotation needs at least one code");
-  if (a.codes.size() > kMaxCodes) return bad(fmt::format("at most {} codes a passage", kMaxCodes));
+  if (a.codes.size() > kMaxCodesPerPassage)
+    return bad(fmt::format("at most {} codes a passage", kMaxCodesPerPassage));
   for (const auto& c : a.codes) {
     if (c.id.empty() || !is_printable_text(c.id, 200)) return bad("a code id is empty or not text");
     if (c.revision < 1) return bad("code " + c.id + ": revisions count from 1");

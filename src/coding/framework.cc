@@ -15,7 +15,7 @@ using internal::invalid;
 
 // "code physical.x: parent: unknown parent \"physical.y\"" for each problem.
 std::vector<std::string> describe(const std::vector<internal::Problem>& problems,
-                                  const std::vector<Code>& codes) {
+                                  const std::vector<FrameworkCode>& codes) {
   std::vector<std::string> out;
   for (const auto& p : problems) {
     out.push_back(p.code == internal::kNoCode
@@ -31,7 +31,7 @@ bool is_word_char(char c) {
 
 }  // namespace
 
-bool same_meaning(const Code& a, const Code& b) {
+bool same_meaning(const FrameworkCode& a, const FrameworkCode& b) {
   return a.parent == b.parent && a.label == b.label && a.definition == b.definition &&
          a.restricted == b.restricted;
 }
@@ -51,13 +51,13 @@ bool is_code_id(std::string_view id) {
   return !after_separator;
 }
 
-const Code* Framework::find(std::string_view id) const {
+const FrameworkCode* Framework::find(std::string_view id) const {
   auto it = index_.find(id);
   return it == index_.end() ? nullptr : &codes_[it->second];
 }
 
-Result<Code> Framework::code_at(std::string_view id, int revision) const {
-  const Code* code = find(id);
+Result<FrameworkCode> Framework::code_at(std::string_view id, int revision) const {
+  const FrameworkCode* code = find(id);
   if (!code) return Status(evhub::Code::kNotFound, fmt::format("no code {}", id));
   if (revision == code->revision) return *code;
   const auto& past = history(id);
@@ -65,29 +65,30 @@ Result<Code> Framework::code_at(std::string_view id, int revision) const {
     return Status(evhub::Code::kNotFound, fmt::format("code {} has no revision {} (it has 1 to {})",
                                                       id, revision, code->revision));
   }
-  Code then = past[static_cast<std::size_t>(revision - 1)];
+  FrameworkCode then = past[static_cast<std::size_t>(revision - 1)];
   then.retired = code->retired;
   return then;
 }
 
-const std::vector<Code>& Framework::history(std::string_view id) const {
-  static const std::vector<Code> kNone;
+const std::vector<FrameworkCode>& Framework::history(std::string_view id) const {
+  static const std::vector<FrameworkCode> kNone;
   auto it = history_.find(id);
   return it == history_.end() ? kNone : it->second;
 }
 
-std::vector<const Code*> Framework::children(std::string_view id) const {
-  std::vector<const Code*> out;
-  for (const Code& code : codes_) {
+std::vector<const FrameworkCode*> Framework::children(std::string_view id) const {
+  std::vector<const FrameworkCode*> out;
+  for (const FrameworkCode& code : codes_) {
     if (code.parent == id) out.push_back(&code);
   }
   return out;
 }
 
-std::vector<const Code*> Framework::path(std::string_view id) const {
-  std::vector<const Code*> out;
+std::vector<const FrameworkCode*> Framework::path(std::string_view id) const {
+  std::vector<const FrameworkCode*> out;
   // The tree is at most kMaxDepth deep and has no cycle; the bound is only a guard.
-  for (const Code* code = find(id); code && out.size() <= static_cast<std::size_t>(kMaxDepth);
+  for (const FrameworkCode* code = find(id);
+       code && out.size() <= static_cast<std::size_t>(kMaxDepth);
        code = code->parent.empty() ? nullptr : find(code->parent)) {
     out.push_back(code);
   }
@@ -95,7 +96,7 @@ std::vector<const Code*> Framework::path(std::string_view id) const {
   return out;
 }
 
-Status Framework::add(Code code) {
+Status Framework::add(FrameworkCode code) {
   if (find(code.id)) {
     return invalid({fmt::format("code {}: id: already exists (ids are never reused)", code.id)});
   }
@@ -115,8 +116,8 @@ Status Framework::add(Code code) {
   return commit(std::move(next));
 }
 
-Status Framework::edit(std::string_view id, const Code& changed) {
-  const Code* current = find(id);
+Status Framework::edit(std::string_view id, const FrameworkCode& changed) {
+  const FrameworkCode* current = find(id);
   if (!current) return Status(evhub::Code::kNotFound, fmt::format("no code {}", id));
   if (changed.id != id) {
     return invalid(
@@ -134,7 +135,7 @@ Status Framework::edit(std::string_view id, const Code& changed) {
   if (!new_meaning && changed.retired == current->retired) return Status::ok();
   if (changed.retired && !current->retired) {
     std::vector<std::string> in_use;
-    for (const Code* child : children(id)) {
+    for (const FrameworkCode* child : children(id)) {
       if (!child->retired) in_use.push_back(child->id);
     }
     if (!in_use.empty()) {
@@ -145,10 +146,10 @@ Status Framework::edit(std::string_view id, const Code& changed) {
   }
   Framework next = *this;
   const auto position = next.codes_.begin() + static_cast<long>(index_.find(id)->second);
-  Code& target = *position;
+  FrameworkCode& target = *position;
   const bool moved = target.parent != changed.parent;
   if (new_meaning) {
-    Code old = target;
+    FrameworkCode old = target;
     old.retired = false;  // not part of a revision: code_at() shows today's
     next.history_[target.id].push_back(std::move(old));
     ++target.revision;
@@ -165,17 +166,17 @@ Status Framework::edit(std::string_view id, const Code& changed) {
 }
 
 Status Framework::retire(std::string_view id) {
-  const Code* current = find(id);
+  const FrameworkCode* current = find(id);
   if (!current) return Status(evhub::Code::kNotFound, fmt::format("no code {}", id));
-  Code changed = *current;
+  FrameworkCode changed = *current;
   changed.retired = true;
   return edit(id, changed);
 }
 
 Status Framework::reinstate(std::string_view id) {
-  const Code* current = find(id);
+  const FrameworkCode* current = find(id);
   if (!current) return Status(evhub::Code::kNotFound, fmt::format("no code {}", id));
-  Code changed = *current;
+  FrameworkCode changed = *current;
   changed.retired = false;
   return edit(id, changed);
 }
@@ -199,7 +200,7 @@ void Framework::reindex() {
     }
   };
   visit("");
-  std::vector<Code> sorted;
+  std::vector<FrameworkCode> sorted;
   sorted.reserve(codes_.size());
   for (std::size_t i : order) sorted.push_back(std::move(codes_[i]));
   codes_ = std::move(sorted);

@@ -57,7 +57,7 @@ struct Texts {
   bool operator==(const Texts&) const = default;
 };
 
-struct Code {
+struct FrameworkCode {
   // "physical.baton-blows": lower-case ASCII letters, digits and '-', with '.' between levels.
   // A new code's id is its parent's id, a dot and one more part; it then never changes, even
   // when the code is moved elsewhere.
@@ -68,12 +68,12 @@ struct Code {
   bool restricted = false;  // material coded with it is restricted further (SGBV, health)
   bool retired = false;     // hidden from new coding; old codings keep it
   int revision = 1;         // set by the framework
-  bool operator==(const Code&) const = default;
+  bool operator==(const FrameworkCode&) const = default;
 };
 
 // Whether a and b mean the same (parent, labels, definitions, restricted): if not, b is a new
 // revision of a.
-bool same_meaning(const Code& a, const Code& b);
+bool same_meaning(const FrameworkCode& a, const FrameworkCode& b);
 // Whether `id` is well formed: parts of [a-z0-9] words joined by single '-', separated by '.'.
 bool is_code_id(std::string_view id);
 
@@ -89,32 +89,32 @@ class Framework {
   // Every code, current revisions, in tree order: each code before its children, siblings in
   // the order they were added or listed in the file they came from (a moved code comes last
   // among its new siblings).
-  const std::vector<Code>& codes() const { return codes_; }
+  const std::vector<FrameworkCode>& codes() const { return codes_; }
   // nullptr if there is no such code. Pointers from find, children and path are good until
   // the next edit.
-  const Code* find(std::string_view id) const;
+  const FrameworkCode* find(std::string_view id) const;
   // The code as it was at `revision` (meaning of that revision, today's `retired`); kNotFound
   // for an unknown id or revision.
-  Result<Code> code_at(std::string_view id, int revision) const;
+  Result<FrameworkCode> code_at(std::string_view id, int revision) const;
   // The code's past revisions, oldest first (revisions 1 .. current - 1); empty if none.
-  const std::vector<Code>& history(std::string_view id) const;
+  const std::vector<FrameworkCode>& history(std::string_view id) const;
   // The codes directly under `id` ("" for the top-level categories), retired ones included.
-  std::vector<const Code*> children(std::string_view id) const;
+  std::vector<const FrameworkCode*> children(std::string_view id) const;
   // The code's ancestors from its top-level category down, ending with the code itself;
   // empty for an unknown id.
-  std::vector<const Code*> path(std::string_view id) const;
+  std::vector<const FrameworkCode*> path(std::string_view id) const;
 
   // Edits. Each checks the framework it would make and, on any problem, changes nothing and
   // returns kInvalidArgument naming the code and what is wrong ("code physical.x: parent:
   // unknown parent \"physical.y\"").
   //
   // A new code, at revision 1 (code.revision is ignored); it may not be retired.
-  Status add(Code code);
+  Status add(FrameworkCode code);
   // Replaces the code's meaning and retired flag by `changed`'s. changed.id must be `id` (ids
   // never change) and changed.revision the code's current revision, i.e. the one the edit was
   // made from: kFailedPrecondition if the code has been changed since. kNotFound for an
   // unknown id.
-  Status edit(std::string_view id, const Code& changed);
+  Status edit(std::string_view id, const FrameworkCode& changed);
   // Hides the code from new coding; refused while codes under it are not retired.
   Status retire(std::string_view id);
   // Offers a retired code for new coding again; refused while its parent is retired.
@@ -130,9 +130,9 @@ class Framework {
   Status commit(Framework next);
 
   int version_ = 0;
-  std::vector<Code> codes_;
-  std::map<std::string, std::vector<Code>, std::less<>> history_;  // past revisions by id
-  std::map<std::string, std::size_t, std::less<>> index_;          // id -> position in codes_
+  std::vector<FrameworkCode> codes_;
+  std::map<std::string, std::vector<FrameworkCode>, std::less<>> history_;  // past revisions by id
+  std::map<std::string, std::size_t, std::less<>> index_;  // id -> position in codes_
 };
 
 // What changed from `before` to `after`, for an administrator's review before an import.

@@ -16,8 +16,8 @@ bool is_space(char c) {
 }
 
 // The checks of one code, or of one past revision (prefix "history[2].", no id of its own).
-void check_fields(const Code& code, std::size_t index, const std::string& prefix, bool with_id,
-                  std::vector<Problem>& out) {
+void check_fields(const FrameworkCode& code, std::size_t index, const std::string& prefix,
+                  bool with_id, std::vector<Problem>& out) {
   auto problem = [&](const std::string& field, std::string message) {
     out.push_back({index, prefix + field, std::move(message)});
   };
@@ -56,7 +56,8 @@ void check_fields(const Code& code, std::size_t index, const std::string& prefix
 // Walks each code up to its top-level category once, marking cycles and depth.
 class TreeCheck {
  public:
-  TreeCheck(const std::vector<Code>& codes, const std::map<std::string_view, std::size_t>& by_id)
+  TreeCheck(const std::vector<FrameworkCode>& codes,
+            const std::map<std::string_view, std::size_t>& by_id)
       : codes_(codes), by_id_(by_id), depth_(codes.size(), 0), state_(codes.size(), kNew) {}
 
   void run(std::vector<Problem>& out) {
@@ -115,13 +116,14 @@ class TreeCheck {
     for (std::size_t i : path) state_[i] = kCycle;
   }
 
-  const std::vector<Code>& codes_;
+  const std::vector<FrameworkCode>& codes_;
   const std::map<std::string_view, std::size_t>& by_id_;
   std::vector<int> depth_;
   std::vector<State> state_;
 };
 
-void check_history(const Code& code, std::size_t index, const std::vector<Code>& past,
+void check_history(const FrameworkCode& code, std::size_t index,
+                   const std::vector<FrameworkCode>& past,
                    const std::map<std::string_view, std::size_t>& by_id,
                    std::vector<Problem>& out) {
   if (code.revision < 1 || code.revision > kMaxRevisions) return;  // reported already
@@ -169,7 +171,7 @@ std::string text_problem(std::string_view text, std::size_t max_bytes, bool line
   return "";
 }
 
-std::string new_id_problem(const Code& code) {
+std::string new_id_problem(const FrameworkCode& code) {
   if (!is_code_id(code.id)) return "";  // the check names that
   if (code.parent.empty()) {
     return code.id.find('.') == std::string::npos
@@ -208,7 +210,7 @@ std::string some_ids(const std::vector<std::string>& ids) {
   return text;
 }
 
-std::vector<Problem> FrameworkParts::check(int version, const std::vector<Code>& codes,
+std::vector<Problem> FrameworkParts::check(int version, const std::vector<FrameworkCode>& codes,
                                            const History& history) {
   std::vector<Problem> out;
   if (codes.size() > kMaxCodes) {
@@ -233,7 +235,7 @@ std::vector<Problem> FrameworkParts::check(int version, const std::vector<Code>&
   for (std::size_t i = 0; i < codes.size(); ++i) {
     auto parent = by_id.find(codes[i].parent);
     if (codes[i].parent.empty() || parent == by_id.end() || tree.in_cycle(i)) continue;
-    const Code& p = codes[parent->second];
+    const FrameworkCode& p = codes[parent->second];
     if (p.retired && !codes[i].retired) {
       out.push_back(
           {i, "parent", fmt::format("\"{}\" is retired: a code in use cannot be under it", p.id)});
@@ -243,7 +245,7 @@ std::vector<Problem> FrameworkParts::check(int version, const std::vector<Code>&
           {i, "restricted", fmt::format("must be restricted like its parent \"{}\"", p.id)});
     }
   }
-  static const std::vector<Code> kNone;
+  static const std::vector<FrameworkCode> kNone;
   int highest_revision = 0;
   for (std::size_t i = 0; i < codes.size(); ++i) {
     auto past = history.find(codes[i].id);
@@ -266,7 +268,7 @@ std::vector<Problem> FrameworkParts::check(int version, const std::vector<Code>&
   return out;
 }
 
-Framework FrameworkParts::make(int version, std::vector<Code> codes, History history) {
+Framework FrameworkParts::make(int version, std::vector<FrameworkCode> codes, History history) {
   Framework framework;
   framework.version_ = version;
   framework.codes_ = std::move(codes);

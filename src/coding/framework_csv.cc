@@ -147,7 +147,7 @@ class CsvApply {
     new_ids_extend_parents();
     // Last in codes_, a moved code comes last among its new siblings (as Framework::edit).
     std::stable_partition(codes_.begin(), codes_.end(),
-                          [&](const Code& c) { return !moved_.count(c.id); });
+                          [&](const FrameworkCode& c) { return !moved_.count(c.id); });
     const int version = base_.version() + (changed_ ? 1 : 0);
     const auto found = internal::FrameworkParts::check(version, codes_, history_);
     for (const auto& p : found) at_its_row(p);
@@ -251,8 +251,8 @@ class CsvApply {
       problem(line, id_column, "id", fmt::format("\"{}\" is also on line {}", id, it->second));
       return;
     }
-    const Code* existing = base_.find(id);
-    Code code;
+    const FrameworkCode* existing = base_.find(id);
+    FrameworkCode code;
     if (existing) code = *existing;
     code.id = id;
     if (!fill(code, cells, line)) return;
@@ -266,9 +266,9 @@ class CsvApply {
       return;
     }
     if (code.parent != existing->parent) moved_.insert(id);
-    Code& target = codes_[static_cast<std::size_t>(existing - base_.codes().data())];
+    FrameworkCode& target = codes_[static_cast<std::size_t>(existing - base_.codes().data())];
     if (!same_meaning(*existing, code)) {
-      Code old = *existing;
+      FrameworkCode old = *existing;
       old.retired = false;  // not part of a revision (framework.h)
       history_[id].push_back(std::move(old));
       code.revision = existing->revision + 1;
@@ -279,7 +279,7 @@ class CsvApply {
   }
 
   // Sets the fields whose columns the header has; false if a flag is unreadable.
-  bool fill(Code& code, const std::vector<std::string>& cells, int line) {
+  bool fill(FrameworkCode& code, const std::vector<std::string>& cells, int line) {
     const std::pair<std::string_view, std::string*> texts[] = {
         {"parent", &code.parent},
         {"label_en", &code.label.en},
@@ -309,8 +309,8 @@ class CsvApply {
   // the check names that instead.
   void new_ids_extend_parents() {
     std::set<std::string_view> known;
-    for (const Code& c : codes_) known.insert(c.id);
-    for (const Code& c : codes_) {
+    for (const FrameworkCode& c : codes_) known.insert(c.id);
+    for (const FrameworkCode& c : codes_) {
       if (std::find(new_ids_.begin(), new_ids_.end(), c.id) == new_ids_.end()) continue;
       if (!c.parent.empty() && !known.count(c.parent)) continue;
       if (auto p = internal::new_id_problem(c); !p.empty()) {
@@ -358,7 +358,7 @@ class CsvApply {
   }
 
   const Framework& base_;
-  std::vector<Code> codes_;  // base_'s, edited, then the new ones
+  std::vector<FrameworkCode> codes_;  // base_'s, edited, then the new ones
   internal::History history_;
   bool changed_ = false;
   std::map<std::string, int> column_;  // header name -> 1-based column
@@ -375,7 +375,7 @@ class CsvApply {
 std::string framework_to_csv(const Framework& framework) {
   std::string out(kBom);
   out += fmt::format("{}\n", fmt::join(kColumns, ","));
-  for (const Code& c : framework.codes()) {
+  for (const FrameworkCode& c : framework.codes()) {
     const std::string cells[] = {c.id,
                                  c.parent,
                                  c.label.en,

@@ -11,7 +11,7 @@ namespace {
 
 // Whether `after` gives any revision that `before` knows of the code another meaning, or no
 // longer has it (its revision went back).
-bool rewrites(const Framework& before, const Framework& after, const Code& old) {
+bool rewrites(const Framework& before, const Framework& after, const FrameworkCode& old) {
   for (int r = 1; r <= old.revision; ++r) {
     auto was = before.code_at(old.id, r);
     auto is = after.code_at(old.id, r);
@@ -29,8 +29,8 @@ bool FrameworkDiff::empty() const {
 
 FrameworkDiff diff(const Framework& before, const Framework& after) {
   FrameworkDiff d;
-  for (const Code& now : after.codes()) {
-    const Code* old = before.find(now.id);
+  for (const FrameworkCode& now : after.codes()) {
+    const FrameworkCode* old = before.find(now.id);
     if (!old) {
       d.added.push_back(now.id);
       continue;
@@ -44,7 +44,7 @@ FrameworkDiff diff(const Framework& before, const Framework& after) {
     if (old->retired && !now.retired) d.reinstated.push_back(now.id);
     if (rewrites(before, after, *old)) d.rewritten.push_back(now.id);
   }
-  for (const Code& old : before.codes()) {
+  for (const FrameworkCode& old : before.codes()) {
     if (!after.find(old.id)) d.removed.push_back(old.id);
   }
   return d;

@@ -14,7 +14,7 @@
 
 namespace evhub::coding::internal {
 
-using History = std::map<std::string, std::vector<Code>, std::less<>>;
+using History = std::map<std::string, std::vector<FrameworkCode>, std::less<>>;
 
 inline constexpr std::size_t kNoCode = static_cast<std::size_t>(-1);
 // Problems listed in one Status message; the rest are counted.
@@ -29,7 +29,7 @@ struct Problem {
 // What is wrong with one label or definition, "" if nothing.
 std::string text_problem(std::string_view text, std::size_t max_bytes, bool line_breaks);
 // Why `code` cannot be a new code where it is (its id must extend its parent's), "" if it can.
-std::string new_id_problem(const Code& code);
+std::string new_id_problem(const FrameworkCode& code);
 // kInvalidArgument with the first kMaxReported messages and how many more there were (`more`:
 // problems found but not kept).
 Status invalid(const std::vector<std::string>& messages, std::size_t more = 0);
@@ -38,10 +38,10 @@ std::string some_ids(const std::vector<std::string>& ids);
 
 struct FrameworkParts {
   // Every invariant of framework.h, on codes in any order.
-  static std::vector<Problem> check(int version, const std::vector<Code>& codes,
+  static std::vector<Problem> check(int version, const std::vector<FrameworkCode>& codes,
                                     const History& history);
   // A framework of parts that check() found nothing wrong with.
-  static Framework make(int version, std::vector<Code> codes, History history);
+  static Framework make(int version, std::vector<FrameworkCode> codes, History history);
   static const History& history(const Framework& framework) { return framework.history_; }
 };
 

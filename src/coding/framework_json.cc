@@ -158,24 +158,24 @@ class Reader {
   }
 
   // The meaning of a code or of one of its past revisions.
-  void meaning(const json& j, const std::string& path, Code& out) {
+  void meaning(const json& j, const std::string& path, FrameworkCode& out) {
     string(j, path, "parent", false, out.parent);
     texts(j, path, "labels", true, out.label);
     texts(j, path, "definitions", false, out.definition);
     boolean(j, path, "restricted", out.restricted);
   }
 
-  void code(const json& j, const std::string& path, std::vector<Code>& codes,
+  void code(const json& j, const std::string& path, std::vector<FrameworkCode>& codes,
             internal::History& history) {
     if (!object(j, path)) return;
     only(j, path,
          {"id", "parent", "labels", "definitions", "restricted", "retired", "revision", "history"});
-    Code c;
+    FrameworkCode c;
     string(j, path, "id", true, c.id);
     meaning(j, path, c);
     boolean(j, path, "retired", c.retired);
     integer(j, path, "revision", false, 1, kMaxRevisions, c.revision);
-    std::vector<Code> past;
+    std::vector<FrameworkCode> past;
     if (auto h = j.find("history"); h != j.end()) {
       const std::string here = at(path, "history");
       if (!h->is_array()) {
@@ -188,7 +188,7 @@ class Reader {
           const json& e = (*h)[k];
           if (!object(e, entry)) continue;
           only(e, entry, {"revision", "parent", "labels", "definitions", "restricted"});
-          Code then;
+          FrameworkCode then;
           then.id = c.id;
           integer(e, entry, "revision", true, 1, kMaxRevisions, then.revision);
           meaning(e, entry, then);
@@ -221,7 +221,7 @@ bool parse(std::string_view text, json& out, std::string& error) {
 
 std::string framework_to_json(const Framework& framework) {
   ordered_json codes = ordered_json::array();
-  for (const Code& c : framework.codes()) {
+  for (const FrameworkCode& c : framework.codes()) {
     ordered_json j = ordered_json::object();
     j["id"] = c.id;
     j["parent"] = c.parent;
@@ -231,7 +231,7 @@ std::string framework_to_json(const Framework& framework) {
     j["retired"] = c.retired;
     j["revision"] = c.revision;
     ordered_json history = ordered_json::array();
-    for (const Code& past : framework.history(c.id)) {
+    for (const FrameworkCode& past : framework.history(c.id)) {
       ordered_json e = ordered_json::object();
       e["revision"] = past.revision;
       e["parent"] = past.parent;
@@ -283,7 +283,7 @@ Result<Framework> framework_from_json(std::string_view text) {
   r.only(doc, "", {"format", "format_version", "version", "codes"});
   int version = 0;
   r.integer(doc, "", "version", true, 0, std::numeric_limits<int>::max(), version);
-  std::vector<Code> codes;
+  std::vector<FrameworkCode> codes;
   internal::History history;
   auto list = doc.find("codes");
   if (list == doc.end()) {

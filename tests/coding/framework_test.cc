@@ -16,7 +16,7 @@
 namespace evhub::coding {
 
 // Failures show codes and frameworks as JSON, not as bytes.
-void PrintTo(const Code& code, std::ostream* os) {
+void PrintTo(const FrameworkCode& code, std::ostream* os) {
   *os << code.id << " r" << code.revision << " \"" << code.label.en << "\" under \"" << code.parent
       << "\"" << (code.restricted ? " restricted" : "") << (code.retired ? " retired" : "");
 }
@@ -26,9 +26,9 @@ void PrintTo(const Framework& framework, std::ostream* os) {
 
 namespace {
 
-Code make_code(const std::string& id, const std::string& parent, const std::string& label,
-               bool restricted = false) {
-  Code c;
+FrameworkCode make_code(const std::string& id, const std::string& parent, const std::string& label,
+                        bool restricted = false) {
+  FrameworkCode c;
   c.id = id;
   c.parent = parent;
   c.label = Texts{label, label + " (be)", label + " (ru)"};
@@ -40,13 +40,13 @@ Code make_code(const std::string& id, const std::string& parent, const std::stri
 // physical { punches, kicks }, psychological { threats }, sgbv (restricted) { rape }.
 Framework small_framework() {
   Framework f;
-  for (const Code& c : {make_code("physical", "", "Physical ill-treatment"),
-                        make_code("physical.punches", "physical", "Punches"),
-                        make_code("physical.kicks", "physical", "Kicks"),
-                        make_code("psychological", "", "Psychological ill-treatment"),
-                        make_code("psychological.threats", "psychological", "Threats"),
-                        make_code("sgbv", "", "Sexual and gender-based violence", true),
-                        make_code("sgbv.rape", "sgbv", "Rape", true)}) {
+  for (const FrameworkCode& c : {make_code("physical", "", "Physical ill-treatment"),
+                                 make_code("physical.punches", "physical", "Punches"),
+                                 make_code("physical.kicks", "physical", "Kicks"),
+                                 make_code("psychological", "", "Psychological ill-treatment"),
+                                 make_code("psychological.threats", "psychological", "Threats"),
+                                 make_code("sgbv", "", "Sexual and gender-based violence", true),
+                                 make_code("sgbv.rape", "sgbv", "Rape", true)}) {
     const Status st = f.add(c);
     EXPECT_TRUE(st.is_ok()) << st.to_string();
   }
@@ -62,9 +62,9 @@ Framework small_framework() {
   return ::testing::AssertionSuccess();
 }
 
-std::vector<std::string> ids_of(const std::vector<const Code*>& codes) {
+std::vector<std::string> ids_of(const std::vector<const FrameworkCode*>& codes) {
   std::vector<std::string> out;
-  for (const Code* c : codes) out.push_back(c->id);
+  for (const FrameworkCode* c : codes) out.push_back(c->id);
   return out;
 }
 
@@ -94,7 +94,7 @@ TEST(DefaultFramework, LoadsAndCoversEveryViolationTypeTheIssueNames) {
             (std::vector<std::string>{"physical", "psychological", "sgbv", "killing",
                                       "detention-conditions", "due-process", "fundamental-rights",
                                       "transnational"}));
-  for (const Code* category : f->children("")) {
+  for (const FrameworkCode* category : f->children("")) {
     const auto size = f->children(category->id).size();
     EXPECT_GE(size, 4u) << category->id;
     EXPECT_LE(size, 12u) << category->id;
@@ -142,7 +142,7 @@ TEST(DefaultFramework, LoadsAndCoversEveryViolationTypeTheIssueNames) {
       "transnational.property-seizure",
   };
   for (const auto& id : expected) {
-    const Code* c = f->find(id);
+    const FrameworkCode* c = f->find(id);
     ASSERT_NE(c, nullptr) << id;
     EXPECT_EQ(c->parent, id.substr(0, id.find('.'))) << id;
   }
@@ -151,7 +151,7 @@ TEST(DefaultFramework, LoadsAndCoversEveryViolationTypeTheIssueNames) {
 TEST(DefaultFramework, EveryCodeHasLabelsAndDefinitionsInEnglishBelarusianAndRussian) {
   auto f = default_framework();
   ASSERT_TRUE(f.is_ok()) << f.status().to_string();
-  for (const Code& c : f->codes()) {
+  for (const FrameworkCode& c : f->codes()) {
     for (const Texts* t : {&c.label, &c.definition}) {
       EXPECT_FALSE(t->en.empty()) << c.id;
       EXPECT_FALSE(t->be.empty()) << c.id;
@@ -177,10 +177,10 @@ TEST(DefaultFramework, SexualViolenceAndHealthCodesAreRestricted) {
   auto f = default_framework();
   ASSERT_TRUE(f.is_ok()) << f.status().to_string();
   std::set<std::string> restricted;
-  for (const Code& c : f->codes()) {
+  for (const FrameworkCode& c : f->codes()) {
     if (c.restricted) restricted.insert(c.id);
   }
-  for (const Code& c : f->codes()) {
+  for (const FrameworkCode& c : f->codes()) {
     if (c.id == "sgbv" || c.parent == "sgbv") {
       EXPECT_TRUE(c.restricted) << c.id;
     }
@@ -217,11 +217,11 @@ TEST(Framework, IsATreeInOrderWithLookupsChildrenAndPaths) {
 
   // Moved, a code and what is under it follow its new parent in codes().
   ASSERT_TRUE(f.add(make_code("physical.punches.face", "physical.punches", "Face")).is_ok());
-  Code punches = *f.find("physical.punches");
+  FrameworkCode punches = *f.find("physical.punches");
   punches.parent = "psychological";
   ASSERT_TRUE(f.edit("physical.punches", punches).is_ok());
   std::vector<std::string> order;
-  for (const Code& c : f.codes()) order.push_back(c.id);
+  for (const FrameworkCode& c : f.codes()) order.push_back(c.id);
   EXPECT_EQ(order, (std::vector<std::string>{"physical", "physical.kicks", "psychological",
                                              "psychological.threats", "physical.punches",
                                              "physical.punches.face", "sgbv", "sgbv.rape"}));
@@ -235,7 +235,7 @@ TEST(Framework, EveryChangeOfMeaningIsANewRevisionAndOldRevisionsAreKept) {
   const int v = f.version();
 
   // A typo fix is a change of meaning too: a coding made before shows it was re-labelled.
-  Code kicks = *f.find("physical.kicks");
+  FrameworkCode kicks = *f.find("physical.kicks");
   kicks.label.en = "Kicks to the body";
   ASSERT_TRUE(f.edit("physical.kicks", kicks).is_ok());
   EXPECT_EQ(f.find("physical.kicks")->revision, 2);
@@ -291,15 +291,15 @@ TEST(Framework, EveryChangeOfMeaningIsANewRevisionAndOldRevisionsAreKept) {
 
 TEST(Framework, EditsAreMadeToTheCurrentRevisionAndNeverChangeAnId) {
   Framework f = small_framework();
-  Code stale = *f.find("physical.punches");
-  Code fresh = stale;
+  FrameworkCode stale = *f.find("physical.punches");
+  FrameworkCode fresh = stale;
   fresh.label.en = "Punches with the fist";
   ASSERT_TRUE(f.edit("physical.punches", fresh).is_ok());
   stale.label.ru = "Удары кулаком";
   EXPECT_TRUE(fails(f.edit("physical.punches", stale), evhub::Code::kFailedPrecondition,
                     "code physical.punches is at revision 2, but the edit was made to revision 1"));
 
-  Code renamed = *f.find("physical.punches");
+  FrameworkCode renamed = *f.find("physical.punches");
   renamed.id = "physical.fists";
   EXPECT_TRUE(fails(f.edit("physical.punches", renamed), evhub::Code::kInvalidArgument,
                     "code physical.punches: id: ids never change"));
@@ -332,12 +332,12 @@ TEST(Framework, BrokenInvariantsAreRefusedNamingTheCodeAndChangeNothing) {
                     "labels.en: starts or ends with white space"));
   EXPECT_TRUE(fails(f.add(make_code("physical.slaps", "physical", std::string(201, 'x'))), kInvalid,
                     "labels.en: longer than 200 bytes"));
-  Code retired_new = make_code("physical.slaps", "physical", "Slaps");
+  FrameworkCode retired_new = make_code("physical.slaps", "physical", "Slaps");
   retired_new.retired = true;
   EXPECT_TRUE(fails(f.add(retired_new), kInvalid, "a new code cannot be retired"));
 
   // A cycle: physical under its own child.
-  Code physical = *f.find("physical");
+  FrameworkCode physical = *f.find("physical");
   physical.parent = "physical.kicks";
   EXPECT_TRUE(fails(f.edit("physical", physical), kInvalid,
                     "codes form a cycle: physical -> physical.kicks -> physical"));
@@ -347,7 +347,7 @@ TEST(Framework, BrokenInvariantsAreRefusedNamingTheCodeAndChangeNothing) {
   // Under a retired code: moved there, or a parent retired over codes in use.
   Framework g = small_framework();
   ASSERT_TRUE(g.retire("psychological.threats").is_ok());
-  Code kicks = *g.find("physical.kicks");
+  FrameworkCode kicks = *g.find("physical.kicks");
   kicks.parent = "psychological.threats";
   EXPECT_TRUE(fails(g.edit("physical.kicks", kicks), kInvalid,
                     "code physical.kicks: parent: \"psychological.threats\" is retired: a code in "
@@ -392,13 +392,13 @@ TEST(Diff, ListsExactlyTheChanges) {
   const Framework before = small_framework();
   Framework after = before;
   ASSERT_TRUE(after.add(make_code("physical.baton-blows", "physical", "Baton blows")).is_ok());
-  Code punches = *after.find("physical.punches");
+  FrameworkCode punches = *after.find("physical.punches");
   punches.label.be = "Удары кулаком";
   ASSERT_TRUE(after.edit("physical.punches", punches).is_ok());
-  Code threats = *after.find("psychological.threats");
+  FrameworkCode threats = *after.find("psychological.threats");
   threats.parent = "physical";
   ASSERT_TRUE(after.edit("psychological.threats", threats).is_ok());
-  Code kicks = *after.find("physical.kicks");
+  FrameworkCode kicks = *after.find("physical.kicks");
   kicks.restricted = true;
   ASSERT_TRUE(after.edit("physical.kicks", kicks).is_ok());
   ASSERT_TRUE(after.retire("sgbv.rape").is_ok());
@@ -447,7 +447,7 @@ TEST(Diff, ARelabelWithoutANewRevisionIsARewrite) {
 
 TEST(Json, RoundTripsAFrameworkWithItsHistory) {
   Framework f = small_framework();
-  Code kicks = *f.find("physical.kicks");
+  FrameworkCode kicks = *f.find("physical.kicks");
   kicks.label.ru = "Удары ногами, \"пинки\"";
   kicks.definition.en = "Kicks.\nAlso stamping.";
   ASSERT_TRUE(f.edit("physical.kicks", kicks).is_ok());
@@ -474,7 +474,7 @@ TEST(Json, OptionalFieldsTakeTheirDefaults) {
   auto f = framework_from_json(R"({"format": "evhub-coding-framework", "format_version": 1,
       "version": 1, "codes": [{"id": "physical", "labels": {"en": "Physical ill-treatment"}}]})");
   ASSERT_TRUE(f.is_ok()) << f.status().to_string();
-  const Code* c = f->find("physical");
+  const FrameworkCode* c = f->find("physical");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->parent, "");
   EXPECT_EQ(c->label.be, "");
@@ -626,7 +626,7 @@ TEST(Csv, ReadsByteOrderMarksCrLfAndQuotedCommasQuotesAndLineBreaks) {
   auto f = apply_csv(Framework{}, csv);
   ASSERT_TRUE(f.is_ok()) << f.status().to_string();
   ASSERT_EQ(f->codes().size(), 3u);
-  const Code* physical = f->find("physical");
+  const FrameworkCode* physical = f->find("physical");
   ASSERT_NE(physical, nullptr) << "the id column is found behind the byte-order mark";
   EXPECT_EQ(physical->label.en, "Physical ill-treatment, all kinds");
   EXPECT_EQ(physical->label.ru, "Физическое");
@@ -718,7 +718,7 @@ TEST(Csv, AppliedToAFrameworkOnlyTheChangedCodesGetNewRevisions) {
   EXPECT_TRUE(f.find("physical.restraints")->retired);
   EXPECT_EQ(f.find("physical.water-cannon")->revision, 1);
   int unchanged = 0;
-  for (const Code& c : f.codes()) {
+  for (const FrameworkCode& c : f.codes()) {
     if (c.id == "physical.kicks" || c.id == "physical.restraints" ||
         c.id == "physical.water-cannon") {
       continue;

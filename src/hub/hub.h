@@ -38,6 +38,10 @@ struct Layout {
   std::string jobs() const { return join_path(dir, "jobs.db"); }
   std::string collection() const { return join_path(dir, "collection.db"); }
   std::string coding() const { return join_path(dir, "coding.db"); }
+  // Views of the log kept by coding/: incidents, witness summaries, the facility registry.
+  std::string incidents() const { return join_path(dir, "incidents.db"); }
+  std::string summaries() const { return join_path(dir, "summaries.db"); }
+  std::string registry() const { return join_path(dir, "registry.db"); }
   // The search index (Xapian): derived data, rebuilt from the hub by `evhub index rebuild`.
   std::string index() const { return join_path(dir, "index"); }
   std::string saved_searches() const { return join_path(dir, "saved_searches.db"); }

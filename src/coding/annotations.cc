@@ -7,11 +7,11 @@
 
 #include "catalog/migrations.h"
 #include "catalog/sqlite.h"
+#include "coding/coding_view.h"
 #include "core/clock.h"
 #include "core/random_name.h"
 #include "core/text.h"
 #include "crypto/crypto.h"
-#include "hub/log_view.h"
 
 namespace evhub::coding {
 
@@ -21,49 +21,8 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* kRecordKind = "annotation";
 constexpr std::size_t kMaxCodesPerPassage = 50;
 constexpr std::size_t kMaxText = 20000;  // bytes of a memo or a description
-
-// coding.db is derived data: deleting it makes the next open replay the log.
-const std::vector<catalog::Migration>& view_migrations() {
-  static const std::vector<catalog::Migration> kMigrations = {
-      {1, "follows the custody log", hub::kViewStateSql}, {2, "annotations", R"sql(
-CREATE TABLE annotations (
-  id TEXT PRIMARY KEY,
-  version INTEGER NOT NULL,
-  record_object TEXT NOT NULL,
-  domain_id TEXT NOT NULL,
-  domain TEXT NOT NULL,
-  organisation_id TEXT NOT NULL,
-  object_id TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  span_begin INTEGER NOT NULL,
-  span_end INTEGER NOT NULL,
-  incident_from TEXT NOT NULL,
-  place TEXT NOT NULL,
-  facility TEXT NOT NULL,
-  coder TEXT NOT NULL,
-  removed INTEGER NOT NULL
-);
-CREATE INDEX annotations_by_object ON annotations(object_id);
-CREATE INDEX annotations_by_domain ON annotations(domain_id);
-CREATE TABLE annotation_versions (
-  id TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  record_object TEXT NOT NULL,
-  PRIMARY KEY (id, version)
-);
-CREATE TABLE annotation_codes (
-  annotation_id TEXT NOT NULL,
-  code_id TEXT NOT NULL,
-  revision INTEGER NOT NULL,
-  PRIMARY KEY (annotation_id, code_id)
-);
-CREATE INDEX annotation_codes_by_code ON annotation_codes(code_id);
-)sql"}};
-  return kMigrations;
-}
 
 Status bad(const std::string& what) {
   return Status(Code::kInvalidArgument, what);
@@ -241,15 +200,7 @@ struct AnnotationStore::Impl {
     return reader->read_prefix(static_cast<std::size_t>(max_bytes));
   }
 
-  Result<json> read_record(const std::string& id) {
-    EVHUB_ASSIGN_OR_RETURN(std::string text, read_object(id, 1 << 20));
-    json j = json::parse(text, nullptr, false);
-    crypto::wipe(text.data(), text.size());
-    if (j.is_discarded() || !j.is_object()) {
-      return Status(Code::kIntegrity, "annotation record " + id + " is not a JSON object");
-    }
-    return j;
-  }
+  Result<json> read_record(const std::string& id) { return internal::read_record(hub, id); }
 
   // The text an annotation codes, and its passage; checks the target against the object.
   Status check_target(Annotation& a) {
@@ -303,8 +254,9 @@ struct AnnotationStore::Impl {
   Status store(Annotation& a) {
     a.coded_at = now_rfc3339();
     std::string text = record_json(a).dump();
-    auto stored = hub.put_data("annotation record", text, a.domain,
-                               hub::Intake::record_of(a.organisation_id, kRecordKind));
+    auto stored =
+        hub.put_data("annotation record", text, a.domain,
+                     hub::Intake::record_of(a.organisation_id, internal::kAnnotationRecord));
     crypto::wipe(text.data(), text.size());
     EVHUB_RETURN_IF_ERROR(stored.status());
     return sync();
@@ -371,27 +323,13 @@ struct AnnotationStore::Impl {
     crypto::wipe(text->data(), text->size());
   }
 
-  Status sync();
-  Status apply(const custody::Event& e);
-  Status apply_record(const custody::Event& e);
-  Status apply_shred(const custody::Event& e);
+  Status sync() { return internal::sync_coding_view(db, hub); }
 };
 
-Status AnnotationStore::Impl::sync() {
-  return hub::follow_log(db, hub, [this](const custody::Event& e) { return apply(e); });
-}
+namespace internal {
 
-Status AnnotationStore::Impl::apply(const custody::Event& e) {
-  if (e.action == "put" && e.details.is_object() &&
-      e.details.value("record", "") == std::string(kRecordKind)) {
-    return apply_record(e);
-  }
-  if (e.action == "shred") return apply_shred(e);
-  return Status::ok();
-}
-
-Status AnnotationStore::Impl::apply_record(const custody::Event& e) {
-  auto record = read_record(e.object);
+Status apply_annotation_put(Database& db, hub::Hub& hub, const custody::Event& e) {
+  auto record = read_record(hub, e.object);
   // Erased later in the log: the shred that follows removes whatever this would have added.
   if (!record.is_ok() && record.status().code() == Code::kErased) return Status::ok();
   EVHUB_RETURN_IF_ERROR(record.status());
@@ -434,7 +372,7 @@ Status AnnotationStore::Impl::apply_record(const custody::Event& e) {
   return Status::ok();
 }
 
-Status AnnotationStore::Impl::apply_shred(const custody::Event& e) {
+Status apply_annotation_shred(Database& db, const custody::Event& e) {
   const std::string domain_id = e.details.value("domain_id", "");
   for (const char* sql :
        {"DELETE FROM annotation_codes WHERE annotation_id IN (SELECT id FROM annotations WHERE "
@@ -449,12 +387,13 @@ Status AnnotationStore::Impl::apply_shred(const custody::Event& e) {
   return Status::ok();
 }
 
+}  // namespace internal
+
 AnnotationStore::AnnotationStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 AnnotationStore::~AnnotationStore() = default;
 
 Result<std::unique_ptr<AnnotationStore>> AnnotationStore::open(hub::Hub& hub) {
-  EVHUB_ASSIGN_OR_RETURN(Database db, Database::open(hub.layout().coding(), true));
-  EVHUB_RETURN_IF_ERROR(catalog::migrate(db, view_migrations(), "coding.db"));
+  EVHUB_ASSIGN_OR_RETURN(Database db, internal::open_coding_view(hub));
   auto store = std::unique_ptr<AnnotationStore>(
       new AnnotationStore(std::unique_ptr<Impl>(new Impl{hub, std::move(db)})));
   EVHUB_RETURN_IF_ERROR(store->sync());

@@ -23,7 +23,7 @@ const char* const kTranscript =
     "Мяне затрымалі ў Мінску 10 жніўня 2020 года. Маёр загадаў біць нас дубінкамі. Потым нас "
     "трымалі ў камеры без вады.";
 
-// FrameworkCode point offsets of `part` in kTranscript.
+// Code point offsets of `part` in kTranscript.
 std::pair<std::int64_t, std::int64_t> span_of(const std::string& part) {
   const std::string text = kTranscript;
   const std::size_t at = text.find(part);

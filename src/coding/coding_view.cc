@@ -1,0 +1,123 @@
+#include "coding/coding_view.h"
+
+#include <fmt/format.h>
+
+#include "catalog/migrations.h"
+#include "coding/framework.h"
+#include "crypto/crypto.h"
+#include "hub/log_view.h"
+
+namespace evhub::coding::internal {
+
+using catalog::Database;
+using catalog::Statement;
+using nlohmann::json;
+
+namespace {
+
+// coding.db is derived data: deleting it makes the next open replay the log.
+const std::vector<catalog::Migration>& view_migrations() {
+  static const std::vector<catalog::Migration> kMigrations = {
+      {1, "follows the custody log", hub::kViewStateSql},
+      {2, "annotations", R"sql(
+CREATE TABLE annotations (
+  id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  record_object TEXT NOT NULL,
+  domain_id TEXT NOT NULL,
+  domain TEXT NOT NULL,
+  organisation_id TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  span_begin INTEGER NOT NULL,
+  span_end INTEGER NOT NULL,
+  incident_from TEXT NOT NULL,
+  place TEXT NOT NULL,
+  facility TEXT NOT NULL,
+  coder TEXT NOT NULL,
+  removed INTEGER NOT NULL
+);
+CREATE INDEX annotations_by_object ON annotations(object_id);
+CREATE INDEX annotations_by_domain ON annotations(domain_id);
+CREATE TABLE annotation_versions (
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  record_object TEXT NOT NULL,
+  PRIMARY KEY (id, version)
+);
+CREATE TABLE annotation_codes (
+  annotation_id TEXT NOT NULL,
+  code_id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  PRIMARY KEY (annotation_id, code_id)
+);
+CREATE INDEX annotation_codes_by_code ON annotation_codes(code_id);
+)sql"},
+      // The framework's versions as stored: the newest (highest seq) is the hub's framework,
+      // since each stored version was checked as the successor of the one before.
+      {3, "coding framework versions", R"sql(
+CREATE TABLE framework_versions (
+  seq INTEGER PRIMARY KEY,
+  version INTEGER NOT NULL,
+  record_object TEXT NOT NULL,
+  stored_by TEXT NOT NULL,
+  stored_at TEXT NOT NULL
+);
+)sql"}};
+  return kMigrations;
+}
+
+// Only the place of the version in the log is kept: the framework itself stays in its record.
+Status apply_framework_put(Database& db, hub::Hub& hub, const custody::Event& e) {
+  auto record = read_record(hub, e.object, kMaxFileBytes + 4096);
+  // Erased later in the log: the store passes over versions it cannot read.
+  if (!record.is_ok() && record.status().code() == Code::kErased) return Status::ok();
+  EVHUB_RETURN_IF_ERROR(record.status());
+  EVHUB_ASSIGN_OR_RETURN(Statement st,
+                         db.prepare("INSERT OR REPLACE INTO framework_versions(seq, version, "
+                                    "record_object, stored_by, stored_at) VALUES (?, ?, ?, ?, ?)"));
+  st.bind(1, static_cast<std::int64_t>(e.seq))
+      .bind(2, std::int64_t{record->value("framework", json::object()).value("version", 0)})
+      .bind(3, e.object)
+      .bind(4, record->value("stored_by", e.actor))
+      .bind(5, e.time);
+  return st.run();
+}
+
+Status apply(Database& db, hub::Hub& hub, const custody::Event& e) {
+  if (e.action == "shred") return apply_annotation_shred(db, e);
+  if (e.action != "put" || !e.details.is_object()) return Status::ok();
+  const std::string kind = e.details.value("record", "");
+  if (kind == kAnnotationRecord) return apply_annotation_put(db, hub, e);
+  if (kind == kFrameworkRecord) return apply_framework_put(db, hub, e);
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<Database> open_coding_view(hub::Hub& hub) {
+  EVHUB_ASSIGN_OR_RETURN(Database db, Database::open(hub.layout().coding(), true));
+  EVHUB_RETURN_IF_ERROR(catalog::migrate(db, view_migrations(), "coding.db"));
+  return db;
+}
+
+Status sync_coding_view(Database& db, hub::Hub& hub) {
+  return hub::follow_log(db, hub, [&](const custody::Event& e) { return apply(db, hub, e); });
+}
+
+Result<json> read_record(hub::Hub& hub, const std::string& object_id, std::size_t max_bytes) {
+  EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(object_id));
+  if (reader->size() > max_bytes) {
+    return Status(Code::kInvalidArgument,
+                  fmt::format("record {} is larger than {} bytes", object_id, max_bytes));
+  }
+  EVHUB_ASSIGN_OR_RETURN(std::string text, reader->read_prefix(max_bytes));
+  json j = json::parse(text, nullptr, false);
+  crypto::wipe(text.data(), text.size());
+  if (j.is_discarded() || !j.is_object()) {
+    return Status(Code::kIntegrity, "record " + object_id + " is not a JSON object");
+  }
+  return j;
+}
+
+}  // namespace evhub::coding::internal

@@ -13,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "coding/passage_index.h"
 
 int main(int argc, char** argv) {
   // With a file-size limit (ulimit -f) a write must fail with EFBIG, not kill us mid-write.
@@ -23,6 +24,8 @@ int main(int argc, char** argv) {
   rlimit no_core{0, 0};
   ::setrlimit(RLIMIT_CORE, &no_core);
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  // Coded passages go into every index this process updates or rebuilds.
+  evhub::coding::index_coded_passages();
   evhub::cli::Options options;
   CLI::App app{
       "evhub — Evidence Hub: encrypted, verifiable evidence storage with a "

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "catalog/migrations.h"
@@ -482,6 +483,28 @@ Result<std::vector<Annotation>> AnnotationStore::on_object(const std::string& ob
                                                       "ORDER BY span_begin, span_end, id",
                                                       object_id));
   impl_->add_passages(out);
+  return out;
+}
+
+Result<std::vector<Annotation>> AnnotationStore::in_domain(const std::string& domain) {
+  EVHUB_RETURN_IF_ERROR(sync());
+  EVHUB_ASSIGN_OR_RETURN(auto all, impl_->load_listed("SELECT record_object FROM annotations "
+                                                      "WHERE domain = ? AND removed = 0 "
+                                                      "ORDER BY object_id, span_begin, id",
+                                                      domain));
+  // Passages are filled in one object at a time: each text is read once.
+  std::vector<Annotation> out;
+  std::vector<Annotation> same_object;
+  for (Annotation& a : all) {
+    if (!same_object.empty() && same_object.front().target.object_id != a.target.object_id) {
+      impl_->add_passages(same_object);
+      std::move(same_object.begin(), same_object.end(), std::back_inserter(out));
+      same_object.clear();
+    }
+    same_object.push_back(std::move(a));
+  }
+  impl_->add_passages(same_object);
+  std::move(same_object.begin(), same_object.end(), std::back_inserter(out));
   return out;
 }
 

@@ -123,6 +123,9 @@ class AnnotationStore {
   Result<std::vector<Annotation>> history(const std::string& id);
   // The annotations of an object, not removed, in the order of their position.
   Result<std::vector<Annotation>> on_object(const std::string& object_id);
+  // The annotations in a key domain (a witness's material), not removed, with their passages,
+  // ordered by object and position: what the search index holds of the domain's coding.
+  Result<std::vector<Annotation>> in_domain(const std::string& domain);
   // Where these codes (every code if empty) were applied (annotations not removed), in the
   // given organisations (all if empty), from the view alone.
   Result<std::vector<CodedPassage>> with_codes(const std::vector<std::string>& code_ids,

@@ -112,6 +112,34 @@ std::string version_of(const search::IndexItem& item, const std::string& content
   return to_hex(crypto::sha256(as_bytes(v.dump()))).substr(0, 32);
 }
 
+std::mutex& feeds_mutex() {
+  static std::mutex mu;
+  return mu;
+}
+std::vector<IndexFeed>& feeds() {
+  static std::vector<IndexFeed> all;
+  return all;
+}
+std::vector<IndexFeed> current_feeds() {
+  std::lock_guard lock(feeds_mutex());
+  return feeds();
+}
+
+// What the feeds add to a domain: items whose text is already there.
+Status add_fed(hub::Hub& hub, const catalog::KeyDomain& domain, std::vector<Expected>& out) {
+  for (const IndexFeed& feed : current_feeds()) {
+    EVHUB_ASSIGN_OR_RETURN(auto items, feed.items(hub, domain));
+    for (auto& item : items) {
+      Expected e;
+      e.inline_text = std::move(item.text);
+      item.text.clear();
+      e.item = std::move(item);
+      out.push_back(std::move(e));
+    }
+  }
+  return Status::ok();
+}
+
 // Everything of one key domain that the index should hold. Call holding the hub mutex.
 Result<std::vector<Expected>> expected_in(hub::Hub& hub, Collection& collection,
                                           const catalog::KeyDomain& domain) {
@@ -187,6 +215,7 @@ Result<std::vector<Expected>> expected_in(hub::Hub& hub, Collection& collection,
     item.version = version_of(item, to_hex(crypto::sha256(as_bytes(doc.description))));
     out.push_back(std::move(e));
   }
+  EVHUB_RETURN_IF_ERROR(add_fed(hub, domain, out));
   return out;
 }
 
@@ -380,7 +409,17 @@ Result<IndexCheck> check_index(hub::Hub& hub, std::mutex& hub_mutex, search::Ind
   return check;
 }
 
+void add_index_feed(IndexFeed feed) {
+  std::lock_guard lock(feeds_mutex());
+  auto& all = feeds();
+  std::erase_if(all, [&](const IndexFeed& f) { return f.id_prefix == feed.id_prefix; });
+  all.push_back(std::move(feed));
+}
+
 Result<std::string> item_text(hub::Hub& hub, Collection& collection, const std::string& id) {
+  for (const IndexFeed& feed : current_feeds()) {
+    if (id.rfind(feed.id_prefix, 0) == 0) return feed.text(hub, id);
+  }
   if (id.rfind("desc:", 0) != 0) return read_text(hub, id, kMaxIndexedBytes);
   const std::string object_id = id.substr(5);
   EVHUB_ASSIGN_OR_RETURN(auto object, hub.describe(object_id));

@@ -32,6 +32,20 @@ struct IndexReport {
 // (domains done, of domains) while a rebuild or catch-up runs.
 using IndexProgress = std::function<void(std::int64_t, std::int64_t)>;
 
+// Items a module above this one adds to a key domain's (coding/: one per coded passage), with
+// their text and version filled in, and the text of one of its items for snippets. Items are
+// asked for holding the hub mutex, each time the domain is brought up to date; their ids start
+// with `id_prefix`, which says whose an id is.
+struct IndexFeed {
+  std::string id_prefix;
+  std::function<Result<std::vector<search::IndexItem>>(hub::Hub&, const catalog::KeyDomain&)> items;
+  std::function<Result<std::string>(hub::Hub&, const std::string& id)> text;
+};
+// Adds a feed to every index update, rebuild, check and snippet in this process (once per
+// prefix: a second feed with the same prefix replaces the first). The CLI and the server add
+// coding's when they start.
+void add_index_feed(IndexFeed feed);
+
 // Follows the custody log from where the index last stopped and updates the domains the new
 // events touched. Uses `hub` only while holding `hub_mutex`.
 Result<IndexReport> update_index(hub::Hub& hub, std::mutex& hub_mutex, search::Index& index,

@@ -14,6 +14,22 @@ const std::vector<Role>& evidence_readers() {
   return roles;
 }
 
+const std::vector<Role>& coding_readers() {
+  static const std::vector<Role> roles = {Role::kAnalyst, Role::kLegalOfficer, Role::kReviewer,
+                                          Role::kLead};
+  return roles;
+}
+
+const std::vector<Role>& coders() {
+  static const std::vector<Role> roles = {Role::kAnalyst, Role::kLead};
+  return roles;
+}
+
+const std::vector<Role>& framework_editors() {
+  static const std::vector<Role> roles = {Role::kAdministrator};
+  return roles;
+}
+
 const std::vector<Role>& evidence_writers() {
   static const std::vector<Role> roles = {Role::kIntakeOfficer, Role::kAnalyst,
                                           Role::kOsintResearcher, Role::kLead};

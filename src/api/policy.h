@@ -76,6 +76,14 @@ const std::vector<accounts::Role>& job_retriers();
 // witnesses, into the organisations where they do.
 const std::vector<accounts::Role>& importers();
 
+// Coding (coding/). Who reads annotations, on material they may read, in its organisation:
+// those who work with testimony as analysis — analysts, legal officers, reviewers, leads.
+const std::vector<accounts::Role>& coding_readers();
+// Who codes (adds, edits and removes annotations): analysts and leads.
+const std::vector<accounts::Role>& coders();
+// Who changes the hub's coding framework: administrators (the framework is hub-wide).
+const std::vector<accounts::Role>& framework_editors();
+
 // The ids of the organisations where `user` holds one of `roles`, in the order of the grants.
 std::vector<std::string> organisations_where(const accounts::User& user,
                                              const std::vector<accounts::Role>& roles,

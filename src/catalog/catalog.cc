@@ -299,6 +299,18 @@ bool is_sensitivity(const std::string& name) {
   return false;
 }
 
+std::string stricter_sensitivity(const std::string& a, const std::string& b) {
+  auto rank = [](const std::string& s) {
+    int i = 0;
+    for (const char* known : kSensitivities) {
+      if (s == known) return i;
+      ++i;
+    }
+    return 0;
+  };
+  return rank(a) >= rank(b) ? a : b;
+}
+
 Result<std::vector<ObjectRecord>> Catalog::objects_of(const std::vector<ReadScope>& scopes,
                                                       const std::string& after_id, int limit) {
   if (scopes.empty() || limit <= 0) return std::vector<ObjectRecord>();

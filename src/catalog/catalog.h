@@ -53,6 +53,8 @@ struct ObjectRecord {
 // The sensitivities an object may have, least restricted first.
 inline constexpr const char* kSensitivities[] = {"normal", "health", "sexual-violence"};
 bool is_sensitivity(const std::string& name);
+// The more restricted of two sensitivities (an unknown name counts as "normal").
+std::string stricter_sensitivity(const std::string& a, const std::string& b);
 
 // What one reader may see in one organisation: objects of its live domains whose sensitivity is
 // one of `sensitivities`.

@@ -339,11 +339,15 @@ Status apply_annotation_put(Database& db, hub::Hub& hub, const custody::Event& e
       Statement up,
       db.prepare("INSERT INTO annotations(id, version, record_object, domain_id, domain, "
                  "organisation_id, object_id, kind, span_begin, span_end, incident_from, place, "
-                 "facility, coder, removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                 "facility, coder, removed, sensitivity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                 "?, ?, ?, ?, ?) "
                  "ON CONFLICT(id) DO UPDATE SET version = excluded.version, record_object = "
                  "excluded.record_object, span_begin = excluded.span_begin, span_end = "
                  "excluded.span_end, incident_from = excluded.incident_from, place = "
                  "excluded.place, facility = excluded.facility, removed = excluded.removed"));
+  // Erased or not (yet) described: the passage is as sensitive as the catalog can say.
+  auto object = hub.describe(a.target.object_id);
+  const std::string sensitivity = object.is_ok() ? object->record.sensitivity : "normal";
   const bool region = a.target.kind == TargetKind::kRegion;
   up.bind(1, a.id).bind(2, std::int64_t{a.version}).bind(3, e.object);
   up.bind(4, e.details.value("domain_id", "")).bind(5, a.domain).bind(6, a.organisation_id);
@@ -351,7 +355,7 @@ Status apply_annotation_put(Database& db, hub::Hub& hub, const custody::Event& e
   up.bind(9, region ? std::int64_t{a.target.page} : a.target.begin);
   up.bind(10, region ? std::int64_t{a.target.page} : a.target.end);
   up.bind(11, a.facets.date.from).bind(12, a.facets.place).bind(13, a.facets.facility);
-  up.bind(14, a.coder).bind(15, std::int64_t{a.removed ? 1 : 0});
+  up.bind(14, a.coder).bind(15, std::int64_t{a.removed ? 1 : 0}).bind(16, sensitivity);
   EVHUB_RETURN_IF_ERROR(up.run());
   EVHUB_ASSIGN_OR_RETURN(Statement version,
                          db.prepare("INSERT OR REPLACE INTO annotation_versions(id, version, "
@@ -514,7 +518,8 @@ Result<std::vector<CodedPassage>> AnnotationStore::with_codes(
   std::vector<CodedPassage> out;
   std::string sql =
       "SELECT a.id, a.domain, a.organisation_id, a.object_id, a.kind, a.span_begin, a.span_end, "
-      "c.code_id, c.revision, a.incident_from, a.place, a.facility, a.coder FROM annotation_codes "
+      "c.code_id, c.revision, a.incident_from, a.place, a.facility, a.coder, a.sensitivity FROM "
+      "annotation_codes "
       "c JOIN annotations a ON a.id = c.annotation_id WHERE a.removed = 0";
   if (!code_ids.empty()) {
     std::string codes(code_ids.size() * 2 - 1, ',');
@@ -548,6 +553,7 @@ Result<std::vector<CodedPassage>> AnnotationStore::with_codes(
     p.place = st.text(10);
     p.facility = st.text(11);
     p.coder = st.text(12);
+    p.sensitivity = st.text(13);
     out.push_back(std::move(p));
   }
   return out;

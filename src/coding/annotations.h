@@ -94,6 +94,7 @@ struct CodedPassage {
   std::string place;
   std::string facility;
   std::string coder;
+  std::string sensitivity;  // the coded object's (a restricted code may raise it further)
 };
 
 // Texts longer than this cannot be coded as text (they are not transcripts).

@@ -63,6 +63,16 @@ CREATE TABLE framework_versions (
   stored_by TEXT NOT NULL,
   stored_at TEXT NOT NULL
 );
+)sql"},
+      // The coded object's sensitivity, so that retrieval decides who may see a passage from
+      // the view alone (an object's sensitivity never changes). The view is replayed to fill it.
+      {4, "coded objects' sensitivity", R"sql(
+ALTER TABLE annotations ADD COLUMN sensitivity TEXT NOT NULL DEFAULT 'normal';
+DELETE FROM annotation_codes;
+DELETE FROM annotation_versions;
+DELETE FROM annotations;
+DELETE FROM framework_versions;
+UPDATE view_state SET applied_seq = 0;
 )sql"}};
   return kMigrations;
 }

@@ -216,4 +216,11 @@ Status Framework::commit(Framework next) {
   return Status::ok();
 }
 
+std::string sensitivity_of_code(const Framework& framework, std::string_view id) {
+  const FrameworkCode* code = framework.find(id);
+  if (!code || !code->restricted) return "normal";
+  const auto path = framework.path(id);
+  return !path.empty() && path.front()->id == "sgbv" ? "sexual-violence" : "health";
+}
+
 }  // namespace evhub::coding

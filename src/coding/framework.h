@@ -135,6 +135,11 @@ class Framework {
   std::map<std::string, std::size_t, std::less<>> index_;  // id -> position in codes_
 };
 
+// The sensitivity (catalog::kSensitivities) a code gives the material it is applied to:
+// "normal" unless the code is restricted; a restricted code under the top-level category "sgbv"
+// makes it "sexual-violence", any other restricted code (injuries, health) "health".
+std::string sensitivity_of_code(const Framework& framework, std::string_view id);
+
 // What changed from `before` to `after`, for an administrator's review before an import.
 // Each list holds ids in `after`'s tree order (`removed`: in `before`'s).
 struct FrameworkDiff {

@@ -14,29 +14,6 @@
 namespace evhub::coding {
 namespace {
 
-// The more restricted of two sensitivities (catalog::kSensitivities is least restricted first).
-std::string stricter(const std::string& a, const std::string& b) {
-  auto rank = [](const std::string& s) {
-    int i = 0;
-    for (const char* known : catalog::kSensitivities) {
-      if (s == known) return i;
-      ++i;
-    }
-    return 0;
-  };
-  return rank(a) >= rank(b) ? a : b;
-}
-
-// What a restricted code makes of the passage: sexual and gender-based violence is read only by
-// those cleared for it; other restricted codes (health) by those cleared for health.
-std::string sensitivity_of_code(const Framework& framework, const std::string& id) {
-  const FrameworkCode* code = framework.find(id);
-  if (!code || !code->restricted) return "normal";
-  const auto path = framework.path(id);
-  const bool sgbv = !path.empty() && path.front()->id == "sgbv";
-  return sgbv ? "sexual-violence" : "health";
-}
-
 search::IndexItem item_of(const Annotation& a, const Framework& framework,
                           const catalog::KeyDomain& domain, const std::string& object_sensitivity) {
   search::IndexItem item;
@@ -49,7 +26,8 @@ search::IndexItem item_of(const Annotation& a, const Framework& framework,
   std::set<std::string> codes;
   std::string first_label;
   for (const CodeRef& ref : a.codes) {
-    item.sensitivity = stricter(item.sensitivity, sensitivity_of_code(framework, ref.id));
+    item.sensitivity =
+        catalog::stricter_sensitivity(item.sensitivity, sensitivity_of_code(framework, ref.id));
     codes.insert(ref.id);
     for (const FrameworkCode* up : framework.path(ref.id)) codes.insert(up->id);
     if (first_label.empty()) {

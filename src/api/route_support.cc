@@ -61,6 +61,14 @@ Status check_fields(const json& in, const std::map<std::string, FieldType>& fiel
         ok = value.is_object();
         want = "an object";
         break;
+      case FieldType::kInteger:
+        ok = value.is_number_integer();
+        want = "a whole number";
+        break;
+      case FieldType::kNumber:
+        ok = value.is_number();
+        want = "a number";
+        break;
     }
     if (!ok) return Status(Code::kInvalidArgument, key + " must be " + want);
   }

@@ -8,6 +8,7 @@
 #include "api/policy.h"
 #include "api/qr_code.h"
 #include "api/route_support.h"
+#include "coding/passage_index.h"
 #include "collection/consent.h"
 #include "collection/indexing.h"
 #include "collection/processing.h"
@@ -587,6 +588,8 @@ Response Api::witness_page(int status, const accounts::User& user, const Witness
 }
 
 Result<std::unique_ptr<Api>> Api::open(hub::Hub& hub, ApiOptions options) {
+  // Coded passages go into the index the server's jobs keep up to date.
+  coding::index_coded_passages();
   EVHUB_ASSIGN_OR_RETURN(auto accounts, accounts::Accounts::open(hub.layout().accounts()));
   EVHUB_ASSIGN_OR_RETURN(auto witnesses, collection::Collection::open(hub));
   EVHUB_ASSIGN_OR_RETURN(auto jobs, jobs::JobQueue::open(hub.layout().jobs()));
@@ -1286,6 +1289,7 @@ void Api::add_routes(Router& router) {
 
   add_collection_routes(route);
   add_search_routes(route);
+  add_coding_routes(route);
 }
 
 }  // namespace evhub::api

@@ -17,6 +17,8 @@
 
 #include "accounts/accounts.h"
 #include "api/server.h"
+#include "coding/annotations.h"
+#include "coding/framework_store.h"
 #include "collection/collection.h"
 #include "hub/hub.h"
 #include "jobs/job_queue.h"
@@ -56,6 +58,21 @@ class Api {
   void add_collection_routes(const AddRoute& route);
   // Search and saved searches (search_routes.cc).
   void add_search_routes(const AddRoute& route);
+  // The coding framework, the coding workspace, annotations, passages, agreement
+  // (coding_routes.cc).
+  void add_coding_routes(const AddRoute& route);
+  Result<coding::AnnotationStore*> annotation_store();
+  Result<coding::FrameworkStore*> framework_store();
+  Response framework_response(int status, const coding::Framework& framework, nlohmann::json extra);
+  Response store_framework(const accounts::Caller& caller, const coding::Framework& next,
+                           int based_on);
+  struct VisibleAnnotation {
+    std::optional<coding::Annotation> annotation;  // set when the caller may see it
+    std::optional<coding::Framework> framework;    // the framework in force, with it
+    Response refusal;                              // otherwise
+  };
+  VisibleAnnotation visible_annotation(const accounts::Caller& caller, const std::string& id,
+                                       const std::vector<accounts::Role>& roles);
   Result<search::Index*> search_index();
   Result<search::SavedSearches*> saved_searches();
   Result<std::vector<search::Scope>> search_scopes(const accounts::User& user);
@@ -86,6 +103,8 @@ class Api {
   // Opened on first use, under hub_mu_ like everything a handler touches.
   std::unique_ptr<search::Index> search_reader_;
   std::unique_ptr<search::SavedSearches> saved_;
+  std::unique_ptr<coding::AnnotationStore> annotations_;
+  std::unique_ptr<coding::FrameworkStore> frameworks_;
   // The custody log length when the index was last asked to catch up (see start_processing).
   std::int64_t index_requested_at_ = -1;
   // Declared after everything it uses, so it stops (joining its threads) before they go.

@@ -12,6 +12,7 @@
 #include "api/routes.h"
 #include "api/test_server.h"
 #include "catalog/catalog.h"
+#include "coding/annotations.h"
 #include "collection/collection.h"
 #include "crypto/password.h"
 #include "hub/hub.h"
@@ -99,6 +100,19 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"DELETE /api/v1/saved-searches/{id}",
      {"intake-officer", "analyst", "osint-researcher", "legal-officer", "reviewer",
       "mhpss-coordinator", "lead"}},
+    {"GET /api/v1/coding/framework", {"*"}},
+    {"GET /api/v1/coding/framework/export", {"*"}},
+    {"PUT /api/v1/coding/framework", {"administrator"}},
+    {"POST /api/v1/coding/framework/codes", {"administrator"}},
+    {"PUT /api/v1/coding/framework/codes/{id}", {"administrator"}},
+    {"GET /api/v1/coding/objects/{id}", {"analyst", "legal-officer", "reviewer", "lead"}},
+    {"POST /api/v1/coding/annotations", {"analyst", "lead"}},
+    {"PUT /api/v1/coding/annotations/{id}", {"analyst", "lead"}},
+    {"DELETE /api/v1/coding/annotations/{id}", {"analyst", "lead"}},
+    {"GET /api/v1/coding/annotations/{id}/history",
+     {"analyst", "legal-officer", "reviewer", "lead"}},
+    {"GET /api/v1/coding/passages", {"analyst", "legal-officer", "reviewer", "lead"}},
+    {"GET /api/v1/coding/agreement", {"analyst", "legal-officer", "reviewer", "lead"}},
 };
 
 // The routes of collection_routes.cc: given a witness, an interview, documents and a failed job
@@ -193,6 +207,24 @@ TEST(Access, EveryRouteWithEveryRole) {
   ASSERT_NO_FATAL_FAILURE(fail_jobs());
   const std::string manifest = tmp / "manifest.csv";
   testing::write_text_file(manifest, "record,witness\nconsent,W-00001\n");
+  // An annotation by the analyst on the ordinary object, for the annotation routes.
+  std::string annotation_id;
+  {
+    auto users = std::move(accounts::Accounts::open(hub->layout().accounts())).value()->users();
+    ASSERT_TRUE(users.is_ok());
+    coding::Annotation a;
+    a.target.object_id = stored->id;
+    a.target.begin = 0;
+    a.target.end = 8;
+    a.codes = {{"physical.kicks", 1}};
+    for (const auto& u : *users) {
+      if (u.username == "analyst") a.coder = u.id;
+    }
+    auto annotations = std::move(coding::AnnotationStore::open(*hub)).value();
+    auto added = annotations->add(a);
+    ASSERT_TRUE(added.is_ok()) << added.status().to_string();
+    annotation_id = added->id;
+  }
   auto api = std::move(Api::open(*hub)).value();
   auto router = std::make_shared<Router>();
   api->add_routes(*router);
@@ -232,7 +264,9 @@ TEST(Access, EveryRouteWithEveryRole) {
         path.replace(p, 4,
                      path.starts_with("/api/v1/interviews/") ? interview_id
                      : path.starts_with("/api/v1/jobs/")     ? std::to_string(job_of[object.id])
-                                                             : object.id);
+                     : path.starts_with("/api/v1/coding/annotations/") ? annotation_id
+                     : path.starts_with("/api/v1/coding/framework/")   ? "physical.kicks"
+                                                                       : object.id);
       }
       if (auto p = path.find("{username}"); p != std::string::npos) path.replace(p, 10, "analyst");
       if (auto p = path.find("{code}"); p != std::string::npos) {
@@ -248,6 +282,9 @@ TEST(Access, EveryRouteWithEveryRole) {
       }
       if (r.method == "DELETE" && path.starts_with("/api/v1/witnesses/")) path += "?reason=test";
       if (path == "/api/v1/imports") path += "?dry_run=true";
+      if (path == "/api/v1/coding/passages") path += "?code=physical";
+      if (path == "/api/v1/coding/framework/export") path += "?format=csv";
+      if (r.method == "DELETE" && path.starts_with("/api/v1/coding/")) path += "?version=1";
       std::string body_sent = "{}";
       if (r.method == "POST" && path == "/api/v1/witnesses") {
         body_sent = json{{"code", "W-" + std::to_string(10000 + ++new_witnesses)}}.dump();
@@ -269,7 +306,7 @@ TEST(Access, EveryRouteWithEveryRole) {
       if (who != "nobody") args.insert(args.end(), {"-b", jar});
       if (path.starts_with("/api/v1/imports")) {
         args.insert(args.end(), {"-F", "manifest=@" + manifest});
-      } else if (r.method == "POST" || r.method == "PATCH") {
+      } else if (r.method == "POST" || r.method == "PATCH" || r.method == "PUT") {
         args.insert(args.end(), {"--data", body_sent});
       }
       args.push_back(server.url(path));

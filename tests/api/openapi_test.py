@@ -417,6 +417,126 @@ def exercise_search(call, jars, anonymous):
         call("DELETE", saved + "/" + sid, doc_path=saved + "/{id}", **analyst)  # 404
 
 
+def exercise_coding(call, jars, anonymous):
+    """The coding framework, the workspace, annotations, passages and agreement: the analyst
+    and the lead of Partner A code a transcript; the analyst of Partner B and the administrator
+    are refused what is not theirs."""
+    lead, analyst, other, admin = (dict(jar=jars[u], csrf=jars[u].csrf)
+                                   for u in ("lead", "analyst", "analyst.b", "admin"))
+    framework = "/api/v1/coding/framework"
+    workspace = "/api/v1/coding/objects/{id}"
+    annotations = "/api/v1/coding/annotations"
+    annotation = "/api/v1/coding/annotations/{id}"
+    history = "/api/v1/coding/annotations/{id}/history"
+    codes = "/api/v1/coding/framework/codes"
+    code = "/api/v1/coding/framework/codes/{id}"
+
+    status, doc = call("GET", framework, jar=jars["analyst"])
+    version = doc["framework"]["version"] if doc else 0
+    check(doc and doc["stored_by"] is None, "the shipped framework is in force at first")
+    call("GET", framework, jar=anonymous)  # 401
+    status, data = call("GET", framework + "/export", query="?format=csv", jar=jars["analyst"])
+    check(status == 200 and b"physical.baton-blows" in data, "the CSV export lists the codes")
+    call("GET", framework + "/export", query="?format=xml", jar=jars["analyst"])  # 400
+    new_code = {"id": "physical.water", "parent": "physical",
+                "label": {"en": "Water torture", "be": "Катаванне вадой", "ru": "Пытка водой"}}
+    call("POST", codes, {"based_on": version, "code": new_code}, **analyst)  # 403
+    status, doc = call("POST", codes, {"based_on": version, "code": new_code}, **admin)
+    check(doc and doc["diff"]["added"] == ["physical.water"], "the new code is in the diff")
+    call("POST", codes, {"based_on": version, "code": new_code}, **admin)  # 409: stale
+    call("POST", codes, {"based_on": version + 1, "code": {"id": "bad id"}}, **admin)  # 400
+    changed = dict(new_code, label=dict(new_code["label"], en="Water torture (simulated "
+                                                             "drowning)"), revision=1)
+    del changed["id"]
+    status, doc = call("PUT", "/api/v1/coding/framework/codes/physical.water",
+                       {"based_on": version + 1, "code": changed}, doc_path=code, **admin)
+    check(doc and doc["diff"]["relabelled"] == ["physical.water"], "a relabelling is in the diff")
+    call("PUT", "/api/v1/coding/framework/codes/physical.nothing",
+         {"based_on": version + 2, "code": changed}, doc_path=code, **admin)  # 404
+    status, doc = call("GET", framework, jar=jars["analyst"])
+    current = doc["framework"]["version"] if doc else 0
+    check(doc and doc["stored_by"] == "admin", "the framework says who stored it")
+    status, data = call("GET", framework + "/export", query="?format=json", jar=jars["admin"])
+    status, doc = call("PUT", framework, {"based_on": current, "format": "json",
+                                          "content": data.decode() if data else "",
+                                          "dry_run": True}, **admin)
+    check(doc and doc["acceptable"], "re-importing the export is acceptable")
+    call("PUT", framework, {"based_on": current, "format": "csv",
+                            "content": "id,label_en\nphysical.water,\n"}, **admin)  # 400
+    call("PUT", framework, {"based_on": current, "format": "csv",
+                            "content": "id,label_en\nphysical.noise,Loud noise\n"}, **analyst)
+    call("PUT", framework, {"based_on": current - 1, "format": "csv",
+                            "content": "id,parent,label_en\nphysical.noise,physical,Noise\n"},
+         **admin)  # 409
+    call("PUT", framework, {"based_on": current, "format": "csv",
+                            "content": "id,parent,label_en\nphysical.noise,physical,Noise\n"},
+         **admin)
+
+    call("POST", "/api/v1/witnesses", {"code": "W-00600", "languages": ["be"]}, **lead)
+    text = "Мяне затрымалі ў Мінску. Маёр загадаў біць нас дубінкамі. Потым нас трымалі без вады."
+    status, doc = call("POST", "/api/v1/objects", raw=text.encode(), query="?domain=W-00600",
+                       **lead)
+    oid = doc["id"] if doc else "0" * 32
+    span = {"object_id": oid, "kind": "text", "begin": 25, "end": 56,
+            "codes": ["physical.baton-blows"],
+            "facets": {"date": {"from": "2020-08-11", "precision": "day"}, "place": "Minsk",
+                       "facility": "Akrestsina"}, "memo": "said twice"}
+    status, doc = call("POST", annotations, span, **analyst)
+    check(doc and doc["passage"] == text[25:56], "the passage is the coded span")
+    aid = doc["id"] if doc else "an-" + "0" * 32
+    call("POST", annotations, dict(span, codes=["sgbv.rape"]), **analyst)  # 403: restricted
+    call("POST", annotations, dict(span, end=9999), **analyst)  # 400
+    call("POST", annotations, dict(span, codes=["no.such"]), **analyst)  # 400
+    call("POST", annotations, dict(span, object_id="0" * 32), **analyst)  # 404
+    call("POST", annotations, span, **other)  # 403: another organisation's
+    call("POST", annotations, dict(span, begin=0, end=24, codes=["physical.water"]), **lead)
+    status, doc = call("GET", "/api/v1/coding/objects/" + oid, doc_path=workspace,
+                       jar=jars["analyst"])
+    check(doc and len(doc["annotations"]) == 2 and doc["text"] == text,
+          "the workspace shows the text and both annotations")
+    call("GET", "/api/v1/coding/objects/" + oid, doc_path=workspace, jar=jars["analyst.b"])
+    call("GET", "/api/v1/coding/objects/" + "0" * 32, doc_path=workspace, jar=jars["analyst"])
+    status, doc = call("PUT", "/api/v1/coding/annotations/" + aid, dict(span, version=1),
+                       doc_path=annotation, **analyst)
+    check(doc and doc["version"] == 2, "a change makes version 2")
+    call("PUT", "/api/v1/coding/annotations/" + aid, dict(span, version=1),
+         doc_path=annotation, **analyst)  # 409
+    call("PUT", "/api/v1/coding/annotations/" + aid, dict(span, version=2, codes=[]),
+         doc_path=annotation, **analyst)  # 400
+    call("PUT", "/api/v1/coding/annotations/" + aid, dict(span, version=2),
+         doc_path=annotation, **other)  # 403
+    call("PUT", "/api/v1/coding/annotations/an-" + "0" * 32, dict(span, version=2),
+         doc_path=annotation, **analyst)  # 404
+    status, doc = call("GET", "/api/v1/coding/annotations/" + aid + "/history",
+                       doc_path=history, jar=jars["analyst"])
+    check(doc and len(doc["versions"]) == 2, "the history keeps both versions")
+    call("GET", "/api/v1/coding/annotations/an-" + "0" * 32 + "/history", doc_path=history,
+         jar=jars["analyst"])  # 404
+    call("GET", "/api/v1/coding/annotations/" + aid + "/history", doc_path=history,
+         jar=jars["analyst.b"])  # 403
+    status, doc = call("GET", "/api/v1/coding/passages", query="?code=physical",
+                       jar=jars["analyst"])
+    check(doc and doc["total"] == 2, "both passages are found under physical")
+    status, doc = call("GET", "/api/v1/coding/passages", query="?code=physical",
+                       jar=jars["analyst.b"])
+    check(doc and doc["total"] == 0, "another organisation's passages are not found")
+    call("GET", "/api/v1/coding/passages", query="?code=nothing", jar=jars["analyst"])  # 404
+    call("GET", "/api/v1/coding/passages", query="?code=physical", jar=jars["admin"])  # 403
+    status, doc = call("GET", "/api/v1/coding/agreement", jar=jars["lead"])
+    check(doc and doc["coders"] == ["analyst", "lead"], "both coders are in the report")
+    call("GET", "/api/v1/coding/agreement", query="?coders=nobody", jar=jars["lead"])  # 400
+    call("GET", "/api/v1/coding/agreement", jar=jars["admin"])  # 403
+    call("DELETE", "/api/v1/coding/annotations/" + aid, doc_path=annotation, **other)  # 403
+    call("DELETE", "/api/v1/coding/annotations/" + aid, doc_path=annotation,
+         **analyst)  # 400: no version
+    call("DELETE", "/api/v1/coding/annotations/" + aid, query="?version=1",
+         doc_path=annotation, **analyst)  # 409
+    call("DELETE", "/api/v1/coding/annotations/" + aid, query="?version=2",
+         doc_path=annotation, **analyst)
+    call("DELETE", "/api/v1/coding/annotations/an-" + "0" * 32, query="?version=1",
+         doc_path=annotation, **analyst)  # 404
+
+
 def exercise(spec, url):
     seen = set()
 
@@ -518,6 +638,7 @@ def exercise(spec, url):
     exercise_witnesses(call, jars, anonymous)
     exercise_collection(call, jars, anonymous)
     exercise_search(call, jars, anonymous)
+    exercise_coding(call, jars, anonymous)
 
     # Accounts: the administrator adds a user, grants and revokes, disables; the analyst may not.
     admin = dict(jar=jars["admin"], csrf=jars["admin"].csrf)

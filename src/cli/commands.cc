@@ -526,6 +526,7 @@ void register_commands(CLI::App& app, Options& o) {
   register_jobs_commands(app, o);
   register_synth_commands(app, o);
   register_search_commands(app, o);
+  register_coding_commands(app, o);
 
   auto* cat = app.add_subcommand("catalog", "maintain the catalog");
   cat->require_subcommand(1);
@@ -561,6 +562,10 @@ int run_selected(CLI::App& app, Options& o) {
   if (app.got_subcommand("org") || app.got_subcommand("user")) return run_account_command(app, o);
   if (app.got_subcommand("jobs")) return run_jobs_command(app, o);
   if (app.got_subcommand("synth")) return run_synth_command(o);
+  if (app.got_subcommand("framework") || app.got_subcommand("annotations") ||
+      app.got_subcommand("agreement")) {
+    return run_coding_command(app, o);
+  }
   if (app.got_subcommand("search") || app.got_subcommand("index")) {
     return run_search_command(app, o);
   }

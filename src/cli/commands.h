@@ -110,6 +110,8 @@ int run_collection_command(CLI::App& app, Options& options);
 void register_synth_commands(CLI::App& app, Options& options);
 void register_search_commands(CLI::App& app, Options& options);
 int run_search_command(CLI::App& app, const Options& options);
+void register_coding_commands(CLI::App& app, Options& options);
+int run_coding_command(CLI::App& app, const Options& options);
 int run_synth_command(const Options& options);
 // The id of partner organisation `name`, from accounts.db (kNotFound names `evhub org add`).
 Result<std::string> organisation_id(hub::Hub& hub, const std::string& name);

@@ -266,3 +266,54 @@ TEST_F(AnnotationsTest, AgreementIsMeasuredOverTheSentencesOfTextsTwoCodersAnnot
 
 }  // namespace
 }  // namespace evhub::coding
+
+namespace evhub::coding {
+namespace {
+
+// "Coding spans survive re-rendering": a span is code points of the exact stored text, so it
+// codes the same words however the text is shown again — after characters outside the Basic
+// Multilingual Plane (two UTF-16 units in a browser), combining accents and CRLF line ends,
+// after the view is rebuilt and the hub reopened, and after a corrected transcript is stored
+// beside the old one.
+TEST_F(AnnotationsTest, SpansSurviveReRendering) {
+  const std::string text =
+      "Запіс 📼 пачынаецца.\r\nЁ\xCC\x81 — націск.\r\nМаёр загадаў біць нас дубінкамі 😶.";
+  auto stored = hub_->put_data("t2.txt", text, "W-00800", hub::Intake::evidence("org-a"));
+  ASSERT_TRUE(stored.is_ok());
+  const std::string part = "біць нас дубінкамі 😶";
+  const std::size_t at = text.find(part);
+  auto points = [&](std::size_t bytes) {
+    std::int64_t n = 0;
+    for (std::size_t i = 0; i < bytes; ++i)
+      n += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    return n;
+  };
+  Annotation a = on_text("біць нас дубінкамі", "physical.baton-blows");
+  a.target.object_id = stored->id;
+  a.target.begin = points(at);
+  a.target.end = points(at + part.size());
+  auto added = store_->add(a);
+  ASSERT_TRUE(added.is_ok()) << added.status().to_string();
+  EXPECT_EQ(added->passage, part);
+
+  // A corrected transcript is a new object: the coding stays on the text it was made on.
+  auto corrected =
+      hub_->put_data("t3.txt", "Маёр загадаў біць нас.", "W-00800", hub::Intake::evidence("org-a"));
+  ASSERT_TRUE(corrected.is_ok());
+  store_.reset();
+  hub_.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::remove((tmp_ / "hub" + "/coding.db" + suffix).c_str());
+  }
+  hub_ = std::move(hub::Hub::open(tmp_ / "hub", cred(), {"test", 5000})).value();
+  store_ = std::move(AnnotationStore::open(*hub_)).value();
+  auto again = store_->on_object(stored->id);
+  ASSERT_TRUE(again.is_ok());
+  ASSERT_EQ(again->size(), 1U);
+  EXPECT_EQ(again->at(0).passage, part);
+  EXPECT_EQ(again->at(0).target.object_sha256, hub_->describe(stored->id)->record.sha256);
+  EXPECT_TRUE(store_->on_object(corrected->id)->empty());
+}
+
+}  // namespace
+}  // namespace evhub::coding

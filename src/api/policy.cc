@@ -25,6 +25,11 @@ const std::vector<Role>& coders() {
   return roles;
 }
 
+const std::vector<Role>& facility_editors() {
+  static const std::vector<Role> roles = {Role::kIntakeOfficer, Role::kAnalyst, Role::kLead};
+  return roles;
+}
+
 const std::vector<Role>& framework_editors() {
   static const std::vector<Role> roles = {Role::kAdministrator};
   return roles;

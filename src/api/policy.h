@@ -81,6 +81,9 @@ const std::vector<accounts::Role>& importers();
 const std::vector<accounts::Role>& coding_readers();
 // Who codes (adds, edits and removes annotations): analysts and leads.
 const std::vector<accounts::Role>& coders();
+// Who adds and corrects detention facilities and other sites in the registry (hub-wide, no
+// personal data): those who meet the places in testimony — intake officers, analysts, leads.
+const std::vector<accounts::Role>& facility_editors();
 // Who changes the hub's coding framework: administrators (the framework is hub-wide).
 const std::vector<accounts::Role>& framework_editors();
 

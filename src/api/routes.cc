@@ -1290,6 +1290,7 @@ void Api::add_routes(Router& router) {
   add_collection_routes(route);
   add_search_routes(route);
   add_coding_routes(route);
+  add_places_routes(route);
 }
 
 }  // namespace evhub::api

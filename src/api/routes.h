@@ -19,6 +19,7 @@
 #include "api/server.h"
 #include "coding/annotations.h"
 #include "coding/framework_store.h"
+#include "coding/places.h"
 #include "collection/collection.h"
 #include "hub/hub.h"
 #include "jobs/job_queue.h"
@@ -73,6 +74,10 @@ class Api {
   };
   VisibleAnnotation visible_annotation(const accounts::Caller& caller, const std::string& id,
                                        const std::vector<accounts::Role>& roles);
+  // The gazetteer and the facility registry (places_routes.cc).
+  void add_places_routes(const AddRoute& route);
+  Result<const coding::Gazetteer*> gazetteer();
+  Result<coding::FacilityRegistry*> facility_registry();
   Result<search::Index*> search_index();
   Result<search::SavedSearches*> saved_searches();
   Result<std::vector<search::Scope>> search_scopes(const accounts::User& user);
@@ -105,6 +110,8 @@ class Api {
   std::unique_ptr<search::SavedSearches> saved_;
   std::unique_ptr<coding::AnnotationStore> annotations_;
   std::unique_ptr<coding::FrameworkStore> frameworks_;
+  std::shared_ptr<const coding::Gazetteer> gazetteer_;
+  std::unique_ptr<coding::FacilityRegistry> facilities_;
   // The custody log length when the index was last asked to catch up (see start_processing).
   std::int64_t index_requested_at_ = -1;
   // Declared after everything it uses, so it stops (joining its threads) before they go.

@@ -197,7 +197,8 @@ Status check_content(const Incident& in) {
   }
   std::set<std::string> acts;
   for (const auto& c : in.acts) {
-    if (c.id.empty() || !is_printable_text(c.id, 200)) return bad("an act's code id is empty");
+    if (c.id.empty() || !is_printable_text(c.id, 200))
+      return bad("an act's code id is empty or not one line of text");
     if (c.revision < 1) return bad("act " + c.id + ": revisions count from 1");
     if (!acts.insert(c.id).second) return bad("act " + c.id + " is given twice");
   }
@@ -253,7 +254,7 @@ Status check_content(const Incident& in) {
   std::set<std::string> cited;
   for (const auto& e : in.evidence) {
     if (e.annotation_id.empty() || !is_printable_text(e.annotation_id, 100)) {
-      return bad("an evidence annotation id is empty");
+      return bad("an evidence annotation id is empty or not one line of text");
     }
     if (std::none_of(std::begin(kEvidenceRoles), std::end(kEvidenceRoles),
                      [&](const char* r) { return e.role == r; })) {

@@ -119,14 +119,10 @@ bool has_act(const Incident* in, const CodeRef& act) {
          });
 }
 
-// "?, ?, ?" for n parameters (n > 0).
-std::string placeholders(std::size_t n) {
-  std::string s(n * 3 - 2, ' ');
-  for (std::size_t i = 0; i < n; ++i) {
-    s[i * 3] = '?';
-    if (i + 1 < n) s[i * 3 + 1] = ',';
-  }
-  return s;
+// A list as one parameter (a JSON array read with json_each): the SQL text, and so the
+// prepared statement kept for it, stays the same however many organisations or codes there are.
+std::string json_list(const std::vector<std::string>& values) {
+  return json(values).dump();
 }
 
 constexpr const char* kTimelineOrder = " ORDER BY starts = '', starts, ends, title, id";
@@ -328,8 +324,8 @@ struct IncidentStore::Impl {
     std::string where = filter.include_removed ? "1 = 1" : "removed = 0";
     std::vector<std::string> params;
     if (!organisation_ids.empty()) {
-      where += " AND organisation_id IN (" + placeholders(organisation_ids.size()) + ")";
-      params.insert(params.end(), organisation_ids.begin(), organisation_ids.end());
+      where += " AND organisation_id IN (SELECT value FROM json_each(?))";
+      params.push_back(json_list(organisation_ids));
     }
     if (!filter.place.empty()) {
       where += " AND place = ?";
@@ -367,9 +363,8 @@ struct IncidentStore::Impl {
       }
       where +=
           " AND EXISTS (SELECT 1 FROM incident_acts a WHERE a.incident_id = incidents.id AND "
-          "a.code_id IN (" +
-          placeholders(codes.size()) + "))";
-      params.insert(params.end(), codes.begin(), codes.end());
+          "a.code_id IN (SELECT value FROM json_each(?)))";
+      params.push_back(json_list(codes));
     }
     return std::make_pair(std::move(where), std::move(params));
   }

@@ -431,6 +431,7 @@ TEST_F(IncidentsTest, TheTimelinePutsCoarseDatesAtTheStartOfTheirPeriodAndUndate
 
   EXPECT_EQ(incidents_->timeline({}, {}, framework_)->size(), 9U);  // every organisation
   EXPECT_EQ(incidents_->timeline({"org-b"}, {}, framework_)->size(), 1U);
+  EXPECT_EQ(incidents_->timeline({"org-a", "org-b"}, {}, framework_)->size(), 9U);
   EXPECT_TRUE(incidents_->timeline({"org-c"}, {}, framework_)->empty());
 }
 

@@ -65,6 +65,10 @@ Status check_fields(const json& in, const std::map<std::string, FieldType>& fiel
         ok = value.is_number_integer();
         want = "a whole number";
         break;
+      case FieldType::kList:
+        ok = value.is_array();
+        want = "a list";
+        break;
       case FieldType::kNumber:
         ok = value.is_number();
         want = "a number";

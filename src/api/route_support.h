@@ -50,7 +50,7 @@ Response status_response(const Status& st, const std::string& what);
 
 // What a request body's fields must be. Bodies are checked whole, unknown fields included: a
 // misspelt field must not silently drop what someone typed.
-enum class FieldType { kText, kTextList, kFlag, kObject, kInteger, kNumber };
+enum class FieldType { kText, kTextList, kFlag, kObject, kInteger, kNumber, kList };
 Status check_fields(const nlohmann::json& in, const std::map<std::string, FieldType>& fields);
 // The request body as a JSON object whose fields are as `fields` says; if it is not JSON at all,
 // `usage` says what to send.

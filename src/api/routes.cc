@@ -1291,6 +1291,7 @@ void Api::add_routes(Router& router) {
   add_search_routes(route);
   add_coding_routes(route);
   add_places_routes(route);
+  add_incident_routes(route);
 }
 
 }  // namespace evhub::api

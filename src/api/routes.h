@@ -19,6 +19,7 @@
 #include "api/server.h"
 #include "coding/annotations.h"
 #include "coding/framework_store.h"
+#include "coding/incidents.h"
 #include "coding/places.h"
 #include "collection/collection.h"
 #include "hub/hub.h"
@@ -74,6 +75,17 @@ class Api {
   };
   VisibleAnnotation visible_annotation(const accounts::Caller& caller, const std::string& id,
                                        const std::vector<accounts::Role>& roles);
+  // Incidents and the timeline (incident_routes.cc).
+  void add_incident_routes(const AddRoute& route);
+  Result<coding::IncidentStore*> incident_store();
+  Response incident_response(int status, const accounts::Caller& caller,
+                             const coding::Incident& incident, const coding::Framework& framework);
+  struct ReachableIncident {
+    std::optional<coding::Incident> incident;
+    Response refusal;
+  };
+  ReachableIncident reachable_incident(const accounts::Caller& caller, const std::string& id,
+                                       const std::vector<accounts::Role>& roles);
   // The gazetteer and the facility registry (places_routes.cc).
   void add_places_routes(const AddRoute& route);
   Result<const coding::Gazetteer*> gazetteer();
@@ -110,6 +122,7 @@ class Api {
   std::unique_ptr<search::SavedSearches> saved_;
   std::unique_ptr<coding::AnnotationStore> annotations_;
   std::unique_ptr<coding::FrameworkStore> frameworks_;
+  std::unique_ptr<coding::IncidentStore> incidents_;  // after annotations_, which it uses
   std::shared_ptr<const coding::Gazetteer> gazetteer_;
   std::unique_ptr<coding::FacilityRegistry> facilities_;
   // The custody log length when the index was last asked to catch up (see start_processing).

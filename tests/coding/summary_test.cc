@@ -5,6 +5,8 @@
 // found in the catalog with their provenance, and erasure with the witness.
 #include "coding/summary.h"
 
+#include "coding/summary_internal.h"
+
 #include <gtest/gtest.h>
 #include <poppler-document.h>
 #include <poppler-page.h>
@@ -361,6 +363,40 @@ TEST_F(SummaryTest, TheCallersIncidentGroupsComeFirst) {
   EXPECT_TRUE(found) << "the record is stored with the summary's sensitivity";
 }
 
+TEST_F(SummaryTest, PassagesOfTextsExtractedFromDocumentsAreQuotedToo) {
+  // A text extracted from the medical certificate (a derived object, unknown to the register).
+  hub::Intake provenance;
+  provenance.tool = "poppler";
+  provenance.tool_version = "22.12.0";
+  provenance.media_type = "text/plain; charset=utf-8";
+  const std::string extracted_text = "Гематомы на спіне і нагах.";
+  auto text = hub_->put_derived("text of m", extracted_text, medical_, provenance);
+  ASSERT_TRUE(text.is_ok()) << text.status().to_string();
+  Annotation a;
+  a.target.object_id = text->id;
+  a.target.begin = 0;
+  a.target.end = 17;  // "Гематомы на спіне"
+  a.codes = {{"physical.kicks", 1}};
+  a.coder = "coder-1";
+  auto added = annotations_->add(a);
+  ASSERT_TRUE(added.is_ok()) << added.status().to_string();
+
+  const WitnessSummary s = draft();
+  const SummaryReference* r = find_reference(s.injuries, added->id);
+  ASSERT_NE(r, nullptr) << s.injuries.text;
+  EXPECT_EQ(r->passage, "Гематомы на спіне");
+  EXPECT_EQ(r->object_id, text->id);
+  EXPECT_EQ(r->object_sha256, text->sha256);
+  bool listed = false;
+  for (const auto& d : s.documents) {
+    if (d.object_id == text->id) {
+      listed = true;
+      EXPECT_EQ(d.title, "Text of Medical document of 2020-08-14 (ru) (poppler)");
+    }
+  }
+  EXPECT_TRUE(listed);
+}
+
 TEST_F(SummaryTest, NobodyReviewsWhatTheyWroteOrEdited) {
   WitnessSummary s = draft();
   s.injuries.text += "\nBruises confirmed by the certificate [D1].";
@@ -605,6 +641,42 @@ TEST_F(SummaryTest, SummariesDbIsAViewRebuiltFromTheLogWithoutText) {
   auto got = store_->get(second.id);
   ASSERT_TRUE(got.is_ok() && got->has_value());
   EXPECT_EQ((*got)->comments.at(0).text, "Which unit?");
+}
+
+// Two people save from the same version at the same moment: both records reach the log, the
+// one logged first is version 2, the other is no version at all, and a rebuilt view agrees.
+TEST_F(SummaryTest, OfTwoSimultaneousChangesTheFirstLoggedWins) {
+  const WitnessSummary s = draft();
+  auto write = [&](const std::string& title, const std::string& by) {
+    WitnessSummary next = s;
+    next.version = 2;
+    next.incidents[0].title = title;
+    next.changed_by = by;
+    next.change = "edited";
+    hub::Intake intake = hub::Intake::record_of("org-a", "witness-summary");
+    intake.sensitivity = s.sensitivity;
+    ASSERT_TRUE(
+        hub_->put_data("r", internal::summary_to_json(next).dump(), "W-00800", intake).is_ok());
+  };
+  write("First logged", "user-b");
+  write("Second logged", "user-c");
+  auto check = [&] {
+    auto history = store_->history(s.id);
+    ASSERT_TRUE(history.is_ok());
+    ASSERT_EQ(history->size(), 2U);
+    EXPECT_EQ((*history)[1].incidents[0].title, "First logged");
+    EXPECT_EQ((*history)[1].changed_by, "user-b");
+  };
+  check();
+  store_.reset();
+  const std::string db = hub_->layout().summaries();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+  open_store();
+  check();
+  auto next = store_->submit(s.id, 2, "user-a");
+  ASSERT_TRUE(next.is_ok()) << next.status().to_string();
+  EXPECT_EQ(next->incidents[0].title, "First logged");
+  EXPECT_EQ(next->version, 3);
 }
 
 TEST_F(SummaryTest, ThePdfExportCarriesTheCodeThePassagesPageNumbersAndReferences) {

@@ -19,6 +19,9 @@ PACKAGES=(
   libxapian-dev xapian-tools libicu-dev
   # bulk import manifests (CSV)
   libcsv-dev
+  # witness summaries: PDF export (pango lays out, cairo writes; DejaVu Sans from
+  # fonts-dejavu-core covers Belarusian and Russian), the line diff of two versions (dtl)
+  libpango1.0-dev libcairo2-dev libdtl-dev
   # bench/search_bench links libpq, and bench/ is configured by default (EVHUB_BENCH=ON); the
   # PostgreSQL server it runs against (postgresql-15) is only checked for by search_bench.sh
   libpq-dev

@@ -306,7 +306,7 @@ std::string stricter_sensitivity(const std::string& a, const std::string& b) {
       if (s == known) return i;
       ++i;
     }
-    return 0;
+    return i;  // unknown: more restricted than any, never the least
   };
   return rank(a) >= rank(b) ? a : b;
 }

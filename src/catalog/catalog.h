@@ -53,7 +53,8 @@ struct ObjectRecord {
 // The sensitivities an object may have, least restricted first.
 inline constexpr const char* kSensitivities[] = {"normal", "health", "sexual-violence"};
 bool is_sensitivity(const std::string& name);
-// The more restricted of two sensitivities (an unknown name counts as "normal").
+// The more restricted of two sensitivities (an unknown name counts as more restricted than
+// any known one: a mistake must never open material up).
 std::string stricter_sensitivity(const std::string& a, const std::string& b);
 
 // What one reader may see in one organisation: objects of its live domains whose sensitivity is

@@ -160,8 +160,6 @@ std::optional<ExportFormat> parse_export_format(std::string_view name) {
   return std::nullopt;
 }
 
-namespace internal {
-
 json summary_to_json(const WitnessSummary& s) {
   json incidents = json::array();
   for (const auto& i : s.incidents) {
@@ -297,6 +295,8 @@ WitnessSummary summary_from_json(const json& j) {
   return s;
 }
 
+namespace internal {
+
 std::string display_text(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -419,24 +419,6 @@ std::vector<Block> summary_blocks(const WitnessSummary& s, const RenderOptions& 
       "ends before e; the quoted passage is exactly the text there. Pages count from 1; "
       "recording times are hours:minutes:seconds.milliseconds from the start.");
   return blocks;
-}
-
-std::string code_sensitivity(const Framework& framework, const std::string& code_id) {
-  const FrameworkCode* code = framework.find(code_id);
-  if (code == nullptr || !code->restricted) return "normal";
-  const auto path = framework.path(code_id);
-  if (!path.empty() && path.front()->id == "sgbv") return "sexual-violence";
-  return "health";
-}
-
-std::string more_restricted(const std::string& a, const std::string& b) {
-  auto rank = [](const std::string& s) {
-    for (int i = 0; i < 3; ++i) {
-      if (s == catalog::kSensitivities[i]) return i;
-    }
-    return 2;  // unknown: the most restricted, never the least
-  };
-  return rank(a) >= rank(b) ? a : b;
 }
 
 }  // namespace internal

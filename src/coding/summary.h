@@ -9,6 +9,8 @@
 // records rebuilt from the custody log, holding only what listing needs (no text).
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -161,6 +163,11 @@ struct IncidentGroup {
   std::string date;
   std::vector<std::string> annotation_ids;
 };
+
+// A summary as JSON: the record the hub stores, and what the API sends and receives. Fields
+// missing or of the wrong type read as empty (the store checks what it is given).
+nlohmann::json summary_to_json(const WitnessSummary& summary);
+WitnessSummary summary_from_json(const nlohmann::json& j);
 
 enum class ExportFormat { kPdf, kDocx };
 const char* export_format_name(ExportFormat format);  // "pdf", "docx"

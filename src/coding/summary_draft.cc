@@ -343,12 +343,12 @@ Result<WitnessSummary> assemble_draft(const DraftSource& source) {
   std::string sensitivity = "normal";
   for (const Annotation* a : ordered) {
     for (const auto& c : a->codes)
-      sensitivity = more_restricted(sensitivity, code_sensitivity(f, c.id));
+      sensitivity = catalog::stricter_sensitivity(sensitivity, sensitivity_of_code(f, c.id));
   }
   for (const SummaryDocument& d : s.documents) {
     auto it = source.object_sensitivity.find(d.object_id);
     if (it != source.object_sensitivity.end())
-      sensitivity = more_restricted(sensitivity, it->second);
+      sensitivity = catalog::stricter_sensitivity(sensitivity, it->second);
   }
   s.sensitivity = sensitivity;
   return s;

@@ -14,11 +14,6 @@
 
 namespace evhub::coding::internal {
 
-// The record of one version, as stored encrypted in the witness's domain.
-nlohmann::json summary_to_json(const WitnessSummary& summary);
-// Fields missing or of the wrong type read as empty: the record was written by summary_to_json.
-WitnessSummary summary_from_json(const nlohmann::json& j);
-
 // A document as a sequence of blocks; each rendering decides their look.
 enum class BlockKind {
   kTitle,
@@ -77,11 +72,5 @@ Result<WitnessSummary> assemble_draft(const DraftSource& source);
 // libraries that drew it ("1; pango 1.50.12, cairo 1.16.0").
 std::string pdf_tool_version();
 std::string docx_tool_version();
-
-// The sensitivity a restricted code gives the material it codes (normal if not restricted):
-// codes under "sgbv" -> sexual-violence, other restricted codes -> health.
-std::string code_sensitivity(const Framework& framework, const std::string& code_id);
-// The more restricted of two catalog sensitivities.
-std::string more_restricted(const std::string& a, const std::string& b);
 
 }  // namespace evhub::coding::internal

@@ -201,7 +201,7 @@ struct SummaryStore::Impl {
       if (record.status().code() == Code::kErased) return std::optional<WitnessSummary>();
       return record.status();
     }
-    return std::optional<WitnessSummary>(internal::summary_from_json(*record));
+    return std::optional<WitnessSummary>(summary_from_json(*record));
   }
 
   // (version, record object) of the newest version in the view, or nothing.
@@ -249,7 +249,7 @@ struct SummaryStore::Impl {
     s.change = change;
     s.changed_at = now_rfc3339();
     if (s.version == 1) s.created_at = s.changed_at;
-    std::string text = internal::summary_to_json(s).dump();
+    std::string text = summary_to_json(s).dump();
     if (text.size() > kMaxSummaryRecordBytes) {
       crypto::wipe(text.data(), text.size());
       return bad(fmt::format("the summary would be larger than {} MiB; shorten it",
@@ -308,7 +308,7 @@ struct SummaryStore::Impl {
                              s.witness_code));
     }
     r.object_sha256 = described->record.sha256;
-    s.sensitivity = internal::more_restricted(s.sensitivity, described->record.sensitivity);
+    s.sensitivity = catalog::stricter_sensitivity(s.sensitivity, described->record.sensitivity);
     switch (r.kind) {
       case TargetKind::kText: {
         auto it = cache.texts.find(r.object_id);
@@ -372,7 +372,7 @@ struct SummaryStore::Impl {
       }
       for (const auto& c : a->codes) {
         s.sensitivity =
-            internal::more_restricted(s.sensitivity, internal::code_sensitivity(framework, c.id));
+            catalog::stricter_sensitivity(s.sensitivity, sensitivity_of_code(framework, c.id));
       }
     }
     return Status::ok();
@@ -514,7 +514,7 @@ Status SummaryStore::Impl::apply_record(const custody::Event& e) {
   // Erased later in the log: the shred that follows removes whatever this would have added.
   if (!record.is_ok() && record.status().code() == Code::kErased) return Status::ok();
   EVHUB_RETURN_IF_ERROR(record.status());
-  const WitnessSummary s = internal::summary_from_json(*record);
+  const WitnessSummary s = summary_from_json(*record);
   EVHUB_ASSIGN_OR_RETURN(auto top, newest(s.id));
   // Only the next version counts: a record written from a version someone else had already
   // replaced (or logged twice) is not part of the summary's history.

@@ -656,7 +656,7 @@ TEST_F(SummaryTest, OfTwoSimultaneousChangesTheFirstLoggedWins) {
     hub::Intake intake = hub::Intake::record_of("org-a", "witness-summary");
     intake.sensitivity = s.sensitivity;
     ASSERT_TRUE(
-        hub_->put_data("r", internal::summary_to_json(next).dump(), "W-00800", intake).is_ok());
+        hub_->put_data("r", summary_to_json(next).dump(), "W-00800", intake).is_ok());
   };
   write("First logged", "user-b");
   write("Second logged", "user-c");

@@ -30,6 +30,16 @@ const std::vector<Role>& facility_editors() {
   return roles;
 }
 
+const std::vector<Role>& summary_writers() {
+  static const std::vector<Role> roles = {Role::kAnalyst, Role::kLead};
+  return roles;
+}
+
+const std::vector<Role>& summary_reviewers() {
+  static const std::vector<Role> roles = {Role::kReviewer, Role::kLead};
+  return roles;
+}
+
 const std::vector<Role>& framework_editors() {
   static const std::vector<Role> roles = {Role::kAdministrator};
   return roles;

@@ -84,6 +84,10 @@ const std::vector<accounts::Role>& coders();
 // Who adds and corrects detention facilities and other sites in the registry (hub-wide, no
 // personal data): those who meet the places in testimony — intake officers, analysts, leads.
 const std::vector<accounts::Role>& facility_editors();
+// Witness summaries: analysts and leads draft and edit them; reviewers and leads review them
+// (request changes, approve) — never a summary they wrote or edited (coding/summary.h).
+const std::vector<accounts::Role>& summary_writers();
+const std::vector<accounts::Role>& summary_reviewers();
 // Who changes the hub's coding framework: administrators (the framework is hub-wide).
 const std::vector<accounts::Role>& framework_editors();
 

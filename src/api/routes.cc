@@ -1292,6 +1292,7 @@ void Api::add_routes(Router& router) {
   add_coding_routes(route);
   add_places_routes(route);
   add_incident_routes(route);
+  add_summary_routes(route);
 }
 
 }  // namespace evhub::api

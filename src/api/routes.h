@@ -21,6 +21,7 @@
 #include "coding/framework_store.h"
 #include "coding/incidents.h"
 #include "coding/places.h"
+#include "coding/summary.h"
 #include "collection/collection.h"
 #include "hub/hub.h"
 #include "jobs/job_queue.h"
@@ -86,6 +87,16 @@ class Api {
   };
   ReachableIncident reachable_incident(const accounts::Caller& caller, const std::string& id,
                                        const std::vector<accounts::Role>& roles);
+  // Witness summaries: drafts, the review workflow, versions, exports (summary_routes.cc).
+  void add_summary_routes(const AddRoute& route);
+  Result<coding::SummaryStore*> summary_store();
+  Response summary_response(int status, const coding::WitnessSummary& summary);
+  struct ReachableSummary {
+    std::optional<coding::WitnessSummary> summary;
+    Response refusal;
+  };
+  ReachableSummary reachable_summary(const accounts::Caller& caller, const std::string& id,
+                                     const std::vector<accounts::Role>& roles);
   // The gazetteer and the facility registry (places_routes.cc).
   void add_places_routes(const AddRoute& route);
   Result<const coding::Gazetteer*> gazetteer();
@@ -123,6 +134,7 @@ class Api {
   std::unique_ptr<coding::AnnotationStore> annotations_;
   std::unique_ptr<coding::FrameworkStore> frameworks_;
   std::unique_ptr<coding::IncidentStore> incidents_;  // after annotations_, which it uses
+  std::unique_ptr<coding::SummaryStore> summaries_;   // after annotations_ and witnesses_
   std::shared_ptr<const coding::Gazetteer> gazetteer_;
   std::unique_ptr<coding::FacilityRegistry> facilities_;
   // The custody log length when the index was last asked to catch up (see start_processing).

@@ -13,6 +13,8 @@
 #include "coding/annotations.h"
 #include "coding/coded_agreement.h"
 #include "coding/framework_store.h"
+#include "coding/summary.h"
+#include "collection/collection.h"
 #include "core/fs.h"
 #include "crypto/crypto.h"
 
@@ -30,6 +32,9 @@ struct CodingArgs {
   std::string object;
   std::string code;
   std::string coders;  // agreement: usernames, comma-separated
+  std::string summary_id;
+  int version = 0;     // summary export: 0 for the newest
+  bool draft = false;  // summary export: a version not approved, marked DRAFT
   bool dry_run = false;
 };
 CodingArgs& args() {
@@ -285,6 +290,53 @@ int cmd_agreement(const Options& o) {
   return 0;
 }
 
+// Renders a summary version, stores the export in the hub (derived from the version, logged)
+// and writes it to --out.
+int cmd_summary_export(const Options& o) {
+  const CodingArgs& a = args();
+  auto format = coding::parse_export_format(a.format.empty() ? "pdf" : a.format);
+  if (!format) return report_failure(o, Status(Code::kInvalidArgument, "--format pdf or docx"));
+  auto hub = open_hub(o);
+  if (!hub.is_ok()) return report_failure(o, hub.status());
+  auto witnesses = collection::Collection::open(**hub);
+  auto annotations = coding::AnnotationStore::open(**hub);
+  auto frameworks = coding::FrameworkStore::open(**hub);
+  if (!witnesses.is_ok()) return report_failure(o, witnesses.status());
+  if (!annotations.is_ok()) return report_failure(o, annotations.status());
+  if (!frameworks.is_ok()) return report_failure(o, frameworks.status());
+  auto framework = (*frameworks)->current();
+  if (!framework.is_ok()) return report_failure(o, framework.status());
+  auto store = coding::SummaryStore::open(**hub, **witnesses, **annotations, *framework);
+  if (!store.is_ok()) return report_failure(o, store.status());
+  auto summary = (*store)->get(a.summary_id);
+  if (!summary.is_ok()) return report_failure(o, summary.status());
+  if (!*summary) return report_failure(o, Status(Code::kNotFound, "no summary " + a.summary_id));
+  coding::ExportOptions options;
+  options.draft_watermark = a.draft;
+  options.people = usernames(**hub);
+  const int version = a.version > 0 ? a.version : (*summary)->version;
+  auto exported =
+      (*store)->export_summary(a.summary_id, version, *format, (*hub)->actor(), options);
+  if (!exported.is_ok()) return report_failure(o, exported.status());
+  const std::string out = a.out.empty() ? fmt::format("{}-v{}.{}", a.summary_id, version,
+                                                      coding::export_format_name(*format))
+                                        : a.out;
+  Status written = (*hub)->get(exported->object_id, out, o.force);
+  if (!written.is_ok()) return report_failure(o, written);
+  if (o.json) {
+    std::cout << json{{"object_id", exported->object_id},
+                      {"sha256", exported->sha256},
+                      {"version", version},
+                      {"out", out}}
+                     .dump()
+              << "\n";
+  } else {
+    std::cout << fmt::format("summary {} version {} exported to {} (object {})\n", a.summary_id,
+                             version, out, exported->object_id);
+  }
+  return 0;
+}
+
 }  // namespace
 
 void register_coding_commands(CLI::App& app, Options&) {
@@ -310,6 +362,14 @@ void register_coding_commands(CLI::App& app, Options&) {
   auto* agreement = app.add_subcommand(
       "agreement", "inter-coder agreement (kappa, alpha) over texts two or more coders coded");
   agreement->add_option("--coders", a.coders, "only these coders: usernames, comma-separated");
+  auto* summary = app.add_subcommand("summary", "witness summaries: export one to PDF or DOCX");
+  summary->add_option("action", a.action, "export")->required()->check(CLI::IsMember({"export"}));
+  summary->add_option("id", a.summary_id, "the summary (ws-…)")->required();
+  summary->add_option("--format", a.format, "pdf (default) or docx")
+      ->check(CLI::IsMember({"pdf", "docx"}));
+  summary->add_option("--version", a.version, "this version (default: the newest)");
+  summary->add_option("--out", a.out, "the file to write (default: ID-vN.FORMAT)");
+  summary->add_flag("--draft", a.draft, "a version not approved, marked DRAFT on every page");
 }
 
 int run_coding_command(CLI::App& app, const Options& o) {
@@ -320,6 +380,7 @@ int run_coding_command(CLI::App& app, const Options& o) {
     return cmd_framework(o);
   }
   if (app.got_subcommand("annotations")) return cmd_annotations_export(o);
+  if (app.got_subcommand("summary")) return cmd_summary_export(o);
   return cmd_agreement(o);
 }
 

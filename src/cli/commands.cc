@@ -563,7 +563,7 @@ int run_selected(CLI::App& app, Options& o) {
   if (app.got_subcommand("jobs")) return run_jobs_command(app, o);
   if (app.got_subcommand("synth")) return run_synth_command(o);
   if (app.got_subcommand("framework") || app.got_subcommand("annotations") ||
-      app.got_subcommand("agreement")) {
+      app.got_subcommand("agreement") || app.got_subcommand("summary")) {
     return run_coding_command(app, o);
   }
   if (app.got_subcommand("search") || app.got_subcommand("index")) {

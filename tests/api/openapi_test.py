@@ -22,6 +22,8 @@ passed = failed = 0
 
 
 def check(ok, what):
+    if os.environ.get("OPENAPI_DEBUG") and not ok:
+        print("DEBUG", what, file=sys.stderr)
     global passed, failed
     if ok:
         passed += 1
@@ -523,9 +525,10 @@ def exercise_coding(call, jars, anonymous):
     call("GET", "/api/v1/coding/passages", query="?code=nothing", jar=jars["analyst"])  # 404
     call("GET", "/api/v1/coding/passages", query="?code=physical", jar=jars["admin"])  # 403
     status, doc = call("GET", "/api/v1/coding/agreement", jar=jars["lead"])
-    check(doc and doc["coders"] == ["analyst", "lead"], "both coders are in the report")
+    check(doc and sorted(doc["coders"]) == ["analyst", "lead"], "both coders are in the report")
     call("GET", "/api/v1/coding/agreement", query="?coders=nobody", jar=jars["lead"])  # 400
     call("GET", "/api/v1/coding/agreement", jar=jars["admin"])  # 403
+    exercise_places_incidents_summaries(call, jars, anonymous, oid, aid)
     call("DELETE", "/api/v1/coding/annotations/" + aid, doc_path=annotation, **other)  # 403
     call("DELETE", "/api/v1/coding/annotations/" + aid, doc_path=annotation,
          **analyst)  # 400: no version
@@ -535,6 +538,156 @@ def exercise_coding(call, jars, anonymous):
          doc_path=annotation, **analyst)
     call("DELETE", "/api/v1/coding/annotations/an-" + "0" * 32, query="?version=1",
          doc_path=annotation, **analyst)  # 404
+
+
+def exercise_places_incidents_summaries(call, jars, anonymous, text_id, annotation_id):
+    """The gazetteer and the facility registry; an incident from the coded passage; a summary
+    of W-00600 drafted by the analyst, reviewed and approved by the lead, exported."""
+    lead, analyst, other, admin = (dict(jar=jars[u], csrf=jars[u].csrf)
+                                   for u in ("lead", "analyst", "analyst.b", "admin"))
+    status, doc = call("GET", "/api/v1/places", query="?q=Grodno", jar=jars["analyst"])
+    check(doc and doc["places"] and doc["places"][0]["names"]["en"] == "Hrodna",
+          "Grodno finds Hrodna")
+    call("GET", "/api/v1/places", jar=anonymous)  # 401
+    status, doc = call("GET", "/api/v1/facilities", query="?q=Okrestina", jar=jars["analyst"])
+    check(doc and doc["facilities"], "Okrestina finds the Akrestsina centre")
+    facility = {"type": "police-station", "names": {"en": "Frunzienski district police"},
+                "place_id": "by-minsk-city", "precision": "city"}
+    status, doc = call("POST", "/api/v1/facilities", facility, **analyst)
+    fid = doc["id"] if doc else "fac-x"
+    call("POST", "/api/v1/facilities", dict(facility, type="castle"), **analyst)  # 400
+    call("POST", "/api/v1/facilities", facility, **admin)  # 403
+    call("POST", "/api/v1/facilities", facility, **analyst)  # 409: the same name and place
+    one = "/api/v1/facilities/{id}"
+    call("GET", "/api/v1/facilities/" + fid, doc_path=one, jar=jars["analyst"])
+    call("GET", "/api/v1/facilities/fac-nothing", doc_path=one, jar=jars["analyst"])  # 404
+    call("PUT", "/api/v1/facilities/" + fid, dict(facility, version=1, address="vul. Lienina"),
+         doc_path=one, **analyst)
+    call("PUT", "/api/v1/facilities/" + fid, dict(facility, version=1), doc_path=one,
+         **analyst)  # 409
+    call("PUT", "/api/v1/facilities/" + fid, dict(facility, version=2, type="x"), doc_path=one,
+         **analyst)  # 400
+    call("PUT", "/api/v1/facilities/fac-nothing", dict(facility, version=1), doc_path=one,
+         **analyst)  # 404
+    call("PUT", "/api/v1/facilities/" + fid, dict(facility, version=2), doc_path=one,
+         **admin)  # 403
+
+    incidents = "/api/v1/incidents"
+    incident = "/api/v1/incidents/{id}"
+    status, doc = call("POST", incidents + "/draft", {"annotation_ids": [annotation_id]},
+                       **analyst)
+    call("POST", incidents + "/draft", {"annotation_ids": []}, **analyst)  # 400
+    call("POST", incidents + "/draft", {"annotation_ids": ["an-" + "0" * 32]},
+         **analyst)  # 404
+    call("POST", incidents + "/draft", {"annotation_ids": [annotation_id]}, **other)  # 403
+    new = {"title": "Beatings at the isolation centre", "acts": ["physical.baton-blows"],
+           "date": {"from": "2020-08-11", "precision": "day"}, "place": "Minsk",
+           "facility": "Akrestsina", "summary": "Detainees were beaten on arrival.",
+           "evidence": [{"annotation_id": annotation_id, "role": "supports"}]}
+    status, doc = call("POST", incidents, new, **analyst)
+    iid = doc["id"] if doc else "in-" + "0" * 32
+    check(doc and doc["evidence"][0]["passage"], "the incident shows the passage it cites")
+    call("POST", incidents, dict(new, date={"from": "2020-13-01"}), **analyst)  # 400
+    call("POST", incidents, new, **other)  # 403
+    call("POST", incidents, dict(new, evidence=[{"annotation_id": "an-" + "0" * 32}]),
+         **analyst)  # 404
+    call("GET", incidents, jar=jars["analyst"])
+    status, doc = call("GET", incidents, query="?view=timeline&act=physical",
+                       jar=jars["analyst"])
+    check(doc and len(doc["incidents"]) == 1, "the timeline finds it under physical")
+    call("GET", incidents, jar=jars["admin"])  # 403
+    call("GET", incidents + "/" + iid, doc_path=incident, jar=jars["analyst"])
+    call("GET", incidents + "/" + iid, doc_path=incident, jar=jars["analyst.b"])  # 403
+    call("GET", incidents + "/in-" + "0" * 32, doc_path=incident, jar=jars["analyst"])  # 404
+    call("PUT", incidents + "/" + iid, dict(new, version=1, title="Beatings on arrival"),
+         doc_path=incident, **analyst)
+    call("PUT", incidents + "/" + iid, dict(new, version=1), doc_path=incident, **analyst)
+    call("PUT", incidents + "/" + iid, dict(new, version=2, acts=["nothing"]),
+         doc_path=incident, **analyst)  # 400
+    call("PUT", incidents + "/in-" + "0" * 32, dict(new, version=1), doc_path=incident,
+         **analyst)  # 404
+    call("PUT", incidents + "/" + iid, dict(new, version=2), doc_path=incident, **other)  # 403
+    call("GET", incidents + "/" + iid + "/history", doc_path=incident + "/history",
+         jar=jars["analyst"])
+    call("GET", incidents + "/in-" + "0" * 32 + "/history", doc_path=incident + "/history",
+         jar=jars["analyst"])  # 404
+    call("GET", incidents + "/" + iid + "/history", doc_path=incident + "/history",
+         jar=jars["analyst.b"])  # 403
+
+    summaries = "/api/v1/summaries"
+    summary = "/api/v1/summaries/{id}"
+    status, doc = call("POST", summaries, {"witness": "W-00600"}, **analyst)
+    sid = doc["id"] if doc else "ws-" + "0" * 32
+    check(doc and doc["status"] == "draft" and doc["incidents"], "a first draft with incidents")
+    call("POST", summaries, {"witness": "W-99999"}, **analyst)  # 404
+    call("POST", summaries, {"nonsense": 1}, **analyst)  # 400
+    call("POST", summaries, {"witness": "W-00600"}, **other)  # 403
+    call("GET", summaries, jar=jars["lead"])
+    call("GET", summaries, query="?status=bogus", jar=jars["lead"])  # 400
+    call("GET", summaries, jar=jars["admin"])  # 403
+    call("GET", summaries + "/" + sid, doc_path=summary, jar=jars["lead"])
+    call("GET", summaries + "/" + sid, query="?version=x", doc_path=summary,
+         jar=jars["lead"])  # 400
+    call("GET", summaries + "/" + sid, doc_path=summary, jar=jars["analyst.b"])  # 403
+    call("GET", summaries + "/ws-" + "0" * 32, doc_path=summary, jar=jars["lead"])  # 404
+    edit = {"version": 1, "perpetrators": {"text": "Men in black uniforms without insignia.",
+                                           "references": []}}
+    status, doc = call("PUT", summaries + "/" + sid, edit, doc_path=summary, **analyst)
+    call("PUT", summaries + "/" + sid, edit, doc_path=summary, **analyst)  # 409
+    call("PUT", summaries + "/" + sid, {"version": "2"}, doc_path=summary, **analyst)  # 400
+    call("PUT", summaries + "/" + sid, dict(edit, version=2), doc_path=summary, **other)  # 403
+    call("PUT", summaries + "/ws-" + "0" * 32, edit, doc_path=summary, **analyst)  # 404
+    moves = summary + "/transitions"
+    call("POST", summaries + "/" + sid + "/transitions", {"action": "submit", "version": 2},
+         doc_path=moves, **analyst)
+    call("POST", summaries + "/" + sid + "/transitions", {"action": "approve", "version": 3},
+         doc_path=moves, **analyst)  # 403: an analyst does not review
+    call("POST", summaries + "/" + sid + "/transitions", {"action": "fly", "version": 3},
+         doc_path=moves, **lead)  # 400
+    call("POST", summaries + "/" + sid + "/transitions", {"action": "approve", "version": 2},
+         doc_path=moves, **lead)  # 409: stale
+    call("POST", summaries + "/ws-" + "0" * 32 + "/transitions",
+         {"action": "approve", "version": 1}, doc_path=moves, **lead)  # 404
+    status, doc = call("POST", summaries + "/" + sid + "/transitions",
+                       {"action": "approve", "version": 3}, doc_path=moves, **lead)
+    check(doc and doc["status"] == "approved", "the lead approves the analyst's summary")
+    call("GET", summaries + "/" + sid + "/history", doc_path=summary + "/history",
+         jar=jars["lead"])
+    call("GET", summaries + "/ws-" + "0" * 32 + "/history", doc_path=summary + "/history",
+         jar=jars["lead"])  # 404
+    call("GET", summaries + "/" + sid + "/history", doc_path=summary + "/history",
+         jar=jars["analyst.b"])  # 403
+    status, doc = call("GET", summaries + "/" + sid + "/diff", query="?from=1&to=2",
+                       doc_path=summary + "/diff", jar=jars["lead"])
+    check(doc and "black uniforms" in doc["diff"], "the diff shows the edit")
+    call("GET", summaries + "/" + sid + "/diff", query="?from=1", doc_path=summary + "/diff",
+         jar=jars["lead"])  # 400
+    call("GET", summaries + "/" + sid + "/diff", query="?from=1&to=2",
+         doc_path=summary + "/diff", jar=jars["analyst.b"])  # 403
+    call("GET", summaries + "/ws-" + "0" * 32 + "/diff", query="?from=1&to=2",
+         doc_path=summary + "/diff", jar=jars["lead"])  # 404
+    exports = summary + "/exports"
+    status, doc = call("POST", summaries + "/" + sid + "/exports", {"format": "pdf"},
+                       doc_path=exports, **lead)
+    if doc:
+        status, data = call("GET", "/api/v1/objects/%s/content" % doc["object_id"],
+                            doc_path="/api/v1/objects/{id}/content", jar=jars["lead"])
+        check(data and data.startswith(b"%PDF"), "the export downloads as a PDF")
+    call("POST", summaries + "/" + sid + "/exports", {"version": 1, "format": "docx"},
+         doc_path=exports, **lead)  # 409: not approved
+    call("POST", summaries + "/" + sid + "/exports", {"format": "odt"}, doc_path=exports,
+         **lead)  # 400
+    call("POST", summaries + "/" + sid + "/exports", {"format": "pdf"}, doc_path=exports,
+         **other)  # 403
+    call("POST", summaries + "/ws-" + "0" * 32 + "/exports", {"format": "pdf"},
+         doc_path=exports, **lead)  # 404
+    call("DELETE", incidents + "/" + iid, query="?version=1", doc_path=incident,
+         **analyst)  # 409
+    call("DELETE", incidents + "/" + iid, doc_path=incident, **analyst)  # 400
+    call("DELETE", incidents + "/" + iid, query="?version=2", doc_path=incident, **other)
+    call("DELETE", incidents + "/in-" + "0" * 32, query="?version=2", doc_path=incident,
+         **analyst)  # 404
+    call("DELETE", incidents + "/" + iid, query="?version=2", doc_path=incident, **analyst)
 
 
 def exercise(spec, url):
@@ -563,6 +716,8 @@ def exercise(spec, url):
         documented = op["responses"].get(str(status))
         check(documented is not None, "%s %s -> %d is documented" % (method, path, status))
         seen.add((method, path, status))
+        if os.environ.get("OPENAPI_DEBUG"):
+            print("CALL", method, path, query, status, data[:300], file=sys.stderr)
         if documented is None:
             return status, None
         documented = resolve(spec, documented)

@@ -7,6 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "coding/annotations.h"
+#include "coding/framework.h"
+#include "coding/summary.h"
+#include "collection/collection.h"
 #include "core/fs.h"
 #include "hub/hub.h"
 #include "support/support.h"
@@ -126,6 +129,56 @@ TEST_F(CodingCliTest, AnnotationsExportAndAgreement) {
   EXPECT_EQ(report["codes"][0]["disagreements"], 1);
   RunResult readable = ev({"agreement"});
   EXPECT_NE(readable.out.find("physical.baton-blows"), std::string::npos) << readable.out;
+}
+
+// A summary drafted, submitted and approved through the library; exported by the CLI to both
+// formats, stored in the hub as derived objects and written out.
+TEST_F(CodingCliTest, SummaryExportIsRefusedUnapprovedUnlessMarkedDraft) {
+  std::string id;
+  {
+    auto key_bytes = read_file(local_fs(), key());
+    ASSERT_TRUE(key_bytes.is_ok());
+    auto h =
+        std::move(hub::Hub::open(hub(), vault::Credential::key_file(*key_bytes), {"test", 5000}))
+            .value();
+    auto witnesses = std::move(collection::Collection::open(*h)).value();
+    ASSERT_TRUE(witnesses
+                    ->register_witness("W-00042",
+                                       h->list("W-00042")->at(0).organisation_id.value_or(""), {},
+                                       std::nullopt)
+                    .is_ok());
+    auto annotations = std::move(coding::AnnotationStore::open(*h)).value();
+    coding::Annotation a;
+    a.target.object_id = h->list("W-00042")->at(0).record.id;
+    a.target.begin = 25;
+    a.target.end = 46;
+    a.codes = {{"physical.baton-blows", 1}};
+    a.coder = "coder-a";
+    ASSERT_TRUE(annotations->add(a).is_ok());
+    auto store = std::move(coding::SummaryStore::open(*h, *witnesses, *annotations,
+                                                      coding::default_framework().value()))
+                     .value();
+    auto draft = store->draft_from_annotations("W-00042", "author-1", {});
+    ASSERT_TRUE(draft.is_ok()) << draft.status().to_string();
+    id = draft->id;
+    ASSERT_TRUE(store->submit(id, 1, "author-1").is_ok());
+  }
+  const std::string pdf = tmp_ / "summary.pdf";
+  RunResult refused = ev({"summary", "export", id, "--out", pdf});
+  EXPECT_NE(refused.exit_code, 0) << "a version in review is not exported unmarked";
+  RunResult draft = ev({"summary", "export", id, "--draft", "--out", pdf, "--json"});
+  ASSERT_EQ(draft.exit_code, 0) << draft.err;
+  auto bytes = read_text_file(local_fs(), pdf);
+  ASSERT_TRUE(bytes.is_ok());
+  EXPECT_EQ(bytes->rfind("%PDF", 0), 0u);
+  const std::string object = json::parse(draft.out)["object_id"];
+  RunResult ls = ev({"ls", "--json"});
+  EXPECT_NE(ls.out.find(object), std::string::npos) << "the export is an object of the hub";
+  const std::string docx = tmp_ / "summary.docx";
+  RunResult word = ev({"summary", "export", id, "--format", "docx", "--draft", "--out", docx});
+  ASSERT_EQ(word.exit_code, 0) << word.err;
+  EXPECT_EQ(read_text_file(local_fs(), docx)->rfind("PK", 0), 0u);
+  EXPECT_NE(ev({"summary", "export", "ws-nothing"}).exit_code, 0);
 }
 
 }  // namespace

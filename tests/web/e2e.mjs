@@ -1743,6 +1743,14 @@ async function imageRegionsAndRecordingTimesAreCoded() {
   assert(region.kind === 'region' && region.page === 1 && near(region.x, 0.25) && near(region.y, 0.2) && near(region.width, 0.5) && near(region.height, 0.4),
     `the region is stored in fractions of the image (${JSON.stringify(region)})`);
   await shot(page, 'coding-image');
+  // Removed after a confirmation; the record keeps its versions.
+  const editor = page.getByRole('region', { name: 'Selected coding' });
+  await editor.getByRole('button', { name: 'Remove coding…' }).click();
+  await editor.getByRole('button', { name: 'Remove this coding' }).click();
+  await page.getByRole('status').getByText('The coding was removed. Its earlier versions are kept.').waitFor();
+  assert((await page.locator('svg [data-annotation-id]').count()) === 0, 'the rectangle is gone');
+  api = await codingObject(page, imageId);
+  assert(api.json.annotations.length === 0, 'the API lists it no more');
 
   // A recording: a start and an end marked on the player.
   await addDocumentAndOpenIt(page, { name: 'call.wav', mimeType: 'audio/wav', buffer: toneWav(3) }, 'audio', 'recorded phone call');

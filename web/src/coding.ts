@@ -2,7 +2,7 @@
 // (depth-first, children under their parent), filtering it, facets to and from a form, and how
 // times and regions read.
 
-import type { AppliedCode, Facets, FrameworkCode, Target, Texts } from './api';
+import type { AppliedCode, Facets, FrameworkCode, Texts } from './api';
 import type { Lang } from './i18n';
 
 /** A text of the framework in `lang`, else in English, else `fallback`. */
@@ -109,14 +109,6 @@ export function formatMs(ms: number): string {
 /** A fraction as a whole percentage. */
 export function percent(f: number | undefined): string {
   return `${Math.round((f ?? 0) * 100)}%`;
-}
-
-/** Whether two targets are the same place (a region compared to a thousandth of the page). */
-export function sameTarget(a: Target, b: Target): boolean {
-  if (a.kind !== b.kind) return false;
-  if (a.kind !== 'region') return a.begin === b.begin && a.end === b.end;
-  const near = (x?: number, y?: number) => Math.abs((x ?? 0) - (y ?? 0)) < 0.001;
-  return a.page === b.page && near(a.x, b.x) && near(a.y, b.y) && near(a.width, b.width) && near(a.height, b.height);
 }
 
 const RECENT_KEY = 'evhub.recentCodes';

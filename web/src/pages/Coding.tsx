@@ -39,6 +39,7 @@ import {
 import {
   appliedLabel,
   changedSinceCoded,
+  EMPTY_FACETS,
   codeLabel,
   codeTree,
   filterTree,
@@ -276,15 +277,7 @@ function Workspace({
         object_id: objectId,
         ...targetOf(target),
         codes: [codeId],
-        facets: {
-          date: { from: '', to: '', precision: 'day' },
-          place: '',
-          facility: '',
-          persons: [],
-          units: [],
-          victims: '',
-          perpetrators: '',
-        },
+        facets: EMPTY_FACETS,
         memo: '',
       });
       setAnnotations((prev) => [...prev, made].sort(byPosition));

@@ -382,7 +382,7 @@ function AddCode({ answer, onChanged }: Omit<Changes, 'onNotice'>) {
         <Field
           id="new-code-name"
           label={t('framework.name')}
-          help={t('framework.nameHelp', { id: id || '…' })}
+          help={t('framework.nameHelp', { id: words.parent ? `${words.parent}.${name.trim() || '…'}` : name.trim() || '…' })}
           type="text"
           value={name}
           autoComplete="off"

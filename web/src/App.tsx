@@ -1,13 +1,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
 import * as api from './api';
-import { CONSENT_GAP_READERS, EVIDENCE_READERS, IMPORTERS, WITNESS_READERS, hasAnyRole, type User } from './api';
+import { CODING_READERS, CONSENT_GAP_READERS, EVIDENCE_READERS, IMPORTERS, WITNESS_READERS, hasAnyRole, type User } from './api';
 import { LanguageSelect, PageHeading, SkipLink } from './components';
 import { I18nContext, initialLang, rememberLang, translator, useI18n, type I18n, type Lang, type MessageKey } from './i18n';
+import { AgreementPage } from './pages/Agreement';
 import { AuditPage } from './pages/Audit';
+import { CodingPage } from './pages/Coding';
 import { ConsentGapsPage } from './pages/ConsentGaps';
 import { DashboardPage } from './pages/Dashboard';
 import { DocumentPage } from './pages/Document';
+import { FrameworkPage } from './pages/Framework';
 import { ImportPage } from './pages/Import';
 import { InterviewPage } from './pages/Interview';
 import { JobsPage } from './pages/Jobs';
@@ -119,7 +122,6 @@ function Starting() {
 }
 
 const COMING: MessageKey[] = [
-  'nav.coding',
   'nav.requests',
   'nav.osint',
 ];
@@ -135,11 +137,12 @@ function Workspace({
 }) {
   const { t } = useI18n();
   const location = useLocation();
-  // A witness's page, and their interviews' and documents', belong under Witnesses.
-  const route: Route = ['witness', 'interview', 'document'].includes(location.route) ? 'witnesses' : location.route;
+  // A witness's page, and their interviews', documents' and coding workspaces, belong under Witnesses.
+  const route: Route = ['witness', 'interview', 'document', 'coding'].includes(location.route) ? 'witnesses' : location.route;
   const isAdmin = hasAnyRole(user, ['administrator']);
   const isAuditor = hasAnyRole(user, ['administrator', 'auditor']);
   const readsEvidence = hasAnyRole(user, EVIDENCE_READERS);
+  const readsCoding = hasAnyRole(user, CODING_READERS);
 
   const links: { route: Parameters<typeof routeHref>[0]; label: MessageKey; show: boolean }[] = [
     { route: 'dashboard', label: 'nav.dashboard', show: true },
@@ -148,6 +151,9 @@ function Workspace({
     { route: 'witnesses', label: 'nav.witnesses', show: hasAnyRole(user, WITNESS_READERS) },
     { route: 'consent-gaps', label: 'nav.consentGaps', show: hasAnyRole(user, CONSENT_GAP_READERS) },
     { route: 'import', label: 'nav.import', show: hasAnyRole(user, IMPORTERS) },
+    // Everyone who codes or reads codings reads the framework; administrators edit it.
+    { route: 'framework', label: 'nav.codingFramework', show: readsCoding || isAdmin },
+    { route: 'agreement', label: 'nav.agreement', show: readsCoding },
     { route: 'jobs', label: 'nav.jobs', show: readsEvidence },
     { route: 'users', label: 'nav.users', show: isAdmin },
     { route: 'audit', label: 'nav.audit', show: isAuditor },
@@ -234,9 +240,15 @@ function Page({
     case 'witness':
       return <WitnessPage key={`witness:${location.param}`} code={location.param} />;
     case 'interview':
-      return <InterviewPage key={`interview:${location.param}`} id={location.param} />;
+      return <InterviewPage key={`interview:${location.param}`} id={location.param} user={user} />;
     case 'document':
-      return <DocumentPage key={`document:${location.param}`} id={location.param} />;
+      return <DocumentPage key={`document:${location.param}`} id={location.param} user={user} />;
+    case 'coding':
+      return <CodingPage key={`coding:${location.param}`} id={location.param} user={user} />;
+    case 'framework':
+      return <FrameworkPage key="framework" user={user} />;
+    case 'agreement':
+      return <AgreementPage key="agreement" />;
     case 'search':
       return <SearchPage key="search" />;
     case 'jobs':

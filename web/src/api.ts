@@ -863,7 +863,7 @@ export interface SearchHit {
   witness: string;
   date: string;
   title: string;
-  /** What to open: "interview/<id>", "document/<object id>" or "object/<id>". */
+  /** What to open: "interview/<id>", "document/<object id>", "object/<id>" or "coding/<object id>?annotation=<id>". */
   open: string;
   score: number;
   /** The hit's own snippet first, then those of the other texts of its source. */
@@ -928,4 +928,259 @@ export function markSavedSearchSeen(id: number, mark: number): Promise<SavedSear
 
 export function deleteSavedSearch(id: number): Promise<void> {
   return request('DELETE', savedSearchPath(id));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coding (docs/openapi.yaml, /api/v1/coding): the hub's coding framework, the coding workspace of
+// an object, annotations, passages by code and inter-coder agreement. Text offsets are Unicode
+// code points (see codepoints.ts), times milliseconds, regions fractions of the page (0 to 1).
+
+/** Who reads codings and agreement; who codes; who edits the framework (the server decides). */
+export const CODING_READERS: readonly Role[] = ['analyst', 'legal-officer', 'reviewer', 'lead'];
+export const CODERS: readonly Role[] = ['analyst', 'lead'];
+export const FRAMEWORK_EDITORS: readonly Role[] = ['administrator'];
+
+/** A text in the three languages of the framework. */
+export interface Texts {
+  en: string;
+  be: string;
+  ru: string;
+}
+
+export interface FrameworkCode {
+  id: string;
+  /** "" for a top-level code. */
+  parent: string;
+  labels: Texts;
+  definitions: Texts;
+  restricted: boolean;
+  retired: boolean;
+  revision: number;
+  history: unknown[];
+}
+
+export interface Framework {
+  format: string;
+  format_version: number;
+  version: number;
+  codes: FrameworkCode[];
+}
+
+export interface FrameworkDiff {
+  added: string[];
+  relabelled: string[];
+  moved: string[];
+  restriction_changed: string[];
+  retired: string[];
+  reinstated: string[];
+  removed: string[];
+  rewritten: string[];
+}
+export const DIFF_KINDS = ['added', 'relabelled', 'moved', 'restriction_changed', 'retired', 'reinstated', 'removed', 'rewritten'] as const;
+
+export interface FrameworkAnswer {
+  framework: Framework;
+  /** Who stored this version, and when; null for the framework the hub ships with. */
+  stored_by: string | null;
+  stored_at: string | null;
+  /** What a change did (after an edit or an import). */
+  diff?: FrameworkDiff;
+}
+
+export interface FrameworkCheck {
+  diff: FrameworkDiff;
+  version: number;
+  acceptable: boolean;
+  problem: string;
+}
+
+/** A code as the framework editor sends it. */
+export interface CodeEdit {
+  id: string;
+  parent: string;
+  label: Texts;
+  definition: Texts;
+  restricted: boolean;
+  retired?: boolean;
+  revision?: number;
+}
+
+export const DATE_PRECISIONS = ['day', 'month', 'year', 'approximate'] as const;
+export type DatePrecision = (typeof DATE_PRECISIONS)[number];
+
+export interface Facets {
+  date: { from: string; to: string; precision: string };
+  place: string;
+  facility: string;
+  persons: string[];
+  units: string[];
+  victims: string;
+  perpetrators: string;
+}
+
+/** A code as applied: its label at the revision the coder saw, and the code's revision now. */
+export interface AppliedCode {
+  id: string;
+  revision: number;
+  label: Partial<Texts>;
+  /** null when the code is no longer in the framework. */
+  current_revision: number | null;
+  restricted: boolean;
+}
+
+export type TargetKind = 'text' | 'region' | 'time';
+
+/** Where an annotation points: text (code points) or time (ms) [begin, end), or a page region. */
+export interface Target {
+  kind: TargetKind;
+  begin?: number;
+  end?: number;
+  page?: number;
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
+}
+
+export interface Annotation extends Target {
+  id: string;
+  version: number;
+  object_id: string;
+  object_sha256?: string;
+  codes: AppliedCode[];
+  facets: Facets;
+  memo: string;
+  coder: string;
+  coded_at: string;
+  removed: boolean;
+  passage: string;
+}
+
+export interface CodingObject {
+  object: { id: string; sha256: string; media_type: string; size: number; sensitivity: Sensitivity; witness: string };
+  /** The object's text when it is text (UTF-8); null for a PDF, an image or a recording. */
+  text: string | null;
+  /** The text's length in code points. */
+  length: number;
+  annotations: Annotation[];
+  /** Annotations the caller may not see (restricted codes). */
+  withheld: number;
+  framework_version: number;
+  may_code: boolean;
+}
+
+/** What a coder sends: the target, the code ids, facets and memo. */
+export interface AnnotationDraft extends Target {
+  object_id: string;
+  codes: string[];
+  facets: Facets;
+  memo: string;
+}
+
+export interface CodedPassageRow {
+  annotation_id: string;
+  object_id: string;
+  witness: string;
+  kind: TargetKind;
+  begin: number;
+  end: number;
+  code: string;
+  revision: number;
+  date: string;
+  place: string;
+  facility: string;
+  coder: string;
+}
+
+export interface CoderPairAgreement {
+  coder_a: string;
+  coder_b: string;
+  kappa: number | null;
+  kappa_undefined: string;
+  observed: number;
+  chance: number;
+  table: { both: number; only_a: number; only_b: number; neither: number };
+  overlap: number | null;
+}
+
+export interface Disagreement {
+  object_id: string;
+  unit: number;
+  begin: number;
+  end: number;
+  applied: string[];
+  not_applied: string[];
+}
+
+export interface CodeAgreement {
+  code: string;
+  pairs: CoderPairAgreement[];
+  mean_kappa: number | null;
+  alpha: number | null;
+  alpha_undefined: string;
+  disagreements: Disagreement[];
+}
+
+export interface AgreementReport {
+  coders: string[];
+  units: number;
+  pairable_units: number;
+  overall_alpha: number | null;
+  codes: CodeAgreement[];
+}
+
+export function getFramework(): Promise<FrameworkAnswer> {
+  return request('GET', '/api/v1/coding/framework');
+}
+
+export function frameworkExportUrl(format: 'json' | 'csv'): string {
+  return withQuery('/api/v1/coding/framework/export', { format });
+}
+
+export function checkFramework(basedOn: number, format: 'json' | 'csv', content: string): Promise<FrameworkCheck> {
+  return request('PUT', '/api/v1/coding/framework', { body: { based_on: basedOn, format, content, dry_run: true } });
+}
+
+export function importFramework(basedOn: number, format: 'json' | 'csv', content: string): Promise<FrameworkAnswer> {
+  return request('PUT', '/api/v1/coding/framework', { body: { based_on: basedOn, format, content } });
+}
+
+export function addCode(basedOn: number, code: CodeEdit): Promise<FrameworkAnswer> {
+  return request('POST', '/api/v1/coding/framework/codes', { body: { based_on: basedOn, code } });
+}
+
+export function editCode(basedOn: number, code: CodeEdit): Promise<FrameworkAnswer> {
+  return request('PUT', `/api/v1/coding/framework/codes/${encodeURIComponent(code.id)}`, { body: { based_on: basedOn, code } });
+}
+
+/** The coding workspace of an object: its text (a logged read) and the annotations on it. */
+export function getCodingObject(id: string): Promise<CodingObject> {
+  return request('GET', `/api/v1/coding/objects/${encodeURIComponent(id)}`);
+}
+
+export function addAnnotation(draft: AnnotationDraft): Promise<Annotation> {
+  return request('POST', '/api/v1/coding/annotations', { body: draft });
+}
+
+const annotationPath = (id: string) => `/api/v1/coding/annotations/${encodeURIComponent(id)}`;
+
+export function updateAnnotation(id: string, version: number, draft: AnnotationDraft): Promise<Annotation> {
+  return request('PUT', annotationPath(id), { body: { ...draft, version } });
+}
+
+export function removeAnnotation(id: string, version: number): Promise<void> {
+  return request('DELETE', annotationPath(id), { query: { version: String(version) } });
+}
+
+export function annotationHistory(id: string): Promise<{ versions: Annotation[] }> {
+  return request('GET', `${annotationPath(id)}/history`);
+}
+
+export function codedPassages(code: string): Promise<{ passages: CodedPassageRow[]; total: number }> {
+  return request('GET', '/api/v1/coding/passages', { query: { code } });
+}
+
+/** Agreement among the given coders (usernames), or among all who coded the same texts. */
+export function agreement(coders: readonly string[]): Promise<AgreementReport> {
+  return request('GET', '/api/v1/coding/agreement', { query: { coders: coders.length > 0 ? coders.join(',') : undefined } });
 }

@@ -1,4 +1,5 @@
-// A tiny hash router (#/objects, #/witnesses/W-00123, #/interviews/iv-…, #/documents/<id>): it
+// A tiny hash router (#/objects, #/witnesses/W-00123, #/interviews/iv-…, #/documents/<id>,
+// #/coding/<object id>): it
 // needs nothing from the server beyond index.html. A page may keep its state after a "?" in the
 // hash (#/search?q=…), so that it can be bookmarked.
 
@@ -18,6 +19,9 @@ export type Route =
   | 'audit'
   | 'security'
   | 'search'
+  | 'coding'
+  | 'framework'
+  | 'agreement'
   | 'not-found';
 
 /** Where the app is: the route, and for a witness's, interview's or document's page its code or id. */
@@ -39,14 +43,17 @@ const PATHS: Record<string, Route> = {
   '/audit': 'audit',
   '/security': 'security',
   '/search': 'search',
+  '/framework': 'framework',
+  '/agreement': 'agreement',
 };
 
 /** The pages of one record, by the path they stand under. */
-type RecordRoute = 'witness' | 'interview' | 'document';
+type RecordRoute = 'witness' | 'interview' | 'document' | 'coding';
 const RECORD_PATHS: Record<RecordRoute, string> = {
   witness: 'witnesses',
   interview: 'interviews',
   document: 'documents',
+  coding: 'coding',
 };
 
 export function routeHref(route: Exclude<Route, 'not-found' | RecordRoute>): string {
@@ -63,6 +70,12 @@ export function interviewHref(id: string): string {
 
 export function documentHref(id: string): string {
   return `#/documents/${encodeURIComponent(id)}`;
+}
+
+/** The coding workspace of an object; with `annotation`, that annotation is shown and selected. */
+export function codingHref(objectId: string, annotation?: string): string {
+  const at = `#/coding/${encodeURIComponent(objectId)}`;
+  return annotation ? `${at}?annotation=${encodeURIComponent(annotation)}` : at;
 }
 
 /** The search page with these parameters (q, sort, offset, saved); empty ones are left out. */

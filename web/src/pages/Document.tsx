@@ -4,13 +4,13 @@
 import { useCallback } from 'react';
 
 import * as api from '../api';
-import { type DocumentPage as DocumentData } from '../api';
+import { CODING_READERS, hasAnyRole, type DocumentPage as DocumentData, type User } from '../api';
 import { Fact, LoadError, Loading, PageHeading, useLoad } from '../components';
 import { useI18n } from '../i18n';
 import { interviewHref, witnessHref } from '../router';
 import { ObjectViewer, TextsBeside, languageName } from './Texts';
 
-export function DocumentPage({ id }: { id: string }) {
+export function DocumentPage({ id, user }: { id: string; user: User }) {
   const { t } = useI18n();
   const { data, error, reload } = useLoad(useCallback(() => api.getDocument(id), [id]));
 
@@ -25,12 +25,12 @@ export function DocumentPage({ id }: { id: string }) {
           <a href={witnessHref(d.code)}>{t('interview.back', { code: d.code })}</a>
         </p>
       ) : null}
-      {error ? <LoadError error={error} /> : data === null ? <Loading /> : <DocumentBody data={data} onChanged={reload} />}
+      {error ? <LoadError error={error} /> : data === null ? <Loading /> : <DocumentBody data={data} onChanged={reload} codable={hasAnyRole(user, CODING_READERS)} />}
     </>
   );
 }
 
-function DocumentBody({ data, onChanged }: { data: DocumentData; onChanged: () => Promise<void> }) {
+function DocumentBody({ data, onChanged, codable }: { data: DocumentData; onChanged: () => Promise<void>; codable: boolean }) {
   const { t } = useI18n();
   const d = data.document;
   return (
@@ -59,7 +59,8 @@ function DocumentBody({ data, onChanged }: { data: DocumentData; onChanged: () =
           texts={data.texts}
           sourceLanguage={d.language}
           canTranslate={data.permissions.translate}
-          viewer={<ObjectViewer object={data.object} label={t('document.viewerLabel', { code: d.code })} />}
+          codable={codable}
+          viewer={<ObjectViewer object={data.object} label={t('document.viewerLabel', { code: d.code })} codable={codable} />}
           onChanged={onChanged}
         />
       </section>

@@ -4,14 +4,14 @@
 import { useCallback, useState, type FormEvent } from 'react';
 
 import * as api from '../api';
-import { INTERVIEW_STATUSES, type InterviewPage as InterviewData, type InterviewStatus } from '../api';
+import { CODING_READERS, INTERVIEW_STATUSES, hasAnyRole, type InterviewPage as InterviewData, type InterviewStatus, type User } from '../api';
 import { Fact, LiveNotice, LoadError, Loading, PageHeading, SelectField, SubmitActions, useLoad, useSubmit } from '../components';
 import { useI18n } from '../i18n';
 import { witnessHref } from '../router';
 import { ObjectViewer, TextsBeside, languageName } from './Texts';
 import { listText } from './Witnesses';
 
-export function InterviewPage({ id }: { id: string }) {
+export function InterviewPage({ id, user }: { id: string; user: User }) {
   const { t } = useI18n();
   const { data, error, reload } = useLoad(useCallback(() => api.getInterview(id), [id]));
 
@@ -24,12 +24,12 @@ export function InterviewPage({ id }: { id: string }) {
           <a href={witnessHref(iv.code)}>{t('interview.back', { code: iv.code })}</a>
         </p>
       ) : null}
-      {error ? <LoadError error={error} /> : data === null ? <Loading /> : <InterviewBody data={data} onChanged={reload} />}
+      {error ? <LoadError error={error} /> : data === null ? <Loading /> : <InterviewBody data={data} onChanged={reload} codable={hasAnyRole(user, CODING_READERS)} />}
     </>
   );
 }
 
-function InterviewBody({ data, onChanged }: { data: InterviewData; onChanged: () => Promise<void> }) {
+function InterviewBody({ data, onChanged, codable }: { data: InterviewData; onChanged: () => Promise<void>; codable: boolean }) {
   const { t } = useI18n();
   const iv = data.interview;
   const recordings = data.objects.filter((o) => o.role === 'recording');
@@ -58,7 +58,7 @@ function InterviewBody({ data, onChanged }: { data: InterviewData; onChanged: ()
           <p>{t('interview.noRecordings')}</p>
         ) : (
           recordings.map((o, i) => (
-            <ObjectViewer key={o.id} object={o} label={t('interview.recordingLabel', { n: i + 1, code: iv.code })} />
+            <ObjectViewer key={o.id} object={o} label={t('interview.recordingLabel', { n: i + 1, code: iv.code })} codable={codable} />
           ))
         )}
       </section>
@@ -76,6 +76,7 @@ function InterviewBody({ data, onChanged }: { data: InterviewData; onChanged: ()
                 texts={o.texts}
                 sourceLanguage={iv.languages[0] ?? ''}
                 canTranslate={data.permissions.translate}
+                codable={codable}
                 onChanged={onChanged}
               />
             </section>

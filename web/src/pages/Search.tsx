@@ -36,7 +36,7 @@ import {
 } from '../components';
 import { formatNumber } from '../format';
 import { hasMessage, useI18n, type MessageKey, type Translate } from '../i18n';
-import { documentHref, interviewHref, searchHref, useHashParams, witnessHref } from '../router';
+import { codingHref, documentHref, interviewHref, searchHref, useHashParams, witnessHref } from '../router';
 import { languageName } from './Texts';
 
 // ---------------------------------------------------------------------------------------------
@@ -114,6 +114,12 @@ function opens(hit: SearchHit): { href: string; download?: string; label: Messag
   const kind = hit.open.slice(0, slash);
   const id = hit.open.slice(slash + 1);
   if (!id) return null;
+  if (kind === 'coding') {
+    // "coding/<object id>?annotation=<annotation id>": the workspace, at that coding.
+    const [objectId, query = ''] = id.split('?', 2);
+    const annotation = new URLSearchParams(query).get('annotation') ?? undefined;
+    return objectId ? { href: codingHref(objectId, annotation), label: 'search.openCoding' } : null;
+  }
   if (kind === 'interview') return { href: interviewHref(id), label: 'search.openInterview' };
   if (kind === 'document') return { href: documentHref(id), label: 'search.openDocument' };
   if (kind === 'object') return { href: api.contentUrl(id), download: id, label: 'search.download' };

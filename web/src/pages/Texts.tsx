@@ -8,8 +8,8 @@ import { useCallback, useState, type FormEvent, type ReactNode } from 'react';
 import * as api from '../api';
 import { TRANSLATION_LANGUAGES, type DerivedText, type EvidenceObject } from '../api';
 import { LiveNotice, LoadError, Loading, SelectField, SubmitActions, TextAreaField, useLoad, useSubmit } from '../components';
-import { hasMessage, useI18n, type Translate } from '../i18n';
-import { routeHref } from '../router';
+import { hasMessage, useI18n, type MessageKey, type Translate } from '../i18n';
+import { codingHref, routeHref } from '../router';
 
 /** A language code by its name in the reader's language, where we have one. */
 export function languageName(t: Translate, code: string): string {
@@ -18,7 +18,7 @@ export function languageName(t: Translate, code: string): string {
 }
 
 /** An object as the browser shows it, told apart by a read of its first bytes. */
-export function ObjectViewer({ object, label }: { object: EvidenceObject; label: string }) {
+export function ObjectViewer({ object, label, codable = false }: { object: EvidenceObject; label: string; codable?: boolean }) {
   const { t } = useI18n();
   const { data: type, error } = useLoad(useCallback(() => api.displayType(object.id), [object.id]));
 
@@ -27,6 +27,14 @@ export function ObjectViewer({ object, label }: { object: EvidenceObject; label:
   const src = api.inlineUrl(object.id);
   // preload="none": a recording is fetched (and the read logged) only when someone plays it.
   let shown: ReactNode;
+  // Images are coded by region, recordings by time range, in the coding workspace.
+  const coding: MessageKey | null = !codable
+    ? null
+    : type.startsWith('image/')
+      ? 'coding.codeRegions'
+      : type.startsWith('audio/') || type.startsWith('video/')
+        ? 'coding.codeTimes'
+        : null;
   if (type === 'application/pdf') {
     shown = <iframe className="document-frame" src={src} title={label} data-testid="document-frame" />;
   } else if (type.startsWith('image/')) {
@@ -45,6 +53,14 @@ export function ObjectViewer({ object, label }: { object: EvidenceObject; label:
         <a href={api.contentUrl(object.id)} download={object.id} className="button-link">
           {t('viewer.download')}
         </a>
+        {coding ? (
+          <>
+            {' '}
+            <a href={codingHref(object.id)} className="button-link">
+              {t(coding)}
+            </a>
+          </>
+        ) : null}
       </figcaption>
     </figure>
   );
@@ -86,11 +102,29 @@ export function MadeBy({ text }: { text: DerivedText }) {
 }
 
 /** One text in a column, headed by its language and who made it. */
-function TextPanel({ heading, id, lang, badge }: { heading: string; id: string; lang?: string; badge?: ReactNode }) {
+function TextPanel({
+  heading,
+  id,
+  lang,
+  badge,
+  codable = false,
+}: {
+  heading: string;
+  id: string;
+  lang?: string;
+  badge?: ReactNode;
+  codable?: boolean;
+}) {
+  const { t } = useI18n();
   return (
     <article className="text-panel" data-text-id={id}>
       <h4>
         {heading} {badge}
+        {codable ? (
+          <a className="button-link button-small code-link" href={codingHref(id)} aria-label={t('coding.codeTextLabel', { text: heading })}>
+            {t('coding.codeText')}
+          </a>
+        ) : null}
       </h4>
       <TextBody id={id} lang={lang} />
     </article>
@@ -107,6 +141,7 @@ export function TextsBeside({
   texts,
   sourceLanguage,
   canTranslate,
+  codable = false,
   viewer,
   onChanged,
 }: {
@@ -114,6 +149,8 @@ export function TextsBeside({
   texts: DerivedText[];
   sourceLanguage: string;
   canTranslate: boolean;
+  /** The reader may open the coding workspace: each text gets a link to it. */
+  codable?: boolean;
   viewer?: ReactNode;
   onChanged: () => Promise<void>;
 }) {
@@ -128,6 +165,7 @@ export function TextsBeside({
       id={textId}
       lang={language}
       badge={extracted ? <MadeBy text={extracted} /> : null}
+      codable={codable}
     />
   );
   return (
@@ -147,6 +185,7 @@ export function TextsBeside({
               id={x.id}
               lang={x.language}
               badge={<MadeBy text={x} />}
+              codable={codable}
             />
           ))
         )}

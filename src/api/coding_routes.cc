@@ -6,6 +6,7 @@
 // of that category). Annotations are logged by id with the acting user, never with their words.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -93,10 +94,13 @@ std::string annotation_sensitivity(const Framework& framework,
   return s;
 }
 
-// An annotation from a request body (POST, or PUT with its version). Codes are ids, applied at
-// the framework's current revision; unknown and retired codes are refused here.
+// An annotation from a request body (POST, or PUT with its version). Codes are ids: a code the
+// annotation already carries (`kept`, on a change) keeps the revision its coder saw, even if the
+// code has been relabelled or retired since — editing a facet must not silently re-label the
+// coding; a code newly applied is applied at its current revision, and must not be retired.
 Result<Annotation> parse_annotation(const std::string& body, const Framework& framework,
-                                    bool with_version) {
+                                    bool with_version,
+                                    const std::vector<coding::CodeRef>& kept = {}) {
   using enum FieldType;
   std::map<std::string, FieldType> fields = {
       {"object_id", kText}, {"kind", kText},      {"begin", kInteger}, {"end", kInteger},
@@ -129,6 +133,12 @@ Result<Annotation> parse_annotation(const std::string& body, const Framework& fr
   a.target.width = in.value("width", 0.0);
   a.target.height = in.value("height", 0.0);
   for (const auto& id : in.value("codes", std::vector<std::string>{})) {
+    auto before = std::find_if(kept.begin(), kept.end(),
+                               [&](const coding::CodeRef& c) { return c.id == id; });
+    if (before != kept.end()) {
+      a.codes.push_back(*before);
+      continue;
+    }
     const coding::FrameworkCode* code = framework.find(id);
     if (!code)
       return Status(Code::kInvalidArgument, "there is no code \"" + id.substr(0, 100) + "\"");
@@ -493,7 +503,8 @@ void Api::add_coding_routes(const AddRoute& route) {
           if (!may_change(*c.caller, *visible.annotation)) {
             return error_response(403, "forbidden", "only its coder or a lead changes a coding");
           }
-          auto a = parse_annotation(c.request.body, *visible.framework, true);
+          auto a =
+              parse_annotation(c.request.body, *visible.framework, true, visible.annotation->codes);
           if (!a.is_ok()) return error_response(400, "bad_request", a.status().message());
           auto object = hub_.describe(visible.annotation->target.object_id);
           auto all = organisations();

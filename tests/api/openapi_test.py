@@ -528,13 +528,27 @@ def exercise_coding(call, jars, anonymous):
     check(doc and sorted(doc["coders"]) == ["analyst", "lead"], "both coders are in the report")
     call("GET", "/api/v1/coding/agreement", query="?coders=nobody", jar=jars["lead"])  # 400
     call("GET", "/api/v1/coding/agreement", jar=jars["admin"])  # 403
+    # The code is relabelled; a later edit of the coding keeps the revision its coder saw.
+    status, doc = call("GET", framework, jar=jars["admin"])
+    if doc:
+        baton = next(c for c in doc["framework"]["codes"] if c["id"] == "physical.baton-blows")
+        relabelled = {"parent": baton["parent"], "revision": baton["revision"],
+                      "label": dict(baton["labels"], en="Blows with batons"),
+                      "definition": baton["definitions"], "restricted": baton["restricted"]}
+        call("PUT", "/api/v1/coding/framework/codes/physical.baton-blows",
+             {"based_on": doc["framework"]["version"], "code": relabelled}, doc_path=code, **admin)
+    status, doc = call("PUT", "/api/v1/coding/annotations/" + aid,
+                       dict(span, version=2, memo="checked against the recording"),
+                       doc_path=annotation, **analyst)
+    check(doc and doc["codes"][0]["revision"] == 1 and doc["codes"][0]["current_revision"] == 2,
+          "editing a coding keeps the revision its coder saw")
     exercise_places_incidents_summaries(call, jars, anonymous, oid, aid)
     call("DELETE", "/api/v1/coding/annotations/" + aid, doc_path=annotation, **other)  # 403
     call("DELETE", "/api/v1/coding/annotations/" + aid, doc_path=annotation,
          **analyst)  # 400: no version
     call("DELETE", "/api/v1/coding/annotations/" + aid, query="?version=1",
          doc_path=annotation, **analyst)  # 409
-    call("DELETE", "/api/v1/coding/annotations/" + aid, query="?version=2",
+    call("DELETE", "/api/v1/coding/annotations/" + aid, query="?version=3",
          doc_path=annotation, **analyst)
     call("DELETE", "/api/v1/coding/annotations/an-" + "0" * 32, query="?version=1",
          doc_path=annotation, **analyst)  # 404

@@ -118,7 +118,7 @@ Status sync_coding_view(Database& db, hub::Hub& hub) {
 Result<json> read_record(hub::Hub& hub, const std::string& object_id, std::size_t max_bytes) {
   EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(object_id));
   if (reader->size() > max_bytes) {
-    return Status(Code::kInvalidArgument,
+    return Status(Code::kIntegrity,
                   fmt::format("record {} is larger than {} bytes", object_id, max_bytes));
   }
   EVHUB_ASSIGN_OR_RETURN(std::string text, reader->read_prefix(max_bytes));

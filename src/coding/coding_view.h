@@ -10,6 +10,7 @@
 #include <string>
 
 #include "catalog/sqlite.h"
+#include "coding/record_io.h"
 #include "core/status.h"
 #include "custody/custody_log.h"
 #include "hub/hub.h"
@@ -24,11 +25,6 @@ inline constexpr const char* kFrameworkRecord = "coding-framework";
 Result<catalog::Database> open_coding_view(hub::Hub& hub);
 // Applies the events logged since the view last did.
 Status sync_coding_view(catalog::Database& db, hub::Hub& hub);
-
-// A record object, decrypted and parsed (kErased if its domain was shredded, kIntegrity if it
-// is not a JSON object).
-Result<nlohmann::json> read_record(hub::Hub& hub, const std::string& object_id,
-                                   std::size_t max_bytes = 1 << 20);
 
 // In annotations.cc: an annotation's version put, and a shredded domain's annotations dropped.
 Status apply_annotation_put(catalog::Database& db, hub::Hub& hub, const custody::Event& e);

@@ -16,7 +16,9 @@
 #include "coding/framework_internal.h"
 #include "coding/place_names_internal.h"
 #include "coding/places.h"
+
 #include "coding/places_internal.h"
+#include "coding/record_io.h"
 #include "core/clock.h"
 #include "core/random_name.h"
 #include "core/text.h"
@@ -316,17 +318,7 @@ struct FacilityRegistry::Impl {
   std::int64_t seen_seq = -1;  // the view's applied_seq when `current` was built
 
   Result<json> read_record(const std::string& object_id) {
-    EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(object_id));
-    if (reader->size() > kMaxRecordBytes) {
-      return Status(Code::kIntegrity, "facility record " + object_id + " is too large");
-    }
-    EVHUB_ASSIGN_OR_RETURN(std::string text, reader->read_prefix(kMaxRecordBytes));
-    json j = json::parse(text, nullptr, false);
-    crypto::wipe(text.data(), text.size());
-    if (j.is_discarded() || !j.is_object()) {
-      return Status(Code::kIntegrity, "facility record " + object_id + " is not a JSON object");
-    }
-    return j;
+    return internal::read_record(hub, object_id, kMaxRecordBytes);
   }
 
   Status sync();

@@ -10,6 +10,7 @@
 #include "catalog/migrations.h"
 #include "catalog/sqlite.h"
 #include "coding/incidents_internal.h"
+#include "coding/record_io.h"
 #include "core/clock.h"
 #include "core/random_name.h"
 #include "core/text.h"
@@ -135,18 +136,7 @@ struct IncidentStore::Impl {
   Database db;
 
   Result<json> read_record(const std::string& id) {
-    EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(id));
-    if (static_cast<std::int64_t>(reader->size()) > kMaxRecordBytes) {
-      return Status(Code::kIntegrity, "incident record " + id + " is larger than any written");
-    }
-    EVHUB_ASSIGN_OR_RETURN(std::string text,
-                           reader->read_prefix(static_cast<std::size_t>(kMaxRecordBytes)));
-    json j = json::parse(text, nullptr, false);
-    crypto::wipe(text.data(), text.size());
-    if (j.is_discarded() || !j.is_object()) {
-      return Status(Code::kIntegrity, "incident record " + id + " is not a JSON object");
-    }
-    return j;
+    return internal::read_record(hub, id, static_cast<std::size_t>(kMaxRecordBytes));
   }
 
   Status store(Incident& in) {

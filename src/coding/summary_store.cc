@@ -13,6 +13,7 @@
 
 #include "catalog/migrations.h"
 #include "catalog/sqlite.h"
+#include "coding/record_io.h"
 #include "coding/summary.h"
 #include "coding/summary_internal.h"
 #include "collection/consent.h"
@@ -184,14 +185,7 @@ struct SummaryStore::Impl {
   }
 
   Result<json> read_record(const std::string& id) {
-    EVHUB_ASSIGN_OR_RETURN(std::string text,
-                           read_object(id, static_cast<std::int64_t>(kMaxSummaryRecordBytes)));
-    json j = json::parse(text, nullptr, false);
-    crypto::wipe(text.data(), text.size());
-    if (j.is_discarded() || !j.is_object()) {
-      return Status(Code::kIntegrity, "witness summary record " + id + " is not a JSON object");
-    }
-    return j;
+    return internal::read_record(hub, id, kMaxSummaryRecordBytes);
   }
 
   // A version, decrypted (nullopt if its domain was erased).

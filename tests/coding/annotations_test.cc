@@ -14,6 +14,7 @@
 #include "collection/collection.h"
 #include "core/fs.h"
 #include "support/support.h"
+#include "support/test_hub.h"
 
 namespace evhub::coding {
 namespace {
@@ -44,11 +45,7 @@ std::pair<std::int64_t, std::int64_t> span_of(const std::string& part) {
 class AnnotationsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    hub::InitOptions init;
-    init.kdf = crypto::KdfCost::interactive();
-    init.actor = "test";
-    ASSERT_TRUE(hub::init_hub(tmp_ / "hub", cred(), init).is_ok());
-    hub_ = std::move(hub::Hub::open(tmp_ / "hub", cred(), {"test", 5000})).value();
+    hub_ = testing::new_test_hub(tmp_ / "hub");
     collection_ = std::move(collection::Collection::open(*hub_)).value();
     ASSERT_TRUE(collection_->register_witness("W-00800", "org-a", {}, std::nullopt).is_ok());
     auto t = hub_->put_data("t.txt", kTranscript, "W-00800", hub::Intake::evidence("org-a"));
@@ -56,7 +53,6 @@ class AnnotationsTest : public ::testing::Test {
     transcript_ = t->id;
     store_ = std::move(AnnotationStore::open(*hub_)).value();
   }
-  static vault::Credential cred() { return vault::Credential::key_file(Bytes(32, 7)); }
 
   Annotation on_text(const std::string& part, const std::string& code) {
     Annotation a;
@@ -305,7 +301,7 @@ TEST_F(AnnotationsTest, SpansSurviveReRendering) {
   for (const char* suffix : {"", "-wal", "-shm"}) {
     std::remove((tmp_ / "hub" + "/coding.db" + suffix).c_str());
   }
-  hub_ = std::move(hub::Hub::open(tmp_ / "hub", cred(), {"test", 5000})).value();
+  hub_ = testing::open_test_hub(tmp_ / "hub");
   store_ = std::move(AnnotationStore::open(*hub_)).value();
   auto again = store_->on_object(stored->id);
   ASSERT_TRUE(again.is_ok());

@@ -8,6 +8,7 @@
 
 #include "core/fs.h"
 #include "support/support.h"
+#include "support/test_hub.h"
 
 namespace evhub::coding {
 namespace {
@@ -15,14 +16,9 @@ namespace {
 class FrameworkStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    hub::InitOptions init;
-    init.kdf = crypto::KdfCost::interactive();
-    init.actor = "test";
-    ASSERT_TRUE(hub::init_hub(tmp_ / "hub", cred(), init).is_ok());
-    hub_ = std::move(hub::Hub::open(tmp_ / "hub", cred(), {"test", 5000})).value();
+    hub_ = testing::new_test_hub(tmp_ / "hub");
     store_ = std::move(FrameworkStore::open(*hub_)).value();
   }
-  static vault::Credential cred() { return vault::Credential::key_file(Bytes(32, 7)); }
 
   // The current framework with a new code under "physical".
   Framework with_new_code(const std::string& id) {
@@ -110,7 +106,7 @@ TEST_F(FrameworkStoreTest, TheViewIsRebuiltFromTheLog) {
   store_.reset();
   hub_.reset();
   ASSERT_TRUE(local_fs().remove(join_path(tmp_ / "hub", "coding.db")).is_ok());
-  hub_ = std::move(hub::Hub::open(tmp_ / "hub", cred(), {"test", 5000})).value();
+  hub_ = testing::open_test_hub(tmp_ / "hub");
   store_ = std::move(FrameworkStore::open(*hub_)).value();
   EXPECT_NE(store_->current().value().find("physical.water"), nullptr);
   EXPECT_EQ(store_->versions().value().at(0).stored_by, "admin");

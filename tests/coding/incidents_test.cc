@@ -14,6 +14,7 @@
 #include "collection/collection.h"
 #include "core/fs.h"
 #include "support/support.h"
+#include "support/test_hub.h"
 
 namespace evhub::coding {
 namespace {
@@ -58,11 +59,7 @@ std::vector<std::string> titles_of(const std::vector<TimelineEntry>& entries) {
 class IncidentsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    hub::InitOptions init;
-    init.kdf = crypto::KdfCost::interactive();
-    init.actor = "test";
-    ASSERT_TRUE(hub::init_hub(tmp_ / "hub", cred(), init).is_ok());
-    hub_ = std::move(hub::Hub::open(tmp_ / "hub", cred(), {"test", 5000})).value();
+    hub_ = testing::new_test_hub(tmp_ / "hub");
     collection_ = std::move(collection::Collection::open(*hub_)).value();
     ASSERT_TRUE(collection_->register_witness("W-00800", "org-a", {}, std::nullopt).is_ok());
     ASSERT_TRUE(collection_->register_witness("W-00801", "org-a", {}, std::nullopt).is_ok());
@@ -76,7 +73,6 @@ class IncidentsTest : public ::testing::Test {
     ASSERT_TRUE(framework.is_ok()) << framework.status().to_string();
     framework_ = std::move(framework).value();
   }
-  static vault::Credential cred() { return vault::Credential::key_file(Bytes(32, 7)); }
 
   std::string put(const std::string& label, const std::string& text, const std::string& witness,
                   const std::string& org) {

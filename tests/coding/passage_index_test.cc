@@ -10,6 +10,7 @@
 #include "coding/annotations.h"
 #include "collection/collection.h"
 #include "support/support.h"
+#include "support/test_hub.h"
 
 namespace evhub::coding {
 namespace {
@@ -34,11 +35,7 @@ class PassageIndexTest : public ::testing::Test {
  protected:
   void SetUp() override {
     index_coded_passages();
-    hub::InitOptions init;
-    init.kdf = crypto::KdfCost::interactive();
-    init.actor = "test";
-    ASSERT_TRUE(hub::init_hub(tmp_ / "hub", cred(), init).is_ok());
-    hub_ = std::move(hub::Hub::open(tmp_ / "hub", cred(), {"test", 5000})).value();
+    hub_ = testing::new_test_hub(tmp_ / "hub");
     auto witnesses = std::move(collection::Collection::open(*hub_)).value();
     ASSERT_TRUE(witnesses->register_witness("W-00900", "org-a", {}, std::nullopt).is_ok());
     auto t = hub_->put_data("t.txt", kTranscript, "W-00900", hub::Intake::evidence("org-a"));
@@ -48,7 +45,6 @@ class PassageIndexTest : public ::testing::Test {
     beating_ = add("біць нас дубінкамі", "physical.baton-blows", "Akrestsina", "2020-08-11");
     nudity_ = add("распранулі дагола", "sgbv.forced-nudity", "Zhodzina prison", "2020-08-12");
   }
-  static vault::Credential cred() { return vault::Credential::key_file(Bytes(32, 7)); }
 
   Annotation add(const std::string& part, const std::string& code, const std::string& facility,
                  const std::string& date) {

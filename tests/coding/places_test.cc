@@ -14,6 +14,7 @@
 #include <set>
 
 #include "support/support.h"
+#include "support/test_hub.h"
 
 namespace evhub::coding {
 namespace {
@@ -238,18 +239,13 @@ TEST(Gazetteer, LoadErrorsNameTheFileAndThePath) {
 class FacilityRegistryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    hub::InitOptions init;
-    init.kdf = crypto::KdfCost::interactive();
-    init.actor = "test";
-    ASSERT_TRUE(hub::init_hub(tmp_ / "hub", cred(), init).is_ok());
-    hub_ = std::move(hub::Hub::open(tmp_ / "hub", cred(), {"test", 5000})).value();
+    hub_ = testing::new_test_hub(tmp_ / "hub");
     gazetteer_ = shipped_gazetteer();
     ASSERT_TRUE(gazetteer_);
     auto r = FacilityRegistry::open(*hub_, gazetteer_);
     ASSERT_TRUE(r.is_ok()) << r.status().to_string();
     registry_ = std::move(*r);
   }
-  static vault::Credential cred() { return vault::Credential::key_file(Bytes(32, 7)); }
 
   // A police temporary detention facility in Babrujsk, as an analyst would add it.
   static Facility babrujsk_ivs() {

@@ -22,6 +22,7 @@
 #include "collection/collection.h"
 #include "extract/extract.h"
 #include "support/support.h"
+#include "support/test_hub.h"
 
 namespace evhub::coding {
 namespace {
@@ -104,11 +105,7 @@ std::optional<std::string> zip_member(const std::string& bytes, const char* name
 class SummaryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    hub::InitOptions init;
-    init.kdf = crypto::KdfCost::interactive();
-    init.actor = "test";
-    ASSERT_TRUE(hub::init_hub(tmp_ / "hub", cred(), init).is_ok());
-    hub_ = std::move(hub::Hub::open(tmp_ / "hub", cred(), {"test", 5000})).value();
+    hub_ = testing::new_test_hub(tmp_ / "hub");
     collection_ = std::move(collection::Collection::open(*hub_)).value();
     collection::WitnessProfile profile;
     profile.gender = "female";
@@ -181,8 +178,6 @@ class SummaryTest : public ::testing::Test {
     ASSERT_TRUE(store.is_ok()) << store.status().to_string();
     store_ = std::move(*store);
   }
-
-  static vault::Credential cred() { return vault::Credential::key_file(Bytes(32, 7)); }
 
   template <typename Fn>
   std::string annotate(const std::string& part, std::vector<std::string> codes, Fn&& facets) {
@@ -655,8 +650,7 @@ TEST_F(SummaryTest, OfTwoSimultaneousChangesTheFirstLoggedWins) {
     next.change = "edited";
     hub::Intake intake = hub::Intake::record_of("org-a", "witness-summary");
     intake.sensitivity = s.sensitivity;
-    ASSERT_TRUE(
-        hub_->put_data("r", summary_to_json(next).dump(), "W-00800", intake).is_ok());
+    ASSERT_TRUE(hub_->put_data("r", summary_to_json(next).dump(), "W-00800", intake).is_ok());
   };
   write("First logged", "user-b");
   write("Second logged", "user-c");

@@ -1,5 +1,7 @@
 #include "coding/coded_agreement.h"
 
+#include "coding/record_io.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -31,9 +33,8 @@ Result<AgreementReport> agreement_in_hub(hub::Hub& hub, AnnotationStore& store,
   }
   std::vector<Unit> units;
   for (const auto& [object_id, who] : coders) {
-    EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(object_id));
     EVHUB_ASSIGN_OR_RETURN(std::string text,
-                           reader->read_prefix(static_cast<std::size_t>(kMaxCodedTextBytes)));
+                           internal::read_object_text(hub, object_id, kMaxCodedTextBytes));
     auto sentences = split_sentences(object_id, text);
     crypto::wipe(text.data(), text.size());
     EVHUB_RETURN_IF_ERROR(sentences.status());

@@ -115,19 +115,4 @@ Status sync_coding_view(Database& db, hub::Hub& hub) {
   return hub::follow_log(db, hub, [&](const custody::Event& e) { return apply(db, hub, e); });
 }
 
-Result<json> read_record(hub::Hub& hub, const std::string& object_id, std::size_t max_bytes) {
-  EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(object_id));
-  if (reader->size() > max_bytes) {
-    return Status(Code::kIntegrity,
-                  fmt::format("record {} is larger than {} bytes", object_id, max_bytes));
-  }
-  EVHUB_ASSIGN_OR_RETURN(std::string text, reader->read_prefix(max_bytes));
-  json j = json::parse(text, nullptr, false);
-  crypto::wipe(text.data(), text.size());
-  if (j.is_discarded() || !j.is_object()) {
-    return Status(Code::kIntegrity, "record " + object_id + " is not a JSON object");
-  }
-  return j;
-}
-
 }  // namespace evhub::coding::internal

@@ -12,6 +12,11 @@
 
 namespace evhub::coding::internal {
 
+// An object's plaintext, whole: kInvalidArgument if it is larger than `max_bytes` (a text too
+// long to code, say), kErased if its domain was shredded. The caller wipes it when done.
+Result<std::string> read_object_text(hub::Hub& hub, const std::string& object_id,
+                                     std::int64_t max_bytes);
+
 // A record object, decrypted and parsed; the plaintext is wiped. kErased if its domain was
 // shredded, kIntegrity if it is larger than `max_bytes` (no record is written that large) or
 // not a JSON object.

@@ -176,12 +176,7 @@ struct SummaryStore::Impl {
   Database db;
 
   Result<std::string> read_object(const std::string& id, std::int64_t max_bytes) {
-    EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(id));
-    if (static_cast<std::int64_t>(reader->size()) > max_bytes) {
-      return Status(Code::kInvalidArgument,
-                    fmt::format("object {} is larger than {} bytes", id, max_bytes));
-    }
-    return reader->read_prefix(static_cast<std::size_t>(max_bytes));
+    return internal::read_object_text(hub, id, max_bytes);
   }
 
   Result<json> read_record(const std::string& id) {

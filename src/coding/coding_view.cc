@@ -1,10 +1,7 @@
 #include "coding/coding_view.h"
 
-#include <fmt/format.h>
-
 #include "catalog/migrations.h"
 #include "coding/framework.h"
-#include "crypto/crypto.h"
 #include "hub/log_view.h"
 
 namespace evhub::coding::internal {

@@ -18,6 +18,10 @@ export type Route =
   | 'audit'
   | 'security'
   | 'search'
+  | 'incidents'
+  | 'incident'
+  | 'summaries'
+  | 'summary'
   | 'not-found';
 
 /** Where the app is: the route, and for a witness's, interview's or document's page its code or id. */
@@ -39,14 +43,18 @@ const PATHS: Record<string, Route> = {
   '/audit': 'audit',
   '/security': 'security',
   '/search': 'search',
+  '/incidents': 'incidents',
+  '/summaries': 'summaries',
 };
 
 /** The pages of one record, by the path they stand under. */
-type RecordRoute = 'witness' | 'interview' | 'document';
+type RecordRoute = 'witness' | 'interview' | 'document' | 'incident' | 'summary';
 const RECORD_PATHS: Record<RecordRoute, string> = {
   witness: 'witnesses',
   interview: 'interviews',
   document: 'documents',
+  incident: 'incidents',
+  summary: 'summaries',
 };
 
 export function routeHref(route: Exclude<Route, 'not-found' | RecordRoute>): string {

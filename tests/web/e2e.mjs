@@ -1782,6 +1782,383 @@ async function imageRegionsAndRecordingTimesAreCoded() {
   assert(range.kind === 'time' && range.begin === 500 && range.end === 1750, `the time range is stored in ms (${range.begin}..${range.end})`);
   await page.locator('svg.timeline rect.timeline-range').waitFor();
   await shot(page, 'coding-recording');
+
+// ---- incidents and witness summaries ----
+// A witness of their own (W-00300), with a transcript and a coded passage set up through the
+// API (the coding workspace is another page's); then, in the browser, an incident drafted from
+// the passage and shown on the timeline, and a witness summary drafted, edited, reviewed under
+// the four-eyes rule, approved and exported to PDF, whose text pdftotext reads back. The
+// reviewer (role reviewer in Partner A) is added by the administrator during the set-up.
+
+const REVIEWER = {
+  username: env('E2E_REVIEWER', 'reviewer-a'),
+  password: env('E2E_REVIEWER_PASSWORD', 'reviewer A password e2e'),
+};
+const CASE = {
+  witness: 'W-00300',
+  transcript:
+    'A fictional statement. On the eleventh of August the riot police beat us with batons in the yard. We were given no water for two days.',
+  passage: 'the riot police beat us with batons',
+  title: 'Beatings in the detention centre yard, August 2020',
+  perpetrators: 'Riot police officers (OMON) beat the detainees [1].',
+  saw: 'She was held in the yard of the detention centre for two days.',
+  comment: 'Say where the witness was held and for how long.',
+};
+const cases = { objectId: null, annotationId: null, incidentId: null, summaryId: null, leadPage: null, reviewerPage: null };
+
+/** A JSON call of the API from a signed-in page, with its CSRF token; throws on an error answer. */
+async function apiCall(page, method, apiPath, body) {
+  return page.evaluate(
+    async ([m, p, b]) => {
+      const headers = { Accept: 'application/json', 'X-CSRF-Token': sessionStorage.getItem('evhub.csrf') ?? '' };
+      if (b !== null) headers['Content-Type'] = typeof b === 'string' ? 'application/octet-stream' : 'application/json';
+      const r = await fetch(p, {
+        method: m,
+        headers,
+        body: b === null ? undefined : typeof b === 'string' ? b : JSON.stringify(b),
+        credentials: 'same-origin',
+      });
+      const text = await r.text();
+      if (!r.ok) throw new Error(`${m} ${p}: ${r.status} ${text.slice(0, 200)}`);
+      return text ? JSON.parse(text) : null;
+    },
+    [method, apiPath, body ?? null],
+  );
+}
+
+async function signedInPage(key, who) {
+  if (cases[key] && !cases[key].isClosed()) return cases[key];
+  const page = await newPage();
+  await signIn(page, who);
+  cases[key] = page;
+  return page;
+}
+
+async function codedPassageIsSetUp() {
+  let admin = state.adminPage;
+  if (!admin || admin.isClosed()) {
+    admin = await newPage();
+    await signIn(admin, ADMIN);
+  }
+  await apiCall(admin, 'POST', '/api/v1/users', {
+    username: REVIEWER.username,
+    organisation: 'Partner A',
+    password: REVIEWER.password,
+    roles: ['reviewer'],
+  });
+  const page = await analystPage();
+  await openPage(page, 'witnesses', 'Witnesses');
+  await apiCall(page, 'POST', '/api/v1/witnesses', {
+    code: CASE.witness,
+    gender: 'female',
+    age_band: '30-44',
+    country: 'BY',
+    languages: ['en'],
+    vulnerabilities: [],
+    do_not_contact: false,
+  });
+  const object = await apiCall(page, 'POST', `/api/v1/objects?domain=${CASE.witness}&sensitivity=normal`, CASE.transcript);
+  await apiCall(page, 'POST', `/api/v1/witnesses/${CASE.witness}/interviews`, {
+    on: '2021-03-02',
+    place: 'Vilnius',
+    remote: false,
+    interviewer: 'intake officer K.',
+    languages: ['en'],
+    recordings: [],
+    transcript: object.id,
+  });
+  // Spans count code points.
+  const begin = [...CASE.transcript.slice(0, CASE.transcript.indexOf(CASE.passage))].length;
+  const annotation = await apiCall(page, 'POST', '/api/v1/coding/annotations', {
+    object_id: object.id,
+    kind: 'text',
+    begin,
+    end: begin + [...CASE.passage].length,
+    codes: ['physical.baton-blows'],
+    facets: { date: { from: '2020-08', precision: 'month' }, place: 'Minsk', facility: 'Akrestsina detention centre', units: ['OMON'] },
+  });
+  assert(annotation.passage === CASE.passage, `the annotation quotes the passage (${annotation.passage})`);
+  // Two more incidents for the timeline: a date known only roughly, and none.
+  const blank = { place: '', facility: '', victims: [], perpetrators: { persons: [], units: [], description: '' }, summary: '', evidence: [] };
+  await apiCall(page, 'POST', '/api/v1/incidents', {
+    ...blank,
+    title: 'Arrests near the Pushkinskaya metro station',
+    acts: ['due-process.arbitrary-detention'],
+    date: { from: '2020-08-09', to: '', precision: 'approximate' },
+    place: 'Minsk',
+  });
+  await apiCall(page, 'POST', '/api/v1/incidents', {
+    ...blank,
+    title: 'Threats to relatives during questioning',
+    acts: ['psychological.threats-to-family'],
+    date: { from: '', to: '', precision: 'day' },
+  });
+  cases.objectId = object.id;
+  cases.annotationId = annotation.id;
+}
+
+async function analystDraftsAnIncidentFromACodedPassage() {
+  assert(cases.annotationId, 'needs the coded passage of the set-up');
+  const page = await analystPage();
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Incidents' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Incidents' }).waitFor();
+
+  const picker = page.getByRole('region', { name: 'Draft an incident from coded passages' });
+  await picker.getByLabel('Code', { exact: true }).selectOption('physical');
+  const row = picker.locator(`tr[data-annotation="${cases.annotationId}"]`);
+  await row.locator('blockquote', { hasText: CASE.passage }).waitFor();
+  assert((await row.textContent()).includes(CASE.witness), 'the passage names its witness');
+  const coding = await row.getByRole('link', { name: 'Open in the coding workspace' }).getAttribute('href');
+  assert(coding === `#/coding/${cases.objectId}?annotation=${cases.annotationId}`, `the passage links to the coding workspace (${coding})`);
+  await row.getByLabel(`Choose passage 1 (witness ${CASE.witness})`).check();
+  await shot(page, 'incident-passages');
+  await picker.getByRole('button', { name: 'Draft an incident from the selected passages (1)' }).click();
+
+  await page.getByRole('heading', { level: 1, name: 'New incident' }).waitFor();
+  const editor = page.getByRole('form', { name: 'New incident' });
+  await editor.locator('li[data-act="physical.baton-blows"]').waitFor();
+  assert((await editor.getByLabel('Date (or the start of a range)').inputValue()) === '2020-08', 'the date comes from the coding');
+  assert((await editor.getByLabel('How precisely the date is known').inputValue()) === 'month', 'known to the month');
+  assert((await editor.getByLabel('Witness code').inputValue()) === CASE.witness, 'the witness is a victim');
+  assert((await editor.getByLabel('Units', { exact: true }).inputValue()) === 'OMON', 'the unit named by the coder');
+  await editor.locator('.cited blockquote', { hasText: CASE.passage }).waitFor();
+  await editor.getByLabel('Title', { exact: true }).fill(CASE.title);
+  await editor.getByLabel('What happened').fill('Detainees were beaten with batons in the yard.');
+  await shot(page, 'incident-editor');
+  await editor.getByRole('button', { name: 'Save the incident' }).click();
+
+  await page.getByRole('heading', { level: 1, name: `Incident: ${CASE.title}` }).waitFor();
+  cases.incidentId = decodeURIComponent(new URL(page.url()).hash.replace('#/incidents/', ''));
+  assert(/^in-[0-9a-f]{32}$/.test(cases.incidentId), `the incident has its page (${page.url()})`);
+  assert((await page.getByTestId('incident-date').textContent()).startsWith('August 2020'), 'the date is shown to the month');
+  const cited = page.locator(`li.cited[data-annotation="${cases.annotationId}"]`);
+  await cited.locator('blockquote', { hasText: CASE.passage }).waitFor();
+  assert((await cited.textContent()).includes('Supports'), 'the passage supports the incident');
+  await shot(page, 'incident');
+
+  // The timeline: the month-precision incident at the start of August, the approximate one
+  // after it, the undated one last.
+  await page.getByRole('link', { name: '← All incidents' }).click();
+  await page.getByRole('navigation', { name: 'How to show the incidents' }).getByRole('link', { name: 'Timeline' }).click();
+  const entries = page.locator('ol.timeline li.timeline-entry');
+  await entries.nth(2).waitFor();
+  const shown = await entries.evaluateAll((els) =>
+    els.map((e) => [e.getAttribute('data-placement'), e.querySelector('[data-testid="timeline-date"]').textContent, e.querySelector('h3').textContent]),
+  );
+  assert(
+    JSON.stringify(shown) ===
+      JSON.stringify([
+        ['start-of-month', 'August 2020', CASE.title],
+        ['approximate', '≈ 9 August 2020', 'Arrests near the Pushkinskaya metro station'],
+        ['undated', 'Undated', 'Threats to relatives during questioning'],
+      ]),
+    `the timeline orders and marks the dates (${JSON.stringify(shown)})`,
+  );
+  await entries.first().getByText('day not known: placed at the start of the month').waitFor();
+  await shot(page, 'incidents-timeline');
+  // A filter by act keeps the incidents with a code under it.
+  await page.getByLabel('Act', { exact: true }).selectOption('physical');
+  await page.getByRole('button', { name: 'Show', exact: true }).click();
+  await page.locator('ol.timeline li.timeline-entry[data-placement="approximate"]').waitFor({ state: 'detached' });
+  assert((await entries.count()) === 1, 'only the beatings are left');
+  await page.locator('.site-header .language select').selectOption('be');
+  await page.getByRole('heading', { level: 1, name: 'Інцыдэнты' }).waitFor();
+  await entries.first().locator('[data-testid="timeline-date"]').getByText('Жнівень 2020').waitFor();
+  await shot(page, 'incidents-timeline-be');
+  await page.locator('.site-header .language select').selectOption('en');
+  await page.getByRole('heading', { level: 1, name: 'Incidents' }).waitFor();
+
+  // Someone else changes the incident while it is being edited: the save is refused, with a reload.
+  await openPage(page, `incidents/${cases.incidentId}`, `Incident: ${CASE.title}`);
+  await page.getByRole('button', { name: 'Change the incident' }).click();
+  const form = page.getByRole('form', { name: 'Change the incident' });
+  await form.getByLabel('What happened').fill('Changed in the browser.');
+  const current = await apiCall(page, 'GET', `/api/v1/incidents/${cases.incidentId}`);
+  await apiCall(page, 'PUT', `/api/v1/incidents/${cases.incidentId}`, {
+    version: current.version,
+    title: current.title,
+    acts: current.acts.map((a) => a.id),
+    date: current.date,
+    place: current.place,
+    facility: current.facility,
+    victims: current.victims,
+    perpetrators: current.perpetrators,
+    summary: 'Changed meanwhile by another tab.',
+    evidence: current.evidence.map((e) => ({ annotation_id: e.annotation_id, role: e.role })),
+  });
+  await form.getByRole('button', { name: 'Save the changes' }).click();
+  await form.getByRole('alert').getByText('Someone changed this incident while you were editing it').waitFor();
+  await form.getByRole('button', { name: 'Reload the incident' }).click();
+  await page.getByTestId('incident-summary').getByText('Changed meanwhile by another tab.').waitFor();
+  await page.getByRole('status').getByText('The newest version is shown').waitFor();
+}
+
+async function leadDraftsEditsAndSubmitsASummaryButCannotApproveIt() {
+  assert(cases.incidentId, 'needs the incident of the test before');
+  const page = await signedInPage('leadPage', LEAD);
+  await openPage(page, `witnesses/${CASE.witness}`, `Witness ${CASE.witness}`);
+  await page.getByRole('region', { name: 'Witness summaries' }).getByRole('link', { name: 'Draft a witness summary' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Witness summaries' }).waitFor();
+  const draft = page.getByRole('region', { name: 'Draft a witness summary' });
+  assert((await draft.getByLabel('Witness code').inputValue()) === CASE.witness, 'the witness is filled in');
+  await draft.getByRole('button', { name: 'Draft summary' }).click();
+
+  await page.getByRole('heading', { level: 1, name: `Witness summary — ${CASE.witness}` }).waitFor();
+  cases.summaryId = decodeURIComponent(new URL(page.url()).hash.replace('#/summaries/', ''));
+  assert(/^ws-[0-9a-f]{32}$/.test(cases.summaryId), `the summary has its page (${page.url()})`);
+  await page.getByTestId('summary-status').getByText('Draft').waitFor();
+  // Grouped by the incident that cites the passage, which is quoted with its reference.
+  const incident = page.locator('section[data-section="incident 1"]');
+  await incident.getByRole('heading', { level: 3, name: `Incident 1: ${CASE.title}` }).waitFor();
+  const suffered = incident.locator('[data-field="incident-1-suffered"]');
+  assert((await suffered.getByTestId('text-incident-1-suffered').textContent()).includes(CASE.passage), 'what she suffered quotes the passage');
+  const marker = await suffered.getByRole('link', { name: 'Reference 1: open the passage in the coding workspace' }).getAttribute('href');
+  assert(marker === `#/coding/${cases.objectId}?annotation=${cases.annotationId}`, `[1] links to the passage (${marker})`);
+  const reference = await suffered.locator('li[data-reference="1"]').textContent();
+  assert(reference.includes(CASE.passage) && reference.includes(cases.objectId) && /characters \d+–\d+/.test(reference),
+    `the reference quotes the passage with its object and span (${reference})`);
+
+  // One section edited: a new version.
+  const perpetrators = page.locator('section[data-section="perpetrators"]');
+  await perpetrators.getByRole('button', { name: 'Edit: Perpetrators' }).click();
+  await perpetrators.getByLabel('Perpetrators', { exact: true }).fill(CASE.perpetrators);
+  await shot(page, 'summary-edit');
+  await perpetrators.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByRole('status').getByText('Saved as version 2.').waitFor();
+  await perpetrators.getByTestId('text-perpetrators').getByText('Riot police officers (OMON)').waitFor();
+
+  await page.getByRole('button', { name: 'Submit for review' }).click();
+  await page.getByRole('status').getByText('Submitted for review (version 3).').waitFor();
+  await page.getByTestId('summary-status').getByText('In review').waitFor();
+  // A lead may review, but not what they wrote: the server refuses, and says why.
+  await page.getByRole('button', { name: 'Approve' }).click();
+  const refusal = page.getByRole('alert').getByText(`Refused: ${LEAD.username} wrote witness summary ${cases.summaryId} and cannot review it`);
+  await refusal.waitFor();
+  await page.getByTestId('summary-status').getByText('In review').waitFor();
+  await shot(page, 'summary-self-review-refused');
+}
+
+async function reviewerRequestsChangesAuthorResubmitsReviewerApproves() {
+  assert(cases.summaryId, 'needs the summary of the test before');
+  const reviewer = await signedInPage('reviewerPage', REVIEWER);
+  await reviewer.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Witness summaries' }).click();
+  await reviewer.getByRole('heading', { level: 1, name: 'Witness summaries' }).waitFor();
+  assert((await reviewer.getByRole('region', { name: 'Draft a witness summary' }).count()) === 0, 'a reviewer drafts no summaries');
+  await reviewer.getByLabel('Status', { exact: true }).selectOption('in-review');
+  await reviewer.getByRole('button', { name: 'Show', exact: true }).click();
+  const row = reviewer.locator(`tr[data-summary="${cases.summaryId}"][data-status="in-review"]`);
+  await row.waitFor();
+  await row.getByRole('link', { name: `Summary of ${CASE.witness}` }).click();
+  await reviewer.getByRole('heading', { level: 1, name: `Witness summary — ${CASE.witness}` }).waitFor();
+
+  // Changes requested on one section, with a comment that shows there.
+  await reviewer.locator('section[data-section="incident 1"]').getByRole('button', { name: 'Comment: Incident 1' }).click();
+  const review = reviewer.getByRole('region', { name: 'Review', exact: true });
+  await reviewer.waitForFunction(() => document.getElementById('comment-section')?.value === 'incident 1');
+  assert((await reviewer.evaluate(() => document.activeElement?.id)) === 'comment-text', 'the comment box has the focus');
+  await review.getByLabel('Comment', { exact: true }).fill(CASE.comment);
+  await review.getByRole('button', { name: 'Request changes' }).click();
+  await reviewer.getByRole('status').getByText('Changes requested (version 4).').waitFor();
+  await reviewer.getByTestId('summary-status').getByText('Changes requested').waitFor();
+  const comment = reviewer.locator('section[data-section="incident 1"] li.comment');
+  await comment.getByText(CASE.comment).waitFor();
+  assert((await comment.textContent()).includes(`${REVIEWER.username} commented`), 'the comment names the reviewer');
+  await shot(reviewer, 'summary-changes-requested');
+
+  // The author sees the comment, edits the section and submits it again.
+  const lead = await signedInPage('leadPage', LEAD);
+  await openPage(lead, `summaries/${cases.summaryId}`, `Witness summary — ${CASE.witness}`);
+  await lead.reload(); // the lead's page may show this summary already, as it was
+  await lead.getByTestId('summary-status').getByText('Changes requested').waitFor();
+  const incident = lead.locator('section[data-section="incident 1"]');
+  await incident.locator('li.comment').getByText(CASE.comment).waitFor();
+  await incident.getByRole('button', { name: 'Edit: Incident 1' }).click();
+  const saw = incident.getByLabel('What the witness saw', { exact: true });
+  await saw.fill(`${await saw.inputValue()} ${CASE.saw}`);
+  await incident.getByRole('button', { name: 'Save', exact: true }).click();
+  await lead.getByRole('status').getByText('Saved as version 5.').waitFor();
+  await incident.getByText(CASE.saw).waitFor();
+  await lead.getByRole('button', { name: 'Submit again for review' }).click();
+  await lead.getByRole('status').getByText('Submitted for review (version 6).').waitFor();
+
+  // The reviewer, who neither wrote nor edited it, approves the version they read.
+  await reviewer.reload();
+  await reviewer.getByTestId('summary-status').getByText('In review').waitFor();
+  await reviewer.locator('section[data-section="incident 1"]').getByText(CASE.saw).waitFor();
+  await reviewer.getByRole('button', { name: 'Approve' }).click();
+  await reviewer.getByRole('status').getByText('Approved (version 7).').waitFor();
+  await reviewer.getByTestId('summary-status').getByText('Approved').waitFor();
+  assert((await reviewer.getByRole('button', { name: 'Request changes' }).count()) === 0, 'nothing is left to review');
+
+  // Every version is kept; the difference between the draft and the approved text is shown.
+  const history = reviewer.getByRole('region', { name: 'Versions', exact: true });
+  await history.getByRole('button', { name: 'Show every version' }).click();
+  await history.locator('tr[data-version="1"]').waitFor();
+  assert((await history.locator('tbody tr').count()) === 7, 'seven versions');
+  await history.getByLabel('From version').selectOption('1');
+  await history.getByLabel('To version').selectOption('7');
+  await history.getByRole('button', { name: 'Compare' }).click();
+  const diff = history.getByTestId('diff');
+  await diff.locator('ins.diff-add', { hasText: 'Riot police officers (OMON)' }).waitFor();
+  await diff.locator('ins.diff-add', { hasText: `Reviewer: ${REVIEWER.username}` }).waitFor();
+  assert((await diff.locator('del.diff-del').count()) > 0, 'removed lines are shown');
+  await shot(reviewer, 'summary-diff');
+}
+
+async function approvedSummaryIsExportedToPdfAndItsTextChecked() {
+  assert(cases.summaryId, 'needs the approved summary');
+  const page = await signedInPage('reviewerPage', REVIEWER);
+  await openPage(page, `summaries/${cases.summaryId}`, `Witness summary — ${CASE.witness}`);
+  const exports = page.getByRole('region', { name: 'Export', exact: true });
+  await exports.getByLabel('Format', { exact: true }).selectOption('pdf');
+  assert(!(await exports.getByLabel('DRAFT on every page').isChecked()), 'an approved version needs no DRAFT mark');
+  await exports.getByRole('button', { name: 'Export version 7' }).click();
+  const link = exports.getByTestId('export-download');
+  await link.waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'evhub-e2e-'));
+  try {
+    const pdf = path.join(dir, 'summary.pdf');
+    await download.saveAs(pdf);
+    const bytes = readFileSync(pdf);
+    assert(bytes.subarray(0, 5).toString('latin1') === '%PDF-', 'the download is a PDF');
+    const shown = await exports.locator('[data-testid="export-made"] code.hex').textContent();
+    assert(shown === sha256(bytes), 'the SHA-256 shown is the download’s');
+    const { execFileSync } = await import('node:child_process');
+    const text = execFileSync('/usr/bin/pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    assert(text.includes(CASE.witness), 'the PDF names the witness by code');
+    assert(text.includes(CASE.passage), 'the PDF quotes the passage');
+    assert(text.includes('Riot police officers (OMON)'), 'the PDF has the edited text');
+    assert(/Page 1 of \d+/.test(text), 'the pages are numbered');
+    assert(!text.includes(CASE.comment), 'review comments are not exported');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await shot(page, 'summary-exported');
+}
+
+async function anotherPartnerCannotOpenTheIncidentOrTheSummary() {
+  assert(cases.summaryId && cases.incidentId, 'needs the incident and the summary');
+  const page = await newPage();
+  await signIn(page, ANALYST_B);
+  await openPage(page, `summaries/${cases.summaryId}`, 'Witness summary');
+  await page.getByText('You do not have the rights to see this.').waitFor();
+  await openPage(page, `incidents/${cases.incidentId}`, 'Incident');
+  await page.getByText('You do not have the rights to see this.').waitFor();
+  await openPage(page, 'summaries', 'Witness summaries');
+  await page.getByText('No witness summaries yet.').waitFor();
+  await openPage(page, 'incidents', 'Incidents');
+  await page.getByText('No incidents recorded yet.').waitFor();
+  const content = await page.content();
+  assert(!content.includes(CASE.witness) && !content.includes(CASE.passage) && !content.includes(CASE.title), 'nothing of Partner A is on the page');
+  const statuses = await page.evaluate(
+    async ([s, i]) => {
+      const get = async (p) => (await fetch(p, { credentials: 'same-origin' })).status;
+      return [await get(`/api/v1/summaries/${s}`), await get(`/api/v1/incidents/${i}`), await get(`/api/v1/summaries/${s}/diff?from=1&to=2`)];
+    },
+    [cases.summaryId, cases.incidentId],
+  );
+  assert(statuses.every((s) => s === 403), `direct requests are refused (${statuses})`);
 }
 
 const tests = [
@@ -1824,6 +2201,12 @@ const tests = [
   ['a file over 64 MiB is refused before sending', oversizedFileIsRefusedBeforeSending],
   ['a new tab without the CSRF token signs in again', newTabWithoutTokenSignsInAgain],
   ['an ended session goes back to sign-in', endedSessionGoesBackToSignIn],
+  ['a reviewer, a coded passage and two incidents are set up through the API', codedPassageIsSetUp],
+  ['an analyst drafts an incident from a coded passage, sees it on the timeline, and a stale edit is refused', analystDraftsAnIncidentFromACodedPassage],
+  ['a lead drafts, edits and submits a witness summary, and cannot approve their own', leadDraftsEditsAndSubmitsASummaryButCannotApproveIt],
+  ['a reviewer requests changes, the author edits and resubmits, the reviewer approves', reviewerRequestsChangesAuthorResubmitsReviewerApproves],
+  ['the approved summary is exported to PDF, downloaded and its text checked', approvedSummaryIsExportedToPdfAndItsTextChecked],
+  ['another partner cannot open the incident or the summary', anotherPartnerCannotOpenTheIncidentOrTheSummary],
   ['sign-in works with the keyboard alone', signInWithKeyboardOnly],
   ['sign-in page in Belarusian', belarusianSignInPage],
   ['strict CSP and no CSP violations or page errors', strictCspAndNoViolations],

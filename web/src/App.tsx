@@ -12,12 +12,16 @@ import { DashboardPage } from './pages/Dashboard';
 import { DocumentPage } from './pages/Document';
 import { FrameworkPage } from './pages/Framework';
 import { ImportPage } from './pages/Import';
+import { IncidentPage } from './pages/Incident';
+import { IncidentsPage } from './pages/Incidents';
 import { InterviewPage } from './pages/Interview';
 import { JobsPage } from './pages/Jobs';
 import { ObjectsPage } from './pages/Objects';
 import { SearchPage } from './pages/Search';
 import { SecurityPage } from './pages/Security';
 import { SignInPage } from './pages/SignIn';
+import { SummariesPage } from './pages/Summaries';
+import { SummaryPage } from './pages/Summary';
 import { UsersPage } from './pages/Users';
 import { WitnessPage } from './pages/Witness';
 import { WitnessesPage } from './pages/Witnesses';
@@ -139,6 +143,8 @@ function Workspace({
   const location = useLocation();
   // A witness's page, and their interviews', documents' and coding workspaces, belong under Witnesses.
   const route: Route = ['witness', 'interview', 'document', 'coding'].includes(location.route) ? 'witnesses' : location.route;
+  // An incident's and a summary's page belong under their lists.
+  const section: Route = route === 'incident' ? 'incidents' : route === 'summary' ? 'summaries' : route;
   const isAdmin = hasAnyRole(user, ['administrator']);
   const isAuditor = hasAnyRole(user, ['administrator', 'auditor']);
   const readsEvidence = hasAnyRole(user, EVIDENCE_READERS);
@@ -150,6 +156,8 @@ function Workspace({
     { route: 'objects', label: 'nav.objects', show: readsEvidence },
     { route: 'witnesses', label: 'nav.witnesses', show: hasAnyRole(user, WITNESS_READERS) },
     { route: 'consent-gaps', label: 'nav.consentGaps', show: hasAnyRole(user, CONSENT_GAP_READERS) },
+    { route: 'incidents', label: 'nav.incidents', show: hasAnyRole(user, CODING_READERS) },
+    { route: 'summaries', label: 'nav.summaries', show: hasAnyRole(user, CODING_READERS) },
     { route: 'import', label: 'nav.import', show: hasAnyRole(user, IMPORTERS) },
     // Everyone who codes or reads codings reads the framework; administrators edit it.
     { route: 'framework', label: 'nav.codingFramework', show: readsCoding || isAdmin },
@@ -185,7 +193,7 @@ function Workspace({
               .filter((l) => l.show)
               .map((l) => (
                 <li key={l.route}>
-                  <a href={routeHref(l.route)} aria-current={route === l.route ? 'page' : undefined}>
+                  <a href={routeHref(l.route)} aria-current={section === l.route ? 'page' : undefined}>
                     {t(l.label)}
                   </a>
                 </li>
@@ -238,7 +246,7 @@ function Page({
     case 'witnesses':
       return <WitnessesPage key="witnesses" user={user} />;
     case 'witness':
-      return <WitnessPage key={`witness:${location.param}`} code={location.param} />;
+      return <WitnessPage key={`witness:${location.param}`} code={location.param} user={user} />;
     case 'interview':
       return <InterviewPage key={`interview:${location.param}`} id={location.param} user={user} />;
     case 'document':
@@ -251,6 +259,14 @@ function Page({
       return <AgreementPage key="agreement" />;
     case 'search':
       return <SearchPage key="search" />;
+    case 'incidents':
+      return <IncidentsPage key="incidents" user={user} />;
+    case 'incident':
+      return <IncidentPage key={`incident:${location.param}`} id={location.param} user={user} />;
+    case 'summaries':
+      return <SummariesPage key="summaries" user={user} />;
+    case 'summary':
+      return <SummaryPage key={`summary:${location.param}`} id={location.param} user={user} />;
     case 'jobs':
       return <JobsPage key="jobs" />;
     case 'import':

@@ -22,6 +22,10 @@ export type Route =
   | 'coding'
   | 'framework'
   | 'agreement'
+  | 'incidents'
+  | 'incident'
+  | 'summaries'
+  | 'summary'
   | 'not-found';
 
 /** Where the app is: the route, and for a witness's, interview's or document's page its code or id. */
@@ -45,15 +49,19 @@ const PATHS: Record<string, Route> = {
   '/search': 'search',
   '/framework': 'framework',
   '/agreement': 'agreement',
+  '/incidents': 'incidents',
+  '/summaries': 'summaries',
 };
 
 /** The pages of one record, by the path they stand under. */
-type RecordRoute = 'witness' | 'interview' | 'document' | 'coding';
+type RecordRoute = 'witness' | 'interview' | 'document' | 'coding' | 'incident' | 'summary';
 const RECORD_PATHS: Record<RecordRoute, string> = {
   witness: 'witnesses',
   interview: 'interviews',
   document: 'documents',
   coding: 'coding',
+  incident: 'incidents',
+  summary: 'summaries',
 };
 
 export function routeHref(route: Exclude<Route, 'not-found' | RecordRoute>): string {

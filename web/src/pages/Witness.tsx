@@ -41,8 +41,10 @@ import {
   vulnerabilityLabel,
 } from './Witnesses';
 import { WitnessRecords } from './WitnessRecords';
+import { WitnessSummaryLinks } from './Summaries';
+import type { User } from '../api';
 
-export function WitnessPage({ code }: { code: string }) {
+export function WitnessPage({ code, user }: { code: string; user?: User }) {
   const { t } = useI18n();
   const [witness, setWitness] = useState<WitnessData | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -66,17 +68,19 @@ export function WitnessPage({ code }: { code: string }) {
       <p>
         <a href={routeHref('witnesses')}>{t('witness.back')}</a>
       </p>
-      {error ? <LoadError error={error} /> : witness === null ? <Loading /> : <WitnessBody witness={witness} onChanged={load} onErased={setWitness} />}
+      {error ? <LoadError error={error} /> : witness === null ? <Loading /> : <WitnessBody witness={witness} user={user} onChanged={load} onErased={setWitness} />}
     </>
   );
 }
 
 function WitnessBody({
   witness: w,
+  user,
   onChanged,
   onErased,
 }: {
   witness: WitnessData;
+  user?: User;
   onChanged: () => Promise<void>;
   onErased: (w: WitnessData) => void;
 }) {
@@ -137,6 +141,7 @@ function WitnessBody({
       {w.permissions.add_consent ? <AddConsentForm code={w.code} onAdded={onChanged} /> : null}
       {w.permissions.check_consent ? <ConsentCheck code={w.code} /> : null}
       <WitnessRecords witness={w} />
+      {user ? <WitnessSummaryLinks code={w.code} user={user} /> : null}
       {w.permissions.erase ? <EraseWitness code={w.code} onErased={onErased} /> : null}
     </>
   );

@@ -1782,6 +1782,7 @@ async function imageRegionsAndRecordingTimesAreCoded() {
   assert(range.kind === 'time' && range.begin === 500 && range.end === 1750, `the time range is stored in ms (${range.begin}..${range.end})`);
   await page.locator('svg.timeline rect.timeline-range').waitFor();
   await shot(page, 'coding-recording');
+}
 
 // ---- incidents and witness summaries ----
 // A witness of their own (W-00300), with a transcript and a coded passage set up through the

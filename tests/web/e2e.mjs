@@ -1017,6 +1017,11 @@ async function searchUntilFound(page, query, seconds = 60) {
   const box = page.getByLabel('Query', { exact: true });
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
+    // From an empty page each time: the hits of the query before (or of an earlier test's)
+    // must not be taken for this one's, and the same query is then asked afresh.
+    await box.fill('');
+    await box.press('Enter');
+    await page.getByText('Enter a query above to search.').waitFor();
     await box.fill(query);
     await box.press('Enter');
     const total = page.getByTestId('search-total');
@@ -1024,10 +1029,6 @@ async function searchUntilFound(page, query, seconds = 60) {
     if ((await page.locator('.hit-list li.hit').count()) > 0) return;
     if (Date.now() > deadline) throw new AssertionError(`no hit for ${query} within ${seconds} s (${await total.textContent()})`);
     await page.waitForTimeout(1000);
-    // The same query again: go through another URL first, so that it is asked afresh.
-    await box.fill('');
-    await box.press('Enter');
-    await page.getByText('Enter a query above to search.').waitFor();
   }
 }
 

@@ -98,7 +98,8 @@ void register_synth_commands(CLI::App& app, Options&) {
                     "today, UTC)");
   synth->add_option("--ground-truth", a.ground_truth,
                     "write what each generated text says (JSON lines: object id, witness, "
-                    "language, facility, date, place, officials, acts, text) to this file");
+                    "language, facility, date, place, officials, acts, text, and each "
+                    "transcript line with what it tells) to this file");
   synth->add_option("--codings", a.codings.passages_per_transcript,
                     "lines of each transcript that FICTIONAL coders (synth-coder-1 to 3, two a "
                     "transcript, sometimes disagreeing) code with the coding framework (default "

@@ -213,20 +213,19 @@ class Client {
       req.body() = body;
     }
     req.prepare_payload();
-    http::write(socket_, req);
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(std::uint64_t{1} << 30);
-    http::read(socket_, buffer_, parser);
-    auto& res = parser.get();
+    http::response<http::string_body> res;
+    try {
+      res = exchange(req);
+    } catch (const boost::system::system_error&) {
+      // The server closes a connection idle for a minute (while the in-process peers run): a
+      // browser opens another and sends again, and so does this.
+      reconnect();
+      res = exchange(req);
+    }
     Reply r{static_cast<int>(res.result_int()), std::move(res.body())};
     const std::string set_cookie(res[http::field::set_cookie]);
     if (!set_cookie.empty()) cookie_ = set_cookie.substr(0, set_cookie.find(';'));
-    if (!res.keep_alive()) {
-      boost::beast::error_code ec;
-      socket_.shutdown(tcp::socket::shutdown_both, ec);
-      socket_.close(ec);
-      connect();
-    }
+    if (!res.keep_alive()) reconnect();
     return r;
   }
   void sign_in() {
@@ -237,6 +236,20 @@ class Client {
   }
 
  private:
+  http::response<http::string_body> exchange(const http::request<http::string_body>& req) {
+    http::write(socket_, req);
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(std::uint64_t{1} << 30);
+    http::read(socket_, buffer_, parser);
+    return parser.release();
+  }
+  void reconnect() {
+    boost::beast::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+    buffer_.clear();
+    connect();
+  }
   void connect() {
     socket_ = tcp::socket(io_);
     socket_.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port_));
@@ -890,6 +903,7 @@ bool run_retrieval(const Args& args) {
 
 int main(int argc, char** argv) {
   const Args args = parse_args(argc, argv);
+  std::cout << std::unitbuf;  // figures appear as they are measured, even if a later step fails
   fs::create_directories(args.work);
   coding::index_coded_passages();
   bool pass = true;

@@ -1,6 +1,8 @@
 // evhub synth: fills a hub with fictional witnesses, consent, contacts, interviews and
 // documents (collection/synth.h) for demos and benchmarks, and writes the ground truth of
 // every generated text to a JSON-lines file so that search and extraction can measure recall.
+// Fictional coders then code lines of the transcripts (coding/synth_codings.h), whose ground
+// truth goes to a second file beside the first.
 // With --corpus or --queries it touches no hub: it writes the search benchmark's corpus of
 // OSINT items and its fixed mix of queries (bench/search_bench.sh).
 #include <cstdio>
@@ -13,6 +15,8 @@
 #include "accounts/accounts.h"
 #include "cli/commands.h"
 #include "cli/terminal.h"
+#include "coding/framework_store.h"
+#include "coding/synth_codings.h"
 #include "collection/synth.h"
 #include "core/clock.h"
 #include "hub/hub.h"
@@ -27,6 +31,7 @@ namespace {
 // synth's own options (the shared Options holds what several verbs use).
 struct SynthArgs {
   collection::SynthOptions options;
+  coding::SynthCodingOptions codings;
   std::string organisation;
   std::string ground_truth;
   CLI::Option* witnesses = nullptr;
@@ -37,6 +42,16 @@ struct SynthArgs {
 SynthArgs& args() {
   static SynthArgs a;
   return a;
+}
+
+// Where the codings' ground truth goes: beside the texts', "gt.jsonl" -> "gt.codings.jsonl".
+std::string codings_truth_path(const std::string& ground_truth) {
+  const std::string ext = ".jsonl";
+  if (ground_truth.size() > ext.size() &&
+      ground_truth.compare(ground_truth.size() - ext.size(), ext.size(), ext) == 0) {
+    return ground_truth.substr(0, ground_truth.size() - ext.size()) + ".codings.jsonl";
+  }
+  return ground_truth + ".codings.jsonl";
 }
 
 std::string today_utc() {
@@ -83,7 +98,13 @@ void register_synth_commands(CLI::App& app, Options&) {
                     "today, UTC)");
   synth->add_option("--ground-truth", a.ground_truth,
                     "write what each generated text says (JSON lines: object id, witness, "
-                    "language, facility, date, place, officials, acts, text) to this file");
+                    "language, facility, date, place, officials, acts, text, and each "
+                    "transcript line with what it tells) to this file");
+  synth->add_option("--codings", a.codings.passages_per_transcript,
+                    "lines of each transcript that FICTIONAL coders (synth-coder-1 to 3, two a "
+                    "transcript, sometimes disagreeing) code with the coding framework (default "
+                    "3; 0: none). With --ground-truth, what each annotation was given goes to a "
+                    "file beside it (gt.jsonl: gt.codings.jsonl)");
   synth->add_option("--corpus", a.corpus_file,
                     "instead of filling the hub, write a search corpus of FICTIONAL OSINT "
                     "captions, posts and transcripts (JSON lines, one search index item each) "
@@ -163,12 +184,20 @@ int run_synth_command(const Options& o) {
   if (Status st = collection::check_synth_options(a.options); !st.is_ok()) {
     return report_failure(o, st);
   }
-  std::ofstream truth_file;
+  a.codings.seed = a.options.seed;
+  if (Status st = coding::check_synth_coding_options(a.codings); !st.is_ok()) {
+    return report_failure(o, st);
+  }
+  const bool coding = a.codings.passages_per_transcript > 0;
+  std::ofstream truth_file, codings_file;
+  const std::string codings_path = codings_truth_path(a.ground_truth);
   if (!a.ground_truth.empty()) {
     truth_file.open(a.ground_truth, std::ios::binary | std::ios::trunc);
-    if (!truth_file) {
+    if (coding) codings_file.open(codings_path, std::ios::binary | std::ios::trunc);
+    if (!truth_file || (coding && !codings_file)) {
       return report_failure(
-          o, Status(Code::kInvalidArgument, "cannot write the ground truth to " + a.ground_truth));
+          o, Status(Code::kInvalidArgument, "cannot write the ground truth to " +
+                                                (truth_file ? codings_path : a.ground_truth)));
     }
   }
   auto hub = open_hub(o);
@@ -180,10 +209,26 @@ int run_synth_command(const Options& o) {
   if (!collection.is_ok()) return report_failure(o, collection.status());
   auto queue = jobs::JobQueue::open((*hub)->layout().jobs());
   if (!queue.is_ok()) return report_failure(o, queue.status());
+  std::unique_ptr<coding::AnnotationStore> annotations;
+  coding::Framework framework;
+  if (coding) {
+    auto store = coding::AnnotationStore::open(**hub);
+    if (!store.is_ok()) return report_failure(o, store.status());
+    annotations = std::move(*store);
+    auto frameworks = coding::FrameworkStore::open(**hub);
+    if (!frameworks.is_ok()) return report_failure(o, frameworks.status());
+    auto current = (*frameworks)->current();
+    if (!current.is_ok()) return report_failure(o, current.status());
+    framework = std::move(*current);
+  }
 
   Progress progress(!o.json && stderr_is_terminal(),
                     static_cast<std::uint64_t>(a.options.witnesses), "made");
   const std::int64_t started = now_millis();
+  // Each transcript is coded as soon as it is stored; the first failure stops the coding (the
+  // witnesses are still made) and is reported at the end.
+  Status coding_status;
+  std::int64_t codings = 0;
   auto report = collection::synthesize(
       **collection, **hub, **queue, a.options,
       [&](const collection::GroundTruth& t) {
@@ -191,12 +236,32 @@ int run_synth_command(const Options& o) {
           truth_file << collection::ground_truth_json(t).dump(-1, ' ', false, kReplaceBadUtf8)
                      << "\n";
         }
+        if (!coding || !coding_status.is_ok()) return;
+        auto made = coding::code_synth_transcript(*annotations, framework, t, a.codings);
+        if (!made.is_ok()) {
+          coding_status = made.status();
+          return;
+        }
+        codings += static_cast<std::int64_t>(made->size());
+        if (!codings_file.is_open()) return;
+        for (const auto& c : *made) {
+          codings_file << coding::synth_coding_json(c).dump(-1, ' ', false, kReplaceBadUtf8)
+                       << "\n";
+        }
       },
       [&](int, int) { progress.advance(0); });
   progress.clear();
   truth_file.close();
+  if (codings_file.is_open()) codings_file.close();
   if (!report.is_ok()) return report_failure(o, report.status());
-  if (!a.ground_truth.empty() && !truth_file) {
+  if (!coding_status.is_ok()) {
+    return report_failure(
+        o, coding_status.with_context(fmt::format(
+               "the {} witnesses were made, but coding their transcripts stopped after {} "
+               "annotations",
+               report->witnesses, codings)));
+  }
+  if (!a.ground_truth.empty() && (!truth_file || (coding && !codings_file))) {
     return report_failure(o, Status(Code::kIoError, "cannot finish writing " + a.ground_truth));
   }
   const double seconds = static_cast<double>(now_millis() - started) / 1000.0;
@@ -209,6 +274,7 @@ int run_synth_command(const Options& o) {
                       {"interviews", report->interviews},
                       {"documents", report->documents},
                       {"scans", report->scans},
+                      {"codings", codings},
                       {"objects", report->objects},
                       {"bytes", report->bytes},
                       {"seconds", seconds}}
@@ -217,10 +283,11 @@ int run_synth_command(const Options& o) {
   } else {
     std::cout << fmt::format(
         "made {} fictional witnesses ({} to {}): {} consents, {} contacts, {} interviews, {} "
-        "documents ({} scans); {} files, {} bytes, queued for processing, in {:.1f} s\n",
+        "documents ({} scans), {} codings of transcript passages; {} files, {} bytes, queued for "
+        "processing, in {:.1f} s\n",
         report->witnesses, report->first_code, report->last_code, report->consents,
-        report->contacts, report->interviews, report->documents, report->scans, report->objects,
-        report->bytes, seconds);
+        report->contacts, report->interviews, report->documents, report->scans, codings,
+        report->objects, report->bytes, seconds);
   }
   return 0;
 }

@@ -359,11 +359,32 @@ nlohmann::json ground_truth_json(const GroundTruth& t) {
   for (const auto& p : t.officials) {
     officials.push_back({{"id", p.id}, {"name", p.name}, {"rank", p.rank}, {"unit", p.unit}});
   }
-  return {{"object_id", t.object_id}, {"witness", t.witness},   {"kind", t.kind},
-          {"media", t.media},         {"language", t.language}, {"facility_id", t.facility_id},
-          {"facility", t.facility},   {"date", t.date},         {"place_id", t.place_id},
-          {"place", t.place},         {"officials", officials}, {"persons", t.persons},
-          {"acts", t.acts},           {"text", t.text}};
+  nlohmann::json statements = nlohmann::json::array();
+  for (const auto& st : t.statements) {
+    statements.push_back({{"begin", st.begin},
+                          {"end", st.end},
+                          {"theme", st.theme},
+                          {"says", st.says},
+                          {"date", st.date},
+                          {"persons", st.persons}});
+  }
+  return {{"object_id", t.object_id},
+          {"witness", t.witness},
+          {"kind", t.kind},
+          {"media", t.media},
+          {"language", t.language},
+          {"facility_id", t.facility_id},
+          {"facility", t.facility},
+          {"date", t.date},
+          {"place_id", t.place_id},
+          {"place", t.place},
+          {"officials", officials},
+          {"persons", t.persons},
+          {"acts", t.acts},
+          {"text", t.text},
+          {"place_name", t.place_name},
+          {"facility_name", t.facility_name},
+          {"statements", statements}};
 }
 
 Result<SynthReport> synthesize(Collection& collection, hub::Hub& hub, jobs::JobQueue& queue,

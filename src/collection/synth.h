@@ -51,6 +51,21 @@ struct SynthPerson {
   std::string unit;  // as written, or empty
 };
 
+// A line of a transcript and what it tells, so that codings can be made to fit it
+// (coding/synth_codings.h): its span, what it is about (the theme of the template it came
+// from: arrest, detention, ill-treatment, trial, departure) and what it says in synth's own
+// words, not the coding framework's: the ids of the acts() it tells ("beating", ...) and the
+// other things its template tells ("arrest", "peaceful-march", "cold-cell", ...; listed with
+// the templates in synth_text.cc).
+struct SynthStatement {
+  std::int64_t begin = 0;  // [begin, end) in code points of GroundTruth::text (and of the object)
+  std::int64_t end = 0;
+  std::string theme;
+  std::vector<std::string> says;
+  std::string date;                  // the day it tells of (YYYY-MM-DD): arrest, trial, departure
+  std::vector<std::string> persons;  // SynthPerson::id of the officials the line names
+};
+
 // What one generated text object says, for measuring recall.
 struct GroundTruth {
   std::string object_id;
@@ -67,6 +82,11 @@ struct GroundTruth {
   std::vector<std::string> persons;    // the witness's name where the text gives it
   std::vector<std::string> acts;       // ids of the acts of ill-treatment told (beating, …)
   std::string text;                    // exactly the text written (lines joined by "\n")
+  // The place and facility above by their English names, as a gazetteer and a facility
+  // registry would name them ("Minsk", "Akrestsina detention centre"); empty when not said.
+  std::string place_name;
+  std::string facility_name;
+  std::vector<SynthStatement> statements;  // transcripts only: each line after the header
 };
 nlohmann::json ground_truth_json(const GroundTruth& truth);
 

@@ -65,6 +65,7 @@ struct Facility {
   const char* id;
   int place;  // index in places()
   Tri at;     // where someone is held: "у ізалятары на вуліцы Акрэсціна"
+  const char* name;  // in a facility registry: "Akrestsina detention centre"
 };
 struct Act {
   const char* id;

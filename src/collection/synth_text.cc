@@ -100,30 +100,41 @@ const std::vector<Facility> kFacilities = {
     {"akrestsina",
      0,
      {"у ізалятары на вуліцы Акрэсціна", "в изоляторе на улице Окрестина",
-      "at the detention centre on Akrestsina Street"}},
+      "at the detention centre on Akrestsina Street"},
+     "Akrestsina detention centre"},
     {"sizo1-minsk",
      0,
      {"у СІЗА-1 на вуліцы Валадарскага", "в СИЗО-1 на улице Володарского",
-      "at pre-trial prison SIZO-1 on Valadarskaha Street"}},
+      "at pre-trial prison SIZO-1 on Valadarskaha Street"},
+     "Valadarskaha SIZO-1, Minsk"},
     {"zhodzina-prison8",
      6,
-     {"у турме № 8 у Жодзіне", "в тюрьме № 8 в Жодино", "at Prison No. 8 in Zhodzina"}},
+     {"у турме № 8 у Жодзіне", "в тюрьме № 8 в Жодино", "at Prison No. 8 in Zhodzina"},
+     "Zhodzina Prison No. 8"},
     {"homel-cip",
      1,
-     {"у ЦІП у Гомелі", "в ЦИП в Гомеле", "at the offender isolation centre in Homel"}},
+     {"у ЦІП у Гомелі", "в ЦИП в Гомеле", "at the offender isolation centre in Homel"},
+     "Homel offender isolation centre"},
     {"mahiliou-prison4",
      5,
-     {"у турме № 4 у Магілёве", "в тюрьме № 4 в Могилёве", "at Prison No. 4 in Mahilioŭ"}},
+     {"у турме № 4 у Магілёве", "в тюрьме № 4 в Могилёве", "at Prison No. 4 in Mahilioŭ"},
+     "Mahilioŭ Prison No. 4"},
     {"hrodna-sizo1",
      2,
-     {"у СІЗА-1 у Гродне", "в СИЗО-1 в Гродно", "at pre-trial prison SIZO-1 in Hrodna"}},
+     {"у СІЗА-1 у Гродне", "в СИЗО-1 в Гродно", "at pre-trial prison SIZO-1 in Hrodna"},
+     "Hrodna SIZO-1"},
     {"viciebsk-sizo2",
      4,
-     {"у СІЗА-2 у Віцебску", "в СИЗО-2 в Витебске", "at pre-trial prison SIZO-2 in Viciebsk"}},
+     {"у СІЗА-2 у Віцебску", "в СИЗО-2 в Витебске", "at pre-trial prison SIZO-2 in Viciebsk"},
+     "Viciebsk SIZO-2"},
     {"baranavichy-cip",
      7,
-     {"у ЦІП у Баранавічах", "в ЦИП в Барановичах", "at the isolation centre in Baranavichy"}},
-    {"brest-cip", 3, {"у ЦІП у Брэсце", "в ЦИП в Бресте", "at the isolation centre in Brest"}}};
+     {"у ЦІП у Баранавічах", "в ЦИП в Барановичах", "at the isolation centre in Baranavichy"},
+     "Baranavichy isolation centre"},
+    {"brest-cip",
+     3,
+     {"у ЦІП у Брэсце", "в ЦИП в Бресте", "at the isolation centre in Brest"},
+     "Brest isolation centre"}};
 
 // Units follow "супрацоўнікі" / "сотрудники" / "officers of".
 const std::vector<Tri> kUnits = {
@@ -300,6 +311,25 @@ const std::vector<Tri> kDeparture = {
      "Друзья помогли с билетом, и {left_on} получилось уехать {country}.",
      "Friends helped with a ticket, and on {left_on} I managed to get out to {country}."}};
 
+// What each template of the themes above tells besides its acts ({act1}, {act2}), in synth's
+// words (SynthStatement::says), one list per template in the templates' order. Keep them in
+// step with the templates: synth's codings are made to fit them (coding/synth_codings.cc
+// turns these words into codes of the coding framework).
+using Says = std::vector<std::vector<const char*>>;
+const Says kArrestSays = {{"arrest"},
+                          {"arrest", "masked-officers"},
+                          {"arrest", "taken-from-home", "no-offence"},
+                          {"arrest", "peaceful-march", "thrown-to-ground"}};
+const Says kDetentionSays = {
+    {"held"}, {"held", "crowded-cell", "cold-cell"}, {"held", "family-not-told"}};
+const Says kIllTreatmentSays = {{}, {"official-present"}, {}};
+const Says kTrialSays = {{"trial", "video-link-trial"},
+                         {"trial", "defence-witnesses-refused", "prison-sentence"},
+                         {"trial", "report-sole-evidence"}};
+const Says kDepartureSays = {{"left-belarus", "police-summons"},
+                             {"left-belarus", "followed-after-release"},
+                             {"left-belarus"}};
+
 const Tri kTranscriptHeader = {
     "Стэнаграма інтэрв'ю са сведкам {code}. Дата інтэрв'ю: {on}. Інтэрв'юер: {by}.",
     "Стенограмма интервью со свидетелем {code}. Дата интервью: {on}. Интервьюер: {by}.",
@@ -457,6 +487,7 @@ struct Slots {
   Lang lang;
   std::string date, place, place_name, unit, official, facility, days, act1, act2, judge, article,
       years, trial_date, country, country_at, left_on, person, seen_on, injury, number;
+  int trial_day = 0, left_day = 0;  // of trial_date and left_on (day_number())
 
   std::string fill(const Tri& t) const {
     return capitalise_sentences(fmt::format(
@@ -473,7 +504,8 @@ struct Slots {
 
 // Fills the slots from the story and starts the ground truth; `acts` are drawn here too.
 Slots slots_for(Rng& rng, Lang lang, const Story& s, GroundTruth& truth) {
-  Slots x{lang, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+  Slots x{};
+  x.lang = lang;
   const Place& place = kPlaces[static_cast<std::size_t>(s.place)];
   const Facility& facility = kFacilities[static_cast<std::size_t>(s.facility)];
   x.date = written_date(s.arrest_day, lang);
@@ -495,7 +527,8 @@ Slots slots_for(Rng& rng, Lang lang, const Story& s, GroundTruth& truth) {
   if (a2 >= a1) ++a2;
   x.act1 = in(kActs[static_cast<std::size_t>(a1)].did, lang);
   x.act2 = in(kActs[static_cast<std::size_t>(a2)].did, lang);
-  x.trial_date = written_date(s.arrest_day + rng.between(1, 3), lang);
+  x.trial_day = s.arrest_day + rng.between(1, 3);
+  x.trial_date = written_date(x.trial_day, lang);
   x.years = years_phrase(rng.between(2, 6), lang);
   x.article = rng.pick(kAdminArticles);
   if (s.country >= 0) {
@@ -503,7 +536,8 @@ Slots slots_for(Rng& rng, Lang lang, const Story& s, GroundTruth& truth) {
     x.country = in(c.to, lang);
     x.country_at = in(c.at, lang);
   }
-  x.left_on = written_date(s.arrest_day + s.days + rng.between(20, 200), lang);
+  x.left_day = s.arrest_day + s.days + rng.between(20, 200);
+  x.left_on = written_date(x.left_day, lang);
   x.seen_on = written_date(s.arrest_day + s.days + 1, lang);
   x.injury = in(rng.pick(kInjuries), lang);
   // Two documents of one kind for one witness differ at least in their registration number
@@ -516,6 +550,8 @@ Slots slots_for(Rng& rng, Lang lang, const Story& s, GroundTruth& truth) {
   truth.date = iso_date(s.arrest_day);
   truth.place_id = place.id;
   truth.place = x.place;
+  truth.place_name = in(place.name, Lang::kEn);
+  truth.facility_name = facility.name;
   truth.officials = {{fmt::format("{} {}", og.en, os.en), officer, rank, x.unit},
                      {fmt::format("{} {}", jg.en, js.en), x.judge, in(kJudge, lang), ""}};
   truth.acts = {kActs[static_cast<std::size_t>(a1)].id, kActs[static_cast<std::size_t>(a2)].id};
@@ -535,8 +571,12 @@ void keep_what_is_said(Composed& c, const Slots& x) {
   // Place: "у Мінску" in a story, "Мінск" in a form's field; either may be left out.
   const bool at = text.find(x.place) != std::string::npos;
   if (!at && text.find(x.place_name) != std::string::npos) c.truth.place = x.place_name;
-  if (!at && text.find(x.place_name) == std::string::npos) c.truth.place_id = c.truth.place = "";
-  if (text.find(x.facility) == std::string::npos) c.truth.facility_id = c.truth.facility = "";
+  if (!at && text.find(x.place_name) == std::string::npos) {
+    c.truth.place_id = c.truth.place = c.truth.place_name = "";
+  }
+  if (text.find(x.facility) == std::string::npos) {
+    c.truth.facility_id = c.truth.facility = c.truth.facility_name = "";
+  }
   if (text.find(x.date) == std::string::npos) c.truth.date = "";
   c.truth.text = text;
 }
@@ -610,18 +650,52 @@ Composed make_transcript(Rng& rng, Lang lang, const Story& story, const std::str
   Composed c;
   c.truth.kind = "transcript";
   Slots x = slots_for(rng, lang, story, c.truth);
+  const std::vector<std::string> acts = c.truth.acts;  // {act1, act2}, both told below
   c.title = fmt::format(fmt::runtime(in(kTranscriptHeader, lang)), fmt::arg("code", code),
                         fmt::arg("on", interview_date), fmt::arg("by", interviewer));
-  c.lines.push_back(x.fill(rng.pick(kArrest)));
-  c.lines.push_back(x.fill(rng.pick(kDetention)));
-  c.lines.push_back(x.fill(rng.pick(kIllTreatment)));
+  // Each line with what it tells; the templates are drawn as rng.pick would (same numbers).
+  auto tell = [&](const char* theme, const std::vector<Tri>& templates, const Says& says,
+                  std::size_t t, int day, const std::vector<std::string>& also) {
+    c.lines.push_back(x.fill(templates.at(t)));
+    SynthStatement told;
+    told.theme = theme;
+    told.says = also;
+    for (const char* w : says.at(t)) told.says.emplace_back(w);
+    told.date = iso_date(day);
+    c.truth.statements.push_back(std::move(told));
+  };
+  auto draw = [&](const std::vector<Tri>& templates) {
+    return static_cast<std::size_t>(rng.below(static_cast<int>(templates.size())));
+  };
+  tell("arrest", kArrest, kArrestSays, draw(kArrest), story.arrest_day, {});
+  tell("detention", kDetention, kDetentionSays, draw(kDetention), story.arrest_day, {});
+  tell("ill-treatment", kIllTreatment, kIllTreatmentSays, draw(kIllTreatment), story.arrest_day,
+       acts);
   if (rng.chance(0.7)) {
-    const std::size_t t = static_cast<std::size_t>(rng.below(static_cast<int>(kTrial.size())));
+    const std::size_t t = draw(kTrial);
     if (t == 1) x.article = rng.pick(kCriminalArticles);
-    c.lines.push_back(x.fill(kTrial[t]));
+    tell("trial", kTrial, kTrialSays, t, x.trial_day, {});
   }
-  if (story.country >= 0) c.lines.push_back(x.fill(rng.pick(kDeparture)));
+  if (story.country >= 0) {
+    tell("departure", kDeparture, kDepartureSays, draw(kDeparture), x.left_day, {});
+  }
   keep_what_is_said(c, x);
+  // Spans in code points of the text: the header, then each line after a "\n".
+  auto code_points = [](const std::string& s) {
+    std::int64_t n = 0;
+    for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+    return n;
+  };
+  std::int64_t at = code_points(c.title) + 1;
+  for (std::size_t i = 0; i < c.lines.size(); ++i) {
+    SynthStatement& told = c.truth.statements[i];
+    told.begin = at;
+    told.end = at + code_points(c.lines[i]);
+    at = told.end + 1;
+    for (const SynthPerson& p : c.truth.officials) {
+      if (c.lines[i].find(p.name) != std::string::npos) told.persons.push_back(p.id);
+    }
+  }
   return c;
 }
 

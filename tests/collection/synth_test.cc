@@ -191,6 +191,74 @@ TEST_F(SynthTest, EveryTextSaysWhatItsGroundTruthSaysInItsLanguage) {
   for (const char* kind : {"court", "official", "medical", "other"}) EXPECT_GT(kinds[kind], 0);
 }
 
+// Each line of a transcript is listed with its span (code points of the text as stored), its
+// theme, what it tells in synth's words, the day it tells of and the officials it names: what
+// synth's codings (coding/synth_codings.h) are made to fit.
+TEST_F(SynthTest, TranscriptLinesAreListedWithWhatTheyTell) {
+  auto h = make_hub("hub");
+  auto truths = run(h, options(12, 2, 1, 0));
+  std::set<std::string> said;
+  int transcripts = 0;
+  for (const auto& t : truths) {
+    SCOPED_TRACE(t.object_id + " " + t.kind + ": " + t.text);
+    if (t.kind != "transcript") {
+      EXPECT_TRUE(t.statements.empty());
+      continue;
+    }
+    ++transcripts;
+    // The lines after the header, and the text as code points.
+    std::vector<std::string> lines;
+    for (std::size_t from = t.text.find('\n'); from != std::string::npos;) {
+      const std::size_t next = t.text.find('\n', from + 1);
+      lines.push_back(t.text.substr(from + 1, next == std::string::npos ? next : next - from - 1));
+      from = next;
+    }
+    std::vector<std::size_t> starts;
+    for (std::size_t i = 0; i < t.text.size(); ++i) {
+      if ((static_cast<unsigned char>(t.text[i]) & 0xC0) != 0x80) starts.push_back(i);
+    }
+    starts.push_back(t.text.size());
+    ASSERT_EQ(t.statements.size(), lines.size());
+    const std::vector<std::string> first = {"arrest", "detention", "ill-treatment"};
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const SynthStatement& s = t.statements[i];
+      ASSERT_LT(s.begin, s.end);
+      ASSERT_LE(static_cast<std::size_t>(s.end), starts.size() - 1);
+      const std::size_t from = starts[static_cast<std::size_t>(s.begin)];
+      EXPECT_EQ(t.text.substr(from, starts[static_cast<std::size_t>(s.end)] - from), lines[i]);
+      if (i < first.size()) {
+        EXPECT_EQ(s.theme, first[i]);
+      }
+      EXPECT_FALSE(s.says.empty()) << s.theme;
+      said.insert(s.says.begin(), s.says.end());
+      EXPECT_EQ(s.date.size(), 10u);
+      if (s.theme != "trial" && s.theme != "departure") {
+        EXPECT_EQ(s.date, t.date);
+      }
+      if (s.theme != "arrest") {
+        EXPECT_GE(s.date, t.date);
+      }
+      for (const auto& id : s.persons) {
+        auto p = std::find_if(t.officials.begin(), t.officials.end(),
+                              [&](const SynthPerson& o) { return o.id == id; });
+        ASSERT_NE(p, t.officials.end()) << id;
+        EXPECT_NE(lines[i].find(p->name), std::string::npos) << p->name;
+      }
+    }
+    // The acts told are those of the ill-treatment line.
+    for (const auto& act : t.acts) {
+      const auto& says = t.statements[2].says;
+      EXPECT_NE(std::find(says.begin(), says.end(), act), says.end()) << act;
+    }
+    EXPECT_FALSE(t.facility_name.empty());
+    EXPECT_EQ(t.place_name.empty(), t.place_id.empty());
+  }
+  EXPECT_EQ(transcripts, 24);
+  for (const char* word : {"arrest", "held", "trial", "left-belarus", "peaceful-march"}) {
+    EXPECT_TRUE(said.count(word)) << word;
+  }
+}
+
 TEST_F(SynthTest, WitnessesAreFictionalWithVariedConsentAndAllTheirMaterialIsQueued) {
   auto h = make_hub("hub");
   std::vector<GroundTruth> truths;

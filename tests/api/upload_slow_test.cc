@@ -72,8 +72,10 @@ TEST(LargeUpload, ARecordingAboveTheMemoryLimitIsStreamedIntoTheVault) {
   server.send_signal(SIGTERM);
   RunResult ended = server.wait();
   EXPECT_EQ(ended.exit_code, 0) << ended.err;
-  // A few chunk buffers per connection and the spool's pieces, whatever the upload's size.
-  EXPECT_LT(ended.max_rss_kib, 96 * 1024) << "peak RSS " << ended.max_rss_kib << " KiB";
+  // A few chunk buffers per connection and the spool's pieces, whatever the upload's size: far
+  // below the 200 MiB a buffered body would take. The bound is the server's baseline (about
+  // 90 MiB since evhub links pango, cairo and glib for summary exports) plus that headroom.
+  EXPECT_LT(ended.max_rss_kib, 112 * 1024) << "peak RSS " << ended.max_rss_kib << " KiB";
 }
 
 }  // namespace

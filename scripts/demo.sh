@@ -49,6 +49,9 @@ if [ ! -f "$hub/hub.json" ]; then
     --org "Demo Partner" --role administrator --role lead
   EVHUB_USER_PASSWORD="demo analyst password" "$evhub" --hub "$hub" user add demo-analyst \
     --org "Demo Partner" --role analyst --role intake-officer
+  # Witness summaries are approved by someone other than their authors.
+  EVHUB_USER_PASSWORD="demo reviewer password" "$evhub" --hub "$hub" user add demo-reviewer \
+    --org "Demo Partner" --role reviewer
   # A dozen more fictional witnesses with consent, contacts, interviews and documents (PDFs and
   # scans), so that every page of the workspace has something to show.
   "$evhub" --hub "$hub" synth --witnesses 12 --organisation "Demo Partner" --seed 2026
@@ -82,5 +85,6 @@ echo
 echo "   open      $url"
 echo "   sign in   demo-admin / demo admin password      (administrator and team lead)"
 echo "             demo-analyst / demo analyst password  (analyst, intake officer)"
+echo "             demo-reviewer / demo reviewer password (reviewer of witness summaries)"
 echo
 exec "$evhub" --hub "$hub" serve --listen "$listen"

@@ -358,15 +358,24 @@ Status apply_annotation_put(Database& db, hub::Hub& hub, const custody::Event& e
   version.bind(1, a.id).bind(2, std::int64_t{a.version}).bind(3, e.object);
   EVHUB_RETURN_IF_ERROR(version.run());
   EVHUB_ASSIGN_OR_RETURN(Statement clear,
-                         db.prepare("DELETE FROM annotation_codes WHERE annotation_id = ?"));
+                         db.prepare("DELETE FROM code_passages WHERE annotation_id = ?"));
   clear.bind(1, a.id);
   EVHUB_RETURN_IF_ERROR(clear.run());
   if (a.removed) return Status::ok();
   for (const auto& c : a.codes) {
-    EVHUB_ASSIGN_OR_RETURN(Statement code,
-                           db.prepare("INSERT OR REPLACE INTO annotation_codes(annotation_id, "
-                                      "code_id, revision) VALUES (?, ?, ?)"));
-    code.bind(1, a.id).bind(2, c.id).bind(3, std::int64_t{c.revision});
+    EVHUB_ASSIGN_OR_RETURN(
+        Statement code,
+        db.prepare("INSERT OR REPLACE INTO code_passages(code_id, organisation_id, object_id, "
+                   "span_begin, annotation_id, revision, domain, kind, span_end, incident_from, "
+                   "place, facility, coder, sensitivity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                   "?, ?, ?)"));
+    code.bind(1, c.id).bind(2, a.organisation_id).bind(3, a.target.object_id);
+    code.bind(4, region ? std::int64_t{a.target.page} : a.target.begin).bind(5, a.id);
+    code.bind(6, std::int64_t{c.revision}).bind(7, a.domain);
+    code.bind(8, std::string(target_kind_name(a.target.kind)));
+    code.bind(9, region ? std::int64_t{a.target.page} : a.target.end);
+    code.bind(10, a.facets.date.from).bind(11, a.facets.place).bind(12, a.facets.facility);
+    code.bind(13, a.coder).bind(14, sensitivity);
     EVHUB_RETURN_IF_ERROR(code.run());
   }
   return Status::ok();
@@ -375,7 +384,7 @@ Status apply_annotation_put(Database& db, hub::Hub& hub, const custody::Event& e
 Status apply_annotation_shred(Database& db, const custody::Event& e) {
   const std::string domain_id = e.details.value("domain_id", "");
   for (const char* sql :
-       {"DELETE FROM annotation_codes WHERE annotation_id IN (SELECT id FROM annotations WHERE "
+       {"DELETE FROM code_passages WHERE annotation_id IN (SELECT id FROM annotations WHERE "
         "domain_id = ?)",
         "DELETE FROM annotation_versions WHERE id IN (SELECT id FROM annotations WHERE domain_id "
         "= ?)",
@@ -511,22 +520,22 @@ Result<std::vector<CodedPassage>> AnnotationStore::with_codes(
     const std::vector<std::string>& code_ids, const std::vector<std::string>& organisation_ids) {
   EVHUB_RETURN_IF_ERROR(sync());
   std::vector<CodedPassage> out;
+  // One range of code_passages per code (and organisation): no join, no lookup per passage.
   std::string sql =
-      "SELECT a.id, a.domain, a.organisation_id, a.object_id, a.kind, a.span_begin, a.span_end, "
-      "c.code_id, c.revision, a.incident_from, a.place, a.facility, a.coder, a.sensitivity FROM "
-      "annotation_codes "
-      "c JOIN annotations a ON a.id = c.annotation_id WHERE a.removed = 0";
+      "SELECT annotation_id, domain, organisation_id, object_id, kind, span_begin, span_end, "
+      "code_id, revision, incident_from, place, facility, coder, sensitivity FROM code_passages "
+      "WHERE 1";
   if (!code_ids.empty()) {
     std::string codes(code_ids.size() * 2 - 1, ',');
     for (std::size_t i = 0; i < code_ids.size(); ++i) codes[i * 2] = '?';
-    sql += " AND c.code_id IN (" + codes + ")";
+    sql += " AND code_id IN (" + codes + ")";
   }
   if (!organisation_ids.empty()) {
     std::string orgs(organisation_ids.size() * 2 - 1, ',');
     for (std::size_t i = 0; i < organisation_ids.size(); ++i) orgs[i * 2] = '?';
-    sql += " AND a.organisation_id IN (" + orgs + ")";
+    sql += " AND organisation_id IN (" + orgs + ")";
   }
-  sql += " ORDER BY a.object_id, a.span_begin, a.id, c.code_id";
+  sql += " ORDER BY object_id, span_begin, annotation_id, code_id";
   EVHUB_ASSIGN_OR_RETURN(Statement st, impl_->db.prepare(sql));
   int n = 0;
   for (const auto& c : code_ids) st.bind(++n, c);

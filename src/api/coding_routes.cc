@@ -45,41 +45,19 @@ json code_ref_json(const Framework& framework, const coding::CodeRef& ref) {
 
 json annotation_json(const Annotation& a, const Framework& framework,
                      const std::map<std::string, std::string>& usernames) {
-  const coding::Target& t = a.target;
   json codes = json::array();
   for (const auto& c : a.codes) codes.push_back(code_ref_json(framework, c));
-  const coding::Facets& f = a.facets;
   auto coder = usernames.find(a.coder);
-  json out = {
-      {"id", a.id},
-      {"version", a.version},
-      {"object_id", t.object_id},
-      {"object_sha256", t.object_sha256},
-      {"kind", coding::target_kind_name(t.kind)},
-      {"codes", std::move(codes)},
-      {"facets",
-       {{"date", {{"from", f.date.from}, {"to", f.date.to}, {"precision", f.date.precision}}},
-        {"place", f.place},
-        {"facility", f.facility},
-        {"persons", f.persons},
-        {"units", f.units},
-        {"victims", f.victims},
-        {"perpetrators", f.perpetrators}}},
-      {"memo", a.memo},
-      {"coder", coder == usernames.end() ? a.coder : coder->second},
-      {"coded_at", a.coded_at},
-      {"removed", a.removed},
-      {"passage", a.passage}};
-  if (t.kind == coding::TargetKind::kRegion) {
-    out["page"] = t.page;
-    out["x"] = t.x;
-    out["y"] = t.y;
-    out["width"] = t.width;
-    out["height"] = t.height;
-  } else {
-    out["begin"] = t.begin;
-    out["end"] = t.end;
-  }
+  json out = coding::target_json(a.target);  // object_id, object_sha256, kind and position
+  out.update({{"id", a.id},
+              {"version", a.version},
+              {"codes", std::move(codes)},
+              {"facets", coding::facets_json(a.facets)},
+              {"memo", a.memo},
+              {"coder", coder == usernames.end() ? a.coder : coder->second},
+              {"coded_at", a.coded_at},
+              {"removed", a.removed},
+              {"passage", a.passage}});
   return out;
 }
 

@@ -35,23 +35,6 @@ TargetKind kind_from(const std::string& s) {
   return TargetKind::kText;
 }
 
-json target_json(const Target& t) {
-  json j = {{"object_id", t.object_id},
-            {"object_sha256", t.object_sha256},
-            {"kind", target_kind_name(t.kind)}};
-  if (t.kind == TargetKind::kRegion) {
-    j["page"] = t.page;
-    j["x"] = t.x;
-    j["y"] = t.y;
-    j["width"] = t.width;
-    j["height"] = t.height;
-  } else {
-    j["begin"] = t.begin;
-    j["end"] = t.end;
-  }
-  return j;
-}
-
 Target target_from(const json& j) {
   Target t;
   t.object_id = j.value("object_id", "");
@@ -70,21 +53,13 @@ Target target_from(const json& j) {
 json record_json(const Annotation& a) {
   json codes = json::array();
   for (const auto& c : a.codes) codes.push_back({{"id", c.id}, {"revision", c.revision}});
-  const Facets& f = a.facets;
   return {{"id", a.id},
           {"version", a.version},
           {"domain", a.domain},
           {"organisation_id", a.organisation_id},
           {"target", target_json(a.target)},
           {"codes", codes},
-          {"facets",
-           {{"date", {{"from", f.date.from}, {"to", f.date.to}, {"precision", f.date.precision}}},
-            {"place", f.place},
-            {"facility", f.facility},
-            {"persons", f.persons},
-            {"units", f.units},
-            {"victims", f.victims},
-            {"perpetrators", f.perpetrators}}},
+          {"facets", facets_json(a.facets)},
           {"memo", a.memo},
           {"coder", a.coder},
           {"coded_at", a.coded_at},
@@ -175,6 +150,33 @@ std::vector<std::size_t> code_point_starts(const std::string& text) {
 }
 
 }  // namespace
+
+nlohmann::json target_json(const Target& t) {
+  json j = {{"object_id", t.object_id},
+            {"object_sha256", t.object_sha256},
+            {"kind", target_kind_name(t.kind)}};
+  if (t.kind == TargetKind::kRegion) {
+    j["page"] = t.page;
+    j["x"] = t.x;
+    j["y"] = t.y;
+    j["width"] = t.width;
+    j["height"] = t.height;
+  } else {
+    j["begin"] = t.begin;
+    j["end"] = t.end;
+  }
+  return j;
+}
+
+nlohmann::json facets_json(const Facets& f) {
+  return {{"date", {{"from", f.date.from}, {"to", f.date.to}, {"precision", f.date.precision}}},
+          {"place", f.place},
+          {"facility", f.facility},
+          {"persons", f.persons},
+          {"units", f.units},
+          {"victims", f.victims},
+          {"perpetrators", f.perpetrators}};
+}
 
 const char* target_kind_name(TargetKind kind) {
   switch (kind) {

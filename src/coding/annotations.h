@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -99,6 +100,11 @@ struct CodedPassage {
 
 // Texts longer than this cannot be coded as text (they are not transcripts).
 inline constexpr std::int64_t kMaxCodedTextBytes = 64 << 20;
+
+// The JSON of a target (object_id, object_sha256, kind, and begin/end or page and rectangle)
+// and of facets: the shapes the records keep and the API sends.
+nlohmann::json target_json(const Target& target);
+nlohmann::json facets_json(const Facets& facets);
 
 class AnnotationStore {
  public:

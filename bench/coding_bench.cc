@@ -7,10 +7,10 @@
 //      against the same work done in process without HTTP: AnnotationStore::on_object plus
 //      the object's text read and decrypted, and AnnotationStore::add and update.
 //   2. Retrieval of every passage coded with a code over --interviews synth interviews with
-//      --passages annotations: GET /api/v1/coding/passages?code=X and AnnotationStore::with_codes
-//      against the same retrieval as a plain SQL query over plain tables (annotations, their
-//      codes and the interviews, with primary keys and an index on the code) in a SQLite file
-//      beside the hub.
+//      --passages annotations: GET /api/v1/coding/passages?code=X (a page and the count of all;
+//      and every page walked) and AnnotationStore::with_codes against the same retrieval as a plain
+//      SQL query over plain tables (annotations, their codes and the interviews, with primary keys
+//      and an index on the code) in a SQLite file beside the hub.
 // Latencies are p50/p95/p99 over --requests requests each, after a few unmeasured warm-ups.
 // The annotations are made through the public AnnotationStore::add (encrypted records, the
 // custody log), and the time that takes is reported; --reuse queries part 2's hub kept by an
@@ -835,18 +835,46 @@ bool run_retrieval(const Args& args) {
     for (std::size_t i = 0; i < codes.size(); ++i) {
       for (const auto* child : framework.children(codes[i])) codes.push_back(child->id);
     }
-    std::size_t via_api = 0, via_store = 0, via_sql = 0, via_clustered = 0, api_bytes = 0,
-                api_listed = 0;
+    std::size_t via_api = 0, via_api_all = 0, via_store = 0, via_sql = 0, via_clustered = 0,
+                api_bytes = 0, api_listed = 0;
+    // The route answers a page (500 by default) and the count of all: what the analyst waits
+    // for. Walking every page (5,000 a page, the most a page holds) is the API's retrieval of
+    // all passages, what a script exporting them would do.
     const Latencies api_l = timed(
         [&] {
           auto r = client.send(http::verb::get, "/api/v1/coding/passages?code=" + code);
           if (r.status != 200) die("passages: " + std::to_string(r.status) + " " + r.body);
-          // The total, read without parsing the whole answer (parsing is the client's cost).
           api_bytes = r.body.size();
+          // The total, read without parsing the whole answer (parsing is the client's cost).
           const auto at = r.body.rfind("\"total\":");
           return static_cast<std::size_t>(std::stoll(r.body.substr(at + 8)));
         },
         via_api);
+    std::size_t api_pages = 0;
+    const Latencies api_all_l = timed(
+        [&] {
+          std::size_t listed = 0;  // pages never repeat a passage (tests/coding)
+          std::string after;
+          api_pages = 0;
+          for (;;) {
+            auto r =
+                client.send(http::verb::get, "/api/v1/coding/passages?limit=5000&code=" + code +
+                                                 (after.empty() ? "" : "&after=" + after));
+            if (r.status != 200) die("passages: " + std::to_string(r.status) + " " + r.body);
+            ++api_pages;
+            // The passages and the cursor, found without parsing the whole answer.
+            const std::string key = "\"annotation_id\":";
+            for (auto at = r.body.find(key); at != std::string::npos;
+                 at = r.body.find(key, at + 1)) {
+              ++listed;
+            }
+            const auto next = r.body.find("\"next\":") + 7;
+            if (r.body.compare(next, 4, "null") == 0) break;
+            after = r.body.substr(next + 1, r.body.find('"', next + 1) - next - 1);
+          }
+          return listed;
+        },
+        via_api_all);
     const Latencies store_l = timed(
         [&] {
           auto found = must(store->with_codes(codes, {org}), "with_codes");
@@ -876,24 +904,34 @@ bool run_retrieval(const Args& args) {
       api_listed = json::parse(r.body)["passages"].size();
     }
     std::cout << fmt::format(
-        "  code {} ({} codes asked for): {} passages; the API's answer lists {} in {} bytes\n",
-        code, codes.size(), via_sql, api_listed, api_bytes);
-    if (via_api != via_sql || via_store != via_sql || via_clustered != via_sql) {
-      std::cout << fmt::format("  MISMATCH: API {}, with_codes {}, plain SQL {} (clustered {})\n",
-                               via_api, via_store, via_sql, via_clustered);
+        "  code {} ({} codes asked for): {} passages; the API's first page lists {} in {} bytes, "
+        "all of them take {} pages of 5,000\n",
+        code, codes.size(), via_sql, api_listed, api_bytes, api_pages);
+    if (via_api != via_sql || via_api_all != via_sql || via_store != via_sql ||
+        via_clustered != via_sql) {
+      std::cout << fmt::format(
+          "  MISMATCH: API total {}, API pages {}, with_codes {}, plain SQL {} (clustered {})\n",
+          via_api, via_api_all, via_store, via_sql, via_clustered);
       pass = false;
     }
     print_header();
-    print_row("GET /coding/passages?code=X (API)", api_l);
+    print_row("GET /coding/passages?code=X (API page)", api_l);
+    print_row("every page of 5,000 (API)", api_all_l);
     print_row("AnnotationStore::with_codes", store_l);
     print_row("plain SQL (JOIN, WHERE code IN)", sql_l);
-    print_ratio("API / plain SQL", api_l, sql_l);
+    print_ratio("API page / plain SQL", api_l, sql_l);
+    print_ratio("API every page / plain SQL", api_all_l, sql_l);
     print_ratio("with_codes / plain SQL", store_l, sql_l);
     print_row("not a peer: one table clustered by code", clustered_l);
     print_ratio("clustered / plain SQL", clustered_l, sql_l);
-    std::cout << fmt::format("  target p95 < 50 ms: API {} ({:.1f}), with_codes {} ({:.1f})\n\n",
-                             verdict(api_l.p95() < 50), api_l.p95(), verdict(store_l.p95() < 50),
-                             store_l.p95());
+    // The target is on what is retrieval in the issue's sense: the route's answer (a page and
+    // the count of all) and every passage from the store, as the plain SQL peer retrieves them.
+    // Walking every page over HTTP is shown for what a script pays; it has no target.
+    std::cout << fmt::format(
+        "  target p95 < 50 ms: API page {} ({:.1f}), with_codes {} ({:.1f}); every page "
+        "through the API {:.1f} (no target)\n\n",
+        verdict(api_l.p95() < 50), api_l.p95(), verdict(store_l.p95() < 50), store_l.p95(),
+        api_all_l.p95());
     pass = pass && api_l.p95() < 50 && store_l.p95() < 50;
   }
   return pass;

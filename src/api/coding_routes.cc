@@ -8,7 +8,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
-#include <set>
+#include <optional>
 
 #include "api/policy.h"
 #include "api/route_support.h"
@@ -25,7 +25,64 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kMaxPassages = 10000;  // in one retrieval answer
+constexpr int kPassagePage = 500;      // passages in a page of retrieval, unless asked
+constexpr int kMaxPassagePage = 5000;  // at most
+
+// A page's `next`: where its last passage stands, as "object~position~annotation". Object ids
+// are 32 hex digits and annotation ids "an-" and hex, so "~" never occurs in them.
+std::string passage_cursor_text(const coding::PassageCursor& c) {
+  return fmt::format("{}~{}~{}", c.object_id, c.begin, c.annotation_id);
+}
+
+std::optional<coding::PassageCursor> passage_cursor_from(const std::string& text) {
+  const auto first = text.find('~');
+  const auto second = first == std::string::npos ? first : text.find('~', first + 1);
+  if (second == std::string::npos) return std::nullopt;
+  coding::PassageCursor c;
+  c.object_id = text.substr(0, first);
+  const std::string begin = text.substr(first + 1, second - first - 1);
+  c.annotation_id = text.substr(second + 1);
+  if (!is_object_id(c.object_id) || !is_small_number(begin, 12) || c.annotation_id.empty() ||
+      c.annotation_id.find('~') != std::string::npos) {
+    return std::nullopt;
+  }
+  c.begin = std::stoll(begin);
+  return c;
+}
+
+// Where a reader may list passages of `code` (and the codes under it): in each organisation
+// where they read codings, the object sensitivities they may read there, the codes asked for
+// that they are cleared for, and every code they are not (which hides a passage carrying it).
+std::vector<coding::PassageScope> passage_scopes(const Framework& framework,
+                                                 const std::string& code,
+                                                 const std::vector<std::string>& organisations,
+                                                 const std::vector<catalog::ReadScope>& reads) {
+  std::vector<std::string> asked = {code};
+  for (std::size_t i = 0; i < asked.size(); ++i) {
+    for (const auto* child : framework.children(asked[i])) asked.push_back(child->id);
+  }
+  std::vector<coding::PassageScope> out;
+  for (const auto& read : reads) {
+    if (std::find(organisations.begin(), organisations.end(), read.organisation_id) ==
+        organisations.end()) {
+      continue;
+    }
+    coding::PassageScope scope{read.organisation_id, read.sensitivities, {}, {}};
+    auto cleared = [&](const std::string& id) {
+      const std::string s = coding::sensitivity_of_code(framework, id);
+      return std::find(read.sensitivities.begin(), read.sensitivities.end(), s) !=
+             read.sensitivities.end();
+    };
+    for (const auto& id : asked) {
+      if (cleared(id)) scope.code_ids.push_back(id);
+    }
+    for (const auto& c : framework.codes()) {
+      if (!cleared(c.id)) scope.hidden_code_ids.push_back(c.id);
+    }
+    out.push_back(std::move(scope));
+  }
+  return out;
+}
 
 json texts_json(const coding::Texts& t) {
   return {{"en", t.en}, {"be", t.be}, {"ru", t.ru}};
@@ -548,9 +605,19 @@ void Api::add_coding_routes(const AddRoute& route) {
         });
 
   // Where a code (and every code under it) was applied, in the caller's organisations, from the
-  // coding view alone: no passage is decrypted, so none is logged as read.
+  // coding view alone: no passage is decrypted, so none is logged as read. A page at a time,
+  // in order of object and position, with the count of all; `next` is the cursor to go on.
   route("GET", "/api/v1/coding/passages", Access{true, coding_readers()}, [this](Context& c) {
-    const std::string code = c.request.query("code");
+    const auto limit = number_in(c.request.query("limit"), kPassagePage, kMaxPassagePage);
+    if (!limit || *limit < 1) {
+      return error_response(400, "bad_request",
+                            fmt::format("limit must be a number from 1 to {}", kMaxPassagePage));
+    }
+    std::optional<coding::PassageCursor> after;
+    if (const std::string text = c.request.query("after"); !text.empty()) {
+      after = passage_cursor_from(text);
+      if (!after) return error_response(400, "bad_request", "after must be a `next` of a page");
+    }
     auto frameworks = framework_store();
     auto store = annotation_store();
     if (!frameworks.is_ok() || !store.is_ok()) {
@@ -558,31 +625,18 @@ void Api::add_coding_routes(const AddRoute& route) {
     }
     auto framework = (*frameworks)->current();
     if (!framework.is_ok()) return status_response(framework.status(), "reading the framework");
+    const std::string code = c.request.query("code");
     if (!framework->find(code)) return error_response(404, "not_found", "no such code");
-    std::vector<std::string> codes = {code};
-    for (std::size_t i = 0; i < codes.size(); ++i) {
-      for (const auto* child : framework->children(codes[i])) codes.push_back(child->id);
-    }
     auto all = organisations();
     if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
-    const auto orgs = organisations_where(c.caller->user, coding_readers(), *all);
-    if (orgs.empty()) return json_response(200, {{"passages", json::array()}, {"total", 0}});
-    auto found = (*store)->with_codes(codes, orgs);
-    if (!found.is_ok()) return status_response(found.status(), "reading the coding view");
-    const auto scopes = read_scopes(c.caller->user, *all);
+    const auto scopes = passage_scopes(*framework, code,
+                                       organisations_where(c.caller->user, coding_readers(), *all),
+                                       read_scopes(c.caller->user, *all));
+    auto page = (*store)->passages(scopes, after, *limit);
+    if (!page.is_ok()) return status_response(page.status(), "reading the coding view");
     const auto names = usernames();
     json list = json::array();
-    std::int64_t total = 0;
-    std::set<std::string> seen;  // a passage with two of the codes is listed once
-    for (const auto& p : *found) {
-      const std::string sensitivity = catalog::stricter_sensitivity(
-          p.sensitivity, coding::sensitivity_of_code(*framework, p.code_id));
-      if (!may_read(scopes, p.organisation_id, sensitivity) ||
-          !seen.insert(p.annotation_id).second) {
-        continue;
-      }
-      ++total;
-      if (list.size() >= static_cast<std::size_t>(kMaxPassages)) continue;
+    for (const auto& p : page->passages) {
       auto coder = names.find(p.coder);
       list.push_back({{"annotation_id", p.annotation_id},
                       {"object_id", p.object_id},
@@ -597,7 +651,10 @@ void Api::add_coding_routes(const AddRoute& route) {
                       {"facility", p.facility},
                       {"coder", coder == names.end() ? p.coder : coder->second}});
     }
-    return json_response(200, {{"passages", std::move(list)}, {"total", total}});
+    return json_response(
+        200, {{"passages", std::move(list)},
+              {"total", page->total},
+              {"next", page->next ? json(passage_cursor_text(*page->next)) : json(nullptr)}});
   });
 
   // Inter-coder agreement over the texts of the caller's organisations that two or more coders

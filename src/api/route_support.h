@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -43,6 +44,14 @@ Response json_response(int status, const nlohmann::json& body);
 inline bool is_small_number(const std::string& text, std::size_t max_length) {
   return !text.empty() && text.size() <= max_length &&
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A number in a query: `fallback` when absent, nullopt when not a number up to `max`.
+inline std::optional<int> number_in(const std::string& text, int fallback, int max) {
+  if (text.empty()) return fallback;
+  if (!is_small_number(text, 9)) return std::nullopt;
+  const int n = std::stoi(text);
+  return n <= max ? std::optional<int>(n) : std::nullopt;
 }
 
 // A status from the accounts, the hub or the register as an API error a person can act on.

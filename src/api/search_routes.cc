@@ -20,13 +20,6 @@ Response bad_query(const Status& st) {
   return error_response(400, "bad_query", st.message());
 }
 
-std::optional<int> number_in(const std::string& text, int fallback, int max) {
-  if (text.empty()) return fallback;
-  if (!is_small_number(text, 9)) return std::nullopt;
-  const int n = std::stoi(text);
-  return n <= max ? std::optional<int>(n) : std::nullopt;
-}
-
 }  // namespace
 
 Result<search::Index*> Api::search_index() {

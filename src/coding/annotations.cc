@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "catalog/migrations.h"
 #include "catalog/sqlite.h"
@@ -147,6 +149,37 @@ std::vector<std::size_t> code_point_starts(const std::string& text) {
   }
   starts.push_back(text.size());
   return starts;
+}
+
+constexpr const char* kPassageColumns =
+    "annotation_id, domain, organisation_id, object_id, kind, span_begin, span_end, code_id, "
+    "revision, incident_from, place, facility, coder, sensitivity";
+
+// "?, ?, ?" for n values bound one by one (n >= 1).
+std::string placeholders(std::size_t n) {
+  std::string out(n * 2 - 1, ',');
+  for (std::size_t i = 0; i < n; ++i) out[i * 2] = '?';
+  return out;
+}
+
+// A row of kPassageColumns.
+CodedPassage passage_from(const Statement& st) {
+  CodedPassage p;
+  p.annotation_id = st.text(0);
+  p.domain = st.text(1);
+  p.organisation_id = st.text(2);
+  p.object_id = st.text(3);
+  p.kind = kind_from(st.text(4));
+  p.begin = st.integer(5);
+  p.end = st.integer(6);
+  p.code_id = st.text(7);
+  p.code_revision = static_cast<int>(st.integer(8));
+  p.incident_from = st.text(9);
+  p.place = st.text(10);
+  p.facility = st.text(11);
+  p.coder = st.text(12);
+  p.sensitivity = st.text(13);
+  return p;
 }
 
 }  // namespace
@@ -367,10 +400,11 @@ Status apply_annotation_put(Database& db, hub::Hub& hub, const custody::Event& e
   for (const auto& c : a.codes) {
     EVHUB_ASSIGN_OR_RETURN(
         Statement code,
-        db.prepare("INSERT OR REPLACE INTO code_passages(code_id, organisation_id, object_id, "
-                   "span_begin, annotation_id, revision, domain, kind, span_end, incident_from, "
-                   "place, facility, coder, sensitivity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                   "?, ?, ?)"));
+        db.prepare(
+            "INSERT OR REPLACE INTO code_passages(code_id, organisation_id, object_id, "
+            "span_begin, annotation_id, revision, domain, kind, span_end, incident_from, "
+            "place, facility, coder, sensitivity, code_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?)"));
     code.bind(1, c.id).bind(2, a.organisation_id).bind(3, a.target.object_id);
     code.bind(4, region ? std::int64_t{a.target.page} : a.target.begin).bind(5, a.id);
     code.bind(6, std::int64_t{c.revision}).bind(7, a.domain);
@@ -378,6 +412,7 @@ Status apply_annotation_put(Database& db, hub::Hub& hub, const custody::Event& e
     code.bind(9, region ? std::int64_t{a.target.page} : a.target.end);
     code.bind(10, a.facets.date.from).bind(11, a.facets.place).bind(12, a.facets.facility);
     code.bind(13, a.coder).bind(14, sensitivity);
+    code.bind(15, static_cast<std::int64_t>(a.codes.size()));
     EVHUB_RETURN_IF_ERROR(code.run());
   }
   return Status::ok();
@@ -518,24 +553,146 @@ Result<std::vector<Annotation>> AnnotationStore::in_domain(const std::string& do
   return out;
 }
 
+namespace {
+
+// One (code, organisation) range of code_passages after the cursor, already in retrieval order.
+struct PassageStream {
+  Statement statement;
+  CodedPassage head;
+  bool live = false;
+
+  Status advance() {
+    EVHUB_ASSIGN_OR_RETURN(live, statement.step());
+    if (live) head = passage_from(statement);
+    return Status::ok();
+  }
+};
+
+// The condition on a row of code_passages for a scope, after its code (one bound or several):
+// the organisation, the coded object's sensitivity, and none of the hidden codes on the passage.
+// The hidden codes' passages are few and found once per statement by the uncorrelated NOT IN
+// (2.7 ms for 25,000 rows, against 11 ms for a test of each hidden code on every row).
+std::string scope_condition(const PassageScope& s) {
+  std::string sql =
+      " AND organisation_id = ? AND sensitivity IN (" + placeholders(s.sensitivities.size()) + ")";
+  if (s.hidden_code_ids.empty()) return sql;
+  return sql +
+         " AND annotation_id NOT IN (SELECT annotation_id FROM code_passages WHERE code_id IN (" +
+         placeholders(s.hidden_code_ids.size()) + ") AND organisation_id = ?)";
+}
+
+int bind_scope(Statement& st, int n, const PassageScope& s) {
+  st.bind(++n, s.organisation_id);
+  for (const auto& v : s.sensitivities) st.bind(++n, v);
+  if (s.hidden_code_ids.empty()) return n;
+  for (const auto& h : s.hidden_code_ids) st.bind(++n, h);
+  st.bind(++n, s.organisation_id);
+  return n;
+}
+
+bool comes_before(const CodedPassage& a, const CodedPassage& b) {
+  return std::tie(a.object_id, a.begin, a.annotation_id, a.code_id) <
+         std::tie(b.object_id, b.begin, b.annotation_id, b.code_id);
+}
+
+// Opens the range of `code` in `organisation_id` after the cursor (from the start if nullopt),
+// narrowed to what `scope` allows when given.
+Status open_range(Database& db, std::vector<PassageStream>& streams, const std::string& code,
+                  const std::string& organisation_id, const PassageScope* scope,
+                  const std::optional<PassageCursor>& after) {
+  const std::string sql = std::string("SELECT ") + kPassageColumns +
+                          " FROM code_passages WHERE code_id = ?" +
+                          (scope ? scope_condition(*scope) : " AND organisation_id = ?") +
+                          (after ? " AND (object_id, span_begin, annotation_id) > (?, ?, ?)" : "") +
+                          " ORDER BY object_id, span_begin, annotation_id";
+  EVHUB_ASSIGN_OR_RETURN(Statement st, db.prepare(sql));
+  st.bind(1, code);
+  int n = 1;
+  if (scope) {
+    n = bind_scope(st, n, *scope);
+  } else {
+    st.bind(++n, organisation_id);
+  }
+  if (after) {
+    st.bind(n + 1, after->object_id).bind(n + 2, after->begin);
+    st.bind(n + 3, after->annotation_id);
+  }
+  streams.push_back({std::move(st), {}, false});
+  return streams.back().advance();
+}
+
+// Hands `take` the rows of the ranges in retrieval order until they end or it returns false.
+// Each range is in that order already (the clustered key), so a merge replaces a sort of them
+// all; the ranges are few (the codes under one code, times the organisations), so the smallest
+// head is found by a scan rather than a heap.
+Status merge(std::vector<PassageStream>& streams, const std::function<bool(CodedPassage&&)>& take) {
+  for (;;) {
+    PassageStream* first = nullptr;
+    for (auto& s : streams) {
+      if (s.live && (!first || comes_before(s.head, first->head))) first = &s;
+    }
+    if (!first || !take(std::move(first->head))) return Status::ok();
+    EVHUB_RETURN_IF_ERROR(first->advance());
+  }
+}
+
+// How many passages the scopes hold. An annotation with two of the codes is one passage, but a
+// set of ids (DISTINCT) for every row cost 25 ms at 40,000 rows: passages with a single code
+// are counted by their rows, and only the others go through the set.
+Result<std::int64_t> count_passages(Database& db, const std::vector<PassageScope>& scopes) {
+  auto rows = [&](const PassageScope& s) {
+    return "FROM code_passages WHERE code_id IN (" + placeholders(s.code_ids.size()) + ")" +
+           scope_condition(s);
+  };
+  std::string singles, several;
+  for (const auto& s : scopes) {
+    singles += std::string(singles.empty() ? "" : " + ") + "(SELECT COUNT(*) " + rows(s) +
+               (s.code_ids.size() > 1 ? " AND code_count = 1)" : ")");
+    if (s.code_ids.size() > 1) {
+      several += std::string(several.empty() ? "" : " UNION ") + "SELECT DISTINCT annotation_id " +
+                 rows(s) + " AND code_count > 1";
+    }
+  }
+  std::string sql = "SELECT " + singles;
+  if (!several.empty()) sql += " + (SELECT COUNT(*) FROM (" + several + "))";
+  EVHUB_ASSIGN_OR_RETURN(Statement st, db.prepare(sql));
+  int n = 0;
+  auto bind_rows = [&](const PassageScope& s) {
+    for (const auto& c : s.code_ids) st.bind(++n, c);
+    n = bind_scope(st, n, s);
+  };
+  for (const auto& s : scopes) bind_rows(s);
+  for (const auto& s : scopes) {
+    if (s.code_ids.size() > 1) bind_rows(s);
+  }
+  EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+  return row ? st.integer(0) : 0;
+}
+
+}  // namespace
+
 Result<std::vector<CodedPassage>> AnnotationStore::with_codes(
     const std::vector<std::string>& code_ids, const std::vector<std::string>& organisation_ids) {
   EVHUB_RETURN_IF_ERROR(sync());
   std::vector<CodedPassage> out;
-  // One range of code_passages per code (and organisation): no join, no lookup per passage.
-  std::string sql =
-      "SELECT annotation_id, domain, organisation_id, object_id, kind, span_begin, span_end, "
-      "code_id, revision, incident_from, place, facility, coder, sensitivity FROM code_passages "
-      "WHERE 1";
-  if (!code_ids.empty()) {
-    std::string codes(code_ids.size() * 2 - 1, ',');
-    for (std::size_t i = 0; i < code_ids.size(); ++i) codes[i * 2] = '?';
-    sql += " AND code_id IN (" + codes + ")";
+  if (!code_ids.empty() && !organisation_ids.empty()) {
+    std::vector<PassageStream> streams;
+    for (const auto& org : organisation_ids) {
+      for (const auto& code : code_ids) {
+        EVHUB_RETURN_IF_ERROR(open_range(impl_->db, streams, code, org, nullptr, std::nullopt));
+      }
+    }
+    EVHUB_RETURN_IF_ERROR(merge(streams, [&](CodedPassage&& p) {
+      out.push_back(std::move(p));
+      return true;
+    }));
+    return out;
   }
+  // Every code, or every organisation: one query, sorted.
+  std::string sql = std::string("SELECT ") + kPassageColumns + " FROM code_passages WHERE 1";
+  if (!code_ids.empty()) sql += " AND code_id IN (" + placeholders(code_ids.size()) + ")";
   if (!organisation_ids.empty()) {
-    std::string orgs(organisation_ids.size() * 2 - 1, ',');
-    for (std::size_t i = 0; i < organisation_ids.size(); ++i) orgs[i * 2] = '?';
-    sql += " AND organisation_id IN (" + orgs + ")";
+    sql += " AND organisation_id IN (" + placeholders(organisation_ids.size()) + ")";
   }
   sql += " ORDER BY object_id, span_begin, annotation_id, code_id";
   EVHUB_ASSIGN_OR_RETURN(Statement st, impl_->db.prepare(sql));
@@ -545,24 +702,41 @@ Result<std::vector<CodedPassage>> AnnotationStore::with_codes(
   for (;;) {
     EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
     if (!row) break;
-    CodedPassage p;
-    p.annotation_id = st.text(0);
-    p.domain = st.text(1);
-    p.organisation_id = st.text(2);
-    p.object_id = st.text(3);
-    p.kind = kind_from(st.text(4));
-    p.begin = st.integer(5);
-    p.end = st.integer(6);
-    p.code_id = st.text(7);
-    p.code_revision = static_cast<int>(st.integer(8));
-    p.incident_from = st.text(9);
-    p.place = st.text(10);
-    p.facility = st.text(11);
-    p.coder = st.text(12);
-    p.sensitivity = st.text(13);
-    out.push_back(std::move(p));
+    out.push_back(passage_from(st));
   }
   return out;
+}
+
+Result<PassagePage> AnnotationStore::passages(const std::vector<PassageScope>& asked,
+                                              const std::optional<PassageCursor>& after,
+                                              int limit) {
+  if (limit < 1) return Status(Code::kInvalidArgument, "a page holds at least one passage");
+  EVHUB_RETURN_IF_ERROR(sync());
+  std::vector<PassageScope> scopes;
+  for (const auto& s : asked) {
+    if (!s.code_ids.empty() && !s.sensitivities.empty()) scopes.push_back(s);
+  }
+  PassagePage page;
+  if (scopes.empty()) return page;
+  EVHUB_ASSIGN_OR_RETURN(page.total, count_passages(impl_->db, scopes));
+  std::vector<PassageStream> streams;
+  for (const auto& s : scopes) {
+    for (const auto& code : s.code_ids) {
+      EVHUB_RETURN_IF_ERROR(open_range(impl_->db, streams, code, s.organisation_id, &s, after));
+    }
+  }
+  EVHUB_RETURN_IF_ERROR(merge(streams, [&](CodedPassage&& p) {
+    auto& list = page.passages;
+    if (!list.empty() && list.back().annotation_id == p.annotation_id) return true;  // listed
+    if (list.size() == static_cast<std::size_t>(limit)) {
+      page.next =
+          PassageCursor{list.back().object_id, list.back().begin, list.back().annotation_id};
+      return false;
+    }
+    list.push_back(std::move(p));
+    return true;
+  }));
+  return page;
 }
 
 }  // namespace evhub::coding

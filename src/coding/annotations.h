@@ -98,6 +98,31 @@ struct CodedPassage {
   std::string sensitivity;  // the coded object's (a restricted code may raise it further)
 };
 
+// Where a passage stands in the order of retrieval: by object, then position, then annotation.
+struct PassageCursor {
+  std::string object_id;
+  std::int64_t begin = 0;
+  std::string annotation_id;
+};
+
+// An organisation whose coded passages a reader may list: the sensitivities of the coded
+// objects they may read there, the codes asked for that they are cleared for there, and the
+// codes they are not cleared for (a passage carrying any of them is neither listed nor counted,
+// whatever other codes it has).
+struct PassageScope {
+  std::string organisation_id;
+  std::vector<std::string> sensitivities;
+  std::vector<std::string> code_ids;
+  std::vector<std::string> hidden_code_ids;
+};
+
+struct PassagePage {
+  // Each annotation once, with the first (by id) of its codes that was asked for.
+  std::vector<CodedPassage> passages;
+  std::int64_t total = 0;             // the passages of every page
+  std::optional<PassageCursor> next;  // the last of this page, when more follow
+};
+
 // Texts longer than this cannot be coded as text (they are not transcripts).
 inline constexpr std::int64_t kMaxCodedTextBytes = 64 << 20;
 
@@ -137,6 +162,12 @@ class AnnotationStore {
   // given organisations (all if empty), from the view alone.
   Result<std::vector<CodedPassage>> with_codes(const std::vector<std::string>& code_ids,
                                                const std::vector<std::string>& organisation_ids);
+  // One page of at most `limit` passages within the scopes, in order of object and position,
+  // after `after` (from the start if nullopt), and how many there are in all. Each (code,
+  // organisation) is one range of the clustered view, merged here, so a page costs its own
+  // length and not the number of passages before it; the total is one count in SQL.
+  Result<PassagePage> passages(const std::vector<PassageScope>& scopes,
+                               const std::optional<PassageCursor>& after, int limit);
 
  private:
   struct Impl;

@@ -99,6 +99,14 @@ DELETE FROM annotation_versions;
 DELETE FROM annotations;
 DELETE FROM framework_versions;
 UPDATE view_state SET applied_seq = 0;
+)sql"},
+      // How many codes the passage has, on each of its rows: counting the passages of several
+      // codes needs a set of ids only for passages with more than one (bench/README-coding.md).
+      // Filled from the rows already there: no replay.
+      {6, "codes per passage", R"sql(
+ALTER TABLE code_passages ADD COLUMN code_count INTEGER NOT NULL DEFAULT 1;
+UPDATE code_passages SET code_count = (SELECT COUNT(*) FROM code_passages q
+  WHERE q.annotation_id = code_passages.annotation_id);
 )sql"}};
   return kMigrations;
 }

@@ -10,6 +10,8 @@
 
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <set>
 
 #include "collection/collection.h"
 #include "core/fs.h"
@@ -184,6 +186,132 @@ TEST_F(AnnotationsTest, RetrievalByCodeFindsExactlyTheCodedPassages) {
   ASSERT_EQ(all->size(), 3U);
   EXPECT_EQ(all->at(0).passage, "Маёр загадаў");  // in text order
   EXPECT_EQ(all->at(2).passage, "камеры без вады");
+}
+
+// Pages of retrieval: three transcripts (one of health sensitivity), passages coded with one
+// or two codes of the "physical" category, one also with a restricted code. Walking the pages
+// lists every passage the scope allows once, in order of object and position, whatever the
+// page size, and the total counts exactly those.
+TEST_F(AnnotationsTest, PagesOfPassagesListEachAllowedPassageOnceInOrder) {
+  std::vector<std::string> objects = {transcript_};
+  for (const char* sensitivity : {"normal", "health"}) {
+    auto t = hub_->put_data(std::string(sensitivity) + ".txt",
+                            std::string(kTranscript) + " " + sensitivity, "W-00800",
+                            hub::Intake::evidence("org-a", sensitivity));
+    ASSERT_TRUE(t.is_ok());
+    objects.push_back(t->id);
+  }
+  std::map<std::string, std::string> sensitivity_of;  // annotation id -> the object's
+  std::set<std::string> with_rape;
+  for (std::size_t o = 0; o < objects.size(); ++o) {
+    for (const char* part : {"Мяне затрымалі", "біць нас дубінкамі", "Маёр загадаў", "без вады"}) {
+      auto a = on_text(part, "physical.baton-blows");
+      a.target.object_id = objects[o];
+      if (std::string(part) == "Маёр загадаў") a.codes.push_back({"physical.punches", 1});
+      if (std::string(part) == "без вады") a.codes = {{"physical.kicks", 1}, {"sgbv.rape", 1}};
+      auto added = store_->add(a);
+      ASSERT_TRUE(added.is_ok()) << added.status().to_string();
+      sensitivity_of[added->id] = o == 2 ? "health" : "normal";
+      if (std::string(part) == "без вады") with_rape.insert(added->id);
+    }
+  }
+  const std::vector<std::string> category = {"physical.baton-blows", "physical.kicks",
+                                             "physical.punches"};
+  // Every page of `limit`, checked as it comes; returns the annotation ids in order.
+  auto walk = [&](const PassageScope& scope, int limit) {
+    std::vector<std::string> ids;
+    std::optional<PassageCursor> after;
+    for (int pages = 0; pages < 100; ++pages) {
+      auto page = store_->passages({scope}, after, limit);
+      EXPECT_TRUE(page.is_ok()) << page.status().to_string();
+      if (!page.is_ok()) break;
+      EXPECT_LE(page->passages.size(), static_cast<std::size_t>(limit));
+      for (const auto& p : page->passages) {
+        if (!ids.empty()) {
+          const auto& before = ids.back();
+          EXPECT_NE(before, p.annotation_id);
+        }
+        ids.push_back(p.annotation_id);
+      }
+      if (!page->next) break;
+      EXPECT_EQ(page->next->annotation_id, ids.back());
+      after = page->next;
+    }
+    return ids;
+  };
+  auto expected = [&](const PassageScope& scope) {
+    std::vector<std::string> ids;
+    for (const auto& p : *store_->with_codes(category, {})) {
+      const bool hidden = std::find(scope.hidden_code_ids.begin(), scope.hidden_code_ids.end(),
+                                    "sgbv.rape") != scope.hidden_code_ids.end() &&
+                          with_rape.count(p.annotation_id);
+      const bool readable = std::find(scope.sensitivities.begin(), scope.sensitivities.end(),
+                                      sensitivity_of[p.annotation_id]) != scope.sensitivities.end();
+      if (!hidden && readable && (ids.empty() || ids.back() != p.annotation_id)) {
+        ids.push_back(p.annotation_id);
+      }
+    }
+    return ids;
+  };
+
+  const PassageScope cleared{"org-a", {"normal", "health", "sexual-violence"}, category, {}};
+  const auto all = expected(cleared);
+  ASSERT_EQ(all.size(), 12U);  // four passages on each of three transcripts, each once
+  for (int limit : {1, 2, 5, 12, 500}) EXPECT_EQ(walk(cleared, limit), all) << "limit " << limit;
+  EXPECT_EQ(store_->passages({cleared}, std::nullopt, 5)->total, 12);
+
+  // Not cleared for health objects nor for sexual violence: the health transcript and every
+  // passage also coded as rape are left out, from the pages and from the count.
+  const PassageScope normal{"org-a", {"normal"}, category, {"sgbv.rape"}};
+  const auto allowed = expected(normal);
+  ASSERT_EQ(allowed.size(), 6U);
+  for (int limit : {1, 4, 500}) EXPECT_EQ(walk(normal, limit), allowed) << "limit " << limit;
+  EXPECT_EQ(store_->passages({normal}, std::nullopt, 1)->total, 6);
+
+  // One code, one range: the count needs no set, and still says how many.
+  const PassageScope punches{"org-a", {"normal", "health"}, {"physical.punches"}, {}};
+  auto page = store_->passages({punches}, std::nullopt, 2);
+  ASSERT_TRUE(page.is_ok());
+  EXPECT_EQ(page->total, 3);
+  EXPECT_EQ(page->passages.size(), 2U);
+  EXPECT_TRUE(page->next.has_value());
+
+  // Another organisation's scope finds nothing of org-a's. With a witness there, a reader of
+  // both organisations walks one list of the two, and the count holds both.
+  EXPECT_EQ(store_->passages({{"org-b", {"normal"}, category, {}}}, std::nullopt, 10)->total, 0);
+  ASSERT_TRUE(collection_->register_witness("W-00801", "org-b", {}, std::nullopt).is_ok());
+  auto other = hub_->put_data("b.txt", kTranscript, "W-00801", hub::Intake::evidence("org-b"));
+  ASSERT_TRUE(other.is_ok());
+  auto in_b = on_text("Маёр загадаў", "physical.baton-blows");
+  in_b.target.object_id = other->id;
+  in_b.codes.push_back({"physical.kicks", 1});
+  ASSERT_TRUE(store_->add(in_b).is_ok());
+  in_b.codes = {{"physical.punches", 1}};
+  std::tie(in_b.target.begin, in_b.target.end) = span_of("без вады");
+  ASSERT_TRUE(store_->add(in_b).is_ok());
+  const PassageScope b{"org-b", {"normal"}, category, {"sgbv.rape"}};
+  std::vector<std::string> both;
+  for (const auto& p : *store_->with_codes(category, {})) {
+    const bool wanted = p.organisation_id == "org-b" ||
+                        std::find(allowed.begin(), allowed.end(), p.annotation_id) != allowed.end();
+    if (wanted && (both.empty() || both.back() != p.annotation_id)) both.push_back(p.annotation_id);
+  }
+  ASSERT_EQ(both.size(), 8U);
+  for (int limit : {1, 3, 500}) {
+    std::vector<std::string> ids;
+    std::optional<PassageCursor> after;
+    for (int pages = 0; pages < 20; ++pages) {
+      auto some = store_->passages({normal, b}, after, limit);
+      ASSERT_TRUE(some.is_ok());
+      EXPECT_EQ(some->total, 8);
+      for (const auto& p : some->passages) ids.push_back(p.annotation_id);
+      if (!(after = some->next)) break;
+    }
+    EXPECT_EQ(ids, both) << "limit " << limit;
+  }
+
+  // A page of nothing is refused.
+  EXPECT_EQ(store_->passages({cleared}, std::nullopt, 0).status().code(), Code::kInvalidArgument);
 }
 
 TEST_F(AnnotationsTest, TheViewIsRebuiltFromTheLogAndHoldsNoMemo) {

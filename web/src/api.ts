@@ -1077,21 +1077,6 @@ export interface AnnotationDraft extends Target {
   memo: string;
 }
 
-export interface CodedPassageRow {
-  annotation_id: string;
-  object_id: string;
-  witness: string;
-  kind: TargetKind;
-  begin: number;
-  end: number;
-  code: string;
-  revision: number;
-  date: string;
-  place: string;
-  facility: string;
-  coder: string;
-}
-
 export interface CoderPairAgreement {
   coder_a: string;
   coder_b: string;
@@ -1176,9 +1161,6 @@ export function annotationHistory(id: string): Promise<{ versions: Annotation[] 
   return request('GET', `${annotationPath(id)}/history`);
 }
 
-export function codedPassages(code: string): Promise<{ passages: CodedPassageRow[]; total: number }> {
-  return request('GET', '/api/v1/coding/passages', { query: { code } });
-}
 
 /** Agreement among the given coders (usernames), or among all who coded the same texts. */
 export function agreement(coders: readonly string[]): Promise<AgreementReport> {

@@ -85,8 +85,15 @@ export interface CodedPassage {
   coder: string;
 }
 
-export function codedPassages(code: string): Promise<{ passages: CodedPassage[]; total: number }> {
-  return request('GET', '/api/v1/coding/passages', { query: { code } });
+/** A page of the passages coded with `code` (or a code under it); `next` goes on after it. */
+export function codedPassages(
+  code: string,
+  limit: number,
+  after?: string,
+): Promise<{ passages: CodedPassage[]; total: number; next: string | null }> {
+  const query: Record<string, string> = { code, limit: String(limit) };
+  if (after) query.after = after;
+  return request('GET', '/api/v1/coding/passages', { query });
 }
 
 /** The annotations of an object with their passages (the read is logged). */

@@ -473,7 +473,7 @@ export function PassagePicker({
     setError(null);
     if (!code) return;
     let cancelled = false;
-    cases.codedPassages(code).then(
+    cases.codedPassages(code, PASSAGES_SHOWN).then(
       (r) => !cancelled && setPassages(r),
       (e) => !cancelled && setError(e),
     );
@@ -483,7 +483,7 @@ export function PassagePicker({
   }, [code]);
 
   // The passages' words, from their objects in the coding view (a logged read of each object).
-  const shown = passages?.passages.slice(0, PASSAGES_SHOWN) ?? [];
+  const shown = passages?.passages ?? [];
   const objects = [...new Set(shown.map((p) => p.object_id))].join(',');
   useEffect(() => {
     if (!objects) return;

@@ -19,6 +19,9 @@ PACKAGES=(
   libxapian-dev xapian-tools libicu-dev
   # bulk import manifests (CSV)
   libcsv-dev
+  # disclosure packages: tar archives (libarchive), checked in the tests with the stock tools a
+  # recipient uses (minisign; age, sha256sum and tar are below)
+  libarchive-dev minisign
   # witness summaries: PDF export (pango lays out, cairo writes; DejaVu Sans from
   # fonts-dejavu-core covers Belarusian and Russian), the line diff of two versions (dtl)
   libpango1.0-dev libcairo2-dev libdtl-dev

@@ -6,21 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "custody/proof.h"
 #include "hub/hub.h"
 
 namespace evhub::cli {
 
 using nlohmann::json;
-
-namespace {
-
-json hashes_json(const std::vector<custody::Hash>& hashes) {
-  json arr = json::array();
-  for (const auto& h : hashes) arr.push_back(to_hex(h));
-  return arr;
-}
-
-}  // namespace
 
 int cmd_log_show(const Options& o) {
   auto log = hub::open_custody_log(selected_hub_dir(o));
@@ -51,28 +42,13 @@ int cmd_log_show(const Options& o) {
 int cmd_log_proof(const Options& o) {
   auto log = hub::open_custody_log(selected_hub_dir(o));
   if (!log.is_ok()) return report_failure(o, log.status());
-  auto heads = (*log)->heads();
-  if (!heads.is_ok()) return report_failure(o, heads.status());
-  if (heads->empty()) return report_failure(o, Status(Code::kNotFound, "no signed tree head yet"));
-  const custody::TreeHead& head = heads->back();
-  if (o.event >= head.tree_size) {
-    return report_failure(
-        o, Status(Code::kNotFound, fmt::format("event {} is not covered by the newest signed "
-                                               "tree head (size {})",
-                                               o.event, head.tree_size)));
-  }
-  auto lines = (*log)->event_lines();
-  if (!lines.is_ok()) return report_failure(o, lines.status());
-  if (lines->size() < head.tree_size) {
-    return report_failure(
-        o, Status(Code::kIntegrity, fmt::format("the newest signed tree head covers {} events but "
-                                                "the log holds only {}: events were removed",
-                                                head.tree_size, lines->size())));
-  }
-  std::vector<custody::Hash> leaves;
-  for (const auto& l : *lines) leaves.push_back(custody::leaf_hash(as_bytes(l)));
-  auto path = custody::inclusion_proof(leaves, o.event, head.tree_size);
-  const custody::Hash& leaf = leaves[o.event];
+  auto builder = custody::ProofBuilder::open(**log);
+  if (!builder.is_ok()) return report_failure(o, builder.status());
+  auto proof = builder->prove(o.event);
+  if (!proof.is_ok()) return report_failure(o, proof.status());
+  const custody::TreeHead& head = proof->head;
+  const auto& path = proof->audit_path;
+  const custody::Hash& leaf = proof->leaf_hash;
   bool ok = custody::verify_inclusion(leaf, o.event, head.tree_size, path, head.root);
   auto pub = (*log)->public_key();
   bool signed_ok =
@@ -80,15 +56,11 @@ int cmd_log_proof(const Options& o) {
       crypto::verify_signature(*pub, as_bytes(custody::tree_head_message((*log)->hub_id(), head)),
                                head.signature);
   if (o.json) {
-    std::cout << json{{"event", (*lines)[o.event]},      {"leaf_index", o.event},
-                      {"leaf_hash", to_hex(leaf)},       {"tree_size", head.tree_size},
-                      {"root", to_hex(head.root)},       {"head_time", head.time},
-                      {"hub_id", (*log)->hub_id()},      {"signature", to_hex(head.signature)},
-                      {"audit_path", hashes_json(path)}, {"verified", ok && signed_ok}}
-                     .dump(-1, ' ', false, kReplaceBadUtf8)
-              << "\n";
+    json out = custody::proof_json(*proof);
+    out["verified"] = ok && signed_ok;
+    std::cout << out.dump(-1, ' ', false, kReplaceBadUtf8) << "\n";
   } else {
-    std::cout << "event:      " << (*lines)[o.event] << "\n"
+    std::cout << "event:      " << proof->event_line << "\n"
               << "leaf index: " << o.event << "\n"
               << "leaf hash:  " << to_hex(leaf) << "  (SHA-256 of 0x00 || event line)\n"
               << "tree size:  " << head.tree_size << "\n"
@@ -131,9 +103,12 @@ int cmd_log_consistency(const Options& o) {
   bool ok =
       custody::verify_consistency(o.old_size, o.new_size, old_head->root, new_head->root, proof);
   if (o.json) {
-    std::cout << json{{"old_size", o.old_size},      {"old_root", to_hex(old_head->root)},
-                      {"new_size", o.new_size},      {"new_root", to_hex(new_head->root)},
-                      {"proof", hashes_json(proof)}, {"verified", ok}}
+    std::cout << json{{"old_size", o.old_size},
+                      {"old_root", to_hex(old_head->root)},
+                      {"new_size", o.new_size},
+                      {"new_root", to_hex(new_head->root)},
+                      {"proof", custody::hashes_json(proof)},
+                      {"verified", ok}}
                      .dump(-1, ' ', false, kReplaceBadUtf8)
               << "\n";
   } else {

@@ -157,6 +157,17 @@ void find_identity(std::string_view text, const std::vector<search::Token>& toke
   }
 }
 
+// Two words of one witness's name with only spaces between ("Алена Дзераўянка") become one
+// code, not two.
+bool same_name(const Find& a, const Find& b, std::string_view text) {
+  if (a.kind != RedactedKind::kName || b.kind != RedactedKind::kName ||
+      a.replacement != b.replacement || b.begin < a.end) {
+    return false;
+  }
+  const auto between = text.substr(a.end, b.begin - a.end);
+  return between.find_first_not_of(" \t") == std::string_view::npos;
+}
+
 std::int64_t code_points(std::string_view s) {
   return static_cast<std::int64_t>(std::count_if(
       s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
@@ -204,7 +215,9 @@ RedactedText redact_text(std::string_view text, const std::vector<WitnessIdentit
   std::int64_t points = 0;  // code points of out.text so far
   for (std::size_t i = 0; i < finds.size();) {
     Find merged = finds[i];
-    for (++i; i < finds.size() && finds[i].begin < merged.end; ++i) {
+    for (++i;
+         i < finds.size() && (finds[i].begin < merged.end || same_name(merged, finds[i], text));
+         ++i) {
       merged.end = std::max(merged.end, finds[i].end);
     }
     const std::string_view kept = text.substr(at, merged.begin - at);

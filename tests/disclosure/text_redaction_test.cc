@@ -32,13 +32,14 @@ TEST(TextRedaction, TheWitnessIsNamedByCodeInEveryScriptAndCase) {
   for (const char* gone : {"Дзераўянк", "Дзеревянко", "Dzerauyanka", "Алёна", "Alena", "Алене"}) {
     EXPECT_EQ(r.text.find(gone), std::string::npos) << gone << " in " << r.text;
   }
-  EXPECT_NE(r.text.find("W-00123 затрымалі ў Мінску"), std::string::npos) << r.text;
+  EXPECT_EQ(r.text,
+            "W-00123 затрымалі ў Мінску. W-00123 сказала: W-00123 was beaten. W-00123 пагражалі.");
   EXPECT_NE(r.text.find("Мінску"), std::string::npos);  // a place is not a name of hers
   for (const auto& x : r.redactions) {
     EXPECT_EQ(x.kind, RedactedKind::kName);
     EXPECT_EQ(slice(r.text, x.begin, x.end), "W-00123");
   }
-  EXPECT_EQ(r.redactions.size(), 6U);
+  EXPECT_EQ(r.redactions.size(), 4U);  // a name of two words is one code
 }
 
 TEST(TextRedaction, ContactsAddressAndBirthDateGoAndTheLogSaysWhere) {

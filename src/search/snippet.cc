@@ -4,35 +4,12 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/text.h"
 #include "search/names.h"
 #include "search/text.h"
 
 namespace evhub::search {
 namespace {
-
-void append_escaped(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
 
 std::vector<bool> matches(std::string_view text, const std::vector<Token>& tokens,
                           const ParsedQuery& q) {
@@ -101,13 +78,13 @@ std::string snippet_html(std::string_view text, const ParsedQuery& query, std::s
   std::size_t at = from;
   for (std::size_t i = begin_token; i <= end_token; ++i) {
     if (!hit[i]) continue;
-    append_escaped(out, text.substr(at, tokens[i].begin - at));
+    append_html_escaped(out, text.substr(at, tokens[i].begin - at));
     out += "<mark>";
-    append_escaped(out, text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin));
+    append_html_escaped(out, text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin));
     out += "</mark>";
     at = tokens[i].end;
   }
-  append_escaped(out, text.substr(at, to - at));
+  append_html_escaped(out, text.substr(at, to - at));
   if (to < text.size()) out += "…";
   return out;
 }

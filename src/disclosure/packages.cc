@@ -166,8 +166,6 @@ struct PackageStore::Impl {
   hub::Hub& hub;
   Database db;
 
-  std::string path() const { return hub.layout().dir + "/packages.db"; }
-
   Status sync() {
     return hub::follow_log(db, hub, [this](const custody::Event& e) { return apply(e); });
   }
@@ -287,7 +285,7 @@ PackageStore::PackageStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 PackageStore::~PackageStore() = default;
 
 Result<std::unique_ptr<PackageStore>> PackageStore::open(hub::Hub& hub) {
-  EVHUB_ASSIGN_OR_RETURN(Database db, Database::open(hub.layout().dir + "/packages.db", true));
+  EVHUB_ASSIGN_OR_RETURN(Database db, Database::open(hub.layout().packages(), true));
   EVHUB_RETURN_IF_ERROR(catalog::migrate(db, view_migrations(), "packages.db"));
   auto store = std::unique_ptr<PackageStore>(
       new PackageStore(std::unique_ptr<Impl>(new Impl{hub, std::move(db)})));

@@ -42,6 +42,7 @@ struct Layout {
   std::string incidents() const { return join_path(dir, "incidents.db"); }
   std::string summaries() const { return join_path(dir, "summaries.db"); }
   std::string registry() const { return join_path(dir, "registry.db"); }
+  std::string packages() const { return join_path(dir, "packages.db"); }
   // The search index (Xapian): derived data, rebuilt from the hub by `evhub index rebuild`.
   std::string index() const { return join_path(dir, "index"); }
   std::string saved_searches() const { return join_path(dir, "saved_searches.db"); }

@@ -133,7 +133,7 @@ TEST_F(PackagesTest, WhereAWitnessesMaterialHasGoneSurvivesARebuildOfTheView) {
   EXPECT_EQ(gone->at(0).consent_version, 2);
 
   store_.reset();
-  const std::string db = hub_->layout().dir + "/packages.db";
+  const std::string db = hub_->layout().packages();
   {
     std::ifstream in(db, std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(in)), {});

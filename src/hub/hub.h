@@ -42,6 +42,8 @@ struct Layout {
   std::string incidents() const { return join_path(dir, "incidents.db"); }
   std::string summaries() const { return join_path(dir, "summaries.db"); }
   std::string registry() const { return join_path(dir, "registry.db"); }
+  // The register of requests for assistance kept by disclosure/ (requests.h): a view of the log.
+  std::string requests() const { return join_path(dir, "requests.db"); }
   // The search index (Xapian): derived data, rebuilt from the hub by `evhub index rebuild`.
   std::string index() const { return join_path(dir, "index"); }
   std::string saved_searches() const { return join_path(dir, "saved_searches.db"); }

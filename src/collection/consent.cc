@@ -23,6 +23,7 @@ constexpr RecipientInfo kRecipients[] = {
      "national prosecutors"},
     {Recipient::kLawyer, "lawyer", "share-lawyer", "lawyers"},
     {Recipient::kNgo, "ngo", "share-ngo", "NGOs"},
+    {Recipient::kOsce, "osce", "share-osce", "OSCE mechanisms"},
 };
 
 const RecipientInfo* info(Recipient r) {

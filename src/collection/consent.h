@@ -14,18 +14,18 @@ namespace evhub::collection {
 // What the testimony is to be used for.
 enum class Purpose { kInternalAnalysis, kSharing, kRecontact, kIdentityDisclosure };
 // Who receives it, for sharing and identity disclosure.
-enum class Recipient { kNone, kUnMechanism, kIcc, kNationalProsecutor, kLawyer, kNgo };
+enum class Recipient { kNone, kUnMechanism, kIcc, kNationalProsecutor, kLawyer, kNgo, kOsce };
 
 // What a consent form covers, as the CLI, the API and the records write them:
 // internal-analysis, share-un, share-icc, share-national-prosecutor, share-lawyer, share-ngo,
-// recontact, identity-disclosure.
+// share-osce (OSCE mechanisms, e.g. the Moscow Mechanism), recontact, identity-disclosure.
 inline constexpr const char* kScopes[] = {
-    "internal-analysis", "share-un",  "share-icc", "share-national-prosecutor",
-    "share-lawyer",      "share-ngo", "recontact", "identity-disclosure"};
+    "internal-analysis", "share-un",   "share-icc", "share-national-prosecutor", "share-lawyer",
+    "share-ngo",         "share-osce", "recontact", "identity-disclosure"};
 bool is_scope(std::string_view scope);
 
 std::optional<Purpose> parse_purpose(std::string_view name);      // "sharing", …
-std::optional<Recipient> parse_recipient(std::string_view name);  // "lawyer", "un", …
+std::optional<Recipient> parse_recipient(std::string_view name);  // "lawyer", "un", "osce", …
 const char* purpose_name(Purpose purpose);
 const char* recipient_name(Recipient recipient);
 

@@ -42,6 +42,9 @@ struct Layout {
   std::string incidents() const { return join_path(dir, "incidents.db"); }
   std::string summaries() const { return join_path(dir, "summaries.db"); }
   std::string registry() const { return join_path(dir, "registry.db"); }
+  // Views of the log kept by disclosure/: the register of requests for assistance
+  // (requests.h) and the disclosure packages (packages.h).
+  std::string requests() const { return join_path(dir, "requests.db"); }
   std::string packages() const { return join_path(dir, "packages.db"); }
   // The search index (Xapian): derived data, rebuilt from the hub by `evhub index rebuild`.
   std::string index() const { return join_path(dir, "index"); }

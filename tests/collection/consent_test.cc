@@ -74,6 +74,18 @@ TEST(Consent, DecisionsForEveryScopeRecipientWithdrawalAndExpiry) {
        false,
        "does not cover national prosecutors"},
       {"NGOs", {version(1, {"share-ngo"})}, Purpose::kSharing, Recipient::kNgo, true, "NGOs"},
+      {"OSCE mechanisms",
+       {version(1, {"share-osce"})},
+       Purpose::kSharing,
+       Recipient::kOsce,
+       true,
+       "covers sharing with OSCE mechanisms"},
+      {"OSCE mechanisms need their own scope",
+       {version(1, {"share-un", "share-ngo"})},
+       Purpose::kSharing,
+       Recipient::kOsce,
+       false,
+       "W-00123: consent v1 does not cover OSCE mechanisms"},
       {"sharing without a recipient",
        {version(1, all)},
        Purpose::kSharing,
@@ -182,11 +194,13 @@ TEST(Consent, NamesRoundTrip) {
     EXPECT_EQ(parse_purpose(purpose_name(p)), p);
   }
   for (auto r : {Recipient::kUnMechanism, Recipient::kIcc, Recipient::kNationalProsecutor,
-                 Recipient::kLawyer, Recipient::kNgo}) {
+                 Recipient::kLawyer, Recipient::kNgo, Recipient::kOsce}) {
     EXPECT_EQ(parse_recipient(recipient_name(r)), r);
   }
   EXPECT_FALSE(parse_purpose("marketing"));
   EXPECT_FALSE(parse_recipient("press"));
+  EXPECT_EQ(parse_recipient("osce"), Recipient::kOsce);
+  EXPECT_TRUE(is_scope("share-osce"));
 }
 
 }  // namespace

@@ -243,17 +243,34 @@ std::string entry_path(archive_entry* entry) {
   return path;
 }
 
-Status refuse(const std::string& path, const std::string& why) {
-  return Status(Code::kIntegrity,
-                fmt::format("the archive's entry \"{}\" was refused: {}", printable(path), why));
-}
+// Unpacks the entries of one archive into `root_`, refusing what may not be unpacked.
+class Unpacker {
+ public:
+  Unpacker(std::string root, Unpacked& unpacked) : root_(std::move(root)), unpacked_(unpacked) {}
+  // Whether the last failure was a refusal rather than a damaged stream or the disk.
+  bool refused() const { return refused_; }
+  Status run(int fd);
 
-// Makes the directory `rel` under `root` and those above it (owner-only). Nothing unpacked can
-// be a link, so no component can lead outside `root`.
-Status make_dirs(const std::string& root, const std::string& rel) {
+ private:
+  Status refuse(const std::string& path, const std::string& why) {
+    refused_ = true;
+    return Status(Code::kIntegrity,
+                  fmt::format("the archive's entry \"{}\" was refused: {}", printable(path), why));
+  }
+  Status make_dirs(const std::string& rel);
+  Status extract_file(archive* a, const std::string& rel);
+
+  std::string root_;
+  Unpacked& unpacked_;
+  bool refused_ = false;
+};
+
+// Makes the directory `rel` under the root and those above it (owner-only). Nothing unpacked
+// can be a link, so no component can lead outside the root.
+Status Unpacker::make_dirs(const std::string& rel) {
   for (std::size_t slash = 0; slash != std::string::npos;) {
     slash = rel.find('/', slash + 1);
-    const std::string dir = join_path(root, rel.substr(0, slash));
+    const std::string dir = join_path(root_, rel.substr(0, slash));
     if (::mkdir(dir.c_str(), 0700) == 0) continue;
     struct stat st {};
     if (errno != EEXIST || ::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -263,54 +280,44 @@ Status make_dirs(const std::string& root, const std::string& rel) {
   return Status::ok();
 }
 
-Status extract_file(archive* a, const std::string& root, const std::string& rel,
-                    Unpacked& unpacked) {
+Status Unpacker::extract_file(archive* a, const std::string& rel) {
   const std::size_t slash = rel.rfind('/');
-  if (slash != std::string::npos) EVHUB_RETURN_IF_ERROR(make_dirs(root, rel.substr(0, slash)));
-  const std::string path = join_path(root, rel);
+  if (slash != std::string::npos) EVHUB_RETURN_IF_ERROR(make_dirs(rel.substr(0, slash)));
+  const std::string path = join_path(root_, rel);
   Fd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-  if (out.fd < 0 && errno == EEXIST) return refuse(rel, "the archive holds it twice");
+  if (out.fd < 0 && errno == EEXIST) return refuse(rel, "the archive holds this path twice");
   if (out.fd < 0) return errno_status(errno, "creating", path);
   WipedBuffer buffer;
   for (;;) {
     const la_ssize_t n = archive_read_data(a, buffer.bytes.data(), buffer.bytes.size());
-    if (n < 0) return archive_status(a, "reading " + printable(rel) + " from the archive");
+    if (n < 0) return damaged(a);
     if (n == 0) break;
     if (::write(out.fd, buffer.bytes.data(), static_cast<std::size_t>(n)) != n) {
       return errno_status(errno, "writing", path);
     }
-    unpacked.bytes += static_cast<std::uint64_t>(n);
+    unpacked_.bytes += static_cast<std::uint64_t>(n);
   }
-  ++unpacked.files;
+  ++unpacked_.files;
   return Status::ok();
 }
 
-// Unpacks every entry read from `fd`. `refused` tells a refusal from a damaged stream.
-Status read_entries(int fd, const std::string& root, Unpacked& unpacked, bool& refused) {
+Status Unpacker::run(int fd) {
   const Utf8Names utf8;
   EVHUB_RETURN_IF_ERROR(utf8.status());
   std::unique_ptr<archive, ReadArchiveDeleter> a(archive_read_new());
   archive_read_support_format_tar(a.get());
-  if (archive_read_open_fd(a.get(), fd, 1 << 16) != ARCHIVE_OK) {
-    return damaged(a.get());
-  }
+  if (archive_read_open_fd(a.get(), fd, 1 << 16) != ARCHIVE_OK) return damaged(a.get());
   for (;;) {
     archive_entry* entry = nullptr;
     const int r = archive_read_next_header(a.get(), &entry);
     if (r == ARCHIVE_EOF) return Status::ok();
-    if (r < ARCHIVE_WARN) {
-      return damaged(a.get());
-    }
+    if (r < ARCHIVE_WARN) return damaged(a.get());
     const std::string path = entry_path(entry);
     if (path.empty() && archive_entry_filetype(entry) == AE_IFDIR) continue;  // "./"
     const std::string problem = entry_problem(entry, path);
-    refused = !problem.empty();
-    if (refused) return refuse(path, problem);
-    const Status st = archive_entry_filetype(entry) == AE_IFDIR
-                          ? make_dirs(root, path)
-                          : extract_file(a.get(), root, path, unpacked);
-    refused = st.code() == Code::kIntegrity;
-    if (!st.is_ok()) return st;
+    if (!problem.empty()) return refuse(path, problem);
+    EVHUB_RETURN_IF_ERROR(archive_entry_filetype(entry) == AE_IFDIR ? make_dirs(path)
+                                                                    : extract_file(a.get(), path));
   }
 }
 
@@ -373,12 +380,12 @@ Result<Unpacked> unpack_archive(const std::string& archive_path, const std::stri
     if (plain->fd < 0) return errno_status(errno, "opening", archive_path);
     fd = plain->fd;
   }
-  bool refused = false;
-  const Status st = read_entries(fd, into_dir, unpacked, refused);
+  Unpacker unpacker(into_dir, unpacked);
+  const Status st = unpacker.run(fd);
   if (age) {
     // Stopping early closes the pipe and age fails with it: then the refusal is the reason.
     const Status decrypted = age->finish();
-    if (!decrypted.is_ok() && !refused) return decrypted;
+    if (!decrypted.is_ok() && !unpacker.refused()) return decrypted;
   }
   if (!st.is_ok()) return st;
   return unpacked;

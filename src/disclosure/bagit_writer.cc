@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/random_name.h"
 #include "crypto/crypto.h"
+#include "disclosure/verification_report.h"
 
 namespace evhub::disclosure {
 
@@ -132,10 +133,22 @@ bagit::PayloadOxum BagWriter::payload_oxum() const {
   return oxum;
 }
 
-Result<Checksums> BagWriter::write_file(const std::string& path, const ByteSource& source) {
-  if (paths_.count(path) != 0) {
-    return Status(Code::kAlreadyExists, "\"" + path + "\" is already in the bag");
+Status BagWriter::check_new_path(const std::string& path) const {
+  if (paths_.count(path) != 0 || dirs_.count(path) != 0) {
+    return Status(Code::kAlreadyExists, "\"" + printable(path) + "\" is already in the bag");
   }
+  for (std::size_t slash = path.find('/'); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    if (paths_.count(path.substr(0, slash)) != 0) {
+      return Status(Code::kAlreadyExists, "\"" + printable(path.substr(0, slash)) +
+                                              "\" is a file in the bag, not a directory");
+    }
+  }
+  return Status::ok();
+}
+
+Result<Checksums> BagWriter::write_file(const std::string& path, const ByteSource& source) {
+  EVHUB_RETURN_IF_ERROR(check_new_path(path));
   EVHUB_RETURN_IF_ERROR(make_parents(path));
   const std::string full = join_path(work_, path);
   EVHUB_ASSIGN_OR_RETURN(auto file, fs_.create_new(full));

@@ -72,6 +72,7 @@ class BagWriter {
  private:
   BagWriter(FileSystem& fs, std::string dir, std::string work, bagit::NameRule names);
   Status check_open() const;
+  Status check_new_path(const std::string& path) const;
   Status make_dirs(const std::string& dir);
   Status make_parents(const std::string& path);
   bagit::PayloadOxum payload_oxum() const;

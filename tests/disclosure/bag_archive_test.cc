@@ -138,6 +138,18 @@ TEST_F(BagArchive, AWrongIdentityOrADamagedFileIsAClearError) {
   EXPECT_EQ(damaged.status().code(), Code::kIntegrity) << damaged.status().to_string();
 }
 
+TEST_F(BagArchive, ACutShortTarIsDamaged) {
+  const std::string tar = tmp_ / "package.tar";
+  ASSERT_TRUE(write_bag_archive(bag_, tar, plain_).is_ok());
+  std::filesystem::resize_file(tar, testing::file_size(tar) / 2 + 100);
+  fs::create_directory(tmp_ / "out");
+  const auto unpacked = unpack_archive(tar, tmp_ / "out");
+  ASSERT_FALSE(unpacked.is_ok());
+  EXPECT_EQ(unpacked.status().code(), Code::kIntegrity);
+  EXPECT_NE(unpacked.status().message().find("damaged"), std::string::npos)
+      << unpacked.status().to_string();
+}
+
 // A tar with the given entries, written with libarchive as an attacker would.
 struct Entry {
   std::string path;
@@ -171,6 +183,7 @@ TEST(Unpack, HostileEntriesAreRefusedAndNothingLandsOutside) {
   const std::vector<std::pair<std::string, std::vector<Entry>>> cases = {
       {"../x", {{"../x", AE_IFREG, "escaped"}}},
       {"bag/../../x", {{"bag/", AE_IFDIR, ""}, {"bag/../../x", AE_IFREG, "escaped"}}},
+      // An absolute path, in /tmp rather than /etc so that a bug here could not touch /etc.
       {"absolute", {{"/tmp/evhub-unpack-test-x", AE_IFREG, "absolute"}}},
       {"bag/link", {{"bag/link", AE_IFLNK, "/tmp"}, {"bag/link/x", AE_IFREG, "through"}}},
       {"bag/rel", {{"bag/rel", AE_IFLNK, "../../.."}}},

@@ -117,9 +117,21 @@ TEST(BagWriter, RefusesUnsafeAndReservedNames) {
   const auto twice = (*writer)->add_payload("a.txt", text_source("y"));
   ASSERT_FALSE(twice.is_ok());
   EXPECT_EQ(twice.status().code(), Code::kAlreadyExists);
+  // A file cannot become a directory, nor a directory a file.
+  EXPECT_EQ((*writer)->add_payload("a.txt/b", text_source("y")).status().code(),
+            Code::kAlreadyExists);
+  ASSERT_TRUE((*writer)->add_payload("dir/c.txt", text_source("c")).is_ok());
+  EXPECT_EQ((*writer)->add_payload("dir", text_source("y")).status().code(), Code::kAlreadyExists);
   BagInfo info = test_info();
   info.extra = {{"Payload-Oxum", "1.1"}};
   EXPECT_FALSE((*writer)->finish(info).is_ok());
+  info.extra = {};
+  info.bagging_date = "1 March 2026";
+  EXPECT_FALSE((*writer)->finish(info).is_ok());
+  // Refused bag-info is not fatal: the bag is finished once it is right.
+  info.bagging_date = "2026-03-01";
+  ASSERT_TRUE((*writer)->finish(info).is_ok());
+  EXPECT_TRUE(verify_bag(tmp / "bag").ok()) << verify_bag(tmp / "bag").to_text();
 }
 
 TEST(BagWriter, AFileNameWithPercentIsEncodedUnderTheRfcRuleButSha256sumCannotFindIt) {

@@ -87,6 +87,17 @@ TEST_F(Package, ARecipientChecksItWithStockToolsAlone) {
       }
     }
   }
+  // sha256sum -c cannot see a file added to data/; the Payload-Oxum (BYTES.FILES) can.
+  const std::string oxum_command =
+      "find data -type f -printf '%s\\n' | awk '{s+=$1} END {print s+0 \".\" NR}'";
+  const std::string info = testing::read_text(bag + "/bag-info.txt");
+  const std::size_t at = info.find("Payload-Oxum: ") + 14;
+  const std::string oxum = info.substr(at, info.find('\n', at) - at + 1);
+  EXPECT_EQ(test::run_in(bag, {"bash", "-c", oxum_command}).out, oxum);
+  testing::write_text_file(bag + "/data/planted.txt", "planted\n");
+  EXPECT_EQ(test::run_in(bag, {"sha256sum", "-c", "manifest-sha256.txt"}).exit_code, 0);
+  EXPECT_NE(test::run_in(bag, {"bash", "-c", oxum_command}).out, oxum);
+  fs::remove(bag + "/data/planted.txt");
   // minisign names the key; it is the first digits of the key's SHA-256, as hub.pub says.
   const auto key = minisign::parse_public_key(testing::read_text(bag + "/hub.pub"));
   ASSERT_TRUE(key.is_ok());

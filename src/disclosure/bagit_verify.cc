@@ -192,8 +192,8 @@ void BagVerifier::check_bag_info() {
   const auto parsed = bagit::parse_fields(*text);
   for (const auto& problem : parsed.problems) fail("bag-info.txt: " + problem);
   if (options_.hub_form) {
-    for (const char* label : {"Source-Organization", "External-Identifier", "Bagging-Date",
-                              "Payload-Oxum", "Bag-Software-Agent"}) {
+    for (const char* label :
+         {"Source-Organization", "External-Identifier", "Bagging-Date", "Payload-Oxum"}) {
       const bool found = std::any_of(parsed.fields.begin(), parsed.fields.end(),
                                      [&](const auto& field) { return field.label == label; });
       if (!found) fail(fmt::format("bag-info.txt has no {} field", label));

@@ -14,7 +14,7 @@ namespace evhub::disclosure {
 struct BagCheckOptions {
   // Require the bag to be exactly as BagWriter makes it: manifests and tag manifests for both
   // sha256 and sha512, every manifest line canonical (lowercase hex, two spaces, LF), bagit.txt
-  // byte for byte, the bag-info.txt fields it writes, every tag file in the tag manifests.
+  // byte for byte, the bag-info.txt fields it requires, every tag file in the tag manifests.
   // Packages are checked this way: a looser form would let an edit through that changes no
   // checksum (e.g. upper-case hex in tagmanifest-sha512.txt, which nothing else covers).
   bool hub_form = false;

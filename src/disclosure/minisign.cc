@@ -221,4 +221,11 @@ Result<std::string> verify_file(const PublicKey& public_key, const std::string& 
   return signature.trusted_comment;
 }
 
+Result<std::string> verify_file(std::string_view public_key_text, const std::string& path,
+                                std::string_view signature_text) {
+  EVHUB_ASSIGN_OR_RETURN(const PublicKey key, parse_public_key(public_key_text));
+  EVHUB_ASSIGN_OR_RETURN(const Signature signature, parse_signature(signature_text));
+  return verify_file(key, path, signature);
+}
+
 }  // namespace evhub::disclosure::minisign

@@ -57,5 +57,9 @@ Result<Signature> sign_file(const crypto::SigningKey& key, const std::string& pa
 // holds, else kIntegrity with the reason (another key, the file changed, the comment changed).
 Result<std::string> verify_file(const PublicKey& public_key, const std::string& path,
                                 const Signature& signature);
+// The same from the texts of a public key (file or base64 line) and a .minisig file;
+// kInvalidArgument when one of them is not what it should be.
+Result<std::string> verify_file(std::string_view public_key_text, const std::string& path,
+                                std::string_view signature_text);
 
 }  // namespace evhub::disclosure::minisign

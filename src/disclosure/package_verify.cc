@@ -1,5 +1,6 @@
 #include "disclosure/package_verify.h"
 
+#include <cerrno>
 #include <cstdlib>
 
 #include <fmt/format.h>

@@ -80,6 +80,11 @@ TEST_F(Minisign, WeVerifyTheStockToolsSignature) {
   const auto verified = verify_file(*key, file_, *signature);
   ASSERT_TRUE(verified.is_ok()) << verified.status().to_string();
   EXPECT_EQ(*verified, "stock trusted comment");
+  const auto from_texts = verify_file(testing::read_text(tmp_ / "stock.pub"), file_,
+                                      testing::read_text(file_ + ".minisig"));
+  ASSERT_TRUE(from_texts.is_ok()) << from_texts.status().to_string();
+  EXPECT_EQ(verify_file("not a key", file_, testing::read_text(file_ + ".minisig")).status().code(),
+            Code::kInvalidArgument);
   EXPECT_EQ(to_text(*signature), testing::read_text(file_ + ".minisig"));
   // A legacy (not prehashed) signature is refused with the reason.
   ASSERT_EQ(testing::run({"minisign", "-SWl", "-s", tmp_ / "stock.key", "-m", file_}).exit_code, 0);

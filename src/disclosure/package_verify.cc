@@ -78,7 +78,7 @@ Result<std::string> unpack(const std::string& path, const PackageVerifyOptions& 
 void summarise(VerificationReport& report) {
   const std::size_t problems = report.problems().size();
   if (problems == 0) {
-    report.pass("the package is intact: every file is as it was when the hub signed it");
+    report.pass("the package is intact: every file is as it was when the key in hub.pub signed it");
   } else {
     report.fail(fmt::format("the package is NOT intact: {} problem{} above", problems,
                             problems == 1 ? "" : "s"));

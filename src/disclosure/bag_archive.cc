@@ -30,8 +30,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Closes before freeing, also after a failure: libarchive 3.6 leaks its output buffer when an
+// archive whose write failed (age gone, disk full) is freed without being closed first.
 struct WriteArchiveDeleter {
-  void operator()(archive* a) const { archive_write_free(a); }
+  void operator()(archive* a) const {
+    archive_write_close(a);
+    archive_write_free(a);
+  }
 };
 struct ReadArchiveDeleter {
   void operator()(archive* a) const { archive_read_free(a); }

@@ -1,0 +1,303 @@
+#include "disclosure/bagit_writer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/random_name.h"
+#include "crypto/crypto.h"
+#include "disclosure/verification_report.h"
+
+namespace evhub::disclosure {
+
+namespace {
+
+// A buffer of payload bytes: plaintext evidence, wiped when done with.
+struct WipedBuffer {
+  std::vector<std::uint8_t> bytes = std::vector<std::uint8_t>(kReadChunk);
+  ~WipedBuffer() { crypto::wipe(bytes.data(), bytes.size()); }
+};
+
+// Names the writer makes itself (RFC 8493 §2.1, §2.2), at the bag root.
+bool reserved_tag_name(std::string_view path) {
+  return path == "bagit.txt" || path == "bag-info.txt" || path == "fetch.txt" ||
+         bagit::manifest_algorithm(path, "manifest-") ||
+         bagit::manifest_algorithm(path, "tagmanifest-");
+}
+
+Status invalid_path(std::string_view path, const std::string& why) {
+  return Status(Code::kInvalidArgument, fmt::format("cannot put \"{}\" in the bag: {}", path, why));
+}
+
+bool by_path(const std::pair<std::string, Checksums>& a,
+             const std::pair<std::string, Checksums>& b) {
+  return a.first < b.first;
+}
+
+std::string today_utc() {
+  return format_rfc3339(now_millis()).substr(0, 10);
+}
+
+bool is_date(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  return true;
+}
+
+Status check_field(const bagit::Field& f) {
+  auto problem = bagit::label_problem(f.label);
+  if (!problem) problem = bagit::value_problem(f.value);
+  if (!problem) return Status::ok();
+  return Status(Code::kInvalidArgument,
+                fmt::format("bag-info.txt field \"{}\": {}", f.label, *problem));
+}
+
+}  // namespace
+
+ByteSource source_from(std::istream& in) {
+  return [&in](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
+    in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(buffer.size()));
+    if (in.bad()) return Status(Code::kIoError, "reading a payload stream failed");
+    return static_cast<std::size_t>(in.gcount());
+  };
+}
+
+ByteSource source_from(ReadableFile& file) {
+  return [&file](std::span<std::uint8_t> buffer) { return file.read(buffer); };
+}
+
+BagWriter::BagWriter(FileSystem& fs, std::string dir, std::string work, bagit::NameRule names)
+    : fs_(fs), dir_(std::move(dir)), work_(std::move(work)), names_(names) {}
+
+BagWriter::~BagWriter() {
+  if (finished_) return;
+  std::error_code ignored;
+  std::filesystem::remove_all(work_, ignored);
+}
+
+Result<std::unique_ptr<BagWriter>> BagWriter::create(const std::string& dir,
+                                                     BagWriterOptions options) {
+  FileSystem& fs = options.fs != nullptr ? *options.fs : local_fs();
+  std::string target = dir;
+  while (target.size() > 1 && target.back() == '/') target.pop_back();
+  if (fs.exists(target)) {
+    auto entries = fs.list_dir(target);
+    if (!entries.is_ok() || !entries->empty()) {
+      return Status(Code::kAlreadyExists,
+                    target +
+                        " already exists and is not an empty directory; a bag is "
+                        "written into a new one");
+    }
+  }
+  const std::string work = join_path(parent_dir(target), ".bag-partial-" + random_name());
+  EVHUB_RETURN_IF_ERROR(fs.make_dir(work));
+  std::unique_ptr<BagWriter> writer(new BagWriter(fs, target, work, options.names));
+  EVHUB_RETURN_IF_ERROR(writer->make_dirs(std::string(bagit::kPayloadDir)));
+  return writer;
+}
+
+Status BagWriter::check_open() const {
+  if (failed_) {
+    return Status(Code::kFailedPrecondition,
+                  "finishing the bag " + dir_ + " failed; it was removed, start a new one");
+  }
+  if (!finished_) return Status::ok();
+  return Status(Code::kFailedPrecondition,
+                "the bag " + dir_ + " is finished; nothing can be added");
+}
+
+Status BagWriter::make_dirs(const std::string& dir) {
+  for (std::size_t slash = 0; slash != std::string::npos;) {
+    slash = dir.find('/', slash + 1);
+    const std::string prefix = dir.substr(0, slash);
+    if (dirs_.count(prefix) != 0) continue;
+    EVHUB_RETURN_IF_ERROR(fs_.make_dir(join_path(work_, prefix)));
+    dirs_.insert(prefix);
+  }
+  return Status::ok();
+}
+
+Status BagWriter::make_parents(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string::npos ? Status::ok() : make_dirs(path.substr(0, slash));
+}
+
+bagit::PayloadOxum BagWriter::payload_oxum() const {
+  bagit::PayloadOxum oxum;
+  for (const auto& [path, sums] : payload_) oxum = {oxum.octets + sums.size, oxum.files + 1};
+  return oxum;
+}
+
+Status BagWriter::check_new_path(const std::string& path) const {
+  if (paths_.count(path) != 0 || dirs_.count(path) != 0) {
+    return Status(Code::kAlreadyExists, "\"" + printable(path) + "\" is already in the bag");
+  }
+  for (std::size_t slash = path.find('/'); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    if (paths_.count(path.substr(0, slash)) != 0) {
+      return Status(Code::kAlreadyExists, "\"" + printable(path.substr(0, slash)) +
+                                              "\" is a file in the bag, not a directory");
+    }
+  }
+  return Status::ok();
+}
+
+Result<Checksums> BagWriter::write_file(const std::string& path, const ByteSource& source) {
+  EVHUB_RETURN_IF_ERROR(check_new_path(path));
+  EVHUB_RETURN_IF_ERROR(make_parents(path));
+  const std::string full = join_path(work_, path);
+  EVHUB_ASSIGN_OR_RETURN(auto file, fs_.create_new(full));
+  DualHasher hasher;
+  WipedBuffer buffer;
+  Status st;
+  for (;;) {
+    auto n = source(buffer.bytes);
+    if (!n.is_ok()) st = n.status().with_context("reading the content of " + path);
+    if (!st.is_ok() || *n == 0) break;
+    const ByteSpan chunk(buffer.bytes.data(), std::min(*n, buffer.bytes.size()));
+    hasher.update(chunk);
+    st = file->append(chunk);
+    if (!st.is_ok()) break;
+  }
+  if (st.is_ok()) st = file->sync();
+  if (st.is_ok()) st = file->close();
+  if (!st.is_ok()) {
+    file.reset();
+    (void)fs_.remove(full);
+    return st;
+  }
+  paths_.insert(path);
+  return hasher.finish();
+}
+
+Result<Checksums> BagWriter::add_payload(std::string_view path, const ByteSource& source) {
+  EVHUB_RETURN_IF_ERROR(check_open());
+  if (auto problem = bagit::path_problem(path, names_)) return invalid_path(path, *problem);
+  const std::string full = std::string(bagit::kPayloadDir) + "/" + std::string(path);
+  EVHUB_ASSIGN_OR_RETURN(Checksums sums, write_file(full, source));
+  payload_.emplace_back(full, sums);
+  return sums;
+}
+
+Status BagWriter::write_tag(const std::string& path, std::string_view contents, bool listed) {
+  std::size_t offset = 0;
+  const ByteSource source = [&](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
+    const std::size_t n = std::min(buffer.size(), contents.size() - offset);
+    std::copy_n(contents.data() + offset, n, reinterpret_cast<char*>(buffer.data()));
+    offset += n;
+    return n;
+  };
+  EVHUB_ASSIGN_OR_RETURN(Checksums sums, write_file(path, source));
+  if (listed) tags_.emplace_back(path, sums);
+  return Status::ok();
+}
+
+Status BagWriter::add_tag_file(std::string_view path, std::string_view contents) {
+  EVHUB_RETURN_IF_ERROR(check_open());
+  if (auto problem = bagit::path_problem(path, names_)) return invalid_path(path, *problem);
+  if (path == bagit::kPayloadDir || path.substr(0, 5) == "data/") {
+    return invalid_path(path, "tag files go outside data/ (use add_payload for data/)");
+  }
+  if (reserved_tag_name(path)) return invalid_path(path, "the bag writes this file itself");
+  return write_tag(std::string(path), contents, true);
+}
+
+Result<std::string> BagWriter::bag_info_text(const BagInfo& info) const {
+  if (info.source_organization.empty() || info.external_identifier.empty()) {
+    return Status(Code::kInvalidArgument,
+                  "bag-info.txt needs a Source-Organization and an External-Identifier");
+  }
+  const std::string date = info.bagging_date.empty() ? today_utc() : info.bagging_date;
+  if (!is_date(date)) {
+    return Status(Code::kInvalidArgument, "Bagging-Date must be YYYY-MM-DD, not " + date);
+  }
+  const std::vector<bagit::Field> own = {{"Source-Organization", info.source_organization},
+                                         {"External-Identifier", info.external_identifier},
+                                         {"Bagging-Date", date},
+                                         {"Payload-Oxum", bagit::to_string(payload_oxum())},
+                                         {"Bag-Software-Agent", info.software_agent}};
+  std::string text;
+  for (const auto& field : own) {
+    if (field.value.empty()) continue;  // only the agent may be left out
+    EVHUB_RETURN_IF_ERROR(check_field(field));
+    text += bagit::format_field(field);
+  }
+  for (const auto& field : info.extra) {
+    EVHUB_RETURN_IF_ERROR(check_field(field));
+    if (std::any_of(own.begin(), own.end(),
+                    [&](const auto& f) { return f.label == field.label; })) {
+      return Status(Code::kInvalidArgument,
+                    "bag-info.txt field \"" + field.label + "\" is written by the bag itself");
+    }
+    text += bagit::format_field(field);
+  }
+  return text;
+}
+
+Status BagWriter::write_manifests() {
+  std::sort(payload_.begin(), payload_.end(), by_path);
+  for (const char* algorithm : bagit::kAlgorithms) {
+    std::string text;
+    for (const auto& [path, sums] : payload_) {
+      const bool sha256 = std::string_view(algorithm) == "sha256";
+      text += bagit::manifest_line(sha256 ? sums.sha256 : sums.sha512, path);
+    }
+    EVHUB_RETURN_IF_ERROR(write_tag(fmt::format("manifest-{}.txt", algorithm), text, true));
+  }
+  return Status::ok();
+}
+
+Status BagWriter::write_tag_manifests() {
+  std::sort(tags_.begin(), tags_.end(), by_path);
+  for (const char* algorithm : bagit::kAlgorithms) {
+    std::string text;
+    for (const auto& [path, sums] : tags_) {
+      const bool sha256 = std::string_view(algorithm) == "sha256";
+      text += bagit::manifest_line(sha256 ? sums.sha256 : sums.sha512, path);
+    }
+    EVHUB_RETURN_IF_ERROR(write_tag(fmt::format("tagmanifest-{}.txt", algorithm), text, false));
+  }
+  return Status::ok();
+}
+
+Status BagWriter::sync_and_move() {
+  for (const auto& dir : dirs_) EVHUB_RETURN_IF_ERROR(fs_.sync_dir(join_path(work_, dir)));
+  EVHUB_RETURN_IF_ERROR(fs_.sync_dir(work_));
+  // rename(2) replaces an empty directory, and fails if `dir_` gained entries meanwhile.
+  EVHUB_RETURN_IF_ERROR(fs_.rename(work_, dir_));
+  return fs_.sync_dir(parent_dir(dir_));
+}
+
+Result<FinishedBag> BagWriter::finish(const BagInfo& info, const FinalStep& final_step) {
+  EVHUB_RETURN_IF_ERROR(check_open());
+  EVHUB_ASSIGN_OR_RETURN(const std::string bag_info, bag_info_text(info));
+  const Status st = write_bag_files(bag_info, final_step);
+  if (!st.is_ok()) {
+    failed_ = true;
+    std::error_code ignored;
+    std::filesystem::remove_all(work_, ignored);
+    return st;
+  }
+  finished_ = true;
+  return FinishedBag{dir_, payload_oxum()};
+}
+
+Status BagWriter::write_bag_files(const std::string& bag_info, const FinalStep& final_step) {
+  EVHUB_RETURN_IF_ERROR(write_manifests());
+  EVHUB_RETURN_IF_ERROR(write_tag("bag-info.txt", bag_info, true));
+  // bagit.txt is listed in the tag manifests but written last: a bag without it is no bag.
+  DualHasher declaration;
+  declaration.update(as_bytes(bagit::kDeclaration));
+  tags_.emplace_back("bagit.txt", declaration.finish());
+  EVHUB_RETURN_IF_ERROR(write_tag_manifests());
+  EVHUB_RETURN_IF_ERROR(write_tag("bagit.txt", bagit::kDeclaration, false));
+  if (final_step) EVHUB_RETURN_IF_ERROR(final_step(work_));
+  return sync_and_move();
+}
+
+}  // namespace evhub::disclosure

@@ -88,24 +88,31 @@ This package answers your request. It is a BagIt bag (RFC 8493), signed with min
 encrypted to your age key. You can check everything with standard tools (on Debian or Ubuntu:
 apt install age minisign coreutils tar), without our software:
 
-  1. Decrypt and unpack:
-       age -d -i YOUR-KEY.txt -o package.tar {0}
-       tar -xf package.tar
+  1. Decrypt with the age key you gave us, and unpack:
+       age -d -i YOUR-KEY.txt -o {1}.tar {0}
+       tar -xf {1}.tar
        cd {1}
-  2. Check that the package was signed by the hub and not changed since:
-       minisign -Vm tagmanifest-sha256.txt -p hub.pub
-     Compare hub.pub with the public key the hub's operators gave you separately.
-  3. Check every file against the manifests:
+  2. Check that the package was signed by the hub and not changed since; it must print
+     "Signature and comment signature verified":
+       minisign -Vm tagmanifest-sha256.txt -p hub.pub -x tagmanifest-sha256.txt.minisig
+     Compare the key ID on the first line of hub.pub ("minisign public key <ID>") with the
+     key ID the hub's operators gave you by another channel. It is the first 16 hex digits of
+     the SHA-256 of the key:
+       tail -n1 hub.pub | base64 -d | tail -c 32 | sha256sum
+  3. Check every file; every line must end in ": OK":
        sha256sum -c tagmanifest-sha256.txt
+       sha512sum -c tagmanifest-sha512.txt
        sha256sum -c manifest-sha256.txt
        sha512sum -c manifest-sha512.txt
-     Every line must say OK. bag-info.txt gives the number of files and bytes (Payload-Oxum).
+     Check that nothing was added to data/: this prints BYTES.FILES, which must equal
+     Payload-Oxum in bag-info.txt:
+       find data -type f -printf '%s\n' | awk '{{s+=$1}} END {{print s+0 "." NR}}'
   4. index.html and index.csv list every file: its production number (cite it), what it is,
      its dates and language, the SHA-256 of the original the hub holds and of the file you
      received (they differ where names and personal details were redacted), and its custody.
   5. proofs/ holds, for every file, the proof that its intake is in the hub's custody log, and
      the proof of this export, against a tree head signed with the hub's custody key
-     (proofs/README.txt says how to check them by hand with sha256sum and openssl).
+     (proofs/README.txt says how to check them by hand with python3 and openssl).
 
 If any check fails, do not use the material: tell the sender.
 
@@ -115,19 +122,25 @@ If any check fails, do not use the material: tell the sender.
 зашифрованный вашим ключом age. Всё можно проверить стандартными программами (в Debian или
 Ubuntu: apt install age minisign coreutils tar), без нашего программного обеспечения:
 
-  1. Расшифруйте и распакуйте:
-       age -d -i ВАШ-КЛЮЧ.txt -o package.tar {0}
-       tar -xf package.tar
+  1. Расшифруйте ключом age, который вы нам передали, и распакуйте:
+       age -d -i ВАШ-КЛЮЧ.txt -o {1}.tar {0}
+       tar -xf {1}.tar
        cd {1}
-  2. Проверьте, что пакет подписан хабом и не изменён после подписи:
-       minisign -Vm tagmanifest-sha256.txt -p hub.pub
-     Сравните hub.pub с открытым ключом, который операторы хаба передали вам отдельно.
-  3. Проверьте каждый файл по манифестам:
+  2. Проверьте, что пакет подписан хабом и не изменён после подписи; программа должна
+     вывести "Signature and comment signature verified":
+       minisign -Vm tagmanifest-sha256.txt -p hub.pub -x tagmanifest-sha256.txt.minisig
+     Сравните идентификатор ключа в первой строке hub.pub ("minisign public key <ID>") с
+     идентификатором, который операторы хаба передали вам по другому каналу. Это первые 16
+     шестнадцатеричных цифр SHA-256 ключа:
+       tail -n1 hub.pub | base64 -d | tail -c 32 | sha256sum
+  3. Проверьте каждый файл; каждая строка должна заканчиваться на ": OK":
        sha256sum -c tagmanifest-sha256.txt
+       sha512sum -c tagmanifest-sha512.txt
        sha256sum -c manifest-sha256.txt
        sha512sum -c manifest-sha512.txt
-     Каждая строка должна заканчиваться на OK. В bag-info.txt указано число файлов и байт
-     (Payload-Oxum).
+     Проверьте, что в data/ ничего не добавлено: команда выводит БАЙТЫ.ФАЙЛЫ, что должно
+     совпадать с Payload-Oxum в bag-info.txt:
+       find data -type f -printf '%s\n' | awk '{{s+=$1}} END {{print s+0 "." NR}}'
   4. index.html и index.csv перечисляют все файлы: производственный номер (ссылайтесь на него),
      что это за материал, даты и язык, SHA-256 оригинала, хранящегося в хабе, и полученного
      вами файла (они различаются там, где имена и персональные данные были удалены), и историю
@@ -135,7 +148,7 @@ Ubuntu: apt install age minisign coreutils tar), без нашего прогр�
   5. В каталоге proofs/ для каждого файла лежит доказательство того, что его поступление
      записано в журнал хранения хаба, и доказательство этой выдачи — относительно вершины
      дерева, подписанной ключом журнала хаба (proofs/README.txt объясняет, как проверить их
-     вручную с помощью sha256sum и openssl).
+     вручную с помощью python3 и openssl).
 
 Если какая-либо проверка не прошла, не используйте материал и сообщите отправителю.
 )",

@@ -67,10 +67,15 @@ TEST(PackageIndex, HtmlShowsTextAsTextAndEveryRow) {
 TEST(PackageIndex, TheReadmeGivesTheCommandsInEnglishAndRussian) {
   const std::string text =
       readme_for_recipients("EVH-2026-0007.tar.age", "EVH-2026-0007", "OTP-2026/17");
-  for (const char* line : {"age -d -i YOUR-KEY.txt -o package.tar EVH-2026-0007.tar.age",
-                           "cd EVH-2026-0007", "minisign -Vm tagmanifest-sha256.txt -p hub.pub",
-                           "sha256sum -c manifest-sha256.txt", "sha512sum -c manifest-sha512.txt",
-                           "Request / Запрос: OTP-2026/17", "Расшифруйте и распакуйте"}) {
+  for (const char* line :
+       {"age -d -i YOUR-KEY.txt -o EVH-2026-0007.tar EVH-2026-0007.tar.age",
+        "tar -xf EVH-2026-0007.tar", "cd EVH-2026-0007",
+        "minisign -Vm tagmanifest-sha256.txt -p hub.pub -x "
+        "tagmanifest-sha256.txt.minisig",
+        "sha512sum -c tagmanifest-sha512.txt",
+        "find data -type f -printf '%s\\n' | awk '{s+=$1} END {print s+0 \".\" NR}'",
+        "sha256sum -c manifest-sha256.txt", "sha512sum -c manifest-sha512.txt",
+        "Request / Запрос: OTP-2026/17", "Расшифруйте ключом age"}) {
     EXPECT_NE(text.find(line), std::string::npos) << line;
   }
 }

@@ -8,12 +8,12 @@
 
 #include "catalog/migrations.h"
 #include "catalog/sqlite.h"
-#include "coding/record_io.h"
 #include "core/clock.h"
 #include "core/random_name.h"
 #include "core/text.h"
 #include "crypto/crypto.h"
 #include "hub/log_view.h"
+#include "hub/record_io.h"
 
 namespace evhub::disclosure {
 
@@ -175,7 +175,7 @@ struct PackageStore::Impl {
         e.details.value("record", "") != std::string(kRecordKind)) {
       return Status::ok();
     }
-    auto record = coding::internal::read_record(hub, e.object, kMaxRecordBytes);
+    auto record = hub::read_record(hub, e.object, kMaxRecordBytes);
     if (!record.is_ok() && record.status().code() == Code::kErased) return Status::ok();
     EVHUB_RETURN_IF_ERROR(record.status());
     const Package p = package_from(*record);
@@ -225,7 +225,7 @@ struct PackageStore::Impl {
   }
 
   Result<std::optional<Package>> load(const std::string& record_object) {
-    auto record = coding::internal::read_record(hub, record_object, kMaxRecordBytes);
+    auto record = hub::read_record(hub, record_object, kMaxRecordBytes);
     if (!record.is_ok()) {
       if (record.status().code() == Code::kErased) return std::optional<Package>();
       return record.status();

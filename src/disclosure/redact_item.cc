@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "coding/record_io.h"
 #include "core/text.h"
 #include "crypto/crypto.h"
+#include "hub/record_io.h"
 
 namespace evhub::disclosure {
 
@@ -64,8 +64,7 @@ Result<RedactedItem> redact_item(hub::Hub& hub, const std::string& object_id,
                                  const std::vector<RedactionBox>& boxes) {
   EVHUB_ASSIGN_OR_RETURN(auto original, hub.describe(object_id));
   if (original.erased) return Status(Code::kErased, "the item's witness was erased");
-  EVHUB_ASSIGN_OR_RETURN(std::string plain,
-                         coding::internal::read_object_text(hub, object_id, kMaxItemBytes));
+  EVHUB_ASSIGN_OR_RETURN(std::string plain, hub::read_object_text(hub, object_id, kMaxItemBytes));
   const Form form = form_of(plain);
   const bool text = form == Form::kText, pdf = form == Form::kPdf;
   Status refused = Status::ok();

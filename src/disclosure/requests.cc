@@ -14,6 +14,7 @@
 #include "crypto/crypto.h"
 #include "disclosure/requests_internal.h"
 #include "hub/log_view.h"
+#include "hub/record_io.h"
 
 namespace evhub::disclosure {
 
@@ -143,21 +144,8 @@ struct RequestRegister::Impl {
   hub::Hub& hub;
   Database db;
 
-  // A record object, decrypted and parsed; the plaintext is wiped. kErased if its domain was
-  // shredded.
   Result<json> read_record(const std::string& object_id) {
-    EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(object_id));
-    if (reader->size() > kMaxRecordBytes) {
-      return Status(Code::kIntegrity,
-                    fmt::format("record {} is larger than {} bytes", object_id, kMaxRecordBytes));
-    }
-    EVHUB_ASSIGN_OR_RETURN(std::string text, reader->read_prefix(kMaxRecordBytes));
-    json j = json::parse(text, nullptr, false);
-    wipe(text);
-    if (j.is_discarded() || !j.is_object()) {
-      return Status(Code::kIntegrity, "record " + object_id + " is not a JSON object");
-    }
-    return j;
+    return hub::read_record(hub, object_id, kMaxRecordBytes);
   }
 
   // Stores a version as a record of `kind`; returns the record's object id.

@@ -8,7 +8,7 @@
 
 #include <vector>
 
-#include "coding/record_io.h"
+#include "hub/record_io.h"
 #include "support/support.h"
 #include "support/test_hub.h"
 
@@ -27,9 +27,7 @@ class RedactItemTest : public ::testing::Test {
     EXPECT_TRUE(stored.is_ok()) << stored.status().to_string();
     return stored.is_ok() ? stored->id : "";
   }
-  std::string read(const std::string& id) {
-    return *coding::internal::read_object_text(*hub_, id, 1 << 26);
-  }
+  std::string read(const std::string& id) { return *hub::read_object_text(*hub_, id, 1 << 26); }
 
   testing::TempDir tmp_;
   std::unique_ptr<hub::Hub> hub_;

@@ -1,14 +1,14 @@
-#include "coding/record_io.h"
+#include "hub/record_io.h"
 
 #include <fmt/format.h>
 
 #include "crypto/crypto.h"
 
-namespace evhub::coding::internal {
+namespace evhub::hub {
 
 using nlohmann::json;
 
-Result<std::string> read_object_text(hub::Hub& hub, const std::string& object_id,
+Result<std::string> read_object_text(Hub& hub, const std::string& object_id,
                                      std::int64_t max_bytes) {
   EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(object_id));
   if (static_cast<std::int64_t>(reader->size()) > max_bytes) {
@@ -18,7 +18,7 @@ Result<std::string> read_object_text(hub::Hub& hub, const std::string& object_id
   return reader->read_prefix(static_cast<std::size_t>(max_bytes));
 }
 
-Result<json> read_record(hub::Hub& hub, const std::string& object_id, std::size_t max_bytes) {
+Result<json> read_record(Hub& hub, const std::string& object_id, std::size_t max_bytes) {
   auto read = read_object_text(hub, object_id, static_cast<std::int64_t>(max_bytes));
   if (!read.is_ok() && read.status().code() == Code::kInvalidArgument) {
     return Status(Code::kIntegrity,
@@ -34,4 +34,4 @@ Result<json> read_record(hub::Hub& hub, const std::string& object_id, std::size_
   return j;
 }
 
-}  // namespace evhub::coding::internal
+}  // namespace evhub::hub

@@ -301,7 +301,7 @@ Result<ConsentQuestion> consent_question(const Request& req) {
   auto recipient = collection::parse_recipient(req.query("recipient"));
   if (!recipient) {
     return Status(Code::kInvalidArgument,
-                  "recipient must be un, icc, national-prosecutor, lawyer, ngo or none");
+                  "recipient must be un, icc, national-prosecutor, lawyer, ngo, osce or none");
   }
   const std::string today = req.query("today");
   if (!today.empty() && !collection::is_date(today)) {

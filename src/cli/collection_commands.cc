@@ -266,7 +266,7 @@ Result<std::pair<collection::Purpose, collection::Recipient>> purpose_of(const O
   auto recipient = collection::parse_recipient(o.recipient);
   if (!recipient) {
     return Status(Code::kInvalidArgument,
-                  "recipient must be un, icc, national-prosecutor, lawyer or ngo");
+                  "recipient must be un, icc, national-prosecutor, lawyer, ngo or osce");
   }
   return std::pair{*purpose, *recipient};
 }
@@ -659,7 +659,8 @@ void register_collection_commands(CLI::App& app, Options& o) {
   cadd->add_option("--taken-by", o.taken_by, "who took it")->required();
   cadd->add_option("--scope", o.scopes,
                    "internal-analysis, share-un, share-icc, share-national-prosecutor, "
-                   "share-lawyer, share-ngo, recontact, identity-disclosure; repeatable");
+                   "share-lawyer, share-ngo, share-osce, recontact, identity-disclosure; "
+                   "repeatable");
   cadd->add_option("--conditions", o.conditions, "conditions in the witness's words (encrypted)");
   cadd->add_option("--renew-by", o.renew_by, "YYYY-MM-DD");
   cadd->add_option("--withdrawn-on", o.withdrawn_on, "YYYY-MM-DD: a withdrawal");
@@ -673,7 +674,8 @@ void register_collection_commands(CLI::App& app, Options& o) {
       ->add_option("purpose", o.purpose,
                    "internal-analysis, sharing, recontact or identity-disclosure")
       ->required();
-  check->add_option("--recipient", o.recipient, "un, icc, national-prosecutor, lawyer or ngo");
+  check->add_option("--recipient", o.recipient,
+                    "un, icc, national-prosecutor, lawyer, ngo or osce");
   check->add_option("--today", o.today, "decide as of this date (default: today, UTC)");
   auto* gaps = consent->add_subcommand(
       "gaps", "witnesses whose consent is missing, withdrawn, expired, too narrow or expiring");

@@ -450,6 +450,7 @@ export const SCOPES = [
   'share-national-prosecutor',
   'share-lawyer',
   'share-ngo',
+  'share-osce',
   'recontact',
   'identity-disclosure',
 ] as const;
@@ -458,7 +459,7 @@ export const CONSENT_STATES = ['missing', 'withdrawn', 'expired', 'valid'] as co
 export type ConsentState = (typeof CONSENT_STATES)[number];
 export const PURPOSES = ['internal-analysis', 'sharing', 'recontact', 'identity-disclosure'] as const;
 export type Purpose = (typeof PURPOSES)[number];
-export const RECIPIENTS = ['none', 'un', 'icc', 'national-prosecutor', 'lawyer', 'ngo'] as const;
+export const RECIPIENTS = ['none', 'un', 'icc', 'national-prosecutor', 'lawyer', 'ngo', 'osce'] as const;
 export type Recipient = (typeof RECIPIENTS)[number];
 export const GAP_PROBLEMS = ['missing', 'withdrawn', 'expired', 'too-narrow', 'expiring'] as const;
 export type GapProblem = (typeof GAP_PROBLEMS)[number];

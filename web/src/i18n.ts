@@ -519,6 +519,7 @@ const en = {
   'scope.share-national-prosecutor': 'Sharing with national prosecutors',
   'scope.share-lawyer': 'Sharing with lawyers',
   'scope.share-ngo': 'Sharing with NGOs',
+  'scope.share-osce': 'Sharing with OSCE mechanisms',
   'scope.recontact': 'Re-contact',
   'scope.identity-disclosure': 'Disclosure of identity',
   'check.heading': 'Check consent',
@@ -537,6 +538,7 @@ const en = {
   'recipient.national-prosecutor': 'National prosecutors',
   'recipient.lawyer': 'Lawyers',
   'recipient.ngo': 'NGOs',
+  'recipient.osce': 'OSCE mechanisms',
   'erase.heading': 'Erase witness',
   'erase.explain':
     'Erasure crypto-shreds everything of this witness — profile, personal details, consent records and forms, and the evidence in their key domain. It cannot be undone. The register keeps only a tombstone: when, by whom and why.',
@@ -1698,6 +1700,7 @@ const be: Dictionary = {
   'scope.share-national-prosecutor': 'Перадача нацыянальным пракурорам',
   'scope.share-lawyer': 'Перадача адвакатам',
   'scope.share-ngo': 'Перадача недзяржаўным арганізацыям',
+  'scope.share-osce': 'Перадача механізмам АБСЕ',
   'scope.recontact': 'Паўторны кантакт',
   'scope.identity-disclosure': 'Раскрыццё асобы',
   'check.heading': 'Праверыць згоду',
@@ -1716,6 +1719,7 @@ const be: Dictionary = {
   'recipient.national-prosecutor': 'Нацыянальныя пракуроры',
   'recipient.lawyer': 'Адвакаты',
   'recipient.ngo': 'Недзяржаўныя арганізацыі',
+  'recipient.osce': 'Механізмы АБСЕ',
   'erase.heading': 'Сцерці даныя сведкі',
   'erase.explain':
     'Сціранне крыптаграфічна знішчае ўсё, што датычыць сведкі: профіль, асабістыя даныя, запісы і формы згоды, а таксама доказы ў яго ключавым дамене. Гэта нельга адмяніць. У рэестры застаецца толькі запіс пра сціранне: калі, хто і чаму.',
@@ -2878,6 +2882,7 @@ const ru: Dictionary = {
   'scope.share-national-prosecutor': 'Передача национальным прокурорам',
   'scope.share-lawyer': 'Передача адвокатам',
   'scope.share-ngo': 'Передача неправительственным организациям',
+  'scope.share-osce': 'Передача механизмам ОБСЕ',
   'scope.recontact': 'Повторный контакт',
   'scope.identity-disclosure': 'Раскрытие личности',
   'check.heading': 'Проверить согласие',
@@ -2896,6 +2901,7 @@ const ru: Dictionary = {
   'recipient.national-prosecutor': 'Национальные прокуроры',
   'recipient.lawyer': 'Адвокаты',
   'recipient.ngo': 'Неправительственные организации',
+  'recipient.osce': 'Механизмы ОБСЕ',
   'erase.heading': 'Стереть данные свидетеля',
   'erase.explain':
     'Стирание криптографически уничтожает всё, что относится к свидетелю: профиль, личные данные, записи и формы согласия, а также доказательства в его ключевом домене. Это нельзя отменить. В реестре остаётся только запись о стирании: когда, кто и почему.',

@@ -244,6 +244,11 @@ class Hub {
     return crypto::derive_subkey(master_, purpose);
   }
   const std::string& actor() const { return options_.actor; }
+  // The hub's Ed25519 key, which signs the custody log's tree heads, for disclosure/ to sign
+  // packages with minisign: a recipient then pins one key. minisign signs a 64-byte hash and a
+  // message that starts with a signature, never text shaped like a tree head (custody_log.h),
+  // so the two uses cannot stand in for each other. No other module may use it.
+  const crypto::SigningKey& signing_key() const { return signing_; }
 
  private:
   Hub(FileSystem& fs, Layout layout, HubConfig config, OpenOptions options,

@@ -1,0 +1,193 @@
+// A package from a real hub to a recipient with stock tools: an approved package with a
+// pseudonymised transcript and a document is exported; age, tar, minisign and sha256sum check
+// it as the README says; package verification agrees; the witness's name is nowhere in it; each
+// item's intake and the export itself are proved against the signed head; the package is then
+// exported and where the witness's material went is on record. Every person here is fictional.
+#include "disclosure/package_export.h"
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "custody/custody_log.h"
+#include "custody/merkle.h"
+#include "disclosure/package_verify.h"
+#include "disclosure/redact_item.h"
+#include "package_fixture.h"
+#include "support/test_hub.h"
+
+namespace evhub::disclosure {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+class PackageExportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    hub_ = evhub::testing::new_test_hub(tmp_ / "hub");
+    packages_ = std::move(PackageStore::open(*hub_)).value();
+    fs::create_directories(tmp_ / "out");
+    recipient_ = test::make_age_key(tmp_ / "key.txt");
+  }
+
+  std::string put(const std::string& text) {
+    auto stored = hub_->put_data("item", text, "W-00123", hub::Intake::evidence("org-a"));
+    EXPECT_TRUE(stored.is_ok()) << stored.status().to_string();
+    return stored.is_ok() ? stored->id : "";
+  }
+
+  // An approved package of a pseudonymised transcript and a document, at version 4.
+  Package approved_package() {
+    const std::string transcript =
+        put("Мяне завуць Алена Дзераўянка. Нас білі ў РУУС Маскоўскага раёна 10 жніўня 2020.");
+    auto redacted =
+        redact_item(*hub_, transcript, {{"W-00123", "Алена Дзераўянка", "", "", ""}}, {});
+    EXPECT_TRUE(redacted.is_ok()) << redacted.status().to_string();
+    PackageItem a;
+    a.object_id = transcript;
+    a.witness = a.folder = "W-00123";
+    a.description = "Interview transcript (Belarusian)";
+    a.gate = {true, "", 2};
+    a.delivered_object_id = redacted->object_id;
+    a.redaction_reviewed_by = "legal-1";
+    PackageItem b = a;
+    b.object_id = put("Medical certificate: bruises on both legs, 14 August 2020.");
+    b.description = "Medical certificate";
+    b.delivered_object_id.clear();
+    b.redaction_reviewed_by.clear();
+    auto p = *packages_->create("org-a", "RQ-2026-0001", "legal-1");
+    EXPECT_TRUE(packages_->set_items(p.id, 1, {a, b}, "legal-1").is_ok());
+    EXPECT_TRUE(packages_->submit(p.id, 2, "legal-1").is_ok());
+    auto approved = packages_->approve(p.id, 3, "legal-2");
+    EXPECT_TRUE(approved.is_ok()) << approved.status().to_string();
+    return *approved;
+  }
+
+  ExportOptions options() const {
+    ExportOptions o;
+    o.out_dir = tmp_ / "out";
+    o.age_recipients = {recipient_};
+    o.source_organization = "Partner A (test)";
+    o.request_reference = "OTP-2026/17";
+    return o;
+  }
+
+  evhub::testing::TempDir tmp_;
+  std::unique_ptr<hub::Hub> hub_;
+  std::unique_ptr<PackageStore> packages_;
+  std::string recipient_;
+};
+
+TEST_F(PackageExportTest, TheRecipientChecksThePackageWithStockToolsAndFindsNoName) {
+  const Package p = approved_package();
+  auto exported = export_package(*hub_, *packages_, p.id, 4, "legal-1", options());
+  ASSERT_TRUE(exported.is_ok()) << exported.status().to_string();
+  EXPECT_EQ(exported->package.state, "exported");
+  EXPECT_EQ(exported->files, 2U);
+
+  // As README-for-recipients.txt says.
+  const std::string recv = tmp_ / "recipient";
+  fs::create_directories(recv);
+  const std::string bag = recv + "/" + exported->bag_name;
+  ASSERT_EQ(test::run_in(recv, {"age", "-d", "-i", tmp_ / "key.txt", "-o", "p.tar", exported->path})
+                .exit_code,
+            0);
+  ASSERT_EQ(test::run_in(recv, {"tar", "-xf", "p.tar"}).exit_code, 0);
+  const auto signature = test::run_in(bag, {"minisign", "-Vm", "tagmanifest-sha256.txt", "-p",
+                                            "hub.pub", "-x", "tagmanifest-sha256.txt.minisig"});
+  EXPECT_EQ(signature.exit_code, 0) << signature.err;
+  for (const char* manifest : {"tagmanifest-sha256.txt", "manifest-sha256.txt"}) {
+    const auto checked = test::run_in(bag, {"sha256sum", "-c", manifest});
+    EXPECT_EQ(checked.exit_code, 0) << manifest << ": " << checked.out << checked.err;
+  }
+  PackageVerifyOptions verify;
+  verify.age_identity_file = tmp_ / "key.txt";
+  verify.work_dir = tmp_.path();
+  auto report = verify_package(exported->path, verify);
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  EXPECT_TRUE(report->ok()) << ::testing::PrintToString(report->problems());
+
+  // The name is in no file of the package, in any spelling the redaction knows.
+  for (const auto& f : fs::recursive_directory_iterator(bag)) {
+    if (!f.is_regular_file()) continue;
+    std::ifstream in(f.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(bytes.find("Дзераўянка"), std::string::npos) << f.path();
+    EXPECT_EQ(bytes.find("Алена"), std::string::npos) << f.path();
+  }
+  std::ifstream index(bag + "/index.csv");
+  const std::string csv((std::istreambuf_iterator<char>(index)), {});
+  const std::string number = fmt::format("EVH-{}-{:04}-", p.year, p.number);
+  EXPECT_NE(csv.find(number + "000001"), std::string::npos);
+  EXPECT_NE(csv.find(number + "000002"), std::string::npos);
+  EXPECT_NE(csv.find("redacted"), std::string::npos);
+
+  // Every proof folds up to the signed root, and the head is signed by the hub.
+  int proofs = 0;
+  for (const auto& f : fs::directory_iterator(bag + "/proofs")) {
+    if (f.path().extension() != ".json") continue;
+    std::ifstream in(f.path());
+    const json j = json::parse(in);
+    auto hash = [](const json& hex) {
+      custody::Hash h{};
+      const auto bytes = from_hex(hex.get<std::string>());
+      EXPECT_TRUE(bytes && bytes->size() == h.size());
+      if (bytes && bytes->size() == h.size()) std::copy(bytes->begin(), bytes->end(), h.begin());
+      return h;
+    };
+    std::vector<custody::Hash> path;
+    for (const auto& h : j["audit_path"]) path.push_back(hash(h));
+    custody::TreeHead head;
+    head.tree_size = j["tree_size"];
+    head.root = hash(j["root"]);
+    head.time = j["head_time"];
+    head.signature = *from_hex(j["signature"].get<std::string>());
+    const std::string line = j["event"];
+    EXPECT_TRUE(custody::verify_inclusion(custody::leaf_hash(as_bytes(line)), j["leaf_index"],
+                                          head.tree_size, path, head.root))
+        << f.path();
+    EXPECT_TRUE(crypto::verify_signature(hub_->signing_key().public_key(),
+                                         as_bytes(custody::tree_head_message(j["hub_id"], head)),
+                                         head.signature));
+    ++proofs;
+  }
+  EXPECT_EQ(proofs, 4);  // two intakes, one redaction, the export
+
+  auto gone = packages_->disclosures_of("W-00123");
+  ASSERT_TRUE(gone.is_ok());
+  EXPECT_EQ(gone->size(), 2U);
+  // Exported once: the package is no longer approved.
+  EXPECT_EQ(export_package(*hub_, *packages_, p.id, 5, "legal-1", options()).status().code(),
+            Code::kFailedPrecondition);
+}
+
+TEST_F(PackageExportTest, WhatCannotBeExportedIsRefusedAndLeavesNothing) {
+  auto draft = *packages_->create("org-a", "RQ-2026-0002", "legal-1");
+  EXPECT_EQ(export_package(*hub_, *packages_, draft.id, 1, "legal-1", options()).status().code(),
+            Code::kFailedPrecondition);
+  const Package p = approved_package();
+  ExportOptions none = options();
+  none.age_recipients.clear();
+  EXPECT_EQ(export_package(*hub_, *packages_, p.id, 4, "legal-1", none).status().code(),
+            Code::kInvalidArgument);
+  ExportOptions malformed = options();
+  malformed.age_recipients = {"age1notakey"};
+  EXPECT_EQ(export_package(*hub_, *packages_, p.id, 4, "legal-1", malformed).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(export_package(*hub_, *packages_, p.id, 3, "legal-1", options()).status().code(),
+            Code::kFailedPrecondition);  // stale
+  EXPECT_EQ(export_package(*hub_, *packages_, "pk-none", 1, "legal-1", options()).status().code(),
+            Code::kNotFound);
+  EXPECT_TRUE(fs::is_empty(tmp_ / "out"));
+  for (const auto& f : fs::directory_iterator(hub_->layout().dir)) {
+    EXPECT_EQ(f.path().filename().string().rfind("export-", 0), std::string::npos) << f.path();
+  }
+}
+
+}  // namespace
+}  // namespace evhub::disclosure

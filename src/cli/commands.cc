@@ -527,6 +527,7 @@ void register_commands(CLI::App& app, Options& o) {
   register_synth_commands(app, o);
   register_search_commands(app, o);
   register_coding_commands(app, o);
+  register_disclosure_commands(app, o);
 
   auto* cat = app.add_subcommand("catalog", "maintain the catalog");
   cat->require_subcommand(1);
@@ -565,6 +566,9 @@ int run_selected(CLI::App& app, Options& o) {
   if (app.got_subcommand("framework") || app.got_subcommand("annotations") ||
       app.got_subcommand("agreement") || app.got_subcommand("summary")) {
     return run_coding_command(app, o);
+  }
+  if (app.got_subcommand("package")) {
+    return cmd_package_verify(o);
   }
   if (app.got_subcommand("search") || app.got_subcommand("index")) {
     return run_search_command(app, o);

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -157,6 +158,24 @@ TEST_F(PackageExportTest, TheRecipientChecksThePackageWithStockToolsAndFindsNoNa
     ++proofs;
   }
   EXPECT_EQ(proofs, 4);  // two intakes, one redaction, the export
+
+  // evhub package verify, as a recipient who runs evhub would: intact, then one byte flipped.
+  const char* evhub = std::getenv("EVHUB_BIN");
+  ASSERT_NE(evhub, nullptr) << "EVHUB_BIN is set by ctest";
+  const auto intact = evhub::testing::run(
+      {evhub, "package", "verify", exported->path, "--identity", tmp_ / "key.txt"});
+  EXPECT_EQ(intact.exit_code, 0) << intact.out << intact.err;
+  EXPECT_NE(intact.out.find("the package is intact"), std::string::npos) << intact.out;
+  const std::string damaged = tmp_ / "damaged.tar";
+  fs::copy_file(recv + "/p.tar", damaged);
+  {
+    std::fstream f(damaged, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(700);  // inside the first file's contents, past its tar header
+    f.put('#');
+  }
+  const auto refused = evhub::testing::run({evhub, "--json", "package", "verify", damaged});
+  EXPECT_NE(refused.exit_code, 0) << refused.out;
+  EXPECT_NE(refused.out.find("\"ok\":false"), std::string::npos) << refused.out;
 
   auto gone = packages_->disclosures_of("W-00123");
   ASSERT_TRUE(gone.is_ok());

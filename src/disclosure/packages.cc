@@ -455,4 +455,13 @@ Result<std::vector<Disclosure>> PackageStore::disclosures_of(const std::string& 
   return out;
 }
 
+Result<std::vector<std::string>> PackageStore::requests_holding(const std::string& witness) {
+  EVHUB_ASSIGN_OR_RETURN(auto items, disclosures_of(witness));
+  std::vector<std::string> out;
+  for (const auto& d : items) {
+    if (std::find(out.begin(), out.end(), d.request_id) == out.end()) out.push_back(d.request_id);
+  }
+  return out;
+}
+
 }  // namespace evhub::disclosure

@@ -131,6 +131,9 @@ TEST_F(PackagesTest, WhereAWitnessesMaterialHasGoneSurvivesARebuildOfTheView) {
   EXPECT_EQ(gone->at(0).object_id, "obj-1");
   EXPECT_EQ(gone->at(0).request_id, "RQ-2026-0001");
   EXPECT_EQ(gone->at(0).consent_version, 2);
+  EXPECT_EQ(*store_->requests_holding("W-00001"), std::vector<std::string>{"RQ-2026-0001"});
+  EXPECT_EQ(*store_->requests_holding("W-00002"), std::vector<std::string>{"RQ-2026-0001"});
+  EXPECT_TRUE(store_->requests_holding("W-00003")->empty());
 
   store_.reset();
   const std::string db = hub_->layout().packages();

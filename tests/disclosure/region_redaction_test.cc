@@ -119,7 +119,9 @@ TEST(RegionRedaction, APdfBecomesPageImagesWithNoTextLayerLeft) {
     std::unique_ptr<poppler::document> doc(poppler::document::load_from_raw_data(
         reinterpret_cast<const char*>(original.data()), static_cast<int>(original.size())));
     ASSERT_TRUE(doc);
-    ASSERT_NE(doc->create_page(1)->text().to_latin1().find("SECRET"), std::string::npos);
+    std::unique_ptr<poppler::page> second(doc->create_page(1));
+    ASSERT_TRUE(second);
+    ASSERT_NE(second->text().to_latin1().find("SECRET"), std::string::npos);
   }
   // The secret is boxed on page 2 only; page 1 is rendered to pixels all the same.
   auto redacted = redact_pdf(original, {{2, 0, 0, 1, 0.5}});

@@ -567,8 +567,8 @@ int run_selected(CLI::App& app, Options& o) {
       app.got_subcommand("agreement") || app.got_subcommand("summary")) {
     return run_coding_command(app, o);
   }
-  if (app.got_subcommand("package")) {
-    return cmd_package_verify(o);
+  if (app.got_subcommand("package") || app.got_subcommand("request")) {
+    return run_disclosure_command(app, o);
   }
   if (app.got_subcommand("search") || app.got_subcommand("index")) {
     return run_search_command(app, o);

@@ -115,6 +115,7 @@ int run_coding_command(CLI::App& app, const Options& options);
 int run_synth_command(const Options& options);
 void register_disclosure_commands(CLI::App& app, Options& options);
 int cmd_package_verify(const Options& options);
+int run_disclosure_command(CLI::App& app, const Options& options);
 // The id of partner organisation `name`, from accounts.db (kNotFound names `evhub org add`).
 Result<std::string> organisation_id(hub::Hub& hub, const std::string& name);
 // init --admin NAME --org ORG: the organisation and its first administrator.

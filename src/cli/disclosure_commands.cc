@@ -1,16 +1,31 @@
-// evhub package verify PATH: what a recipient's stock tools check (age, tar, minisign,
-// sha256sum, sha512sum, Payload-Oxum), run on a package in one go, with a report that says
-// what passed and what failed. It needs no hub: a recipient who runs evhub can use it too.
+// evhub request add|list|show and evhub package build|redact|submit|approve|export|history|
+// verify: a legal officer answers a request for assistance from the command line (the web
+// pages do the same through the API). `package verify PATH` runs what a recipient's stock
+// tools check (age, tar, minisign, sha256sum, sha512sum, Payload-Oxum) in one go; it needs no
+// hub, so a recipient who runs evhub can use it too.
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
+#include <map>
 
+#include "accounts/accounts.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "coding/framework_store.h"
+#include "collection/collection.h"
+#include "core/clock.h"
 #include "core/fs.h"
+#include "disclosure/consent_gate.h"
+#include "disclosure/package_export.h"
 #include "disclosure/package_verify.h"
+#include "disclosure/packages.h"
+#include "disclosure/redact_item.h"
+#include "disclosure/requests.h"
+#include "hub/hub.h"
 
 namespace evhub::cli {
 
@@ -19,10 +34,28 @@ using nlohmann::json;
 namespace {
 
 struct PackageArgs {
-  std::string action;  // verify
-  std::string path;
+  std::string action;  // request: add | list | show; package: build | redact | ... | verify
+  std::string path;    // package verify: the package; other package actions: the package id
   std::string identity;
   std::string trusted_key;
+  // request add / show
+  std::string request;  // request show, package build: the request's id
+  std::string kind;
+  std::string body;
+  std::string reference;
+  std::string received;
+  std::string deadline;
+  std::string legal_basis;
+  std::string contact;
+  std::vector<std::string> covers;
+  // package build / redact / export / history
+  std::vector<std::string> items;  // OBJECT or OBJECT:FOLDER
+  std::string object;
+  std::vector<std::string> boxes;  // PAGE,X,Y,W,H
+  std::vector<std::string> recipients;
+  std::string out_dir = ".";
+  std::string witness;
+  std::string prefix = "EVH";
 };
 PackageArgs& args() {
   static PackageArgs a;
@@ -41,10 +74,309 @@ const char* verdict_name(disclosure::Verdict v) {
   return "note";
 }
 
+// Runs `work` on the unlocked hub; a failure is reported as every command reports it.
+int with_hub(const Options& o, const std::function<Status(hub::Hub&)>& work) {
+  auto hub = open_hub(o);
+  if (!hub.is_ok()) return report_failure(o, hub.status());
+  const Status st = work(**hub);
+  return st.is_ok() ? 0 : report_failure(o, st);
+}
+
+void print(const Options& o, const json& j, const std::string& text) {
+  if (o.json) {
+    std::cout << j.dump(-1, ' ', false, kReplaceBadUtf8) << "\n";
+  } else {
+    std::cout << text;
+  }
+}
+
+std::string today() {
+  return now_rfc3339().substr(0, 10);
+}
+
+Status request_add(const Options& o, hub::Hub& hub) {
+  const PackageArgs& a = args();
+  EVHUB_ASSIGN_OR_RETURN(auto org, organisation_id(hub, o.organisation));
+  EVHUB_ASSIGN_OR_RETURN(auto frameworks, coding::FrameworkStore::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto framework, frameworks->current());
+  EVHUB_ASSIGN_OR_RETURN(auto requests, disclosure::RequestRegister::open(hub));
+  disclosure::Request r;
+  r.organisation_id = org;
+  r.requester = {a.kind, a.body, a.contact};
+  r.received_on = a.received.empty() ? today() : a.received;
+  r.reference = a.reference;
+  r.legal_basis = a.legal_basis;
+  r.deadline = a.deadline;
+  r.scope.restricted = a.covers;
+  r.updated_by = hub.actor();
+  EVHUB_ASSIGN_OR_RETURN(auto added, requests->add(r, framework));
+  print(o, {{"id", added.id}, {"version", added.version}, {"status", added.status}},
+        fmt::format("request {} registered ({})\n", added.id, added.status));
+  return Status::ok();
+}
+
+Status request_list(const Options& o, hub::Hub& hub) {
+  EVHUB_ASSIGN_OR_RETURN(auto requests, disclosure::RequestRegister::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto listed, requests->list({}, {}));
+  json out = json::array();
+  std::string text;
+  for (const auto& r : listed) {
+    out.push_back({{"id", r.id},
+                   {"requester_kind", r.requester_kind},
+                   {"body", r.body},
+                   {"reference", r.reference},
+                   {"received_on", r.received_on},
+                   {"deadline", r.deadline},
+                   {"status", r.status}});
+    text +=
+        fmt::format("{}  {:<13} {:<28} {}  deadline {}  ({})\n", r.id, r.status, r.requester_kind,
+                    r.body, r.deadline.empty() ? "-" : r.deadline, r.reference);
+  }
+  print(o, {{"requests", out}}, text.empty() ? "no requests\n" : text);
+  return Status::ok();
+}
+
+Status request_show(const Options& o, hub::Hub& hub) {
+  EVHUB_ASSIGN_OR_RETURN(auto requests, disclosure::RequestRegister::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto found, requests->get(args().request));
+  if (!found) return Status(Code::kNotFound, "there is no request " + args().request);
+  const auto& r = *found;
+  print(o,
+        {{"id", r.id},
+         {"version", r.version},
+         {"status", r.status},
+         {"requester", {{"kind", r.requester.kind}, {"body", r.requester.body}}},
+         {"reference", r.reference},
+         {"legal_basis", r.legal_basis},
+         {"received_on", r.received_on},
+         {"deadline", r.deadline},
+         {"covers", r.scope.restricted}},
+        fmt::format("{} (version {}, {})\nrequester: {} ({})\nreference: {}\nlegal basis: {}\n"
+                    "received: {}  deadline: {}\ncovers: {}\n",
+                    r.id, r.version, r.status, r.requester.body, r.requester.kind, r.reference,
+                    r.legal_basis, r.received_on, r.deadline.empty() ? "-" : r.deadline,
+                    r.scope.restricted.empty()
+                        ? "no restricted category"
+                        : fmt::format("{}", fmt::join(r.scope.restricted, ", "))));
+  return Status::ok();
+}
+
+// The newest version of a package (kNotFound when there is none).
+Result<disclosure::Package> newest_package(disclosure::PackageStore& packages,
+                                           const std::string& id) {
+  EVHUB_ASSIGN_OR_RETURN(auto found, packages.get(id));
+  if (!found) return Status(Code::kNotFound, "there is no package " + id);
+  return std::move(*found);
+}
+
+Status package_build(const Options& o, hub::Hub& hub) {
+  const PackageArgs& a = args();
+  EVHUB_ASSIGN_OR_RETURN(auto requests, disclosure::RequestRegister::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto request, requests->get(a.request));
+  if (!request) return Status(Code::kNotFound, "there is no request " + a.request);
+  EVHUB_ASSIGN_OR_RETURN(auto witnesses, collection::Collection::open(hub));
+  std::vector<disclosure::GateItem> gated;
+  std::vector<disclosure::PackageItem> items;
+  for (const auto& spec : a.items) {
+    const auto colon = spec.find(':');
+    disclosure::PackageItem item;
+    item.object_id = spec.substr(0, colon);
+    EVHUB_ASSIGN_OR_RETURN(auto object, hub.describe(item.object_id));
+    EVHUB_ASSIGN_OR_RETURN(auto witness, witnesses->witness(object.domain));
+    item.witness = witness ? object.domain : "";
+    item.folder = colon != std::string::npos ? spec.substr(colon + 1)
+                  : item.witness.empty()     ? "items"
+                                             : item.witness;
+    item.description = object.record.media_type;
+    gated.push_back({item.object_id, item.witness, object.record.sensitivity, false});
+    items.push_back(std::move(item));
+  }
+  EVHUB_ASSIGN_OR_RETURN(auto decisions,
+                         disclosure::gate_items(*witnesses, *request, gated, today()));
+  json listed = json::array();
+  std::string text;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto& item = items[i];
+    item.gate.allowed = decisions[i].allowed;
+    item.gate.reason = decisions[i].allowed ? "" : decisions[i].reason;
+    if (decisions[i].allowed && !item.witness.empty()) {
+      EVHUB_ASSIGN_OR_RETURN(auto witness, witnesses->witness(item.witness));
+      item.gate.consent_version = witness && witness->consent ? witness->consent->version : 0;
+    }
+    listed.push_back({{"object", item.object_id},
+                      {"witness", item.witness},
+                      {"allowed", item.gate.allowed},
+                      {"reason", decisions[i].reason}});
+    text += fmt::format("  {} {}: {}\n", item.gate.allowed ? "ok     " : "BLOCKED", item.object_id,
+                        decisions[i].reason);
+  }
+  EVHUB_ASSIGN_OR_RETURN(auto packages, disclosure::PackageStore::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto made,
+                         packages->create(request->organisation_id, request->id, hub.actor()));
+  EVHUB_ASSIGN_OR_RETURN(made, packages->set_items(made.id, made.version, items, hub.actor()));
+  const auto renew = disclosure::witnesses_to_renew(decisions);
+  if (!renew.empty()) text += fmt::format("consent to renew: {}\n", fmt::join(renew, ", "));
+  print(o, {{"id", made.id}, {"version", made.version}, {"items", listed}, {"renew", renew}},
+        fmt::format("package {} for {}:\n", made.id, request->id) + text);
+  return Status::ok();
+}
+
+// PAGE,X,Y,WIDTH,HEIGHT (fractions of the page) as a box.
+Result<disclosure::RedactionBox> parse_box(const std::string& text) {
+  disclosure::RedactionBox b;
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "%d,%lf,%lf,%lf,%lf%c", &b.page, &b.x, &b.y, &b.width, &b.height,
+                  &tail) != 5) {
+    return Status(
+        Code::kInvalidArgument,
+        "--box PAGE,X,Y,WIDTH,HEIGHT (fractions of the page, from its top left): " + text);
+  }
+  return b;
+}
+
+Status package_redact(const Options& o, hub::Hub& hub) {
+  const PackageArgs& a = args();
+  EVHUB_ASSIGN_OR_RETURN(auto packages, disclosure::PackageStore::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto p, newest_package(*packages, a.path));
+  auto item = std::find_if(p.items.begin(), p.items.end(),
+                           [&](const auto& i) { return i.object_id == a.object; });
+  if (item == p.items.end()) return Status(Code::kNotFound, a.object + " is not in the package");
+  std::vector<disclosure::RedactionBox> boxes;
+  for (const auto& text : a.boxes) {
+    EVHUB_ASSIGN_OR_RETURN(auto box, parse_box(text));
+    boxes.push_back(box);
+  }
+  std::vector<disclosure::WitnessIdentity> identities;
+  if (!item->witness.empty()) {
+    EVHUB_ASSIGN_OR_RETURN(auto witnesses, collection::Collection::open(hub));
+    auto personal = witnesses->personal_details(item->witness);
+    if (personal.is_ok()) {
+      EVHUB_RETURN_IF_ERROR(hub.audit("witness.personal.view", "",
+                                      {{"witness", item->witness}, {"for", "redaction"}}));
+      identities.push_back({item->witness, personal->name, personal->contacts,
+                            personal->date_of_birth, personal->address});
+    } else if (personal.status().code() != Code::kNotFound) {
+      return personal.status();
+    }
+  }
+  EVHUB_ASSIGN_OR_RETURN(auto redacted, disclosure::redact_item(hub, a.object, identities, boxes));
+  item->delivered_object_id = redacted.object_id;
+  item->redaction_reviewed_by.clear();  // a new redaction needs a new review
+  EVHUB_ASSIGN_OR_RETURN(p, packages->set_items(p.id, p.version, p.items, hub.actor()));
+  json log = json::array();
+  std::string text = fmt::format(
+      "{} redacted as {}; read it (evhub get {}) and then confirm "
+      "the review (evhub package review {} --object {}):\n",
+      a.object, redacted.object_id, redacted.object_id, p.id, a.object);
+  for (const auto& e : redacted.log) {
+    log.push_back({{"kind", e.kind}, {"page", e.page}, {"begin", e.begin}, {"end", e.end}});
+    text += e.page ? fmt::format("  {} on page {}\n", e.kind, e.page)
+                   : fmt::format("  {} at {}..{}\n", e.kind, e.begin, e.end);
+  }
+  print(o, {{"object", redacted.object_id}, {"sha256", redacted.sha256}, {"log", log}}, text);
+  return Status::ok();
+}
+
+Status package_review(const Options& o, hub::Hub& hub) {
+  const PackageArgs& a = args();
+  EVHUB_ASSIGN_OR_RETURN(auto packages, disclosure::PackageStore::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto p, newest_package(*packages, a.path));
+  auto item = std::find_if(p.items.begin(), p.items.end(),
+                           [&](const auto& i) { return i.object_id == a.object; });
+  if (item == p.items.end() || item->delivered_object_id.empty()) {
+    return Status(Code::kFailedPrecondition, a.object + " has no redaction to review");
+  }
+  item->redaction_reviewed_by = hub.actor();
+  EVHUB_ASSIGN_OR_RETURN(p, packages->set_items(p.id, p.version, p.items, hub.actor()));
+  print(o, {{"id", p.id}, {"version", p.version}},
+        fmt::format("the redaction of {} is reviewed by {}\n", a.object, hub.actor()));
+  return Status::ok();
+}
+
+// submit, approve: one step of the workflow on the newest version.
+Status package_step(const Options& o, hub::Hub& hub) {
+  const PackageArgs& a = args();
+  EVHUB_ASSIGN_OR_RETURN(auto packages, disclosure::PackageStore::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto p, newest_package(*packages, a.path));
+  EVHUB_ASSIGN_OR_RETURN(p, a.action == "submit" ? packages->submit(p.id, p.version, hub.actor())
+                                                 : packages->approve(p.id, p.version, hub.actor()));
+  print(o, {{"id", p.id}, {"version", p.version}, {"state", p.state}},
+        fmt::format("package {} is {}\n", p.id, p.state));
+  return Status::ok();
+}
+
+Status package_export(const Options& o, hub::Hub& hub) {
+  const PackageArgs& a = args();
+  EVHUB_ASSIGN_OR_RETURN(auto packages, disclosure::PackageStore::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto p, newest_package(*packages, a.path));
+  EVHUB_ASSIGN_OR_RETURN(auto requests, disclosure::RequestRegister::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto request, requests->get(p.request_id));
+  if (!request) return Status(Code::kNotFound, "the package's request is gone");
+  EVHUB_ASSIGN_OR_RETURN(auto accounts, accounts::Accounts::open(hub.layout().accounts()));
+  EVHUB_ASSIGN_OR_RETURN(auto orgs, accounts->organisations());
+  disclosure::ExportOptions options;
+  options.out_dir = a.out_dir;
+  options.age_recipients = a.recipients;
+  options.request_reference = request->reference.empty() ? request->id : request->reference;
+  options.prefix = a.prefix;
+  for (const auto& org : orgs) {
+    if (org.id == p.organisation_id) options.source_organization = org.name;
+  }
+  EVHUB_ASSIGN_OR_RETURN(auto exported, disclosure::export_package(hub, *packages, p.id, p.version,
+                                                                   hub.actor(), options));
+  print(o,
+        {{"path", exported.path},
+         {"bag", exported.bag_name},
+         {"files", exported.files},
+         {"payload_oxum", exported.payload_oxum},
+         {"export_event", exported.export_event}},
+        fmt::format("{} written: {} files ({} bytes.files), export logged as event {}\n",
+                    exported.path, exported.files, exported.payload_oxum, exported.export_event));
+  return Status::ok();
+}
+
+Status package_history(const Options& o, hub::Hub& hub) {
+  EVHUB_ASSIGN_OR_RETURN(auto packages, disclosure::PackageStore::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto gone, packages->disclosures_of(args().witness));
+  json out = json::array();
+  std::string text;
+  for (const auto& d : gone) {
+    out.push_back({{"package", d.package_id},
+                   {"request", d.request_id},
+                   {"object", d.object_id},
+                   {"consent_version", d.consent_version},
+                   {"exported_at", d.exported_at}});
+    text += fmt::format("{}  {}  {}  {} (consent v{})\n", d.exported_at, d.request_id, d.package_id,
+                        d.object_id, d.consent_version);
+  }
+  print(o, {{"witness", args().witness}, {"disclosures", out}},
+        text.empty() ? args().witness + "'s material has not been disclosed\n" : text);
+  return Status::ok();
+}
+
 }  // namespace
+
+int run_disclosure_command(CLI::App& app, const Options& o) {
+  const std::string& action = args().action;
+  if (app.got_subcommand("request")) {
+    if (action == "add") return with_hub(o, [&](hub::Hub& h) { return request_add(o, h); });
+    if (action == "list") return with_hub(o, [&](hub::Hub& h) { return request_list(o, h); });
+    return with_hub(o, [&](hub::Hub& h) { return request_show(o, h); });
+  }
+  if (action == "verify") return cmd_package_verify(o);
+  const std::map<std::string, Status (*)(const Options&, hub::Hub&)> steps = {
+      {"build", package_build},    {"redact", package_redact}, {"review", package_review},
+      {"submit", package_step},    {"approve", package_step},  {"export", package_export},
+      {"history", package_history}};
+  const auto step = steps.at(action);
+  return with_hub(o, [&](hub::Hub& h) { return step(o, h); });
+}
 
 int cmd_package_verify(const Options& o) {
   const PackageArgs& a = args();
+  if (a.path.empty()) {
+    return report_failure(o, Status(Code::kInvalidArgument, "name the package to verify"));
+  }
   disclosure::PackageVerifyOptions options;
   if (!a.identity.empty()) options.age_identity_file = a.identity;
   if (!a.trusted_key.empty()) {
@@ -69,15 +401,53 @@ int cmd_package_verify(const Options& o) {
   return report->ok() ? 0 : exit_code_for(Code::kIntegrity);
 }
 
-void register_disclosure_commands(CLI::App& app, Options&) {
+void register_disclosure_commands(CLI::App& app, Options& o) {
   PackageArgs& a = args();
-  auto* package = app.add_subcommand("package", "disclosure packages: verify one as a recipient");
-  package->add_option("action", a.action, "verify")->required()->check(CLI::IsMember({"verify"}));
-  package->add_option("path", a.path, "the package: a .tar.age, a .tar or an unpacked bag")
-      ->required();
-  package->add_option("--identity", a.identity, "the age identity that decrypts it (key.txt)");
+  auto* request = app.add_subcommand("request", "requests for assistance: add, list, show");
+  request->add_option("action", a.action, "add, list or show")
+      ->required()
+      ->check(CLI::IsMember({"add", "list", "show"}));
+  request->add_option("id", a.request, "show: the request (RQ-2026-0007)");
+  request->add_option("--org", o.organisation, "add: the organisation answering it");
+  request->add_option("--kind", a.kind,
+                      "add: national-prosecution-service, icc-otp, un-mechanism, "
+                      "osce-mechanism, lawyer or ngo");
+  request->add_option("--body", a.body, "add: the State or body asking");
+  request->add_option("--reference", a.reference, "add: the requester's reference");
+  request->add_option("--received", a.received, "add: YYYY-MM-DD (default: today)");
+  request->add_option("--deadline", a.deadline, "add: YYYY-MM-DD");
+  request->add_option("--legal-basis", a.legal_basis, "add: treaty, statute or mandate");
+  request->add_option("--contact", a.contact, "add: who handles it (kept encrypted)");
+  request->add_option("--covers", a.covers,
+                      "add: a restricted category the scope covers (health, sexual-violence); "
+                      "repeatable");
+
+  auto* package = app.add_subcommand(
+      "package",
+      "disclosure packages: build, redact, review, submit, approve, export, history, verify");
+  package
+      ->add_option("action", a.action,
+                   "build, redact, review, submit, approve, export, history or verify")
+      ->required()
+      ->check(CLI::IsMember(
+          {"build", "redact", "review", "submit", "approve", "export", "history", "verify"}));
+  package->add_option("id", a.path,
+                      "the package (pk-...); verify: the package file or unpacked bag");
+  package->add_option("--request", a.request, "build: the request it answers");
+  package->add_option("--item", a.items,
+                      "build: an object to include, OBJECT or OBJECT:FOLDER; repeatable");
+  package->add_option("--object", a.object, "redact, review: the item's object");
+  package->add_option("--box", a.boxes,
+                      "redact: PAGE,X,Y,WIDTH,HEIGHT to black out (fractions of the page); "
+                      "repeatable");
+  package->add_option("--recipient", a.recipients,
+                      "export: the recipient's age public key (age1...); repeatable");
+  package->add_option("--out-dir", a.out_dir, "export: where the .tar.age goes (default: .)");
+  package->add_option("--prefix", a.prefix, "export: of production numbers (default: EVH)");
+  package->add_option("--witness", a.witness, "history: where this witness's material went");
+  package->add_option("--identity", a.identity, "verify: the age identity that decrypts it");
   package->add_option("--trusted-key", a.trusted_key,
-                      "the hub's minisign public key as given to you by another channel");
+                      "verify: the hub's minisign public key as given to you by another channel");
 }
 
 }  // namespace evhub::cli

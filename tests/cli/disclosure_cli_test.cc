@@ -1,0 +1,130 @@
+// A legal officer answers a request from the command line, and a recipient checks the result:
+// request add, package build (the gate blocks a witness whose consent does not cover lawyers),
+// redact, review, submit, approval by a second officer (self-approval refused), export,
+// history, and package verify and the stock tools on the delivered file. Persons are fictional.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "support/support.h"
+
+namespace evhub {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::RunResult;
+
+class DisclosureCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(ev({"init", "--kdf", "interactive"}).exit_code, 0);
+    ASSERT_EQ(ev({"org", "add", "Partner A"}).exit_code, 0);
+  }
+  std::string hub() const { return tmp_ / "hub"; }
+  std::string key() const { return tmp_ / "hub.key"; }
+  RunResult ev(const std::vector<std::string>& args) { return testing::evhub(hub(), key(), args); }
+  RunResult as(const std::string& actor, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--actor", actor});
+    return ev(args);
+  }
+  json ok_json(const std::string& actor, std::vector<std::string> args) {
+    args.insert(args.begin(), "--json");
+    RunResult r = as(actor, args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.exit_code == 0 ? json::parse(r.out) : json::object();
+  }
+  // A witness of Partner A with personal details, consent to share with `scope`, and a
+  // transcript that names them; returns the transcript's object id.
+  std::string witness(const std::string& code, const std::string& name, const std::string& scope) {
+    const std::string personal = tmp_ / (code + ".json");
+    testing::write_text_file(personal, json{{"name", name}}.dump());
+    EXPECT_EQ(
+        ev({"witness", "add", code, "--org", "Partner A", "--personal-file", personal}).exit_code,
+        0);
+    EXPECT_EQ(ev({"consent", "add", code, "--given-on", "2026-01-10", "--taken-by", "intake-1",
+                  "--scope", "internal-analysis", "--scope", scope})
+                  .exit_code,
+              0);
+    const std::string text = tmp_ / (code + ".txt");
+    testing::write_text_file(text, "Мяне завуць " + name + ". Нас білі на Акрэсціна.");
+    RunResult put = ev({"--json", "put", text, "--domain", code});
+    EXPECT_EQ(put.exit_code, 0) << put.err;
+    return put.exit_code == 0 ? json::parse(put.out)["id"].get<std::string>() : "";
+  }
+
+  testing::TempDir tmp_;
+};
+
+TEST_F(DisclosureCliTest, ALegalOfficerAnswersARequestAndTheRecipientChecksIt) {
+  const std::string allowed = witness("W-00101", "Алена Дзераўянка", "share-lawyer");
+  const std::string blocked = witness("W-00102", "Ян Клімовіч", "share-icc");
+  const json request =
+      ok_json("legal-1", {"request", "add", "--org", "Partner A", "--kind", "lawyer", "--body",
+                          "Counsel for victims (test)", "--reference", "LAW-2026/3", "--deadline",
+                          "2099-01-01"});
+  const std::string rq = request.value("id", "");
+  ASSERT_EQ(rq.rfind("RQ-", 0), 0U) << request.dump();
+  EXPECT_NE(ok_json("legal-1", {"request", "list"}).dump().find(rq), std::string::npos);
+
+  json built = ok_json("legal-1",
+                       {"package", "build", "--request", rq, "--item", allowed, "--item", blocked});
+  const std::string pk = built.value("id", "");
+  ASSERT_EQ(built["items"].size(), 2U);
+  EXPECT_TRUE(built["items"][0]["allowed"]);
+  EXPECT_FALSE(built["items"][1]["allowed"]);
+  EXPECT_EQ(built["items"][1]["reason"], "W-00102: consent v1 does not cover lawyers");
+  EXPECT_EQ(built["renew"], json::array({"W-00102"}));
+  // A package with a blocked item cannot go to review.
+  EXPECT_NE(as("legal-1", {"package", "submit", pk}).exit_code, 0);
+  // Rebuild without it, pseudonymise, review, submit, approve.
+  built = ok_json("legal-1", {"package", "build", "--request", rq, "--item", allowed});
+  const std::string pk2 = built.value("id", "");
+  const json redacted = ok_json("legal-1", {"package", "redact", pk2, "--object", allowed});
+  EXPECT_EQ(redacted["log"][0]["kind"], "name");
+  EXPECT_NE(as("legal-1", {"package", "submit", pk2}).exit_code, 0) << "review first";
+  ok_json("legal-1", {"package", "review", pk2, "--object", allowed});
+  EXPECT_EQ(ok_json("legal-1", {"package", "submit", pk2})["state"], "in-review");
+  RunResult self = as("legal-1", {"package", "approve", pk2});
+  EXPECT_NE(self.exit_code, 0);
+  EXPECT_NE(self.err.find("did not build or change it"), std::string::npos) << self.err;
+  EXPECT_EQ(ok_json("legal-2", {"package", "approve", pk2})["state"], "approved");
+
+  const std::string age_key = tmp_ / "recipient.txt";
+  ASSERT_EQ(testing::run({"age-keygen", "-o", age_key}).exit_code, 0);
+  std::string recipient = testing::run({"age-keygen", "-y", age_key}).out;
+  recipient.pop_back();
+  fs::create_directories(tmp_ / "out");
+  const json exported = ok_json(
+      "legal-1", {"package", "export", pk2, "--recipient", recipient, "--out-dir", tmp_ / "out"});
+  const std::string path = exported.value("path", "");
+  ASSERT_TRUE(fs::exists(path)) << exported.dump();
+  EXPECT_EQ(exported["files"], 1);
+
+  // The recipient: evhub package verify, and the stock tools.
+  RunResult verified = ev({"package", "verify", path, "--identity", age_key});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+  const std::string recv = tmp_ / "recv";
+  fs::create_directories(recv);
+  ASSERT_EQ(testing::run({"age", "-d", "-i", age_key, "-o", recv + "/p.tar", path}).exit_code, 0);
+  ASSERT_EQ(testing::run({"tar", "-xf", recv + "/p.tar", "-C", recv}).exit_code, 0);
+  const std::string bag = recv + "/" + exported["bag"].get<std::string>();
+  EXPECT_EQ(testing::run({"env", "-C", bag, "minisign", "-Vm", "tagmanifest-sha256.txt", "-p",
+                          "hub.pub", "-x", "tagmanifest-sha256.txt.minisig"})
+                .exit_code,
+            0);
+  EXPECT_EQ(testing::run({"env", "-C", bag, "sha256sum", "-c", "manifest-sha256.txt"}).exit_code,
+            0);
+  RunResult grep = testing::run({"grep", "-r", "Дзераўянка", bag});
+  EXPECT_EQ(grep.exit_code, 1) << "the name is in the package: " << grep.out;
+
+  const json history = ok_json("legal-1", {"package", "history", "--witness", "W-00101"});
+  ASSERT_EQ(history["disclosures"].size(), 1U);
+  EXPECT_EQ(history["disclosures"][0]["request"], rq);
+  EXPECT_TRUE(
+      ok_json("legal-1", {"package", "history", "--witness", "W-00102"})["disclosures"].empty());
+}
+
+}  // namespace
+}  // namespace evhub

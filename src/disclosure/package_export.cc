@@ -17,6 +17,7 @@
 #include "disclosure/package_index.h"
 #include "disclosure/package_signature.h"
 #include "disclosure/production_number.h"
+#include "extract/extract.h"
 
 namespace evhub::disclosure {
 
@@ -51,12 +52,14 @@ class WorkDir {
 
 // The file name's extension, from the first bytes.
 std::string extension_of(const std::string& head) {
-  auto starts = [&](std::string_view magic) { return head.compare(0, magic.size(), magic) == 0; };
-  if (starts("%PDF-")) return ".pdf";
-  if (starts("\x89PNG")) return ".png";
-  if (starts("\xFF\xD8\xFF")) return ".jpg";
-  if (starts(std::string_view("II*\0", 4)) || starts(std::string_view("MM\0*", 4))) return ".tif";
-  return head.find('\0') == std::string::npos ? ".txt" : ".bin";
+  const std::string type =
+      extract::media_type_of({reinterpret_cast<const std::uint8_t*>(head.data()), head.size()});
+  static const std::map<std::string, std::string> kExtensions = {
+      {"application/pdf", ".pdf"}, {"application/zip", ".zip"},
+      {"image/png", ".png"},       {"image/jpeg", ".jpg"},
+      {"image/tiff", ".tif"},      {"text/plain; charset=utf-8", ".txt"}};
+  const auto found = kExtensions.find(type);
+  return found == kExtensions.end() ? ".bin" : found->second;
 }
 
 ByteSource reader_source(vault::ObjectReader& reader) {
@@ -174,7 +177,7 @@ Result<ExportedPackage> export_package(hub::Hub& hub, PackageStore& packages, co
     EVHUB_ASSIGN_OR_RETURN(auto original, hub.describe(item.object_id));
     EVHUB_ASSIGN_OR_RETURN(auto delivered, hub.describe(delivered_id));
     EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(delivered_id));
-    EVHUB_ASSIGN_OR_RETURN(std::string head, reader->read_prefix(8));
+    EVHUB_ASSIGN_OR_RETURN(std::string head, reader->read_prefix(1024));
     const std::string path = fmt::format("{}/{}{}", item.folder.empty() ? "items" : item.folder,
                                          to_string(number), extension_of(head));
     EVHUB_ASSIGN_OR_RETURN(auto sums, writer->add_payload(path, reader_source(*reader)));

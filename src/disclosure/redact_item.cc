@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "core/text.h"
 #include "crypto/crypto.h"
+#include "extract/extract.h"
 #include "hub/record_io.h"
 
 namespace evhub::disclosure {
@@ -26,13 +28,12 @@ enum class Form { kText, kPdf, kImage, kOther };
 
 // By the bytes, not the catalog's media type: uploads are often application/octet-stream.
 Form form_of(const std::string& bytes) {
-  auto starts = [&](std::string_view magic) { return bytes.compare(0, magic.size(), magic) == 0; };
-  if (starts("%PDF-")) return Form::kPdf;
-  if (starts("\x89PNG") || starts("\xFF\xD8\xFF") || starts(std::string_view("II*\0", 4)) ||
-      starts(std::string_view("MM\0*", 4))) {
-    return Form::kImage;
-  }
-  return is_valid_utf8(bytes) ? Form::kText : Form::kOther;
+  const std::string type =
+      extract::media_type_of({reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                              std::min<std::size_t>(bytes.size(), 1024)});
+  if (type == "application/pdf") return Form::kPdf;
+  if (type.rfind("image/", 0) == 0) return Form::kImage;
+  return type.rfind("text/plain", 0) == 0 && is_valid_utf8(bytes) ? Form::kText : Form::kOther;
 }
 
 // The provenance parameters: counts by kind, never what was removed.

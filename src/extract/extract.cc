@@ -296,6 +296,33 @@ Format detect_format(std::span<const std::uint8_t> bytes) {
   return Format::kOther;
 }
 
+}  // namespace
+
+const char* media_type_of(std::span<const std::uint8_t> head) {
+  switch (detect_format(head)) {
+    case Format::kPdf:
+      return "application/pdf";
+    case Format::kZip:
+      return "application/zip";
+    case Format::kPng:
+      return "image/png";
+    case Format::kJpeg:
+      return "image/jpeg";
+    case Format::kTiff:
+      return "image/tiff";
+    case Format::kOther:
+      break;
+  }
+  const std::string_view text(reinterpret_cast<const char*>(head.data()), head.size());
+  // A cut in the middle of a character at the end of `head` is not invalid text.
+  const std::size_t bad = internal::first_invalid_utf8(text);
+  const bool utf8 = bad == std::string_view::npos || bad + 4 > text.size();
+  return utf8 && text.find('\0') == std::string_view::npos ? "text/plain; charset=utf-8"
+                                                           : "application/octet-stream";
+}
+
+namespace {
+
 constexpr const char* kUnknownFormat =
     "not a PDF, DOCX, ODT, PNG, JPEG or TIFF file, nor UTF-8 text";
 

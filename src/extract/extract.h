@@ -84,6 +84,12 @@ Result<std::vector<ExtractedText>> extract_many(
 // than 64 bytes become "(N bytes)".
 Result<nlohmann::json> image_metadata(std::span<const std::uint8_t> bytes);
 
+// What the bytes are, by their magic numbers as extract_text() tells them apart: one of
+// "application/pdf", "application/zip" (DOCX, ODT), "image/png", "image/jpeg", "image/tiff",
+// "text/plain; charset=utf-8" (valid UTF-8 without NUL bytes) or "application/octet-stream".
+// `head` is the start of the file; the first 1,024 bytes are enough.
+const char* media_type_of(std::span<const std::uint8_t> head);
+
 // The letter counts behind language detection, and the decision.
 struct LanguageGuess {
   std::string language;         // "be", "ru", "en" or "" when the text does not decide

@@ -354,3 +354,28 @@ TEST(ExtractMetadata, NoneIsEmptyAndBadInputIsRefused) {
 
 }  // namespace
 }  // namespace evhub::extract
+
+namespace evhub::extract {
+namespace {
+
+const char* type_of(std::string_view head) {
+  return media_type_of({reinterpret_cast<const std::uint8_t*>(head.data()), head.size()});
+}
+
+TEST(MediaType, IsToldFromTheBytesAsExtractionTellsThem) {
+  EXPECT_STREQ(type_of("%PDF-1.7\n"), "application/pdf");
+  EXPECT_STREQ(type_of("\x89PNG\r\n\x1a\n...."), "image/png");
+  EXPECT_STREQ(type_of("\xff\xd8\xff\xe0"), "image/jpeg");
+  EXPECT_STREQ(type_of(std::string_view("II*\0....", 8)), "image/tiff");
+  EXPECT_STREQ(type_of("PK\x03\x04...."), "application/zip");
+  EXPECT_STREQ(type_of("Нас трымалі на Акрэсціна."), "text/plain; charset=utf-8");
+  // The first 1,024 bytes may end inside a character: still text.
+  const std::string cut = std::string("Акрэсціна").substr(0, 5);
+  EXPECT_STREQ(type_of(cut), "text/plain; charset=utf-8");
+  EXPECT_STREQ(type_of(std::string_view("text\0with a NUL", 15)), "application/octet-stream");
+  EXPECT_STREQ(type_of("\xfe\xfe not UTF-8 at all"), "application/octet-stream");
+  EXPECT_STREQ(type_of("A text that mentions %PDF- is text"), "text/plain; charset=utf-8");
+}
+
+}  // namespace
+}  // namespace evhub::extract

@@ -322,8 +322,10 @@ Status package_export(const Options& o, hub::Hub& hub) {
   for (const auto& org : orgs) {
     if (org.id == p.organisation_id) options.source_organization = org.name;
   }
-  EVHUB_ASSIGN_OR_RETURN(auto exported, disclosure::export_package(hub, *packages, p.id, p.version,
-                                                                   hub.actor(), options));
+  EVHUB_ASSIGN_OR_RETURN(auto witnesses, collection::Collection::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto exported,
+                         disclosure::export_package(hub, *packages, *witnesses, *request, p.id,
+                                                    p.version, hub.actor(), options));
   print(o,
         {{"path", exported.path},
          {"bag", exported.bag_name},

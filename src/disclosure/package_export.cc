@@ -8,12 +8,14 @@
 #include <map>
 #include <set>
 
+#include "core/clock.h"
 #include "core/hex.h"
 #include "core/random_name.h"
 #include "custody/proof.h"
 #include "disclosure/age_process.h"
 #include "disclosure/bag_archive.h"
 #include "disclosure/bagit_writer.h"
+#include "disclosure/consent_gate.h"
 #include "disclosure/package_index.h"
 #include "disclosure/package_signature.h"
 #include "disclosure/production_number.h"
@@ -135,10 +137,32 @@ struct Built {
   json logged = json::array();  // what the export event lists
 };
 
+// The gate once more, as of today: consent may have been withdrawn or expired since approval.
+Status gate_again(hub::Hub& hub, collection::Collection& witnesses, const Request& request,
+                  const Package& p) {
+  std::vector<GateItem> items;
+  for (const auto& item : p.items) {
+    EVHUB_ASSIGN_OR_RETURN(auto object, hub.describe(item.object_id));
+    items.push_back({item.object_id, item.witness, object.record.sensitivity, false});
+  }
+  EVHUB_ASSIGN_OR_RETURN(auto decisions,
+                         gate_items(witnesses, request, items, now_rfc3339().substr(0, 10)));
+  for (const auto& d : decisions) {
+    if (!d.allowed) {
+      return Status(Code::kFailedPrecondition,
+                    d.reason +
+                        ": the package cannot go; take the item out and have the package "
+                        "approved again");
+    }
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
-Result<ExportedPackage> export_package(hub::Hub& hub, PackageStore& packages, const std::string& id,
-                                       int version, const std::string& by,
+Result<ExportedPackage> export_package(hub::Hub& hub, PackageStore& packages,
+                                       collection::Collection& witnesses, const Request& request,
+                                       const std::string& id, int version, const std::string& by,
                                        const ExportOptions& options) {
   EVHUB_ASSIGN_OR_RETURN(auto found, packages.get(id));
   if (!found) return Status(Code::kNotFound, "there is no package " + id);
@@ -152,6 +176,10 @@ Result<ExportedPackage> export_package(hub::Hub& hub, PackageStore& packages, co
         Code::kFailedPrecondition,
         fmt::format("package {} is {}: only an approved package is exported", id, p.state));
   }
+  if (p.request_id != request.id) {
+    return bad(fmt::format("package {} answers {}, not {}", id, p.request_id, request.id));
+  }
+  EVHUB_RETURN_IF_ERROR(gate_again(hub, witnesses, request, p));
   if (options.age_recipients.empty()) return bad("give the recipient's age public key");
   for (const auto& r : options.age_recipients) {
     if (auto problem = recipient_problem(r)) return bad(*problem);

@@ -8,8 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "collection/collection.h"
 #include "core/status.h"
 #include "disclosure/packages.h"
+#include "disclosure/requests.h"
 #include "hub/hub.h"
 
 namespace evhub::disclosure {
@@ -31,10 +33,14 @@ struct ExportedPackage {
   Package package;                 // as marked exported
 };
 
-// Refused with a reason: a package not approved or not at `version`, no or malformed age
-// recipient, an output that exists, an item whose stored bytes no longer match the catalog.
-Result<ExportedPackage> export_package(hub::Hub& hub, PackageStore& packages, const std::string& id,
-                                       int version, const std::string& by,
+// Every item passes the consent gate again for `request` as of today: a consent withdrawn or
+// expired since the package was approved stops the export, with the gate's reason.
+// Refused with a reason: a package not approved or not at `version`, not for `request`, no or
+// malformed age recipient, an output that exists, an item the gate now blocks, an item whose
+// stored bytes no longer match the catalog.
+Result<ExportedPackage> export_package(hub::Hub& hub, PackageStore& packages,
+                                       collection::Collection& witnesses, const Request& request,
+                                       const std::string& id, int version, const std::string& by,
                                        const ExportOptions& options);
 
 }  // namespace evhub::disclosure

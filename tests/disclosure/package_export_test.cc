@@ -32,6 +32,12 @@ class PackageExportTest : public ::testing::Test {
   void SetUp() override {
     hub_ = evhub::testing::new_test_hub(tmp_ / "hub");
     packages_ = std::move(PackageStore::open(*hub_)).value();
+    witnesses_ = std::move(collection::Collection::open(*hub_)).value();
+    ASSERT_TRUE(witnesses_->register_witness("W-00123", "org-a", {}, std::nullopt).is_ok());
+    ASSERT_TRUE(consent({"share-lawyer"}).is_ok());
+    request_.id = "RQ-2026-0001";
+    request_.organisation_id = "org-a";
+    request_.requester.kind = "lawyer";
     fs::create_directories(tmp_ / "out");
     recipient_ = test::make_age_key(tmp_ / "key.txt");
   }
@@ -69,6 +75,20 @@ class PackageExportTest : public ::testing::Test {
     return *approved;
   }
 
+  Result<collection::Consent> consent(std::vector<std::string> scopes,
+                                      const std::string& withdrawn_on = "") {
+    collection::Consent c;
+    c.given_on = "2026-01-10";
+    c.taken_by = "intake-1";
+    c.scopes = std::move(scopes);
+    c.withdrawn_on = withdrawn_on;
+    return witnesses_->add_consent("W-00123", c);
+  }
+
+  Result<ExportedPackage> run_export(const Package& p, int version, const ExportOptions& o) {
+    return export_package(*hub_, *packages_, *witnesses_, request_, p.id, version, "legal-1", o);
+  }
+
   ExportOptions options() const {
     ExportOptions o;
     o.out_dir = tmp_ / "out";
@@ -81,12 +101,14 @@ class PackageExportTest : public ::testing::Test {
   evhub::testing::TempDir tmp_;
   std::unique_ptr<hub::Hub> hub_;
   std::unique_ptr<PackageStore> packages_;
+  std::unique_ptr<collection::Collection> witnesses_;
+  Request request_;
   std::string recipient_;
 };
 
 TEST_F(PackageExportTest, TheRecipientChecksThePackageWithStockToolsAndFindsNoName) {
   const Package p = approved_package();
-  auto exported = export_package(*hub_, *packages_, p.id, 4, "legal-1", options());
+  auto exported = run_export(p, 4, options());
   ASSERT_TRUE(exported.is_ok()) << exported.status().to_string();
   EXPECT_EQ(exported->package.state, "exported");
   EXPECT_EQ(exported->files, 2U);
@@ -181,27 +203,30 @@ TEST_F(PackageExportTest, TheRecipientChecksThePackageWithStockToolsAndFindsNoNa
   ASSERT_TRUE(gone.is_ok());
   EXPECT_EQ(gone->size(), 2U);
   // Exported once: the package is no longer approved.
-  EXPECT_EQ(export_package(*hub_, *packages_, p.id, 5, "legal-1", options()).status().code(),
-            Code::kFailedPrecondition);
+  EXPECT_EQ(run_export(p, 5, options()).status().code(), Code::kFailedPrecondition);
 }
 
 TEST_F(PackageExportTest, WhatCannotBeExportedIsRefusedAndLeavesNothing) {
-  auto draft = *packages_->create("org-a", "RQ-2026-0002", "legal-1");
-  EXPECT_EQ(export_package(*hub_, *packages_, draft.id, 1, "legal-1", options()).status().code(),
-            Code::kFailedPrecondition);
+  auto draft = *packages_->create("org-a", "RQ-2026-0001", "legal-1");
+  EXPECT_EQ(run_export(draft, 1, options()).status().code(), Code::kFailedPrecondition);
   const Package p = approved_package();
   ExportOptions none = options();
   none.age_recipients.clear();
-  EXPECT_EQ(export_package(*hub_, *packages_, p.id, 4, "legal-1", none).status().code(),
-            Code::kInvalidArgument);
+  EXPECT_EQ(run_export(p, 4, none).status().code(), Code::kInvalidArgument);
   ExportOptions malformed = options();
   malformed.age_recipients = {"age1notakey"};
-  EXPECT_EQ(export_package(*hub_, *packages_, p.id, 4, "legal-1", malformed).status().code(),
-            Code::kInvalidArgument);
-  EXPECT_EQ(export_package(*hub_, *packages_, p.id, 3, "legal-1", options()).status().code(),
-            Code::kFailedPrecondition);  // stale
-  EXPECT_EQ(export_package(*hub_, *packages_, "pk-none", 1, "legal-1", options()).status().code(),
-            Code::kNotFound);
+  EXPECT_EQ(run_export(p, 4, malformed).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(run_export(p, 3, options()).status().code(), Code::kFailedPrecondition);  // stale
+  Package unknown = p;
+  unknown.id = "pk-none";
+  EXPECT_EQ(run_export(unknown, 1, options()).status().code(), Code::kNotFound);
+  // Consent withdrawn after approval: the gate, run again, stops the export.
+  ASSERT_TRUE(consent({"share-lawyer"}, "2026-02-01").is_ok());
+  auto withdrawn = run_export(p, 4, options());
+  EXPECT_EQ(withdrawn.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(withdrawn.status().message().find("W-00123: consent v2 was withdrawn on 2026-02-01"),
+            std::string::npos)
+      << withdrawn.status().message();
   EXPECT_TRUE(fs::is_empty(tmp_ / "out"));
   for (const auto& f : fs::directory_iterator(hub_->layout().dir)) {
     EXPECT_EQ(f.path().filename().string().rfind("export-", 0), std::string::npos) << f.path();

@@ -5,6 +5,7 @@
 // hub, so a recipient who runs evhub can use it too.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -203,12 +204,20 @@ Status package_build(const Options& o, hub::Hub& hub) {
       EVHUB_ASSIGN_OR_RETURN(auto witness, witnesses->witness(item.witness));
       item.gate.consent_version = witness && witness->consent ? witness->consent->version : 0;
     }
+    EVHUB_ASSIGN_OR_RETURN(auto warnings, disclosure::delivery_warnings(hub, item.object_id));
     listed.push_back({{"object", item.object_id},
                       {"witness", item.witness},
                       {"allowed", item.gate.allowed},
-                      {"reason", decisions[i].reason}});
+                      {"reason", decisions[i].reason},
+                      {"warnings", warnings}});
     text += fmt::format("  {} {}: {}\n", item.gate.allowed ? "ok     " : "BLOCKED", item.object_id,
                         decisions[i].reason);
+    if (std::find(warnings.begin(), warnings.end(), "gps") != warnings.end()) {
+      text += fmt::format(
+          "    warning: {} says where it was taken (GPS in its metadata): redact "
+          "it (package redact --box) to drop its metadata, or send it knowingly\n",
+          item.object_id);
+    }
   }
   EVHUB_ASSIGN_OR_RETURN(auto packages, disclosure::PackageStore::open(hub));
   EVHUB_ASSIGN_OR_RETURN(auto made,

@@ -102,4 +102,20 @@ Result<RedactedItem> redact_item(hub::Hub& hub, const std::string& object_id,
                redacted->media_type, std::move(log));
 }
 
+Result<std::vector<std::string>> delivery_warnings(hub::Hub& hub, const std::string& object_id) {
+  EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(object_id));
+  EVHUB_ASSIGN_OR_RETURN(std::string head, reader->read_prefix(1024));
+  std::vector<std::string> out;
+  if (form_of(head) != Form::kImage) return out;
+  EVHUB_ASSIGN_OR_RETURN(std::string bytes, reader->read_prefix(kMaxItemBytes));
+  auto metadata =
+      extract::image_metadata({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+  crypto::wipe(bytes.data(), bytes.size());
+  if (!metadata.is_ok()) return out;  // an image exiv2 cannot read has no metadata to warn of
+  for (const auto& flag : metadata->value("flags", nlohmann::json::array())) {
+    out.push_back(flag.get<std::string>());
+  }
+  return out;
+}
+
 }  // namespace evhub::disclosure

@@ -37,4 +37,10 @@ Result<RedactedItem> redact_item(hub::Hub& hub, const std::string& object_id,
                                  const std::vector<WitnessIdentity>& witnesses,
                                  const std::vector<RedactionBox>& boxes);
 
+// What a person should know before delivering an object whole: for an image, the metadata
+// flags extract::image_metadata() raises ("gps": where it was taken, which may be a witness's
+// home; "date_time_original"). Empty for other objects. Redacting an image (any box) drops its
+// metadata; delivering it whole keeps it, which may be what a court needs: a person decides.
+Result<std::vector<std::string>> delivery_warnings(hub::Hub& hub, const std::string& object_id);
+
 }  // namespace evhub::disclosure

@@ -6,6 +6,7 @@
 #include <cairo.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "hub/record_io.h"
@@ -83,6 +84,33 @@ TEST_F(RedactItemTest, AnImageIsBoxedAndWhatCannotBeRedactedIsRefused) {
   EXPECT_NE(redact_item(*hub_, binary, {}, {}).status().message().find("deliver it whole"),
             std::string::npos);
   EXPECT_EQ(redact_item(*hub_, std::string(32, 'a'), {}, {}).status().code(), Code::kNotFound);
+}
+
+// A photo that says where it was taken is flagged before it is delivered whole; its redacted
+// version carries no metadata and is not flagged; a text has nothing to flag.
+TEST_F(RedactItemTest, APhotoThatSaysWhereItWasTakenIsFlagged) {
+  const std::string jpeg = tmp_ / "photo.jpg";
+  // Debian's python3, which has Pillow (as tests/extract/test_docs.h does).
+  ASSERT_EQ(evhub::testing::run({"/usr/bin/python3", "-c",
+                                 "import sys; from PIL import Image; "
+                                 "Image.new('RGB', (64, 48), 'white').save(sys.argv[1])",
+                                 jpeg})
+                .exit_code,
+            0);
+  ASSERT_EQ(evhub::testing::run({"exiv2", "-M", "set Exif.GPSInfo.GPSLatitude 53/1 54/1 0/1", "-M",
+                                 "set Exif.GPSInfo.GPSLatitudeRef N", "-M",
+                                 "set Exif.GPSInfo.GPSLongitude 27/1 33/1 0/1", "-M",
+                                 "set Exif.GPSInfo.GPSLongitudeRef E", jpeg})
+                .exit_code,
+            0);
+  const std::string photo = put(evhub::testing::read_text(jpeg));
+  auto warnings = delivery_warnings(*hub_, photo);
+  ASSERT_TRUE(warnings.is_ok()) << warnings.status().to_string();
+  EXPECT_NE(std::find(warnings->begin(), warnings->end(), "gps"), warnings->end());
+  auto boxed = redact_item(*hub_, photo, {}, {{1, 0, 0, 0.1, 0.1}});
+  ASSERT_TRUE(boxed.is_ok());
+  EXPECT_TRUE(delivery_warnings(*hub_, boxed->object_id)->empty());
+  EXPECT_TRUE(delivery_warnings(*hub_, put(kTranscript))->empty());
 }
 
 }  // namespace

@@ -33,6 +33,21 @@ TEST_F(ApiTest, SignInSetsAStrictHttpOnlyCookieAndRefusesWrongPasswords) {
   EXPECT_NE(r.out.find("HttpOnly"), std::string::npos);
   EXPECT_NE(r.out.find("SameSite=Strict"), std::string::npos);
   EXPECT_NE(r.out.find("\"csrf_token\""), std::string::npos);
+  EXPECT_EQ(r.out.find("; Secure"), std::string::npos) << "plain HTTP: a Secure cookie is lost";
+
+  // Served over TLS (evhub serve --tls-cert), the cookie is Secure too.
+  ApiOptions tls;
+  tls.tls = true;
+  auto secure_api = Api::open(*hub_, tls);
+  ASSERT_TRUE(secure_api.is_ok()) << secure_api.status().to_string();
+  auto router = std::make_shared<Router>();
+  (*secure_api)->add_routes(*router);
+  TestServer secure(router);
+  testing::RunResult s = testing::run({"curl", "-s", "-D", "-", "--data",
+                                       R"({"username":"admin","password":"admin password!"})",
+                                       secure.url("/api/v1/session")});
+  EXPECT_NE(s.out.find("; Secure"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("HttpOnly"), std::string::npos);
 }
 
 TEST_F(ApiTest, SessionCookieIdentifiesTheCaller) {

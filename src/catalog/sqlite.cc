@@ -108,6 +108,17 @@ Status Database::exec(const std::string& sql) {
   return Status::ok();
 }
 
+Result<std::vector<std::string>> Database::texts(const std::string& sql, const std::string& value) {
+  EVHUB_ASSIGN_OR_RETURN(Statement st, prepare(sql));
+  st.bind(1, value);
+  std::vector<std::string> out;
+  for (;;) {
+    EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
+    if (!row) return out;
+    out.push_back(st.text(0));
+  }
+}
+
 Result<Statement> Database::prepare(const std::string& sql) {
   if (auto it = cache_->find(sql); it != cache_->end()) {
     sqlite3_stmt* stmt = it->second;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/status.h"
 
@@ -29,6 +30,9 @@ class Database {
   Status exec(const std::string& sql);
   // Prepared statements are kept for reuse: preparing costs more than running most queries.
   Result<Statement> prepare(const std::string& sql);
+  // The first column of every row of `sql`, which has one parameter, bound to `value`: e.g. the
+  // record objects of an entity's versions, oldest first.
+  Result<std::vector<std::string>> texts(const std::string& sql, const std::string& value);
   Status error(const std::string& what) const;
   sqlite3* handle() { return db_; }
 

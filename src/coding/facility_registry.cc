@@ -564,18 +564,10 @@ Result<std::vector<Facility>> FacilityRegistry::history(const std::string& id) {
   if (auto it = impl_->shipped_at.find(id); it != impl_->shipped_at.end()) {
     out.push_back(impl_->shipped[it->second]);
   }
-  std::vector<std::string> objects;
-  {
-    EVHUB_ASSIGN_OR_RETURN(Statement st,
-                           impl_->db.prepare("SELECT record_object FROM facility_versions WHERE "
-                                             "id = ? ORDER BY version"));
-    st.bind(1, id);
-    for (;;) {
-      EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
-      if (!row) break;
-      objects.push_back(st.text(0));
-    }
-  }
+  EVHUB_ASSIGN_OR_RETURN(
+      auto objects,
+      impl_->db.texts("SELECT record_object FROM facility_versions WHERE id = ? ORDER BY version",
+                      id));
   for (const auto& o : objects) {
     EVHUB_ASSIGN_OR_RETURN(json j, impl_->read_record(o));
     out.push_back(internal::facility_from(j));

@@ -546,18 +546,10 @@ Result<std::optional<Incident>> IncidentStore::get(const std::string& id) {
 
 Result<std::vector<Incident>> IncidentStore::history(const std::string& id) {
   EVHUB_RETURN_IF_ERROR(sync());
-  std::vector<std::string> objects;
-  {
-    EVHUB_ASSIGN_OR_RETURN(Statement st,
-                           impl_->db.prepare("SELECT record_object FROM incident_versions WHERE "
-                                             "id = ? ORDER BY version"));
-    st.bind(1, id);
-    for (;;) {
-      EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
-      if (!row) break;
-      objects.push_back(st.text(0));
-    }
-  }
+  EVHUB_ASSIGN_OR_RETURN(
+      auto objects,
+      impl_->db.texts("SELECT record_object FROM incident_versions WHERE id = ? ORDER BY version",
+                      id));
   std::vector<Incident> out;
   for (const auto& o : objects) {
     EVHUB_ASSIGN_OR_RETURN(auto in, impl_->load(o));

@@ -762,18 +762,10 @@ Result<std::optional<WitnessSummary>> SummaryStore::get_version(const std::strin
 
 Result<std::vector<WitnessSummary>> SummaryStore::history(const std::string& id) {
   EVHUB_RETURN_IF_ERROR(sync());
-  std::vector<std::string> records;
-  {
-    EVHUB_ASSIGN_OR_RETURN(Statement st,
-                           impl_->db.prepare("SELECT record_object FROM summary_versions WHERE "
-                                             "id = ? ORDER BY version"));
-    st.bind(1, id);
-    for (;;) {
-      EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
-      if (!row) break;
-      records.push_back(st.text(0));
-    }
-  }
+  EVHUB_ASSIGN_OR_RETURN(
+      auto records,
+      impl_->db.texts("SELECT record_object FROM summary_versions WHERE id = ? ORDER BY version",
+                      id));
   std::vector<WitnessSummary> out;
   for (const auto& r : records) {
     EVHUB_ASSIGN_OR_RETURN(auto s, impl_->load(r));

@@ -394,15 +394,13 @@ Result<std::optional<Package>> PackageStore::get(const std::string& id) {
 
 Result<std::vector<Package>> PackageStore::history(const std::string& id) {
   EVHUB_RETURN_IF_ERROR(sync());
-  EVHUB_ASSIGN_OR_RETURN(Statement st, impl_->db.prepare("SELECT record_object FROM "
-                                                         "package_versions WHERE id = ? ORDER BY "
-                                                         "version"));
-  st.bind(1, id);
+  EVHUB_ASSIGN_OR_RETURN(
+      auto records,
+      impl_->db.texts("SELECT record_object FROM package_versions WHERE id = ? ORDER BY version",
+                      id));
   std::vector<Package> out;
-  for (;;) {
-    EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
-    if (!row) break;
-    EVHUB_ASSIGN_OR_RETURN(auto p, impl_->load(st.text(0)));
+  for (const auto& r : records) {
+    EVHUB_ASSIGN_OR_RETURN(auto p, impl_->load(r));
     if (p) out.push_back(std::move(*p));
   }
   return out;

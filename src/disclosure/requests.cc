@@ -428,18 +428,10 @@ Result<std::optional<Request>> RequestRegister::get(const std::string& id) {
 
 Result<std::vector<Request>> RequestRegister::history(const std::string& id) {
   EVHUB_RETURN_IF_ERROR(sync());
-  std::vector<std::string> objects;
-  {
-    EVHUB_ASSIGN_OR_RETURN(Statement st,
-                           impl_->db.prepare("SELECT record_object FROM request_versions WHERE "
-                                             "id = ? ORDER BY version"));
-    st.bind(1, id);
-    for (;;) {
-      EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
-      if (!row) break;
-      objects.push_back(st.text(0));
-    }
-  }
+  EVHUB_ASSIGN_OR_RETURN(
+      auto objects,
+      impl_->db.texts("SELECT record_object FROM request_versions WHERE id = ? ORDER BY version",
+                      id));
   std::vector<Request> out;
   for (const auto& o : objects) {
     EVHUB_ASSIGN_OR_RETURN(auto r, impl_->load(id, o));

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "catalog/catalog.h"
+#include "catalog/sqlite.h"
 #include "support/support.h"
 
 namespace evhub::catalog {
@@ -110,6 +111,27 @@ TEST(Catalog, CorruptFileGivesAClearIntegrityError) {
 TEST(Catalog, MissingFileIsNotFoundWhenNotCreating) {
   testing::TempDir tmp;
   EXPECT_EQ(Catalog::open(tmp / "none.db", false).status().code(), Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace evhub::catalog
+
+namespace evhub::catalog {
+namespace {
+
+// Database::texts: the first column of each row, in the query's order, for one bound value;
+// none for a value nothing matches; a malformed query is an error, not an empty list.
+TEST(Database, TextsListsTheFirstColumnInOrder) {
+  testing::TempDir tmp;
+  auto db = Database::open(tmp / "t.db", true);
+  ASSERT_TRUE(db.is_ok()) << db.status().to_string();
+  ASSERT_TRUE(db->exec("CREATE TABLE v(id TEXT, version INTEGER, record TEXT);"
+                       "INSERT INTO v VALUES ('a', 2, 'r2'), ('a', 1, 'r1'), ('b', 1, 'x');")
+                  .is_ok());
+  const std::string sql = "SELECT record FROM v WHERE id = ? ORDER BY version";
+  EXPECT_EQ(*db->texts(sql, "a"), (std::vector<std::string>{"r1", "r2"}));
+  EXPECT_TRUE(db->texts(sql, "none")->empty());
+  EXPECT_FALSE(db->texts("SELECT nothing FROM nowhere WHERE id = ?", "a").is_ok());
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "coding/coded_agreement.h"
 #include "coding/framework_store.h"
 #include "core/text.h"
+#include "extract/extract.h"
 
 namespace evhub::api {
 
@@ -24,6 +25,38 @@ using coding::Framework;
 using nlohmann::json;
 
 namespace {
+
+// PDF pages are shown at the resolution of a screen page: regions are kept in fractions of the
+// page, and a sharper rendering would only be slower to make and send.
+constexpr int kShownPageDpi = 110;
+// PDFs above this are not rendered in the workspace (their text is coded instead).
+constexpr std::int64_t kMaxShownPdfBytes = 256 << 20;
+
+// Whether `bytes` are text to code as text: UTF-8 without NUL bytes, and not a PDF (a PDF
+// written by hand or by an old tool can be all ASCII).
+bool is_text(const std::string& bytes) {
+  const auto* first = reinterpret_cast<const std::uint8_t*>(bytes.data());
+  return std::string_view(
+             extract::media_type_of({first, std::min<std::size_t>(bytes.size(), 1024)}))
+             .starts_with("text/plain") &&
+         is_valid_utf8(bytes) && bytes.find('\0') == std::string::npos;
+}
+
+// The bytes of the PDF `id` (of `size` bytes); kInvalidArgument when it is not a PDF.
+Result<std::string> read_pdf(hub::Hub& hub, const std::string& id, std::int64_t size) {
+  EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(id));
+  EVHUB_ASSIGN_OR_RETURN(std::string head, reader->read_prefix(1024));
+  const auto* first = reinterpret_cast<const std::uint8_t*>(head.data());
+  if (std::string_view(extract::media_type_of({first, head.size()})) != "application/pdf") {
+    return Status(Code::kInvalidArgument, "the object is not a PDF; only PDF pages are rendered");
+  }
+  if (size > kMaxShownPdfBytes) {
+    return Status(Code::kInvalidArgument,
+                  "the PDF is too large to show its pages here; code its extracted text instead");
+  }
+  EVHUB_ASSIGN_OR_RETURN(reader, hub.open_object(id));
+  return reader->read_prefix(static_cast<std::size_t>(size));
+}
 
 constexpr int kPassagePage = 500;      // passages in a page of retrieval, unless asked
 constexpr int kMaxPassagePage = 5000;  // at most
@@ -116,17 +149,6 @@ json annotation_json(const Annotation& a, const Framework& framework,
               {"removed", a.removed},
               {"passage", a.passage}});
   return out;
-}
-
-// The sensitivity of an annotation: its object's, raised by its restricted codes.
-std::string annotation_sensitivity(const Framework& framework,
-                                   const std::string& object_sensitivity,
-                                   const std::vector<coding::CodeRef>& codes) {
-  std::string s = object_sensitivity;
-  for (const auto& c : codes) {
-    s = catalog::stricter_sensitivity(s, coding::sensitivity_of_code(framework, c.id));
-  }
-  return s;
 }
 
 // An annotation from a request body (POST, or PUT with its version). Codes are ids: a code the
@@ -240,6 +262,16 @@ Result<coding::FrameworkCode> parse_code(const json& in) {
 }
 
 }  // namespace
+
+std::string annotation_sensitivity(const Framework& framework,
+                                   const std::string& object_sensitivity,
+                                   const std::vector<coding::CodeRef>& codes) {
+  std::string s = object_sensitivity;
+  for (const auto& c : codes) {
+    s = catalog::stricter_sensitivity(s, coding::sensitivity_of_code(framework, c.id));
+  }
+  return s;
+}
 
 Result<coding::AnnotationStore*> Api::annotation_store() {
   if (!annotations_) {
@@ -424,70 +456,125 @@ void Api::add_coding_routes(const AddRoute& route) {
 
   // The coding workspace of an object: its text (when it is text) and the annotations on it
   // that the caller may see. Reading the text is logged like any read of evidence.
-  route("GET", "/api/v1/coding/objects/{id}", Access{true, coding_readers()}, [this](Context& c) {
-    const std::string id = c.request.params.at("id");
-    auto readable = readable_object(*c.caller, id);
-    if (!readable.object) return readable.refusal;
-    const hub::ListedObject& object = *readable.object;
+  // An object the caller may read and code-read in its organisation; the refusal otherwise.
+  auto codable = [this](const accounts::Caller& caller, const std::string& id) -> Readable {
+    auto readable = readable_object(caller, id);
+    if (!readable.object) return readable;
     auto all = organisations();
-    if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
-    const std::string org = object.organisation_id.value_or("");
-    if (!holds_role_in(c.caller->user, coding_readers(), org, *all)) {
-      return error_response(403, "forbidden", "your roles do not allow this");
+    if (!all.is_ok()) return {{}, error_response(500, "internal", "could not read organisations")};
+    if (!holds_role_in(caller.user, coding_readers(), readable.object->organisation_id.value_or(""),
+                       *all)) {
+      return {{}, error_response(403, "forbidden", "your roles do not allow this")};
     }
-    auto store = annotation_store();
-    auto frameworks = framework_store();
-    if (!store.is_ok()) return status_response(store.status(), "opening the coding view");
-    if (!frameworks.is_ok()) return status_response(frameworks.status(), "opening the framework");
-    auto framework = (*frameworks)->current();
-    auto on = (*store)->on_object(id);
-    if (!framework.is_ok()) return status_response(framework.status(), "reading the framework");
-    if (!on.is_ok()) return status_response(on.status(), "reading the annotations");
-    if (!hub_.audit("get", id, {{"via", "coding"}, {"user_id", c.caller->user.id}}).is_ok()) {
-      return error_response(503, "unavailable", "the read could not be recorded; try again");
-    }
-    json text = nullptr;
-    std::int64_t length = 0;
-    // Text is what can be coded as text: UTF-8 without NUL bytes (uploads carry no media type
-    // that says so; a PDF or a recording is coded by page region or time instead).
-    if (object.record.size <= coding::kMaxCodedTextBytes) {
-      auto reader = hub_.open_object(id);
-      auto bytes = reader.is_ok() ? (*reader)->read_prefix(coding::kMaxCodedTextBytes)
-                                  : Result<std::string>(reader.status());
-      if (bytes.is_ok() && is_valid_utf8(*bytes) && bytes->find('\0') == std::string::npos) {
-        for (unsigned char ch : *bytes) length += (ch & 0xC0) != 0x80;
-        text = std::move(*bytes);
-      }
-    }
-    const auto scopes = read_scopes(c.caller->user, *all);
-    const auto names = usernames();
-    json annotations = json::array();
-    std::size_t withheld = 0;
-    for (const auto& a : *on) {
-      if (!may_read(scopes, object.organisation_id,
-                    annotation_sensitivity(*framework, object.record.sensitivity, a.codes))) {
-        ++withheld;
-        continue;
-      }
-      annotations.push_back(annotation_json(a, *framework, names));
-    }
-    json out = {{"object",
-                 {{"id", id},
-                  {"sha256", object.record.sha256},
-                  {"media_type", object.record.media_type},
-                  {"size", object.record.size},
-                  {"sensitivity", object.record.sensitivity},
-                  {"witness", object.domain}}},
-                {"text", std::move(text)},
-                {"length", length},
-                {"annotations", std::move(annotations)},
-                {"withheld", withheld},
-                {"framework_version", framework->version()},
-                {"may_code", holds_role_in(c.caller->user, coders(), org, *all)}};
-    Response r = json_response(200, out);
-    wipe(out);  // the witness's words
-    return r;
-  });
+    return readable;
+  };
+  route("GET", "/api/v1/coding/objects/{id}", Access{true, coding_readers()},
+        [this, codable](Context& c) {
+          const std::string id = c.request.params.at("id");
+          auto readable = codable(*c.caller, id);
+          if (!readable.object) return readable.refusal;
+          const hub::ListedObject& object = *readable.object;
+          auto all = organisations();
+          if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
+          const std::string org = object.organisation_id.value_or("");
+          auto store = annotation_store();
+          auto frameworks = framework_store();
+          if (!store.is_ok()) return status_response(store.status(), "opening the coding view");
+          if (!frameworks.is_ok())
+            return status_response(frameworks.status(), "opening the framework");
+          auto framework = (*frameworks)->current();
+          auto on = (*store)->on_object(id);
+          if (!framework.is_ok())
+            return status_response(framework.status(), "reading the framework");
+          if (!on.is_ok()) return status_response(on.status(), "reading the annotations");
+          if (!hub_.audit("get", id, {{"via", "coding"}, {"user_id", c.caller->user.id}}).is_ok()) {
+            return error_response(503, "unavailable", "the read could not be recorded; try again");
+          }
+          json text = nullptr;
+          std::int64_t length = 0;
+          // Text is what can be coded as text: UTF-8 without NUL bytes that is not another
+          // format by its magic number (uploads carry no media type that says so; a PDF is
+          // coded by page region, on its pages rendered by the route below, a recording by time).
+          json pages = nullptr;
+          if (object.record.size <= coding::kMaxCodedTextBytes) {
+            auto reader = hub_.open_object(id);
+            auto bytes = reader.is_ok() ? (*reader)->read_prefix(coding::kMaxCodedTextBytes)
+                                        : Result<std::string>(reader.status());
+            if (bytes.is_ok() && is_text(*bytes)) {
+              for (unsigned char ch : *bytes) length += (ch & 0xC0) != 0x80;
+              text = std::move(*bytes);
+            }
+          }
+          if (text.is_null()) {
+            auto pdf = read_pdf(hub_, id, object.record.size);
+            if (pdf.is_ok()) {
+              auto count = extract::pdf_page_count(
+                  {reinterpret_cast<const std::uint8_t*>(pdf->data()), pdf->size()});
+              if (count.is_ok()) pages = *count;
+              wipe(*pdf);
+            }
+          }
+          const auto scopes = read_scopes(c.caller->user, *all);
+          const auto names = usernames();
+          json annotations = json::array();
+          std::size_t withheld = 0;
+          for (const auto& a : *on) {
+            if (!may_read(scopes, object.organisation_id,
+                          annotation_sensitivity(*framework, object.record.sensitivity, a.codes))) {
+              ++withheld;
+              continue;
+            }
+            annotations.push_back(annotation_json(a, *framework, names));
+          }
+          json out = {{"object",
+                       {{"id", id},
+                        {"sha256", object.record.sha256},
+                        {"media_type", object.record.media_type},
+                        {"size", object.record.size},
+                        {"sensitivity", object.record.sensitivity},
+                        {"witness", object.domain}}},
+                      {"text", std::move(text)},
+                      {"length", length},
+                      {"pages", std::move(pages)},
+                      {"annotations", std::move(annotations)},
+                      {"withheld", withheld},
+                      {"framework_version", framework->version()},
+                      {"may_code", holds_role_in(c.caller->user, coders(), org, *all)}};
+          Response r = json_response(200, out);
+          wipe(out);  // the witness's words
+          return r;
+        });
+
+  // A page of a PDF as PNG, to draw regions on. Reading it is logged like any read of evidence.
+  route("GET", "/api/v1/coding/objects/{id}/pages/{page}", Access{true, coding_readers()},
+        [this, codable](Context& c) {
+          const std::string id = c.request.params.at("id");
+          auto readable = codable(*c.caller, id);
+          if (!readable.object) return readable.refusal;
+          const std::string& asked = c.request.params.at("page");
+          auto page = is_small_number(asked, 6) ? number_in(asked, 0, 100000) : std::nullopt;
+          if (!page || *page < 1) {
+            return error_response(400, "bad_request", "the page is a number from 1");
+          }
+          auto pdf = read_pdf(hub_, id, readable.object->record.size);
+          if (!pdf.is_ok()) return status_response(pdf.status(), "reading the PDF");
+          if (!hub_.audit("get", id,
+                          {{"via", "coding-page"},
+                           {"page", std::to_string(*page)},
+                           {"user_id", c.caller->user.id}})
+                   .is_ok()) {
+            return error_response(503, "unavailable", "the read could not be recorded; try again");
+          }
+          auto rendered = extract::render_pdf_page(
+              {reinterpret_cast<const std::uint8_t*>(pdf->data()), pdf->size()}, *page,
+              kShownPageDpi);
+          wipe(*pdf);
+          if (!rendered.is_ok()) return status_response(rendered.status(), "rendering the page");
+          Response r;
+          r.content_type = "image/png";
+          r.body = std::move(rendered->png);
+          return r;
+        });
 
   route("POST", "/api/v1/coding/annotations", Access{true, coders()}, [this](Context& c) {
     auto frameworks = framework_store();

@@ -83,6 +83,12 @@ void wipe(collection::PersonalDetails& p);
 // Every string in a JSON value (once a response holding the witness's words has been made).
 void wipe(nlohmann::json& j);
 
+// The sensitivity of an annotation: its object's, raised by its restricted codes (a passage
+// coded as sexual violence is as restricted as material of that category).
+std::string annotation_sensitivity(const coding::Framework& framework,
+                                   const std::string& object_sensitivity,
+                                   const std::vector<coding::CodeRef>& codes);
+
 // The media type a browser may be given to show an object in the page (a PDF in a frame, an
 // image, a recording in a player), told from its first bytes; nullptr for anything else, which
 // is only ever sent as an attachment. Never HTML, SVG or script: evidence runs nothing here.

@@ -270,6 +270,59 @@ void Api::add_summary_routes(const AddRoute& route) {
           return summary_response(200, *done);
         });
 
+  // What an editor may cite: the witness's coded passages, regions and time ranges that the
+  // caller may read, each ready to be a reference. Their words are read: logged like a read.
+  route(
+      "GET", "/api/v1/summaries/{id}/citable", Access{true, summary_writers()}, [this](Context& c) {
+        auto reachable = reachable_summary(*c.caller, c.request.params.at("id"), summary_writers());
+        if (!reachable.summary) return reachable.refusal;
+        auto annotations = annotation_store();
+        auto frameworks = framework_store();
+        auto all = organisations();
+        if (!annotations.is_ok() || !frameworks.is_ok() || !all.is_ok()) {
+          return error_response(500, "internal", "the coding view cannot be opened");
+        }
+        auto framework = (*frameworks)->current();
+        auto found = (*annotations)->in_domain(reachable.summary->domain);
+        if (!framework.is_ok()) return status_response(framework.status(), "reading codes");
+        if (!found.is_ok()) return status_response(found.status(), "reading the codings");
+        if (!hub_.audit("summary.citable", reachable.summary->id, {{"user_id", c.caller->user.id}})
+                 .is_ok()) {
+          return error_response(503, "unavailable", "the read could not be recorded; try again");
+        }
+        const auto scopes = read_scopes(c.caller->user, *all);
+        std::map<std::string, std::string> object_sensitivity;
+        json list = json::array();
+        std::size_t withheld = 0;
+        for (const auto& a : *found) {
+          auto known = object_sensitivity.find(a.target.object_id);
+          if (known == object_sensitivity.end()) {
+            auto described = hub_.describe(a.target.object_id);
+            known = object_sensitivity
+                        .emplace(a.target.object_id, described.is_ok() && !described->erased
+                                                         ? described->record.sensitivity
+                                                         : std::string())
+                        .first;
+          }
+          if (known->second.empty() ||
+              !may_read(scopes, a.organisation_id,
+                        annotation_sensitivity(*framework, known->second, a.codes))) {
+            ++withheld;
+            continue;
+          }
+          json codes = json::array();
+          for (const auto& code : a.codes) codes.push_back(code.id);
+          json item = coding::target_json(a.target);
+          item.update(
+              {{"annotation_id", a.id}, {"codes", std::move(codes)}, {"passage", a.passage}});
+          list.push_back(std::move(item));
+        }
+        json out = {{"passages", std::move(list)}, {"withheld", withheld}};
+        Response r = json_response(200, out);
+        wipe(out);  // the witness's words
+        return r;
+      });
+
   route(
       "GET", "/api/v1/summaries/{id}/history", Access{true, coding_readers()}, [this](Context& c) {
         auto reachable = reachable_summary(*c.caller, c.request.params.at("id"), coding_readers());

@@ -90,6 +90,21 @@ Result<nlohmann::json> image_metadata(std::span<const std::uint8_t> bytes);
 // `head` is the start of the file; the first 1,024 bytes are enough.
 const char* media_type_of(std::span<const std::uint8_t> head);
 
+// A page of a PDF for people to look at: the coding workspace draws page regions on it, in
+// fractions of the page, so any resolution will do. `page` counts from 1; the page is rendered
+// in colour at `dpi` (fewer for a page too large) and encoded as PNG. Refused with a reason: not
+// a PDF poppler can read, encrypted, no such page.
+struct RenderedPage {
+  std::string png;
+  int pages = 0;  // how many pages the PDF has
+  int width = 0;  // pixels
+  int height = 0;
+};
+Result<RenderedPage> render_pdf_page(std::span<const std::uint8_t> bytes, int page, int dpi);
+
+// How many pages a PDF has (the same refusals as render_pdf_page).
+Result<int> pdf_page_count(std::span<const std::uint8_t> bytes);
+
 // The letter counts behind language detection, and the decision.
 struct LanguageGuess {
   std::string language;         // "be", "ru", "en" or "" when the text does not decide

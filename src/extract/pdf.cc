@@ -1,10 +1,13 @@
-// PDF: poppler's text layer page by page; a page without one is rendered and OCR'd.
+// PDF: poppler's text layer page by page; a page without one is rendered and OCR'd. Pages
+// are also rendered for people to look at (render_pdf_page).
 #include <poppler-document.h>
 #include <poppler-global.h>
 #include <poppler-image.h>
 #include <poppler-page-renderer.h>
 #include <poppler-page.h>
 #include <poppler-version.h>
+
+#include <allheaders.h>
 
 #include <algorithm>
 #include <climits>
@@ -191,3 +194,64 @@ Result<ExtractedText> extract_pdf(std::span<const std::uint8_t> bytes,
 }
 
 }  // namespace evhub::extract::internal
+
+namespace evhub::extract {
+
+Result<int> pdf_page_count(std::span<const std::uint8_t> bytes) {
+  internal::quiet_poppler();
+  EVHUB_ASSIGN_OR_RETURN(std::unique_ptr<poppler::document> doc, internal::open_pdf(bytes));
+  if (doc->pages() <= 0) return Status(Code::kInvalidArgument, "damaged PDF: it has no pages");
+  return doc->pages();
+}
+
+Result<RenderedPage> render_pdf_page(std::span<const std::uint8_t> bytes, int page, int dpi) {
+  internal::quiet_poppler();
+  EVHUB_ASSIGN_OR_RETURN(std::unique_ptr<poppler::document> doc, internal::open_pdf(bytes));
+  RenderedPage out;
+  out.pages = doc->pages();
+  if (page < 1 || page > out.pages) {
+    return Status(Code::kNotFound,
+                  fmt::format("the PDF has no page {} (it has {})", page, out.pages));
+  }
+  std::unique_ptr<poppler::page> p(doc->create_page(page - 1));
+  if (!p) return Status(Code::kInvalidArgument, "damaged PDF: the page cannot be read");
+  const poppler::rectf box = p->page_rect();
+  const double inches = (box.width() / 72.0) * (box.height() / 72.0);
+  if (!(inches > 0)) return Status(Code::kInvalidArgument, "damaged PDF: the page has no size");
+  double at = std::clamp(dpi, 10, 600);
+  // A poster-sized page is shown at fewer dpi: a screen has far fewer pixels than kMaxImagePixels.
+  constexpr double kMaxShownPixels = 16'000'000;
+  if (inches * at * at > kMaxShownPixels) at = std::floor(std::sqrt(kMaxShownPixels / inches));
+  if (at < 1) return Status(Code::kInvalidArgument, "the PDF page is too large to show");
+  poppler::page_renderer renderer;
+  renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
+  renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
+  renderer.set_image_format(poppler::image::format_argb32);
+  const poppler::image rendered = renderer.render_page(p.get(), at, at);
+  if (!rendered.is_valid() || rendered.format() != poppler::image::format_argb32) {
+    return Status(Code::kInvalidArgument, "damaged PDF: the page cannot be rendered");
+  }
+  out.width = rendered.width();
+  out.height = rendered.height();
+  std::unique_ptr<PIX, void (*)(PIX*)> pix(pixCreate(out.width, out.height, 32),
+                                           [](PIX* x) { pixDestroy(&x); });
+  if (!pix) return Status(Code::kIoError, "no memory to encode the page");
+  pixSetSpp(pix.get(), 3);
+  // poppler's argb32 is one native word 0xAARRGGBB a pixel; leptonica's is 0xRRGGBBAA.
+  for (int y = 0; y < out.height; ++y) {
+    const auto* row = reinterpret_cast<const std::uint32_t*>(
+        rendered.const_data() + static_cast<std::ptrdiff_t>(y) * rendered.bytes_per_row());
+    l_uint32* line = pixGetData(pix.get()) + static_cast<std::ptrdiff_t>(y) * pixGetWpl(pix.get());
+    for (int x = 0; x < out.width; ++x) line[x] = (row[x] << 8) | 0xffU;
+  }
+  l_uint8* png = nullptr;
+  std::size_t size = 0;
+  if (pixWriteMem(&png, &size, pix.get(), IFF_PNG) != 0 || !png) {
+    return Status(Code::kIoError, "the page cannot be encoded as PNG");
+  }
+  out.png.assign(reinterpret_cast<const char*>(png), size);
+  lept_free(png);
+  return out;
+}
+
+}  // namespace evhub::extract

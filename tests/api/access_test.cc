@@ -106,6 +106,8 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"POST /api/v1/coding/framework/codes", {"administrator"}},
     {"PUT /api/v1/coding/framework/codes/{id}", {"administrator"}},
     {"GET /api/v1/coding/objects/{id}", {"analyst", "legal-officer", "reviewer", "lead"}},
+    {"GET /api/v1/coding/objects/{id}/pages/{page}",
+     {"analyst", "legal-officer", "reviewer", "lead"}},
     {"POST /api/v1/coding/annotations", {"analyst", "lead"}},
     {"PUT /api/v1/coding/annotations/{id}", {"analyst", "lead"}},
     {"DELETE /api/v1/coding/annotations/{id}", {"analyst", "lead"}},
@@ -128,6 +130,7 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"POST /api/v1/summaries", {"analyst", "lead"}},
     {"GET /api/v1/summaries/{id}", {"analyst", "legal-officer", "reviewer", "lead"}},
     {"PUT /api/v1/summaries/{id}", {"analyst", "lead"}},
+    {"GET /api/v1/summaries/{id}/citable", {"analyst", "lead"}},
     {"POST /api/v1/summaries/{id}/transitions", {"analyst", "legal-officer", "reviewer", "lead"}},
     {"GET /api/v1/summaries/{id}/history", {"analyst", "legal-officer", "reviewer", "lead"}},
     {"GET /api/v1/summaries/{id}/diff", {"analyst", "legal-officer", "reviewer", "lead"}},
@@ -288,6 +291,7 @@ TEST(Access, EveryRouteWithEveryRole) {
                      : path.starts_with("/api/v1/coding/framework/")   ? "physical.kicks"
                                                                        : object.id);
       }
+      if (auto p = path.find("{page}"); p != std::string::npos) path.replace(p, 6, "1");
       if (auto p = path.find("{username}"); p != std::string::npos) path.replace(p, 10, "analyst");
       if (auto p = path.find("{code}"); p != std::string::npos) {
         path.replace(p, 6, r.method == "DELETE" ? "W-00099" : "W-00001");

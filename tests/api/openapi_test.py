@@ -419,6 +419,58 @@ def exercise_search(call, jars, anonymous):
         call("DELETE", saved + "/" + sid, doc_path=saved + "/{id}", **analyst)  # 404
 
 
+def two_page_pdf():
+    """A PDF of two pages with a line of text each, written out by hand (no PDF library)."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>",
+               "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>"]
+    for n in (1, 2):
+        objects.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font "
+                       "<< /F1 7 0 R >> >> /Contents %d 0 R >>" % (4 + n))
+    for n in (1, 2):
+        content = "BT /F1 18 Tf 72 720 Td (Page %d of a fictional statement) Tj ET" % n
+        objects.append("<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
+    objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out, offsets = "%PDF-1.4\n", []
+    for i, o in enumerate(objects):
+        offsets.append(len(out))
+        out += "%d 0 obj\n%s\nendobj\n" % (i + 1, o)
+    xref = len(out)
+    out += "xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += "".join("%010d 00000 n \n" % o for o in offsets)
+    out += "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1,
+                                                                              xref)
+    return out.encode("latin-1")
+
+
+def exercise_pdf_pages(call, jars, lead, text_id):
+    """A PDF's pages are rendered for region coding; a text object has none."""
+    workspace = "/api/v1/coding/objects/{id}"
+    pages = "/api/v1/coding/objects/{id}/pages/{page}"
+    status, doc = call("POST", "/api/v1/objects", raw=two_page_pdf(), query="?domain=W-00600",
+                       **lead)
+    pid = doc["id"] if doc else "0" * 32
+    status, doc = call("GET", "/api/v1/coding/objects/" + pid, doc_path=workspace,
+                       jar=jars["analyst"])
+    check(doc and doc["pages"] == 2 and doc["text"] is None, "the workspace counts the PDF's pages")
+    status, data = call("GET", "/api/v1/coding/objects/%s/pages/2" % pid, doc_path=pages,
+                        jar=jars["analyst"])
+    check(status == 200 and data and data[:8] == b"\x89PNG\r\n\x1a\n", "page 2 comes as a PNG")
+    call("GET", "/api/v1/coding/objects/%s/pages/3" % pid, doc_path=pages,
+         jar=jars["analyst"])  # 404: no such page
+    call("GET", "/api/v1/coding/objects/%s/pages/0" % pid, doc_path=pages,
+         jar=jars["analyst"])  # 400
+    call("GET", "/api/v1/coding/objects/%s/pages/1" % text_id, doc_path=pages,
+         jar=jars["analyst"])  # 400: not a PDF
+    status, doc = call("GET", "/api/v1/coding/objects/%s/pages/1" % pid, doc_path=pages,
+                       jar=jars["analyst.b"])  # 403: another organisation's
+    check(status == 403 and doc and "error" in doc, "another partner gets an error, no page")
+    call("GET", "/api/v1/coding/objects/%s/pages/1" % pid, doc_path=pages,
+         jar=jars["admin"])  # 403: no coding role
+    status, doc = call("GET", "/api/v1/coding/objects/" + text_id, doc_path=workspace,
+                       jar=jars["analyst"])
+    check(doc and doc["pages"] is None, "a text has no pages")
+
+
 def exercise_coding(call, jars, anonymous):
     """The coding framework, the workspace, annotations, passages and agreement: the analyst
     and the lead of Partner A code a transcript; the analyst of Partner B and the administrator
@@ -498,6 +550,7 @@ def exercise_coding(call, jars, anonymous):
           "the workspace shows the text and both annotations")
     call("GET", "/api/v1/coding/objects/" + oid, doc_path=workspace, jar=jars["analyst.b"])
     call("GET", "/api/v1/coding/objects/" + "0" * 32, doc_path=workspace, jar=jars["analyst"])
+    exercise_pdf_pages(call, jars, lead, oid)
     status, doc = call("PUT", "/api/v1/coding/annotations/" + aid, dict(span, version=1),
                        doc_path=annotation, **analyst)
     check(doc and doc["version"] == 2, "a change makes version 2")
@@ -675,9 +728,22 @@ def exercise_places_incidents_summaries(call, jars, anonymous, text_id, annotati
          jar=jars["lead"])  # 400
     call("GET", summaries + "/" + sid, doc_path=summary, jar=jars["analyst.b"])  # 403
     call("GET", summaries + "/ws-" + "0" * 32, doc_path=summary, jar=jars["lead"])  # 404
-    edit = {"version": 1, "perpetrators": {"text": "Men in black uniforms without insignia.",
-                                           "references": []}}
+    citable = summary + "/citable"
+    status, doc = call("GET", summaries + "/" + sid + "/citable", doc_path=citable,
+                       jar=jars["analyst"])
+    cited = [p for p in (doc or {}).get("passages", []) if p["annotation_id"] == annotation_id]
+    check(len(cited) == 1 and cited[0]["passage"], "the witness's coded passage can be cited")
+    call("GET", summaries + "/" + sid + "/citable", doc_path=citable,
+         jar=jars["analyst.b"])  # 403
+    call("GET", summaries + "/" + sid + "/citable", doc_path=citable, jar=jars["admin"])  # 403
+    call("GET", summaries + "/ws-" + "0" * 32 + "/citable", doc_path=citable,
+         jar=jars["analyst"])  # 404
+    reference = {k: v for k, v in (cited[0] if cited else {}).items() if k != "codes"}
+    edit = {"version": 1, "perpetrators": {"text": "Men in black uniforms without insignia [1].",
+                                           "references": [reference] if cited else []}}
     status, doc = call("PUT", summaries + "/" + sid, edit, doc_path=summary, **analyst)
+    check(doc and cited and doc["perpetrators"]["references"][0]["passage"] == cited[0]["passage"],
+          "the cited passage is a reference of the edited text")
     call("PUT", summaries + "/" + sid, edit, doc_path=summary, **analyst)  # 409
     call("PUT", summaries + "/" + sid, {"version": "2"}, doc_path=summary, **analyst)  # 400
     call("PUT", summaries + "/" + sid, dict(edit, version=2), doc_path=summary, **other)  # 403
@@ -766,7 +832,7 @@ def exercise(spec, url):
         if documented is None:
             return status, None
         documented = resolve(spec, documented)
-        if "application/octet-stream" in documented.get("content", {}):
+        if {"application/octet-stream", "image/png"} & set(documented.get("content", {})):
             check(status in (200, 206), "%s %s -> %d sends bytes" % (method, path, status))
             return status, data
         content = documented.get("content", {}).get("application/json")

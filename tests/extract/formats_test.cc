@@ -3,10 +3,12 @@
 // also runs under ASan). Image metadata from a JPEG whose EXIF the exiv2 command wrote.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <iostream>
 #include <random>
 
 #include "extract/extract.h"
+#include "extract/ocr.h"
 #include "test_docs.h"
 
 namespace evhub::extract {
@@ -78,6 +80,42 @@ TEST(ExtractPdf, TruncatedIsRefused) {
 TEST(ExtractPdf, DamagedStructureIsRefused) {
   const std::string fake = "%PDF-1.7\n" + std::string(300, 'x') + "\n%%EOF\n";
   expect_refused(extract_text(span_of(fake), {}), "damaged PDF");
+}
+
+// A page for the coding workspace: a PNG of the page at the asked resolution, with its ink.
+TEST(ExtractPdf, PageIsRenderedAsPng) {
+  TempDir dir;
+  const auto pdf = doc_from_text(dir, kLines, "pdf-text", "statement.pdf");
+  ASSERT_EQ(*pdf_page_count(span_of(pdf)), 1);
+  auto page = render_pdf_page(span_of(pdf), 1, 100);
+  ASSERT_TRUE(page.is_ok()) << page.status().to_string();
+  EXPECT_EQ(page->pages, 1);
+  EXPECT_EQ(page->png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  auto decoded = decode_image(span_of(page->png));
+  ASSERT_TRUE(decoded.is_ok()) << decoded.status().to_string();
+  const Image& image = decoded->front();
+  EXPECT_EQ(image.width, page->width);
+  EXPECT_EQ(image.height, page->height);
+  // ReportLab's A4 is 595 x 842 points: 827 x 1169 pixels at 100 dpi.
+  EXPECT_NEAR(image.width, 827, 2);
+  EXPECT_NEAR(image.height, 1169, 2);
+  const auto dark = std::count_if(image.pixels.begin(), image.pixels.end(),
+                                  [](std::uint8_t p) { return p < 100; });
+  EXPECT_GT(dark, 1000) << "the text is drawn";
+  EXPECT_LT(dark, static_cast<long>(image.pixels.size() / 10)) << "on a white page";
+}
+
+TEST(ExtractPdf, PageOutsideOrDamagedIsRefused) {
+  TempDir dir;
+  const auto pdf = doc_from_text(dir, kLines, "pdf-text", "statement.pdf");
+  auto beyond = render_pdf_page(span_of(pdf), 2, 100);
+  ASSERT_FALSE(beyond.is_ok());
+  EXPECT_EQ(beyond.status().code(), Code::kNotFound);
+  EXPECT_NE(beyond.status().message().find("no page 2 (it has 1)"), std::string::npos);
+  EXPECT_EQ(render_pdf_page(span_of(pdf), 0, 100).status().code(), Code::kNotFound);
+  const std::string fake = "%PDF-1.7\n" + std::string(300, 'x') + "\n%%EOF\n";
+  EXPECT_EQ(render_pdf_page(span_of(fake), 1, 100).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(pdf_page_count(span_of(fake)).status().code(), Code::kInvalidArgument);
 }
 
 TEST(ExtractOffice, DocxParagraphsAsLines) {

@@ -770,14 +770,20 @@ const HUMAN_EN = 'They detained me in Minsk on the tenth of August. At the stati
 
 /** A one-page PDF with a line of text (Helvetica), as a scanner's software might write it. */
 function onePagePdf(text) {
-  const content = `BT /F1 18 Tf 72 720 Td (${text}) Tj ET`;
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
-    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
+  return pdfOfPages([text]);
+}
+
+/** A PDF with a page for each line of text (Helvetica). */
+function pdfOfPages(texts) {
+  const n = texts.length;
+  const font = 3 + 2 * n;
+  const objects = ['<< /Type /Catalog /Pages 2 0 R >>', `<< /Type /Pages /Kids [${texts.map((_, i) => `${3 + 2 * i} 0 R`).join(' ')}] /Count ${n} >>`];
+  for (const [i, text] of texts.entries()) {
+    const content = `BT /F1 18 Tf 72 720 Td (${text}) Tj ET`;
+    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${4 + 2 * i} 0 R >>`);
+    objects.push(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`);
+  }
+  objects.push('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
   let out = '%PDF-1.4\n';
   const offsets = objects.map((o, i) => {
     const at = out.length;
@@ -1785,6 +1791,52 @@ async function imageRegionsAndRecordingTimesAreCoded() {
   await shot(page, 'coding-recording');
 }
 
+async function pdfPageRegionsAreCoded() {
+  const page = await analystPage();
+  await addDocumentAndOpenIt(page, { name: 'record.pdf', mimeType: 'application/pdf', buffer: pdfOfPages(['Detention record, page one', 'Medical note, page two']) }, 'other', 'two-page detention record');
+  await page.locator('figure.viewer').getByRole('link', { name: 'Code regions' }).click();
+  await page.getByRole('heading', { level: 1, name: `Coding — witness ${WITNESS.code}` }).waitFor();
+  const loaded = (n) =>
+    page.waitForFunction((n) => {
+      const img = document.querySelector('[data-testid="coding-image"]');
+      return img && img.complete && img.naturalWidth > 0 && img.getAttribute('src').endsWith(`/pages/${n}`);
+    }, n);
+  await page.getByTestId('pdf-page').getByText('Page 1 of 2').waitFor();
+  await loaded(1);
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await page.getByTestId('pdf-page').getByText('Page 2 of 2').waitFor();
+  await loaded(2);
+  const box = await page.getByTestId('region-overlay').boundingBox();
+  assert(box && box.width > 100 && box.height > box.width, `the page is shown upright (${JSON.stringify(box)})`);
+  await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.05);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.1, { steps: 4 });
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.15, { steps: 4 });
+  await page.mouse.up();
+  await page.getByTestId('pending-passage').getByText(/^Page 2: region 10% from the left, 5% from the top, 60% wide, 10% high$/).waitFor();
+  await page.getByRole('combobox', { name: 'Find a code' }).fill('stress');
+  await page.keyboard.press('Enter');
+  await page.getByRole('status').getByText('Coded as “Stress positions”.').waitFor();
+  const pdfId = decodeURIComponent(new URL(page.url()).hash.replace(/^#\/coding\//, '').replace(/\?.*$/, ''));
+  const api = await codingObject(page, pdfId);
+  assert(api.json.pages === 2, `the workspace counts two pages (${api.json.pages})`);
+  const region = api.json.annotations[0];
+  const near = (v, want) => Math.abs(v - want) < 0.02;
+  assert(region && region.kind === 'region' && region.page === 2 && near(region.x, 0.1) && near(region.width, 0.6),
+    `the region is stored on page 2 (${JSON.stringify(region)})`);
+  await page.getByText('Coded regions on pages: 2').waitFor();
+  await shot(page, 'coding-pdf-page');
+  // Followed from elsewhere (a search hit), the coding opens on its page.
+  await page.goto(url(`/#/coding/${encodeURIComponent(pdfId)}?annotation=${encodeURIComponent(region.id)}`));
+  await page.getByTestId('pdf-page').getByText('Page 2 of 2').waitFor();
+  await loaded(2);
+  await page.locator('svg [data-annotation-id].region-selected').waitFor();
+  // Page 1 has no region on it.
+  await page.getByRole('button', { name: 'Previous page' }).click();
+  await loaded(1);
+  assert((await page.locator('svg [data-annotation-id]').count()) === 0, 'page 1 shows no rectangle');
+}
+
 // ---- incidents and witness summaries ----
 // A witness of their own (W-00300), with a transcript and a coded passage set up through the
 // API (the coding workspace is another page's); then, in the browser, an incident drafted from
@@ -2024,11 +2076,27 @@ async function leadDraftsEditsAndSubmitsASummaryButCannotApproveIt() {
   // One section edited: a new version.
   const perpetrators = page.locator('section[data-section="perpetrators"]');
   await perpetrators.getByRole('button', { name: 'Edit: Perpetrators' }).click();
-  await perpetrators.getByLabel('Perpetrators', { exact: true }).fill(CASE.perpetrators);
+  // The drafted reference is removed and the passage cited again where the cursor is.
+  const box = perpetrators.getByLabel('Perpetrators', { exact: true });
+  const withoutMarker = CASE.perpetrators.replace(' [1]', '');
+  await box.fill(withoutMarker);
+  await perpetrators.getByRole('button', { name: 'Remove reference 1' }).click();
+  assert((await perpetrators.locator('li[data-reference]').count()) === 0, 'the reference is gone');
+  await box.focus();
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowLeft');
+  await perpetrators.getByText('Cite a coded passage').click();
+  const citable = perpetrators.locator(`li[data-annotation="${cases.annotationId}"]`);
+  await citable.getByText(CASE.passage).waitFor();
+  await citable.getByRole('button', { name: /^Cite coding \d+$/ }).click();
+  assert((await box.inputValue()) === CASE.perpetrators, `the marker is written at the cursor (${await box.inputValue()})`);
+  await perpetrators.locator('li[data-reference="1"]').getByText(CASE.passage).waitFor();
   await shot(page, 'summary-edit');
   await perpetrators.getByRole('button', { name: 'Save', exact: true }).click();
   await page.getByRole('status').getByText('Saved as version 2.').waitFor();
   await perpetrators.getByTestId('text-perpetrators').getByText('Riot police officers (OMON)').waitFor();
+  const cited = await perpetrators.getByRole('link', { name: 'Reference 1: open the passage in the coding workspace' }).getAttribute('href');
+  assert(cited === `#/coding/${cases.objectId}?annotation=${cases.annotationId}`, `the new [1] links to the passage (${cited})`);
 
   await page.getByRole('button', { name: 'Submit for review' }).click();
   await page.getByRole('status').getByText('Submitted for review (version 3).').waitFor();
@@ -2190,6 +2258,7 @@ const tests = [
   ['an analyst edits a facet and is told to reload after a concurrent change', analystEditsAFacetAndIsToldOfAConcurrentChange],
   ['search finds the passage by its code and opens the workspace at it', searchFindsThePassageByCodeAndOpensTheWorkspace],
   ['image regions and recording time ranges are coded', imageRegionsAndRecordingTimesAreCoded],
+  ['regions on the pages of a PDF are coded', pdfPageRegionsAreCoded],
   ['a user without a coding role is refused the workspace', aUserWithoutACodingRoleIsRefused],
   ['an administrator adds a code, edits a label and imports a CSV after a dry run', administratorEditsTheFramework],
   ['a coding says its code’s label changed since it was coded', aCodingSaysItsLabelChangedSinceCoded],

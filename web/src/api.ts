@@ -1063,6 +1063,8 @@ export interface CodingObject {
   text: string | null;
   /** The text's length in code points. */
   length: number;
+  /** How many pages a PDF has when its pages can be shown (pageUrl); null otherwise. */
+  pages: number | null;
   annotations: Annotation[];
   /** Annotations the caller may not see (restricted codes). */
   withheld: number;
@@ -1142,6 +1144,11 @@ export function editCode(basedOn: number, code: CodeEdit): Promise<FrameworkAnsw
 /** The coding workspace of an object: its text (a logged read) and the annotations on it. */
 export function getCodingObject(id: string): Promise<CodingObject> {
   return request('GET', `/api/v1/coding/objects/${encodeURIComponent(id)}`);
+}
+
+/** A page of a PDF as an image to code regions on (each read is logged by the server). */
+export function pageUrl(id: string, page: number): string {
+  return `/api/v1/coding/objects/${encodeURIComponent(id)}/pages/${page}`;
 }
 
 export function addAnnotation(draft: AnnotationDraft): Promise<Annotation> {

@@ -444,6 +444,17 @@ export function summaryDiff(id: string, from: number, to: number): Promise<{ fro
   return request('GET', `${summaryPath(id)}/diff`, { query: { from: String(from), to: String(to) } });
 }
 
+/** A coding of the witness's material an editor may cite: a reference, with its codes. */
+export interface CitableCoding extends SummaryReference {
+  annotation_id: string;
+  codes: string[];
+}
+
+/** What an editor of the summary may cite (a logged read of the witness's coded words). */
+export function citableCodings(id: string): Promise<{ passages: CitableCoding[]; withheld: number }> {
+  return request('GET', `${summaryPath(id)}/citable`);
+}
+
 export function exportSummary(id: string, version: number, format: ExportFormat, draftWatermark: boolean): Promise<SummaryExport> {
   const body: Record<string, string | number | boolean> = { version, format };
   if (draftWatermark) body.draft_watermark = true;

@@ -405,7 +405,9 @@ function Workspace({
   else if (shown === 'image')
     viewer = (
       <CodedImage
-        objectId={objectId}
+        src={api.inlineUrl(objectId)}
+        label={t('coding.imageLabel')}
+        wholeLabel={t('coding.wholeImage')}
         annotations={annotations}
         pending={pending}
         selectedId={selectedId}
@@ -434,10 +436,26 @@ function Workspace({
         onPick={(id) => pick(id)}
       />
     );
-  else if (shown === 'pdf') viewer = <p className="notice notice-info">{t('coding.pdfNotYet')}</p>;
+  else if (shown === 'pdf' && data.pages)
+    viewer = (
+      <CodedPdf
+        objectId={objectId}
+        pages={data.pages}
+        annotations={annotations}
+        pending={pending}
+        selectedId={selectedId}
+        canDraw={mayCode}
+        onRegion={(r) => {
+          setPending(r);
+          setNotice(null);
+        }}
+        onPick={(id) => pick(id)}
+      />
+    );
+  else if (shown === 'pdf') viewer = <p className="notice notice-info">{t('coding.pdfCannotShow')}</p>;
   else viewer = <p className="notice notice-info">{t('coding.cannotCode')}</p>;
 
-  const help = shown === 'image' ? t('coding.helpImage') : shown === 'audio' || shown === 'video' ? t('coding.helpTime') : t('coding.helpText');
+  const help = shown === 'image' ? t('coding.helpImage') : shown === 'pdf' ? t('coding.helpPdf') : shown === 'audio' || shown === 'video' ? t('coding.helpTime') : t('coding.helpText');
 
   return (
     <>
@@ -713,8 +731,10 @@ function CodedText({
 const round4 = (v: number) => Math.round(v * 10000) / 10000;
 const clamp01 = (v: number) => Math.max(0, Math.min(1, v));
 
-function CodedImage({
+/** A PDF's pages, one at a time, each coded like an image; the page of a chosen coding is shown. */
+function CodedPdf({
   objectId,
+  pages,
   annotations,
   pending,
   selectedId,
@@ -723,6 +743,7 @@ function CodedImage({
   onPick,
 }: {
   objectId: string;
+  pages: number;
   annotations: Annotation[];
   pending: Target | null;
   selectedId: string | null;
@@ -730,7 +751,72 @@ function CodedImage({
   onRegion: (r: Target) => void;
   onPick: (id: string | null) => void;
 }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
+  const [page, setPage] = useState(1);
+  const selectedPage = annotations.find((a) => a.id === selectedId && a.kind === 'region')?.page;
+  useEffect(() => {
+    if (selectedPage) setPage(Math.min(Math.max(1, selectedPage), pages));
+  }, [selectedPage, pages]);
+  const coded = [...new Set(annotations.filter((a) => a.kind === 'region').map((a) => a.page ?? 1))].sort((a, b) => a - b);
+  const turn = (to: number) => {
+    setPage(to);
+    onPick(null);
+  };
+  return (
+    <>
+      <div className="actions page-turner" role="group" aria-label={t('coding.pageOf', { page, pages })}>
+        <button type="button" className="button-secondary" disabled={page <= 1} onClick={() => turn(page - 1)}>
+          {t('coding.previousPage')}
+        </button>
+        <span data-testid="pdf-page" aria-live="polite">
+          {t('coding.pageOf', { page, pages })}
+        </span>
+        <button type="button" className="button-secondary" disabled={page >= pages} onClick={() => turn(page + 1)}>
+          {t('coding.nextPage')}
+        </button>
+      </div>
+      {coded.length ? <p className="muted">{t('coding.codedOnPages', { pages: coded.join(', ') })}</p> : null}
+      <CodedImage
+        key={page}
+        src={api.pageUrl(objectId, page)}
+        page={page}
+        label={t('coding.pdfLabel', { page })}
+        wholeLabel={t('coding.wholePage')}
+        annotations={annotations}
+        pending={pending}
+        selectedId={selectedId}
+        canDraw={canDraw}
+        onRegion={onRegion}
+        onPick={onPick}
+      />
+    </>
+  );
+}
+
+function CodedImage({
+  src,
+  page = 1,
+  label,
+  wholeLabel,
+  annotations,
+  pending,
+  selectedId,
+  canDraw,
+  onRegion,
+  onPick,
+}: {
+  src: string;
+  page?: number;
+  label: string;
+  wholeLabel: string;
+  annotations: Annotation[];
+  pending: Target | null;
+  selectedId: string | null;
+  canDraw: boolean;
+  onRegion: (r: Target) => void;
+  onPick: (id: string | null) => void;
+}) {
+  const { lang } = useI18n();
   const svg = useRef<SVGSVGElement>(null);
   const [drag, setDrag] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
   const downOn = useRef<string | null>(null);
@@ -760,20 +846,20 @@ function CodedImage({
       onPick(downOn.current);
       return;
     }
-    onRegion({ kind: 'region', page: 1, x: round4(box.x), y: round4(box.y), width: round4(box.width), height: round4(box.height) });
+    onRegion({ kind: 'region', page, x: round4(box.x), y: round4(box.y), width: round4(box.width), height: round4(box.height) });
   };
 
-  const regions = annotations.filter((a) => a.kind === 'region' && (a.page ?? 1) === 1);
+  const regions = annotations.filter((a) => a.kind === 'region' && (a.page ?? 1) === page);
   const shownPending = drag
     ? { x: Math.min(drag.x0, drag.x1), y: Math.min(drag.y0, drag.y1), width: Math.abs(drag.x1 - drag.x0), height: Math.abs(drag.y1 - drag.y0) }
-    : pending && pending.kind === 'region'
+    : pending && pending.kind === 'region' && (pending.page ?? 1) === page
       ? { x: pending.x ?? 0, y: pending.y ?? 0, width: pending.width ?? 0, height: pending.height ?? 0 }
       : null;
 
   return (
     <>
       <div className="region-stage">
-        <img className="region-image" src={api.inlineUrl(objectId)} alt={t('coding.imageLabel')} draggable={false} data-testid="coding-image" />
+        <img className="region-image" src={src} alt={label} draggable={false} data-testid="coding-image" />
         <svg
           ref={svg}
           className={canDraw ? 'region-overlay region-overlay-draw' : 'region-overlay'}
@@ -810,9 +896,9 @@ function CodedImage({
           <button
             type="button"
             className="button-secondary"
-            onClick={() => onRegion({ kind: 'region', page: 1, x: 0, y: 0, width: 1, height: 1 })}
+            onClick={() => onRegion({ kind: 'region', page, x: 0, y: 0, width: 1, height: 1 })}
           >
-            {t('coding.wholeImage')}
+            {wholeLabel}
           </button>
         </div>
       ) : null}

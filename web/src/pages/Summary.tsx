@@ -25,7 +25,6 @@ import {
   type SummaryAction,
   type SummaryEdit,
   type SummaryExport,
-  type SummaryReference,
   type SummaryText,
   type SummaryVersion,
   type WitnessSummary,
@@ -47,6 +46,7 @@ import { formatBytes, formatTime } from '../format';
 import { useI18n, type Translate } from '../i18n';
 import { useHashParams, witnessHref } from '../router';
 import { StatusBadge, sensitivityLabel, statusLabel } from './Summaries';
+import { CitedTextField, References, referenceWhere } from './SummaryReferences';
 import { ConsentBadge, ageBandLabel, genderLabel, listText } from './Witnesses';
 import '../cases.css';
 
@@ -538,6 +538,7 @@ function SummarySections({
           {editing === key ? (
             <TextEditForm
               id={`edit-${key}`}
+              summaryId={s.id}
               label={key === 'perpetrators' ? t('summary.perpetrators') : t('summary.injuries')}
               field={s[key]}
               onCancel={onCancel}
@@ -637,13 +638,6 @@ function Comments({ s, section, emptyText }: { s: WitnessSummary; section: strin
   );
 }
 
-/** Where a reference points: the span, page or time of its object. */
-function referenceWhere(t: Translate, r: SummaryReference): string {
-  if (r.kind === 'region') return t('cases.spanPage', { page: r.page ?? 0 });
-  if (r.kind === 'time') return t('cases.spanTime', { begin: r.begin ?? 0, end: r.end ?? 0 });
-  return t('cases.spanText', { begin: r.begin ?? 0, end: r.end ?? 0 });
-}
-
 /** The text with each "[n]" that names a reference as a link to that passage. */
 function MarkedText({ field }: { field: SummaryText }) {
   const { t } = useI18n();
@@ -691,29 +685,6 @@ function TextView({ id, label, field, hideLabel }: { id: string; label: string; 
   );
 }
 
-function References({ id, references }: { id: string; references: SummaryReference[] }) {
-  const { t } = useI18n();
-  if (references.length === 0) return null;
-  return (
-    <details className="references" open>
-      <summary>{t('summary.references', { n: references.length })}</summary>
-      <ol>
-        {references.map((r, i) => (
-          <li key={i} data-reference={i + 1} id={`${id}-ref-${i + 1}`}>
-            <span className="ref-label">[{i + 1}]</span>{' '}
-            {r.kind === 'text' && r.passage ? <q className="passage-quote">{r.passage}</q> : null}
-            <span className="ref-where muted">
-              {' '}
-              {t('cases.object')} <code>{r.object_id}</code> · {referenceWhere(t, r)} ·{' '}
-              <a href={codingHref(r.object_id, r.annotation_id)}>{t('cases.openCoding')}</a>
-            </span>
-          </li>
-        ))}
-      </ol>
-    </details>
-  );
-}
-
 function EditActions({ busy, onCancel }: { busy: boolean; onCancel: () => void }) {
   const { t } = useI18n();
   return (
@@ -738,36 +709,35 @@ function useFocusFirst() {
 
 function TextEditForm({
   id,
+  summaryId,
   label,
   field,
   onCancel,
   onSave,
 }: {
   id: string;
+  summaryId: string;
   label: string;
   field: SummaryText;
   onCancel: () => void;
   onSave: (field: SummaryText) => Promise<void>;
 }) {
   const { t } = useI18n();
-  const [text, setText] = useState(field.text);
+  const [edited, setEdited] = useState(field);
   const [busy, setBusy] = useState(false);
   const ref = useFocusFirst();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     try {
-      await onSave({ text, references: field.references });
+      await onSave(edited);
     } finally {
       setBusy(false);
     }
   };
   return (
     <form onSubmit={submit} noValidate className="summary-edit" aria-label={t('summary.editing', { section: label })}>
-      <div className="form-grid">
-        <TextAreaField id={id} ref={ref} label={label} help={t('summary.markersHelp', { n: field.references.length })} rows={8} value={text} onChange={(e) => setText(e.target.value)} />
-      </div>
-      <References id={id} references={field.references} />
+      <CitedTextField id={id} summaryId={summaryId} inputRef={ref} label={label} rows={8} field={edited} onChange={setEdited} />
       <EditActions busy={busy} onCancel={onCancel} />
     </form>
   );
@@ -788,8 +758,8 @@ function IncidentEditForm({
   const inc = s.incidents[index];
   const [title, setTitle] = useState(inc.title);
   const [date, setDate] = useState(inc.date);
-  const [saw, setSaw] = useState(inc.saw.text);
-  const [suffered, setSuffered] = useState(inc.suffered.text);
+  const [saw, setSaw] = useState(inc.saw);
+  const [suffered, setSuffered] = useState(inc.suffered);
   const [busy, setBusy] = useState(false);
   const ref = useFocusFirst();
   const n = index + 1;
@@ -798,7 +768,7 @@ function IncidentEditForm({
     setBusy(true);
     try {
       const incidents = s.incidents.map((x, i) =>
-        i === index ? { ...x, title, date, saw: { ...x.saw, text: saw }, suffered: { ...x.suffered, text: suffered } } : x,
+        i === index ? { ...x, title, date, saw, suffered } : x,
       );
       await onSave({ incidents });
     } finally {
@@ -810,27 +780,9 @@ function IncidentEditForm({
       <div className="form-grid">
         <Field id={`incident-${n}-title`} ref={ref} label={t('summary.incidentTitle')} type="text" maxLength={500} value={title} onChange={(e) => setTitle(e.target.value)} />
         <Field id={`incident-${n}-date`} label={t('summary.incidentDate')} type="text" maxLength={500} value={date} onChange={(e) => setDate(e.target.value)} />
-        <TextAreaField
-          id={`incident-${n}-saw-text`}
-          label={t('summary.saw')}
-          help={t('summary.markersHelp', { n: inc.saw.references.length })}
-          rows={5}
-          value={saw}
-          onChange={(e) => setSaw(e.target.value)}
-        />
       </div>
-      <References id={`incident-${n}-saw-edit`} references={inc.saw.references} />
-      <div className="form-grid">
-        <TextAreaField
-          id={`incident-${n}-suffered-text`}
-          label={t('summary.suffered')}
-          help={t('summary.markersHelp', { n: inc.suffered.references.length })}
-          rows={6}
-          value={suffered}
-          onChange={(e) => setSuffered(e.target.value)}
-        />
-      </div>
-      <References id={`incident-${n}-suffered-edit`} references={inc.suffered.references} />
+      <CitedTextField id={`incident-${n}-saw-text`} summaryId={s.id} label={t('summary.saw')} rows={5} field={saw} onChange={setSaw} />
+      <CitedTextField id={`incident-${n}-suffered-text`} summaryId={s.id} label={t('summary.suffered')} rows={6} field={suffered} onChange={setSuffered} />
       <EditActions busy={busy} onCancel={onCancel} />
     </form>
   );

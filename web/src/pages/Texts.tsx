@@ -27,10 +27,10 @@ export function ObjectViewer({ object, label, codable = false }: { object: Evide
   const src = api.inlineUrl(object.id);
   // preload="none": a recording is fetched (and the read logged) only when someone plays it.
   let shown: ReactNode;
-  // Images are coded by region, recordings by time range, in the coding workspace.
+  // Images and PDF pages are coded by region, recordings by time range, in the coding workspace.
   const coding: MessageKey | null = !codable
     ? null
-    : type.startsWith('image/')
+    : type.startsWith('image/') || type === 'application/pdf'
       ? 'coding.codeRegions'
       : type.startsWith('audio/') || type.startsWith('video/')
         ? 'coding.codeTimes'

@@ -40,6 +40,15 @@ const std::vector<Role>& summary_reviewers() {
   return roles;
 }
 
+const std::vector<Role>& disclosure_officers() {
+  static const std::vector<Role> roles = {Role::kLegalOfficer, Role::kLead};
+  return roles;
+}
+
+const std::vector<Role>& disclosure_log_readers() {
+  return disclosure_officers();
+}
+
 const std::vector<Role>& framework_editors() {
   static const std::vector<Role> roles = {Role::kAdministrator};
   return roles;

@@ -88,6 +88,17 @@ const std::vector<accounts::Role>& facility_editors();
 // (request changes, approve) — never a summary they wrote or edited (coding/summary.h).
 const std::vector<accounts::Role>& summary_writers();
 const std::vector<accounts::Role>& summary_reviewers();
+// Requests for assistance and disclosure packages (disclosure/). Who registers and updates
+// requests, builds packages, redacts, reviews redactions, submits, requests changes, approves
+// (never a package they built or changed: disclosure/packages.h) and exports them: legal
+// officers, whose decision a disclosure is, and leads. Reviewers check analysis, not
+// disclosures: they read no requests or packages (a package lists witnesses, recipients and
+// what went to them, which only those who decide on disclosure need).
+const std::vector<accounts::Role>& disclosure_officers();
+// Who reads the disclosure log and where a witness's material has gone: the same legal officers
+// and leads, who notify recipients when consent is withdrawn and answer a witness's request to
+// know where their testimony went. Each read is logged.
+const std::vector<accounts::Role>& disclosure_log_readers();
 // Who changes the hub's coding framework: administrators (the framework is hub-wide).
 const std::vector<accounts::Role>& framework_editors();
 

@@ -1293,6 +1293,7 @@ void Api::add_routes(Router& router) {
   add_places_routes(route);
   add_incident_routes(route);
   add_summary_routes(route);
+  add_disclosure_routes(route);
 }
 
 }  // namespace evhub::api

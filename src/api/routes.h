@@ -23,6 +23,8 @@
 #include "coding/places.h"
 #include "coding/summary.h"
 #include "collection/collection.h"
+#include "disclosure/packages.h"
+#include "disclosure/requests.h"
 #include "hub/hub.h"
 #include "jobs/job_queue.h"
 #include "jobs/worker_pool.h"
@@ -97,6 +99,28 @@ class Api {
   };
   ReachableSummary reachable_summary(const accounts::Caller& caller, const std::string& id,
                                      const std::vector<accounts::Role>& roles);
+  // Requests for assistance, disclosure packages, the disclosure log (disclosure_routes.cc).
+  void add_disclosure_routes(const AddRoute& route);
+  Result<disclosure::RequestRegister*> request_register();
+  Result<disclosure::PackageStore*> package_store();
+  struct ReachableRequest {
+    std::optional<disclosure::Request> request;
+    Response refusal;
+  };
+  ReachableRequest reachable_request(const accounts::Caller& caller, const std::string& id,
+                                     const std::vector<accounts::Role>& roles);
+  struct ReachablePackage {
+    std::optional<disclosure::Package> package;
+    Response refusal;
+  };
+  ReachablePackage reachable_package(const accounts::Caller& caller, const std::string& id,
+                                     const std::vector<accounts::Role>& roles);
+  // The objects of a package's items: each must be evidence of the request's organisation that
+  // the caller may read (a refusal names the item, not what it holds).
+  std::optional<Response> check_package_objects(const accounts::Caller& caller,
+                                                const std::string& organisation_id,
+                                                const nlohmann::json& items);
+  Response package_response(int status, const disclosure::Package& p, nlohmann::json extra);
   // The gazetteer and the facility registry (places_routes.cc).
   void add_places_routes(const AddRoute& route);
   Result<const coding::Gazetteer*> gazetteer();
@@ -137,6 +161,8 @@ class Api {
   std::unique_ptr<coding::SummaryStore> summaries_;   // after annotations_ and witnesses_
   std::shared_ptr<const coding::Gazetteer> gazetteer_;
   std::unique_ptr<coding::FacilityRegistry> facilities_;
+  std::unique_ptr<disclosure::RequestRegister> requests_;
+  std::unique_ptr<disclosure::PackageStore> packages_;
   // The custody log length when the index was last asked to catch up (see start_processing).
   std::int64_t index_requested_at_ = -1;
   // Declared after everything it uses, so it stops (joining its threads) before they go.

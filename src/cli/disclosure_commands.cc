@@ -20,7 +20,7 @@
 #include "collection/collection.h"
 #include "core/clock.h"
 #include "core/fs.h"
-#include "disclosure/consent_gate.h"
+#include "disclosure/package_builder.h"
 #include "disclosure/package_export.h"
 #include "disclosure/package_verify.h"
 #include "disclosure/packages.h"
@@ -176,55 +176,37 @@ Status package_build(const Options& o, hub::Hub& hub) {
   EVHUB_ASSIGN_OR_RETURN(auto request, requests->get(a.request));
   if (!request) return Status(Code::kNotFound, "there is no request " + a.request);
   EVHUB_ASSIGN_OR_RETURN(auto witnesses, collection::Collection::open(hub));
-  std::vector<disclosure::GateItem> gated;
-  std::vector<disclosure::PackageItem> items;
+  std::vector<disclosure::ItemSpec> specs;
   for (const auto& spec : a.items) {
     const auto colon = spec.find(':');
-    disclosure::PackageItem item;
+    disclosure::ItemSpec item;
     item.object_id = spec.substr(0, colon);
-    EVHUB_ASSIGN_OR_RETURN(auto object, hub.describe(item.object_id));
-    EVHUB_ASSIGN_OR_RETURN(auto witness, witnesses->witness(object.domain));
-    item.witness = witness ? object.domain : "";
-    item.folder = colon != std::string::npos ? spec.substr(colon + 1)
-                  : item.witness.empty()     ? "items"
-                                             : item.witness;
-    item.description = object.record.media_type;
-    gated.push_back({item.object_id, item.witness, object.record.sensitivity, false});
-    items.push_back(std::move(item));
+    if (colon != std::string::npos) item.folder = spec.substr(colon + 1);
+    specs.push_back(std::move(item));
   }
-  EVHUB_ASSIGN_OR_RETURN(auto decisions,
-                         disclosure::gate_items(*witnesses, *request, gated, today()));
+  EVHUB_ASSIGN_OR_RETURN(auto packages, disclosure::PackageStore::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto built, disclosure::build_package(hub, *witnesses, *packages, *request,
+                                                               specs, today(), hub.actor()));
   json listed = json::array();
   std::string text;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    auto& item = items[i];
-    item.gate.allowed = decisions[i].allowed;
-    item.gate.reason = decisions[i].allowed ? "" : decisions[i].reason;
-    if (decisions[i].allowed && !item.witness.empty()) {
-      EVHUB_ASSIGN_OR_RETURN(auto witness, witnesses->witness(item.witness));
-      item.gate.consent_version = witness && witness->consent ? witness->consent->version : 0;
-    }
-    EVHUB_ASSIGN_OR_RETURN(auto warnings, disclosure::delivery_warnings(hub, item.object_id));
-    listed.push_back({{"object", item.object_id},
-                      {"witness", item.witness},
-                      {"allowed", item.gate.allowed},
-                      {"reason", decisions[i].reason},
-                      {"warnings", warnings}});
-    text += fmt::format("  {} {}: {}\n", item.gate.allowed ? "ok     " : "BLOCKED", item.object_id,
-                        decisions[i].reason);
-    if (std::find(warnings.begin(), warnings.end(), "gps") != warnings.end()) {
+  for (const auto& c : built.gated.candidates) {
+    listed.push_back({{"object", c.item.object_id},
+                      {"witness", c.item.witness},
+                      {"allowed", c.item.gate.allowed},
+                      {"reason", c.decision.reason},
+                      {"warnings", c.warnings}});
+    text += fmt::format("  {} {}: {}\n", c.item.gate.allowed ? "ok     " : "BLOCKED",
+                        c.item.object_id, c.decision.reason);
+    if (std::find(c.warnings.begin(), c.warnings.end(), "gps") != c.warnings.end()) {
       text += fmt::format(
           "    warning: {} says where it was taken (GPS in its metadata): redact "
           "it (package redact --box) to drop its metadata, or send it knowingly\n",
-          item.object_id);
+          c.item.object_id);
     }
   }
-  EVHUB_ASSIGN_OR_RETURN(auto packages, disclosure::PackageStore::open(hub));
-  EVHUB_ASSIGN_OR_RETURN(auto made,
-                         packages->create(request->organisation_id, request->id, hub.actor()));
-  EVHUB_ASSIGN_OR_RETURN(made, packages->set_items(made.id, made.version, items, hub.actor()));
-  const auto renew = disclosure::witnesses_to_renew(decisions);
+  const auto& renew = built.gated.renew;
   if (!renew.empty()) text += fmt::format("consent to renew: {}\n", fmt::join(renew, ", "));
+  const auto& made = built.package;
   print(o, {{"id", made.id}, {"version", made.version}, {"items", listed}, {"renew", renew}},
         fmt::format("package {} for {}:\n", made.id, request->id) + text);
   return Status::ok();
@@ -247,31 +229,15 @@ Status package_redact(const Options& o, hub::Hub& hub) {
   const PackageArgs& a = args();
   EVHUB_ASSIGN_OR_RETURN(auto packages, disclosure::PackageStore::open(hub));
   EVHUB_ASSIGN_OR_RETURN(auto p, newest_package(*packages, a.path));
-  auto item = std::find_if(p.items.begin(), p.items.end(),
-                           [&](const auto& i) { return i.object_id == a.object; });
-  if (item == p.items.end()) return Status(Code::kNotFound, a.object + " is not in the package");
   std::vector<disclosure::RedactionBox> boxes;
   for (const auto& text : a.boxes) {
     EVHUB_ASSIGN_OR_RETURN(auto box, parse_box(text));
     boxes.push_back(box);
   }
-  std::vector<disclosure::WitnessIdentity> identities;
-  if (!item->witness.empty()) {
-    EVHUB_ASSIGN_OR_RETURN(auto witnesses, collection::Collection::open(hub));
-    auto personal = witnesses->personal_details(item->witness);
-    if (personal.is_ok()) {
-      EVHUB_RETURN_IF_ERROR(hub.audit("witness.personal.view", "",
-                                      {{"witness", item->witness}, {"for", "redaction"}}));
-      identities.push_back({item->witness, personal->name, personal->contacts,
-                            personal->date_of_birth, personal->address});
-    } else if (personal.status().code() != Code::kNotFound) {
-      return personal.status();
-    }
-  }
-  EVHUB_ASSIGN_OR_RETURN(auto redacted, disclosure::redact_item(hub, a.object, identities, boxes));
-  item->delivered_object_id = redacted.object_id;
-  item->redaction_reviewed_by.clear();  // a new redaction needs a new review
-  EVHUB_ASSIGN_OR_RETURN(p, packages->set_items(p.id, p.version, p.items, hub.actor()));
+  EVHUB_ASSIGN_OR_RETURN(auto witnesses, collection::Collection::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto done, disclosure::redact_package_item(hub, *witnesses, *packages, p,
+                                                                    a.object, boxes, hub.actor()));
+  const auto& redacted = done.redacted;
   json log = json::array();
   std::string text = fmt::format(
       "{} redacted as {}; read it (evhub get {}) and then confirm "
@@ -290,13 +256,7 @@ Status package_review(const Options& o, hub::Hub& hub) {
   const PackageArgs& a = args();
   EVHUB_ASSIGN_OR_RETURN(auto packages, disclosure::PackageStore::open(hub));
   EVHUB_ASSIGN_OR_RETURN(auto p, newest_package(*packages, a.path));
-  auto item = std::find_if(p.items.begin(), p.items.end(),
-                           [&](const auto& i) { return i.object_id == a.object; });
-  if (item == p.items.end() || item->delivered_object_id.empty()) {
-    return Status(Code::kFailedPrecondition, a.object + " has no redaction to review");
-  }
-  item->redaction_reviewed_by = hub.actor();
-  EVHUB_ASSIGN_OR_RETURN(p, packages->set_items(p.id, p.version, p.items, hub.actor()));
+  EVHUB_ASSIGN_OR_RETURN(p, disclosure::review_redaction(*packages, p, a.object, hub.actor()));
   print(o, {{"id", p.id}, {"version", p.version}},
         fmt::format("the redaction of {} is reviewed by {}\n", a.object, hub.actor()));
   return Status::ok();

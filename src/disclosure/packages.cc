@@ -434,15 +434,14 @@ Result<std::vector<Package>> PackageStore::list(const std::vector<std::string>& 
   return out;
 }
 
-Result<std::vector<Disclosure>> PackageStore::disclosures_of(const std::string& witness) {
-  EVHUB_RETURN_IF_ERROR(sync());
-  EVHUB_ASSIGN_OR_RETURN(
-      Statement st,
-      impl_->db.prepare("SELECT p.id, p.request_id, p.organisation_id, i.object_id, i.witness, "
-                        "i.consent_version, p.updated_at FROM package_items i JOIN packages p ON "
-                        "p.id = i.package_id WHERE i.witness = ? AND p.state = 'exported' ORDER "
-                        "BY p.changed_seq, i.position"));
-  st.bind(1, witness);
+namespace {
+
+constexpr const char* kDisclosureSelect =
+    "SELECT p.id, p.request_id, p.organisation_id, i.object_id, i.witness, i.consent_version, "
+    "p.updated_at FROM package_items i JOIN packages p ON p.id = i.package_id WHERE "
+    "p.state = 'exported' AND ";
+
+Result<std::vector<Disclosure>> disclosure_rows(Statement& st) {
   std::vector<Disclosure> out;
   for (;;) {
     EVHUB_ASSIGN_OR_RETURN(bool row, st.step());
@@ -451,6 +450,31 @@ Result<std::vector<Disclosure>> PackageStore::disclosures_of(const std::string& 
                    static_cast<int>(st.integer(5)), st.text(6)});
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<Disclosure>> PackageStore::disclosures_of(const std::string& witness) {
+  EVHUB_RETURN_IF_ERROR(sync());
+  EVHUB_ASSIGN_OR_RETURN(Statement st,
+                         impl_->db.prepare(std::string(kDisclosureSelect) +
+                                           "i.witness = ? ORDER BY p.changed_seq, i.position"));
+  st.bind(1, witness);
+  return disclosure_rows(st);
+}
+
+Result<std::vector<Disclosure>> PackageStore::disclosures(
+    const std::vector<std::string>& organisation_ids) {
+  EVHUB_RETURN_IF_ERROR(sync());
+  if (organisation_ids.empty()) return std::vector<Disclosure>();
+  EVHUB_ASSIGN_OR_RETURN(Statement st, impl_->db.prepare(std::string(kDisclosureSelect) +
+                                                         "1 ORDER BY p.changed_seq, i.position"));
+  EVHUB_ASSIGN_OR_RETURN(auto all, disclosure_rows(st));
+  std::erase_if(all, [&](const Disclosure& d) {
+    return std::find(organisation_ids.begin(), organisation_ids.end(), d.organisation_id) ==
+           organisation_ids.end();
+  });
+  return all;
 }
 
 Result<std::vector<std::string>> PackageStore::requests_holding(const std::string& witness) {

@@ -101,6 +101,10 @@ class PackageStore {
   Result<std::vector<Package>> list(const std::vector<std::string>& organisation_ids);
   // Every exported item of the witness's material, oldest export first.
   Result<std::vector<Disclosure>> disclosures_of(const std::string& witness);
+  // The disclosure log: every exported item of the packages of these organisations (none if
+  // the list is empty: a log is always asked for someone's organisations), oldest export
+  // first, material of no witness included.
+  Result<std::vector<Disclosure>> disclosures(const std::vector<std::string>& organisation_ids);
   // The requests whose recipients hold some of the witness's material (exported packages),
   // each once, oldest first: who to notify when the witness withdraws consent.
   Result<std::vector<std::string>> requests_holding(const std::string& witness);

@@ -46,6 +46,9 @@ struct Layout {
   // (requests.h) and the disclosure packages (packages.h).
   std::string requests() const { return join_path(dir, "requests.db"); }
   std::string packages() const { return join_path(dir, "packages.db"); }
+  // Packages exported through the API, one directory per package holding its .tar.age until
+  // it is downloaded (encrypted to the recipient: the hub cannot read it back).
+  std::string deliveries() const { return join_path(dir, "deliveries"); }
   // The search index (Xapian): derived data, rebuilt from the hub by `evhub index rebuild`.
   std::string index() const { return join_path(dir, "index"); }
   std::string saved_searches() const { return join_path(dir, "saved_searches.db"); }

@@ -136,6 +136,24 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"GET /api/v1/summaries/{id}/diff", {"analyst", "legal-officer", "reviewer", "lead"}},
     {"POST /api/v1/summaries/{id}/exports", {"analyst", "legal-officer", "reviewer", "lead"}},
     {"GET /api/v1/coding/agreement", {"analyst", "legal-officer", "reviewer", "lead"}},
+    {"GET /api/v1/requests", {"legal-officer", "lead"}},
+    {"POST /api/v1/requests", {"legal-officer", "lead"}},
+    {"GET /api/v1/requests/{id}", {"legal-officer", "lead"}},
+    {"PATCH /api/v1/requests/{id}", {"legal-officer", "lead"}},
+    {"GET /api/v1/packages", {"legal-officer", "lead"}},
+    {"POST /api/v1/packages", {"legal-officer", "lead"}},
+    {"GET /api/v1/packages/{id}", {"legal-officer", "lead"}},
+    {"GET /api/v1/packages/{id}/history", {"legal-officer", "lead"}},
+    {"PUT /api/v1/packages/{id}/items", {"legal-officer", "lead"}},
+    {"POST /api/v1/packages/{id}/items/{object}/redaction", {"legal-officer", "lead"}},
+    {"POST /api/v1/packages/{id}/items/{object}/review", {"legal-officer", "lead"}},
+    {"POST /api/v1/packages/{id}/submit", {"legal-officer", "lead"}},
+    {"POST /api/v1/packages/{id}/changes", {"legal-officer", "lead"}},
+    {"POST /api/v1/packages/{id}/approve", {"legal-officer", "lead"}},
+    {"POST /api/v1/packages/{id}/export", {"legal-officer", "lead"}},
+    {"GET /api/v1/packages/{id}/export", {"legal-officer", "lead"}},
+    {"GET /api/v1/disclosures", {"legal-officer", "lead"}},
+    {"GET /api/v1/witnesses/{code}/disclosures", {"legal-officer", "lead"}},
 };
 
 // The routes of collection_routes.cc: given a witness, an interview, documents and a failed job
@@ -293,6 +311,7 @@ TEST(Access, EveryRouteWithEveryRole) {
       }
       if (auto p = path.find("{page}"); p != std::string::npos) path.replace(p, 6, "1");
       if (auto p = path.find("{username}"); p != std::string::npos) path.replace(p, 10, "analyst");
+      if (auto p = path.find("{object}"); p != std::string::npos) path.replace(p, 8, object.id);
       if (auto p = path.find("{code}"); p != std::string::npos) {
         path.replace(p, 6, r.method == "DELETE" ? "W-00099" : "W-00001");
       }

@@ -67,7 +67,9 @@ def main():
         for user, org, role in (("admin", "Partner A", "administrator"),
                                 ("analyst", "Partner A", "analyst"),
                                 ("lead", "Partner A", "lead"),
-                                ("analyst.b", "Partner B", "analyst")):
+                                ("analyst.b", "Partner B", "analyst"),
+                                ("legal", "Partner A", "legal-officer"),
+                                ("legal.b", "Partner B", "legal-officer")):
             evhub("user", "add", user, "--org", org, "--role", role,
                   env={"EVHUB_USER_PASSWORD": user + " password!"})
 
@@ -801,6 +803,236 @@ def exercise_places_incidents_summaries(call, jars, anonymous, text_id, annotati
     call("DELETE", incidents + "/" + iid, query="?version=2", doc_path=incident, **analyst)
 
 
+def exercise_disclosure(call, jars, anonymous):
+    """Requests for assistance and packages, end to end: Partner A's legal officer registers a
+    request and builds a package (the gate blocks a witness whose consent does not cover
+    lawyers), takes the blocked item out, redacts and reviews; the lead asks for changes, then
+    approves (the builder may not); the package is exported to an age key and downloaded; the
+    disclosure log and the witness's history show it. The analyst and Partner B's legal officer
+    are refused."""
+    legal, lead, analyst, other = (dict(jar=jars[u], csrf=jars[u].csrf)
+                                   for u in ("legal", "lead", "analyst", "legal.b"))
+    requests_, request_ = "/api/v1/requests", "/api/v1/requests/{id}"
+    packages, package = "/api/v1/packages", "/api/v1/packages/{id}"
+    items, history = package + "/items", package + "/history"
+    redaction = package + "/items/{object}/redaction"
+    review = package + "/items/{object}/review"
+    submit, changes, approve = package + "/submit", package + "/changes", package + "/approve"
+    export = package + "/export"
+    disclosures, witness_history = "/api/v1/disclosures", "/api/v1/witnesses/{code}/disclosures"
+    nothing = "pk-" + "0" * 32
+
+    objects = {}
+    for code, name, scope in (("W-00700", "Fictional Witness", "share-lawyer"),
+                              ("W-00701", "Invented Person", "share-icc")):
+        call("POST", "/api/v1/witnesses", {"code": code, "personal": {"name": name}}, **lead)
+        call("POST", "/api/v1/witnesses/%s/consents" % code, {
+            "given_on": "2026-03-01", "taken_by": "K.", "scopes": ["internal-analysis", scope]},
+            doc_path="/api/v1/witnesses/{code}/consents", **lead)
+        status, doc = call("POST", "/api/v1/objects", raw=("My name is %s. They beat us." %
+                                                           name).encode(),
+                           query="?domain=" + code, **lead)
+        objects[code] = doc["id"] if doc else "0" * 32
+    allowed, blocked = objects["W-00700"], objects["W-00701"]
+
+    status, doc = call("POST", requests_, {
+        "organisation": "Partner A",
+        "requester": {"kind": "lawyer", "body": "Counsel for victims (test)",
+                      "contact": "a fictional address"},
+        "reference": "LAW-2026/3", "legal_basis": "national law", "deadline": "2099-01-01",
+        "scope": {"description": "ill-treatment, August 2020", "restricted": []},
+        "terms": {"confidential": True}}, **legal)
+    check(status == 201 and doc and doc["status"] == "received", "a request is registered")
+    rq = doc["id"] if doc else "RQ-2099-0001"
+    call("POST", requests_, {"requester": {"kind": "gossip"}}, **legal)  # 400
+    call("POST", requests_, {"requester": {"kind": "lawyer", "body": "x"}}, **analyst)  # 403
+    call("POST", requests_, {"organisation": "Partner A", "requester": {"kind": "lawyer",
+         "body": "x"}}, **other)  # 403
+    call("POST", requests_, {"requester": {"kind": "lawyer", "body": "x"}}, jar=anonymous)  # 401
+    status, doc = call("GET", requests_, jar=jars["legal"])
+    check(doc and [r["id"] for r in doc["requests"]] == [rq], "the legal officer lists it")
+    status, doc = call("GET", requests_, jar=jars["legal.b"])
+    check(doc is not None and doc["requests"] == [], "Partner B's legal officer sees none")
+    call("GET", requests_, query="?view=deadlines&within=30", jar=jars["lead"])
+    call("GET", requests_, query="?status=bogus", jar=jars["legal"])  # 400
+    call("GET", requests_, jar=jars["analyst"])  # 403
+    call("GET", requests_, jar=anonymous)  # 401
+    call("GET", requests_ + "/" + rq, doc_path=request_, jar=jars["legal"])
+    call("GET", requests_ + "/RQ-2099-9999", doc_path=request_, jar=jars["legal"])  # 404
+    call("GET", requests_ + "/" + rq, doc_path=request_, jar=jars["legal.b"])  # 403
+    call("GET", requests_ + "/" + rq, doc_path=request_, jar=anonymous)  # 401
+    status, doc = call("PATCH", requests_ + "/" + rq, {"version": 1, "status": "scoping",
+                       "assignees": ["legal"]}, doc_path=request_, **legal)
+    check(doc and doc["assignees"] == ["legal"], "the request is assigned")
+    call("PATCH", requests_ + "/" + rq, {"version": 1, "status": "collecting"},
+         doc_path=request_, **legal)  # 409: stale
+    call("PATCH", requests_ + "/" + rq, {"status": "collecting"}, doc_path=request_,
+         **legal)  # 400: no version
+    call("PATCH", requests_ + "/RQ-2099-9999", {"version": 1}, doc_path=request_, **legal)  # 404
+    call("PATCH", requests_ + "/" + rq, {"version": 2}, doc_path=request_, **other)  # 403
+
+    status, doc = call("POST", packages, {"request": rq, "items": [
+        {"object": allowed}, {"object": blocked, "folder": "W-00701"}]}, **legal)
+    check(doc and doc["gate"][1]["allowed"] is False
+          and doc["gate"][1]["reason"] == "W-00701: consent v1 does not cover lawyers"
+          and doc["renew"] == ["W-00701"], "the gate blocks the second item and says why")
+    pk = doc["id"] if doc else nothing
+    version = doc["version"] if doc else 1
+    call("POST", packages, {"request": rq, "items": "all"}, **legal)  # 400
+    call("POST", packages, {"request": "RQ-2099-9999", "items": []}, **legal)  # 404
+    call("POST", packages, {"request": rq, "items": []}, **other)  # 403
+    call("POST", packages, {"request": rq, "items": []}, jar=anonymous)  # 401
+    status, doc = call("POST", packages + "/%s/submit" % pk, {"version": version},
+                       doc_path=submit, **legal)
+    check(status == 409 and doc and "does not cover lawyers" in doc["error"]["message"],
+          "a blocked item keeps the package from review, with the gate's reason")
+    call("GET", packages, query="?request=" + rq, jar=jars["legal"])
+    call("GET", packages, jar=jars["analyst"])  # 403
+    call("GET", packages, jar=anonymous)  # 401
+
+    status, doc = call("PUT", packages + "/%s/items" % pk, {"version": version,
+                       "items": [{"object": allowed}]}, doc_path=items, **legal)
+    version = doc["version"] if doc else version
+    call("PUT", packages + "/%s/items" % pk, {"version": 1, "items": []}, doc_path=items,
+         **legal)  # 409
+    call("PUT", packages + "/%s/items" % pk, {"version": version}, doc_path=items, **legal)  # 400
+    call("PUT", packages + "/%s/items" % nothing, {"version": 1, "items": []}, doc_path=items,
+         **legal)  # 404
+    call("PUT", packages + "/%s/items" % pk, {"version": version, "items": []}, doc_path=items,
+         **other)  # 403
+    call("PUT", packages + "/%s/items" % pk, {"version": version, "items": []}, doc_path=items,
+         jar=anonymous)  # 401
+
+    where = packages + "/%s/items/%s/redaction" % (pk, allowed)
+    status, doc = call("POST", where, {"version": version}, doc_path=redaction, **legal)
+    check(doc and doc["log"] and doc["log"][0]["kind"] == "name",
+          "the transcript is pseudonymised, and the log says what kind was removed")
+    version = doc["package"]["version"] if doc else version
+    call("POST", where, {"boxes": [{"page": 1}]}, doc_path=redaction, **legal)  # 400
+    call("POST", where, {"version": 1}, doc_path=redaction, **legal)  # 409
+    call("POST", packages + "/%s/items/%s/redaction" % (nothing, allowed), {},
+         doc_path=redaction, **legal)  # 404
+    call("POST", where, {}, doc_path=redaction, **other)  # 403
+    call("POST", where, {}, doc_path=redaction, jar=anonymous)  # 401
+    where = packages + "/%s/items/%s/review" % (pk, allowed)
+    status, doc = call("POST", where, {"version": version}, doc_path=review, **legal)
+    version = doc["version"] if doc else version
+    call("POST", packages + "/%s/items/%s/review" % (pk, blocked), {}, doc_path=review,
+         **legal)  # 409: nothing to review
+    call("POST", where, {"version": "x"}, doc_path=review, **legal)  # 400
+    call("POST", packages + "/%s/items/%s/review" % (nothing, allowed), {}, doc_path=review,
+         **legal)  # 404
+    call("POST", where, {}, doc_path=review, **other)  # 403
+    call("POST", where, {}, doc_path=review, jar=anonymous)  # 401
+
+    status, doc = call("POST", packages + "/%s/submit" % pk, {"version": version},
+                       doc_path=submit, **legal)
+    check(doc and doc["state"] == "in-review", "the package goes to review")
+    version = doc["version"] if doc else version
+    call("POST", packages + "/%s/submit" % pk, {}, doc_path=submit, **legal)  # 400
+    call("POST", packages + "/%s/submit" % nothing, {"version": 1}, doc_path=submit,
+         **legal)  # 404
+    call("POST", packages + "/%s/submit" % pk, {"version": 1}, doc_path=submit, **other)  # 403
+    call("POST", packages + "/%s/submit" % pk, {"version": 1}, doc_path=submit, jar=anonymous)
+    status, doc = call("POST", packages + "/%s/changes" % pk, {"version": version,
+                       "note": "describe the item"}, doc_path=changes, **lead)
+    version = doc["version"] if doc else version
+    call("POST", packages + "/%s/changes" % pk, {"version": version, "note": "again"},
+         doc_path=changes, **lead)  # 409: no longer in review
+    call("POST", packages + "/%s/changes" % pk, {"version": version}, doc_path=changes,
+         **lead)  # 400: no note
+    call("POST", packages + "/%s/changes" % pk, {"note": 1}, doc_path=changes, **lead)  # 400
+    call("POST", packages + "/%s/changes" % nothing, {"version": 1, "note": "x"},
+         doc_path=changes, **lead)  # 404
+    call("POST", packages + "/%s/changes" % pk, {"version": 1, "note": "x"}, doc_path=changes,
+         **other)  # 403
+    call("POST", packages + "/%s/changes" % pk, {"version": 1, "note": "x"}, doc_path=changes,
+         jar=anonymous)  # 401
+    status, doc = call("PUT", packages + "/%s/items" % pk, {"version": version, "items": [
+        {"object": allowed, "description": "Interview transcript"}]}, doc_path=items, **legal)
+    check(doc and doc["items"][0]["delivered_object"] and doc["items"][0]["redaction_reviewed_by"]
+          == "legal", "a kept item keeps its redaction and its review")
+    version = doc["version"] if doc else version
+    status, doc = call("POST", packages + "/%s/submit" % pk, {"version": version},
+                       doc_path=submit, **legal)
+    version = doc["version"] if doc else version
+    status, doc = call("POST", packages + "/%s/approve" % pk, {"version": version},
+                       doc_path=approve, **legal)
+    check(status == 409 and doc and "did not build or change it" in doc["error"]["message"],
+          "the builder may not approve")
+    call("POST", packages + "/%s/approve" % pk, {"version": "x"}, doc_path=approve, **lead)
+    call("POST", packages + "/%s/approve" % nothing, {"version": 1}, doc_path=approve, **lead)
+    call("POST", packages + "/%s/approve" % pk, {"version": version}, doc_path=approve, **other)
+    call("POST", packages + "/%s/approve" % pk, {"version": 1}, doc_path=approve, jar=anonymous)
+    status, doc = call("POST", packages + "/%s/approve" % pk, {"version": version},
+                       doc_path=approve, **lead)
+    check(doc and doc["state"] == "approved" and doc["approved_by"] == "lead",
+          "the lead approves")
+    version = doc["version"] if doc else version
+    call("GET", packages + "/" + pk, doc_path=package, jar=jars["legal"])
+    call("GET", packages + "/" + nothing, doc_path=package, jar=jars["legal"])  # 404
+    call("GET", packages + "/" + pk, doc_path=package, jar=jars["legal.b"])  # 403
+    call("GET", packages + "/" + pk, doc_path=package, jar=anonymous)  # 401
+    status, doc = call("GET", packages + "/%s/history" % pk, doc_path=history,
+                       jar=jars["legal"])
+    check(doc and [v["state"] for v in doc["versions"]][-1] == "approved", "every version kept")
+    call("GET", packages + "/%s/history" % nothing, doc_path=history, jar=jars["legal"])
+    call("GET", packages + "/%s/history" % pk, doc_path=history, jar=jars["legal.b"])  # 403
+    call("GET", packages + "/%s/history" % pk, doc_path=history, jar=anonymous)  # 401
+
+    with tempfile.TemporaryDirectory() as keys:
+        key = os.path.join(keys, "key.txt")
+        subprocess.run(["age-keygen", "-o", key], check=True, capture_output=True)
+        recipient = subprocess.run(["age-keygen", "-y", key], check=True, capture_output=True,
+                                   text=True).stdout.strip()
+        call("GET", packages + "/%s/export" % pk, doc_path=export, jar=jars["legal"])  # 404
+        call("POST", packages + "/%s/export" % pk, {"version": version,
+             "recipients": ["age1nonsense"]}, doc_path=export, **legal)  # 400
+        call("POST", packages + "/%s/export" % pk, {"version": version, "recipients": [recipient]},
+             doc_path=export, **other)  # 403
+        call("POST", packages + "/%s/export" % nothing, {"version": 1, "recipients": [recipient]},
+             doc_path=export, **legal)  # 404
+        call("POST", packages + "/%s/export" % pk, {"version": version, "recipients": [recipient]},
+             doc_path=export, jar=anonymous)  # 401
+        status, doc = call("POST", packages + "/%s/export" % pk, {"version": version,
+                           "recipients": [recipient]}, doc_path=export, **legal)
+        check(doc and doc["package"]["state"] == "exported" and doc["files"] == 1,
+              "the approved package is exported")
+        call("POST", packages + "/%s/export" % pk, {"version": version + 1,
+             "recipients": [recipient]}, doc_path=export, **legal)  # 409: exported already
+        status, data = call("GET", packages + "/%s/export" % pk, doc_path=export,
+                            jar=jars["legal"])
+        if data:
+            path = os.path.join(keys, "package.tar.age")
+            with open(path, "wb") as f:
+                f.write(data)
+            opened = subprocess.run(["age", "-d", "-i", key, "-o", os.path.join(keys, "p.tar"),
+                                     path], capture_output=True)
+            check(opened.returncode == 0, "the download decrypts with the recipient's key")
+        call("GET", packages + "/%s/export" % pk, doc_path=export, jar=jars["legal.b"])  # 403
+        call("GET", packages + "/%s/export" % pk, doc_path=export, jar=anonymous)  # 401
+
+    status, doc = call("GET", disclosures, jar=jars["legal"])
+    check(doc and len(doc["disclosures"]) == 1 and doc["disclosures"][0]["request"] == rq
+          and doc["disclosures"][0]["consent_version"] == 1
+          and doc["disclosures"][0]["recipient"]["kind"] == "lawyer",
+          "the disclosure log says what went to whom under which consent")
+    status, doc = call("GET", disclosures, jar=jars["legal.b"])
+    check(doc is not None and doc["disclosures"] == [], "Partner B's log is empty")
+    call("GET", disclosures, jar=jars["analyst"])  # 403
+    call("GET", disclosures, jar=anonymous)  # 401
+    status, doc = call("GET", "/api/v1/witnesses/W-00700/disclosures", doc_path=witness_history,
+                       jar=jars["lead"])
+    check(doc and len(doc["disclosures"]) == 1 and doc["holders"][0]["request"] == rq,
+          "the witness's history names the request whose recipient holds their material")
+    call("GET", "/api/v1/witnesses/W-99999/disclosures", doc_path=witness_history,
+         jar=jars["legal"])  # 404
+    call("GET", "/api/v1/witnesses/W-00700/disclosures", doc_path=witness_history,
+         jar=jars["legal.b"])  # 403
+    call("GET", "/api/v1/witnesses/W-00700/disclosures", doc_path=witness_history,
+         jar=anonymous)  # 401
+
+
 def exercise(spec, url):
     seen = set()
 
@@ -856,7 +1088,7 @@ def exercise(spec, url):
         call("GET", path, jar=anonymous)
 
     jars = {}
-    for user in ("admin", "analyst", "lead", "analyst.b"):
+    for user in ("admin", "analyst", "lead", "analyst.b", "legal", "legal.b"):
         jars[user] = http.cookiejar.CookieJar()
         status, doc = call("POST", "/api/v1/session",
                            {"username": user, "password": user + " password!"}, jar=jars[user])
@@ -905,6 +1137,7 @@ def exercise(spec, url):
     exercise_collection(call, jars, anonymous)
     exercise_search(call, jars, anonymous)
     exercise_coding(call, jars, anonymous)
+    exercise_disclosure(call, jars, anonymous)
 
     # Accounts: the administrator adds a user, grants and revokes, disables; the analyst may not.
     admin = dict(jar=jars["admin"], csrf=jars["admin"].csrf)

@@ -155,5 +155,36 @@ TEST_F(PackagesTest, WhereAWitnessesMaterialHasGoneSurvivesARebuildOfTheView) {
   EXPECT_TRUE(store_->list({"org-b"})->empty());
 }
 
+TEST_F(PackagesTest, TheDisclosureLogListsExportedItemsOfTheOrganisationsAskedFor) {
+  auto p = *store_->create("org-a", "RQ-2026-0001", "legal-1");
+  auto q = *store_->create("org-b", "RQ-2026-0002", "legal-1");
+  PackageItem osint = item("obj-9", "", true);
+  osint.gate.consent_version = 0;
+  ASSERT_TRUE(
+      store_->set_items(p.id, 1, {item("obj-1", "W-00001", true), osint}, "legal-1").is_ok());
+  ASSERT_TRUE(store_->set_items(q.id, 1, {item("obj-3", "W-00003", true)}, "legal-1").is_ok());
+  for (const auto* id : {&p.id, &q.id}) {
+    ASSERT_TRUE(store_->submit(*id, 2, "legal-1").is_ok());
+    ASSERT_TRUE(store_->approve(*id, 3, "legal-2").is_ok());
+  }
+  ASSERT_TRUE(store_->mark_exported(q.id, 4, "legal-1").is_ok());
+  EXPECT_TRUE(store_->disclosures({"org-a"})->empty()) << "approved is not yet disclosed";
+  ASSERT_TRUE(store_->mark_exported(p.id, 4, "legal-1").is_ok());
+
+  auto log = store_->disclosures({"org-a"});
+  ASSERT_TRUE(log.is_ok()) << log.status().to_string();
+  ASSERT_EQ(log->size(), 2U);  // material of no witness is in the log too
+  EXPECT_EQ(log->at(0).object_id, "obj-1");
+  EXPECT_EQ(log->at(0).witness, "W-00001");
+  EXPECT_EQ(log->at(0).request_id, "RQ-2026-0001");
+  EXPECT_EQ(log->at(0).consent_version, 2);
+  EXPECT_EQ(log->at(1).witness, "");
+  auto both = store_->disclosures({"org-b", "org-a"});
+  ASSERT_EQ(both->size(), 3U);
+  EXPECT_EQ(both->at(0).organisation_id, "org-b");  // exported first
+  EXPECT_TRUE(store_->disclosures({})->empty()) << "nobody's organisations: nothing";
+  EXPECT_TRUE(store_->disclosures({"org-c"})->empty());
+}
+
 }  // namespace
 }  // namespace evhub::disclosure

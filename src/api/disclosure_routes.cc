@@ -19,6 +19,7 @@
 #include "api/policy.h"
 #include "api/route_support.h"
 #include "core/fs.h"
+#include "disclosure/holders.h"
 #include "disclosure/package_builder.h"
 #include "disclosure/package_export.h"
 
@@ -424,6 +425,20 @@ Response Api::package_response(int status, const Package& p, json extra) {
   out["exported_file"] = !delivered_file(join_path(hub_.layout().deliveries(), p.id)).empty();
   for (auto& [k, v] : extra.items()) out[k] = std::move(v);
   return json_response(status, out);
+}
+
+Result<json> Api::holders_json(const std::string& witness) {
+  EVHUB_ASSIGN_OR_RETURN(auto* packages, package_store());
+  EVHUB_ASSIGN_OR_RETURN(auto* requests, request_register());
+  EVHUB_ASSIGN_OR_RETURN(auto holders, disclosure::holders_of(*packages, *requests, witness));
+  json out = json::array();
+  for (const auto& h : holders) {
+    out.push_back(
+        {{"request", h.request_id},
+         {"recipient", {{"kind", h.requester_kind}, {"body", h.body}, {"reference", h.reference}}},
+         {"status", h.status}});
+  }
+  return out;
 }
 
 void Api::add_disclosure_routes(const AddRoute& route) {
@@ -959,9 +974,9 @@ void Api::add_disclosure_routes(const AddRoute& route) {
             return error_response(500, "internal", "unavailable");
           }
           auto gone = (*packages)->disclosures_of(code);
-          auto holders = (*packages)->requests_holding(code);
+          auto held = holders_json(code);
           if (!gone.is_ok()) return status_response(gone.status(), "reading the disclosures");
-          if (!holders.is_ok()) return status_response(holders.status(), "reading the holders");
+          if (!held.is_ok()) return status_response(held.status(), "reading the holders");
           auto listed = (*requests)->list({}, {});
           if (!listed.is_ok()) return status_response(listed.status(), "reading the requests");
           std::map<std::string, disclosure::ListedRequest> by_id;
@@ -982,13 +997,6 @@ void Api::add_disclosure_routes(const AddRoute& route) {
                             {"consent_version", d.consent_version},
                             {"exported_at", d.exported_at}});
           }
-          json held = json::array();
-          for (const auto& id : *holders) {
-            const auto r = by_id.find(id);
-            held.push_back({{"request", id},
-                            {"recipient", recipient(id)},
-                            {"status", r == by_id.end() ? "" : r->second.status}});
-          }
           if (!hub_.audit("witness.disclosures.read", "",
                           {{"witness", code}, {"user_id", c.caller->user.id}})
                    .is_ok()) {
@@ -996,7 +1004,7 @@ void Api::add_disclosure_routes(const AddRoute& route) {
           }
           return json_response(
               200,
-              {{"witness", code}, {"disclosures", std::move(list)}, {"holders", std::move(held)}});
+              {{"witness", code}, {"disclosures", std::move(list)}, {"holders", std::move(*held)}});
         });
 }
 

@@ -1215,7 +1215,19 @@ void Api::add_routes(Router& router) {
           // The register returns the version without its conditions (they live in the
           // encrypted record only); the caller, who wrote them, gets them back.
           added->conditions = std::move(consent->conditions);
-          Response res = json_response(201, consent_version_json(*added, true));
+          json out = consent_version_json(*added, true);
+          // A withdrawal names the recipients who already hold the witness's material.
+          if (!added->withdrawn_on.empty()) {
+            auto holders = holders_json(code);
+            if (!holders.is_ok()) {
+              wipe(out);
+              wipe(added->conditions);
+              return status_response(holders.status(), "reading the holders");
+            }
+            out["notify"] = std::move(*holders);
+          }
+          Response res = json_response(201, out);
+          wipe(out);
           wipe(added->conditions);
           return res;
         });

@@ -103,6 +103,9 @@ class Api {
   void add_disclosure_routes(const AddRoute& route);
   Result<disclosure::RequestRegister*> request_register();
   Result<disclosure::PackageStore*> package_store();
+  // The recipients who hold some of the witness's material (disclosure/holders.h), as the
+  // API shows them: whom to notify when the witness withdraws consent.
+  Result<nlohmann::json> holders_json(const std::string& witness);
   struct ReachableRequest {
     std::optional<disclosure::Request> request;
     Response refusal;

@@ -16,6 +16,7 @@
 #include "collection/records_json.h"
 #include "core/clock.h"
 #include "crypto/crypto.h"
+#include "disclosure/holders.h"
 #include "hub/hub.h"
 #include "jobs/job_queue.h"
 
@@ -207,6 +208,14 @@ int cmd_witness_erase(const Options& o) {
   return 0;
 }
 
+// The requests whose recipients hold the witness's material (disclosure/holders.h).
+Result<std::vector<disclosure::Holder>> withdrawal_holders(hub::Hub& hub,
+                                                           const std::string& witness) {
+  EVHUB_ASSIGN_OR_RETURN(auto packages, disclosure::PackageStore::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto requests, disclosure::RequestRegister::open(hub));
+  return disclosure::holders_of(*packages, *requests, witness);
+}
+
 int cmd_consent_add(const Options& o) {
   auto x = open_collection(o);
   if (!x.is_ok()) return report_failure(o, x.status());
@@ -228,10 +237,33 @@ int cmd_consent_add(const Options& o) {
   }
   auto added = x->collection->add_consent(o.code, c);
   if (!added.is_ok()) return report_failure(o, added.status());
+  // A withdrawal names the recipients who already hold the witness's material.
+  std::vector<disclosure::Holder> notify;
+  if (!added->withdrawn_on.empty()) {
+    auto holders = withdrawal_holders(*x->hub, o.code);
+    if (!holders.is_ok()) return report_failure(o, holders.status());
+    notify = std::move(*holders);
+  }
   if (o.json) {
-    std::cout << consent_json(*added, false).dump() << "\n";
+    json out = consent_json(*added, false);
+    if (!added->withdrawn_on.empty()) {
+      out["notify"] = json::array();
+      for (const auto& h : notify) {
+        out["notify"].push_back({{"request", h.request_id},
+                                 {"kind", h.requester_kind},
+                                 {"body", h.body},
+                                 {"reference", h.reference}});
+      }
+    }
+    std::cout << out.dump() << "\n";
   } else {
     std::cout << fmt::format("recorded consent v{} of {}\n", added->version, o.code);
+    if (!notify.empty())
+      std::cout << "consent withdrawn: notify the recipients who hold the witness's material:\n";
+    for (const auto& h : notify) {
+      std::cout << fmt::format("  {}  {} ({}){}\n", h.request_id, h.body, h.requester_kind,
+                               h.reference.empty() ? "" : ", their reference " + h.reference);
+    }
   }
   return 0;
 }

@@ -49,6 +49,12 @@ struct PackageArgs {
   std::string legal_basis;
   std::string contact;
   std::vector<std::string> covers;
+  // request move / correspond
+  std::string status;     // move: where it goes
+  std::string file;       // correspond: the letter
+  std::string direction;  // correspond: in or out
+  std::string on;         // correspond: the letter's date
+  std::string label;      // correspond: what it is
   // package build / redact / export / history
   std::vector<std::string> items;  // OBJECT or OBJECT:FOLDER
   std::string object;
@@ -159,6 +165,53 @@ Status request_show(const Options& o, hub::Hub& hub) {
                     r.scope.restricted.empty()
                         ? "no restricted category"
                         : fmt::format("{}", fmt::join(r.scope.restricted, ", "))));
+  return Status::ok();
+}
+
+// The newest version of a request (kNotFound when there is none).
+Result<disclosure::Request> newest_request(disclosure::RequestRegister& requests,
+                                           const std::string& id) {
+  EVHUB_ASSIGN_OR_RETURN(auto found, requests.get(id));
+  if (!found) return Status(Code::kNotFound, "there is no request " + id);
+  return std::move(*found);
+}
+
+// A step of the request's status, from its newest version (the register refuses a step its
+// path does not allow, with the steps that are).
+Status request_move(const Options& o, hub::Hub& hub) {
+  const PackageArgs& a = args();
+  if (a.status.empty()) return Status(Code::kInvalidArgument, "--status: where the request goes");
+  EVHUB_ASSIGN_OR_RETURN(auto requests, disclosure::RequestRegister::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto r, newest_request(*requests, a.request));
+  EVHUB_ASSIGN_OR_RETURN(r, requests->move(r.id, r.version, a.status, hub.actor()));
+  print(o, {{"id", r.id}, {"version", r.version}, {"status", r.status}},
+        fmt::format("request {} is {} (version {})\n", r.id, r.status, r.version));
+  return Status::ok();
+}
+
+// A letter exchanged with the requester, stored in the request's key domain and listed in a
+// new version of the request.
+Status request_correspond(const Options& o, hub::Hub& hub) {
+  const PackageArgs& a = args();
+  if (a.file.empty()) return Status(Code::kInvalidArgument, "--file: the letter to add");
+  EVHUB_ASSIGN_OR_RETURN(auto file, local_fs().open_read(a.file));
+  EVHUB_ASSIGN_OR_RETURN(auto requests, disclosure::RequestRegister::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto r, newest_request(*requests, a.request));
+  disclosure::Correspondence letter;
+  letter.direction = a.direction;
+  letter.on = a.on.empty() ? today() : a.on;
+  letter.label = a.label;
+  EVHUB_ASSIGN_OR_RETURN(
+      r, requests->add_correspondence(r.id, r.version, std::move(letter), *file, hub.actor()));
+  const auto& added = r.correspondence.back();
+  print(o,
+        {{"id", r.id},
+         {"version", r.version},
+         {"object", added.object_id},
+         {"direction", added.direction},
+         {"on", added.on}},
+        fmt::format("{} added to request {} as {} (version {})\n", a.file, r.id, added.object_id,
+                    r.version));
   return Status::ok();
 }
 
@@ -332,6 +385,10 @@ int run_disclosure_command(CLI::App& app, const Options& o) {
   if (app.got_subcommand("request")) {
     if (action == "add") return with_hub(o, [&](hub::Hub& h) { return request_add(o, h); });
     if (action == "list") return with_hub(o, [&](hub::Hub& h) { return request_list(o, h); });
+    if (action == "move") return with_hub(o, [&](hub::Hub& h) { return request_move(o, h); });
+    if (action == "correspond") {
+      return with_hub(o, [&](hub::Hub& h) { return request_correspond(o, h); });
+    }
     return with_hub(o, [&](hub::Hub& h) { return request_show(o, h); });
   }
   if (action == "verify") return cmd_package_verify(o);
@@ -374,11 +431,20 @@ int cmd_package_verify(const Options& o) {
 
 void register_disclosure_commands(CLI::App& app, Options& o) {
   PackageArgs& a = args();
-  auto* request = app.add_subcommand("request", "requests for assistance: add, list, show");
-  request->add_option("action", a.action, "add, list or show")
+  auto* request =
+      app.add_subcommand("request", "requests for assistance: add, list, show, move, correspond");
+  request->add_option("action", a.action, "add, list, show, move or correspond")
       ->required()
-      ->check(CLI::IsMember({"add", "list", "show"}));
-  request->add_option("id", a.request, "show: the request (RQ-2026-0007)");
+      ->check(CLI::IsMember({"add", "list", "show", "move", "correspond"}));
+  request->add_option("id", a.request, "show, move, correspond: the request (RQ-2026-0007)");
+  request->add_option("--status", a.status,
+                      "move: scoping, collecting, legal-review, approved, delivered or closed");
+  request->add_option("--file", a.file, "correspond: the letter, e-mail or note to add");
+  request->add_option("--direction", a.direction, "correspond: in (from the requester) or out")
+      ->check(CLI::IsMember({"in", "out"}));
+  request->add_option("--on", a.on, "correspond: the letter's date, YYYY-MM-DD (default: today)");
+  request->add_option("--label", a.label,
+                      "correspond: what it is (\"letter of request\", \"extension granted\")");
   request->add_option("--org", o.organisation, "add: the organisation answering it");
   request->add_option("--kind", a.kind,
                       "add: national-prosecution-service, icc-otp, un-mechanism, "

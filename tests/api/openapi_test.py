@@ -1031,6 +1031,13 @@ def exercise_disclosure(call, jars, anonymous):
          jar=jars["legal.b"])  # 403
     call("GET", "/api/v1/witnesses/W-00700/disclosures", doc_path=witness_history,
          jar=anonymous)  # 401
+    # The witness withdraws consent: the answer names whom to notify.
+    status, doc = call("POST", "/api/v1/witnesses/W-00700/consents",
+                       {"given_on": "2026-01-10", "taken_by": "intake officer K.",
+                        "scopes": ["internal-analysis"], "withdrawn_on": "2026-11-01"},
+                       doc_path="/api/v1/witnesses/{code}/consents", **lead)
+    check(doc and [h["request"] for h in doc.get("notify", [])] == [rq],
+          "a withdrawal names the recipients who hold the witness's material")
 
 
 def exercise(spec, url):

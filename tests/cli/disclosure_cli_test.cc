@@ -67,6 +67,21 @@ TEST_F(DisclosureCliTest, ALegalOfficerAnswersARequestAndTheRecipientChecksIt) {
   const std::string rq = request.value("id", "");
   ASSERT_EQ(rq.rfind("RQ-", 0), 0U) << request.dump();
   EXPECT_NE(ok_json("legal-1", {"request", "list"}).dump().find(rq), std::string::npos);
+  // Its status moves along the register's path only, and letters are kept with it.
+  EXPECT_EQ(ok_json("legal-1", {"request", "move", rq, "--status", "scoping"})["status"],
+            "scoping");
+  RunResult skipped = as("legal-1", {"request", "move", rq, "--status", "delivered"});
+  EXPECT_NE(skipped.exit_code, 0);
+  EXPECT_NE(skipped.err.find("scoping"), std::string::npos) << skipped.err;
+  const std::string letter = tmp_ / "letter.txt";
+  testing::write_text_file(letter, "Letter of request LAW-2026/3 (fictional).");
+  const json added =
+      ok_json("legal-1", {"request", "correspond", rq, "--file", letter, "--direction", "in",
+                          "--on", "2026-11-02", "--label", "letter of request"});
+  EXPECT_EQ(added["version"], 3);
+  EXPECT_NE(as("legal-1", {"request", "correspond", rq, "--file", tmp_ / "none.txt"}).exit_code, 0);
+  EXPECT_EQ(as("legal-1", {"request", "move", "RQ-2026-9999", "--status", "closed"}).exit_code, 4)
+      << "not found";
 
   json built = ok_json("legal-1",
                        {"package", "build", "--request", rq, "--item", allowed, "--item", blocked});
@@ -124,6 +139,19 @@ TEST_F(DisclosureCliTest, ALegalOfficerAnswersARequestAndTheRecipientChecksIt) {
   EXPECT_EQ(history["disclosures"][0]["request"], rq);
   EXPECT_TRUE(
       ok_json("legal-1", {"package", "history", "--witness", "W-00102"})["disclosures"].empty());
+
+  // W-00101 withdraws consent: the recipient who holds her statement is named for notification;
+  // W-00102, whose material never left, has nobody to notify.
+  const json withdrawn = ok_json(
+      "intake-1", {"consent", "add", "W-00101", "--given-on", "2026-01-10", "--taken-by",
+                   "intake-1", "--scope", "internal-analysis", "--withdrawn-on", "2026-11-01"});
+  ASSERT_EQ(withdrawn["notify"].size(), 1U) << withdrawn.dump();
+  EXPECT_EQ(withdrawn["notify"][0]["request"], rq);
+  EXPECT_EQ(withdrawn["notify"][0]["reference"], "LAW-2026/3");
+  const json none = ok_json(
+      "intake-1", {"consent", "add", "W-00102", "--given-on", "2026-01-10", "--taken-by",
+                   "intake-1", "--scope", "internal-analysis", "--withdrawn-on", "2026-11-01"});
+  EXPECT_EQ(none["notify"], json::array());
 }
 
 }  // namespace

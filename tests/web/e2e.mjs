@@ -2279,6 +2279,12 @@ const tests = [
   ['a reviewer requests changes, the author edits and resubmits, the reviewer approves', reviewerRequestsChangesAuthorResubmitsReviewerApproves],
   ['the approved summary is exported to PDF, downloaded and its text checked', approvedSummaryIsExportedToPdfAndItsTextChecked],
   ['another partner cannot open the incident or the summary', anotherPartnerCannotOpenTheIncidentOrTheSummary],
+  ['a legal officer, two witnesses and their statements are set up through the API', disclosureIsSetUp],
+  ['a legal officer registers a request and sees what the consent gate blocks, and why', legalOfficerRegistersARequestAndSeesWhatTheGateBlocks],
+  ['a legal officer pseudonymises and reviews an item, and cannot approve their own package', legalOfficerRedactsReviewsAndCannotApproveTheirOwnPackage],
+  ['the lead approves; the package is exported, downloaded and verified with age, tar, minisign and sha256sum', leadApprovesAndThePackageIsExportedAndVerifiedWithStockTools],
+  ['the witness page and the disclosure log say where the testimony went, and whom to notify', theWitnessPageAndTheLogSayWhereTheTestimonyWent],
+  ['an analyst of another partner sees no requests or packages', othersSeeNoRequestsOrPackages],
   ['sign-in works with the keyboard alone', signInWithKeyboardOnly],
   ['sign-in page in Belarusian', belarusianSignInPage],
   ['strict CSP and no CSP violations or page errors', strictCspAndNoViolations],
@@ -2286,6 +2292,225 @@ const tests = [
 
 // ---------------------------------------------------------------------------------------------
 // Runner
+
+// ---- requests for assistance and disclosure packages ----
+// Two fictional witnesses set up through the API by the lead: W-00400, whose consent covers the
+// ICC, with a statement naming her and her telephone, and W-00401, who has given no consent. A
+// legal officer (legal-a, added by the administrator) registers an ICC request, builds a package
+// in which the gate blocks W-00401's statement with its reason, pseudonymises W-00400's and
+// reviews it; the lead approves (the builder may not); the bag is exported, downloaded and
+// checked with the stock tools; the witness's page and the disclosure log say where it went.
+
+const LEGAL = {
+  username: env('E2E_LEGAL', 'legal-a'),
+  password: env('E2E_LEGAL_PASSWORD', 'legal officer A password e2e'),
+};
+const DISCLOSURE = {
+  witness: 'W-00400',
+  unconsented: 'W-00401',
+  name: 'Fictional Witness Valiantsina',
+  phone: '+370 600 11111',
+  reference: 'OTP/2026/0417',
+};
+const disclosure = { allowed: null, blocked: null, requestId: null, packageId: null, legalPage: null };
+
+async function disclosureIsSetUp() {
+  let admin = state.adminPage;
+  if (!admin || admin.isClosed()) {
+    admin = await newPage();
+    await signIn(admin, ADMIN);
+  }
+  await apiCall(admin, 'POST', '/api/v1/users', {
+    username: LEGAL.username,
+    organisation: 'Partner A',
+    password: LEGAL.password,
+    roles: ['legal-officer'],
+  });
+  const lead = await signedInPage('leadPage', LEAD);
+  const witness = (code, personal) =>
+    apiCall(lead, 'POST', '/api/v1/witnesses', {
+      code,
+      gender: 'female',
+      age_band: '30-44',
+      country: 'BY',
+      languages: ['en'],
+      vulnerabilities: [],
+      do_not_contact: false,
+      ...(personal ? { personal } : {}),
+    });
+  await witness(DISCLOSURE.witness, { name: DISCLOSURE.name, contacts: `Signal ${DISCLOSURE.phone}` });
+  await apiCall(lead, 'POST', `/api/v1/witnesses/${DISCLOSURE.witness}/consents`, {
+    given_on: '2026-01-10',
+    taken_by: 'intake officer K.',
+    scopes: ['internal-analysis', 'share-icc'],
+  });
+  await witness(DISCLOSURE.unconsented);
+  const statement = `My name is ${DISCLOSURE.name}; call me on ${DISCLOSURE.phone}. In August 2020 the riot police beat us in the yard of the detention centre.`;
+  disclosure.allowed = (await apiCall(lead, 'POST', `/api/v1/objects?domain=${DISCLOSURE.witness}&sensitivity=normal`, statement)).id;
+  disclosure.blocked = (await apiCall(lead, 'POST', `/api/v1/objects?domain=${DISCLOSURE.unconsented}&sensitivity=normal`, 'A fictional statement without consent.')).id;
+}
+
+async function legalOfficerRegistersARequestAndSeesWhatTheGateBlocks() {
+  assert(disclosure.allowed, 'needs the set-up');
+  const page = await newPage();
+  await signIn(page, LEGAL);
+  disclosure.legalPage = page;
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Requests', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Requests for assistance' }).waitFor();
+  await page.getByText('No requests registered yet.').waitFor();
+  const form = page.getByRole('region', { name: 'Register a request' });
+  await form.getByRole('button', { name: 'Register request' }).click();
+  await form.getByRole('alert').getByText('Choose who asks.').waitFor();
+  await form.getByLabel('Requester', { exact: true }).selectOption('icc-otp');
+  await form.getByLabel('State or body', { exact: true }).fill('ICC Office of the Prosecutor');
+  await form.getByLabel('Their reference', { exact: true }).fill(DISCLOSURE.reference);
+  await form.getByLabel('Deadline', { exact: true }).fill('2026-12-31');
+  await form.getByLabel('What is asked for, in the request’s words', { exact: true }).fill('Accounts of ill-treatment at the detention centre in August 2020.');
+  await form.getByLabel('Periods (YYYY-MM-DD..YYYY-MM-DD)', { exact: true }).fill('2020-08-09..2020-08-31');
+  await form.getByRole('button', { name: 'Register request' }).click();
+  const heading = page.getByRole('heading', { level: 1, name: /^Request RQ-\d{4}-\d{4}$/ });
+  await heading.waitFor();
+  disclosure.requestId = (await heading.textContent()).replace('Request ', '');
+  await page.getByTestId('request-status').getByText('Received').waitFor();
+  await page.getByRole('button', { name: 'Change status' }).click();
+  await page.getByRole('status').getByText('The request is now “Scoping” (version 2).').waitFor();
+
+  const build = page.getByRole('region', { name: 'Build a package' });
+  await build.getByLabel('Items', { exact: true }).fill(`${disclosure.allowed}\n${disclosure.blocked}`);
+  await build.getByRole('button', { name: 'Build package' }).click();
+  await page.getByRole('heading', { level: 1, name: /^Package EVH-\d{4}-\d{4}$/ }).waitFor();
+  disclosure.packageId = decodeURIComponent(new URL(page.url()).hash.replace('#/packages/', ''));
+  await page.getByTestId('gate-summary').getByText('1 of 2 items pass the consent gate; 1 blocked.').waitFor();
+  const blocked = await page.getByTestId('gate-2').textContent();
+  assert(blocked.startsWith(`Blocked: ${DISCLOSURE.unconsented}`), `the gate says why, in its words (${blocked})`);
+  await page.getByTestId('consent-to-renew').getByText(`Consent to renew: ${DISCLOSURE.unconsented}`).waitFor();
+  await page.getByTestId('gate-1').getByText('Allowed (consent v1)').waitFor();
+  await shot(page, 'package-gate');
+  // A package with a blocked item cannot go to review.
+  await page.getByRole('button', { name: 'Submit for review' }).click();
+  await page.getByRole('region', { name: 'Review and approval' }).getByRole('alert').waitFor();
+  await page.getByTestId('package-state').getByText('Draft').waitFor();
+}
+
+async function legalOfficerRedactsReviewsAndCannotApproveTheirOwnPackage() {
+  assert(disclosure.packageId, 'needs the package of the test before');
+  const page = disclosure.legalPage;
+  await page.getByText('Change the items').click();
+  await page.getByLabel('Items', { exact: true }).fill(disclosure.allowed);
+  await page.getByRole('button', { name: 'Save items' }).click();
+  await page.getByRole('status').getByText(/^Saved as version \d+; every item passed the gate again\.$/).waitFor();
+  await page.getByTestId('gate-summary').getByText('1 of 1 items pass the consent gate; 0 blocked.').waitFor();
+  await page.getByRole('button', { name: 'Redact item 1' }).click();
+  await page.getByRole('button', { name: 'Redact', exact: true }).click();
+  await page.getByRole('status').getByText(/^Item 1 redacted: .*name.*\. Read the redacted copy, then confirm the review\.$/).waitFor();
+  // The redacted copy holds neither the name nor the telephone.
+  const row = page.locator(`tr[data-object="${disclosure.allowed}"]`);
+  const href = await row.getByRole('link', { name: 'Redacted copy' }).getAttribute('href');
+  const copy = await page.evaluate(async (h) => (await fetch(h, { credentials: 'same-origin' })).text(), href);
+  assert(!copy.includes(DISCLOSURE.name) && !copy.includes(DISCLOSURE.phone) && copy.includes('riot police'), `the copy is pseudonymised (${copy})`);
+  await page.getByRole('button', { name: 'Confirm the review of item 1' }).click();
+  await page.getByRole('status').getByText('The redaction of item 1 is reviewed.').waitFor();
+  await row.getByText(`reviewed by ${LEGAL.username}`).waitFor();
+  await page.getByRole('button', { name: 'Submit for review' }).click();
+  await page.getByRole('status').getByText(/^Submitted for review \(version \d+\)\.$/).waitFor();
+  await page.getByTestId('package-state').getByText('In review').waitFor();
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await page.getByRole('region', { name: 'Review and approval' }).getByRole('alert').waitFor();
+  await page.getByTestId('package-state').getByText('In review').waitFor();
+  await shot(page, 'package-self-approval-refused');
+}
+
+async function leadApprovesAndThePackageIsExportedAndVerifiedWithStockTools() {
+  assert(disclosure.packageId, 'needs the package of the tests before');
+  const lead = await signedInPage('leadPage', LEAD);
+  await openPage(lead, `packages/${disclosure.packageId}`, /^Package EVH-/);
+  await lead.getByRole('button', { name: 'Approve' }).click();
+  await lead.getByRole('status').getByText(/^Approved by you \(version \d+\)\.$/).waitFor();
+  await lead.getByTestId('package-state').getByText('Approved').waitFor();
+
+  const { execFileSync } = await import('node:child_process');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'evhub-e2e-bag-'));
+  try {
+    const key = path.join(dir, 'recipient.key');
+    execFileSync('age-keygen', ['-o', key], { stdio: 'ignore' });
+    const recipient = execFileSync('age-keygen', ['-y', key], { encoding: 'utf8' }).trim();
+    const page = disclosure.legalPage;
+    await page.reload();
+    const exportPanel = page.getByRole('region', { name: 'Export' });
+    await exportPanel.getByLabel('Recipient’s age public keys (age1…, one a line)').fill('not-a-key');
+    await exportPanel.getByRole('button', { name: 'Export package' }).click();
+    await exportPanel.getByRole('alert').getByText('Give the recipient’s age public key (it starts with age1).').waitFor();
+    await exportPanel.getByLabel('Recipient’s age public keys (age1…, one a line)').fill(recipient);
+    await exportPanel.getByRole('button', { name: 'Export package' }).click();
+    await exportPanel.getByRole('status').getByText(/\.tar\.age is ready: \d+ files, Payload-Oxum \d+\.\d+\./).waitFor();
+    await page.getByTestId('package-state').getByText('Exported').waitFor();
+    await shot(page, 'package-exported');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('package-download').click()]);
+    const file = path.join(dir, 'package.tar.age');
+    await download.saveAs(file);
+    // The recipient, with stock Debian tools only.
+    execFileSync('age', ['-d', '-i', key, '-o', path.join(dir, 'package.tar'), file]);
+    execFileSync('tar', ['-xf', path.join(dir, 'package.tar'), '-C', dir]);
+    const bag = readdirSync(dir).find((n) => /^EVH-\d{4}-\d{4}$/.test(n));
+    assert(bag, `the tar holds the bag (${readdirSync(dir).join(', ')})`);
+    const at = path.join(dir, bag);
+    execFileSync('minisign', ['-Vm', 'tagmanifest-sha256.txt', '-p', 'hub.pub', '-x', 'tagmanifest-sha256.txt.minisig'], { cwd: at, stdio: 'ignore' });
+    execFileSync('sha256sum', ['-c', '--quiet', 'manifest-sha256.txt'], { cwd: at });
+    execFileSync('sha256sum', ['-c', '--quiet', 'tagmanifest-sha256.txt'], { cwd: at });
+    const leaked = (() => {
+      try {
+        return execFileSync('grep', ['-rl', DISCLOSURE.name, at], { encoding: 'utf8' });
+      } catch {
+        return '';
+      }
+    })();
+    assert(leaked === '', `the witness's name is nowhere in the bag (${leaked})`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function theWitnessPageAndTheLogSayWhereTheTestimonyWent() {
+  assert(disclosure.requestId, 'needs the exported package');
+  const page = disclosure.legalPage;
+  await openPage(page, `witnesses/${DISCLOSURE.witness}`, `Witness ${DISCLOSURE.witness}`);
+  const history = page.getByRole('region', { name: 'Where this testimony has gone' });
+  await history.locator(`tr[data-object="${disclosure.allowed}"]`).getByText(DISCLOSURE.reference).waitFor();
+  await history.getByTestId('holders').locator(`li[data-request="${disclosure.requestId}"]`).waitFor();
+  // The witness withdraws consent: the page says to notify those who hold her testimony.
+  const lead = await signedInPage('leadPage', LEAD);
+  await apiCall(lead, 'POST', `/api/v1/witnesses/${DISCLOSURE.witness}/consents`, {
+    given_on: '2026-01-10',
+    taken_by: 'intake officer K.',
+    scopes: ['internal-analysis', 'share-icc'],
+    withdrawn_on: '2026-11-01',
+  });
+  await page.reload();
+  await history.getByRole('alert').getByText(/has withdrawn consent: notify the recipients below/).waitFor();
+  await shot(page, 'witness-disclosures');
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Disclosure log' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Disclosure log' }).waitFor();
+  const row = page.locator(`table.disclosures-table tr[data-object="${disclosure.allowed}"]`);
+  await row.getByText('ICC Office of the Prosecutor').first().waitFor();
+  assert((await row.textContent()).includes('v1'), 'the consent version that permitted it is logged');
+}
+
+async function othersSeeNoRequestsOrPackages() {
+  assert(disclosure.packageId, 'needs the package');
+  const page = await newPage();
+  await signIn(page, ANALYST_B);
+  const nav = page.getByRole('navigation', { name: 'Main navigation' });
+  assert((await nav.getByRole('link', { name: 'Requests', exact: true }).count()) === 0, 'no Requests link for an analyst');
+  await openPage(page, 'requests', 'Requests for assistance');
+  await page.getByRole('alert').getByText(/do not have the rights/).waitFor();
+  await openPage(page, `packages/${disclosure.packageId}`, /^Package /);
+  await page.getByRole('alert').waitFor();
+  const r = await page.evaluate(async (id) => {
+    const res = await fetch(`/api/v1/packages/${id}`, { credentials: 'same-origin' });
+    return { status: res.status, body: await res.text() };
+  }, disclosure.packageId);
+  assert(r.status === 403 && !r.body.includes(DISCLOSURE.witness), `the API refuses with no data (${r.status})`);
+}
 
 async function main() {
   browser = await chromium.launch({

@@ -3,12 +3,14 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import * as api from './api';
 import { CODING_READERS, CONSENT_GAP_READERS, EVIDENCE_READERS, IMPORTERS, WITNESS_READERS, hasAnyRole, type User } from './api';
 import { LanguageSelect, PageHeading, SkipLink } from './components';
+import { DISCLOSURE_OFFICERS } from './disclosure';
 import { I18nContext, initialLang, rememberLang, translator, useI18n, type I18n, type Lang, type MessageKey } from './i18n';
 import { AgreementPage } from './pages/Agreement';
 import { AuditPage } from './pages/Audit';
 import { CodingPage } from './pages/Coding';
 import { ConsentGapsPage } from './pages/ConsentGaps';
 import { DashboardPage } from './pages/Dashboard';
+import { DisclosuresPage } from './pages/Disclosures';
 import { DocumentPage } from './pages/Document';
 import { FrameworkPage } from './pages/Framework';
 import { ImportPage } from './pages/Import';
@@ -17,6 +19,9 @@ import { IncidentsPage } from './pages/Incidents';
 import { InterviewPage } from './pages/Interview';
 import { JobsPage } from './pages/Jobs';
 import { ObjectsPage } from './pages/Objects';
+import { PackagePage } from './pages/Package';
+import { RequestPage } from './pages/Request';
+import { RequestsPage } from './pages/Requests';
 import { SearchPage } from './pages/Search';
 import { SecurityPage } from './pages/Security';
 import { SignInPage } from './pages/SignIn';
@@ -125,10 +130,7 @@ function Starting() {
   );
 }
 
-const COMING: MessageKey[] = [
-  'nav.requests',
-  'nav.osint',
-];
+const COMING: MessageKey[] = ['nav.osint'];
 
 function Workspace({
   user,
@@ -144,7 +146,8 @@ function Workspace({
   // A witness's page, and their interviews', documents' and coding workspaces, belong under Witnesses.
   const route: Route = ['witness', 'interview', 'document', 'coding'].includes(location.route) ? 'witnesses' : location.route;
   // An incident's and a summary's page belong under their lists.
-  const section: Route = route === 'incident' ? 'incidents' : route === 'summary' ? 'summaries' : route;
+  const section: Route =
+    route === 'incident' ? 'incidents' : route === 'summary' ? 'summaries' : route === 'request' || route === 'package' ? 'requests' : route;
   const isAdmin = hasAnyRole(user, ['administrator']);
   const isAuditor = hasAnyRole(user, ['administrator', 'auditor']);
   const readsEvidence = hasAnyRole(user, EVIDENCE_READERS);
@@ -158,6 +161,8 @@ function Workspace({
     { route: 'consent-gaps', label: 'nav.consentGaps', show: hasAnyRole(user, CONSENT_GAP_READERS) },
     { route: 'incidents', label: 'nav.incidents', show: hasAnyRole(user, CODING_READERS) },
     { route: 'summaries', label: 'nav.summaries', show: hasAnyRole(user, CODING_READERS) },
+    { route: 'requests', label: 'nav.requests', show: hasAnyRole(user, DISCLOSURE_OFFICERS) },
+    { route: 'disclosures', label: 'nav.disclosures', show: hasAnyRole(user, DISCLOSURE_OFFICERS) },
     { route: 'import', label: 'nav.import', show: hasAnyRole(user, IMPORTERS) },
     // Everyone who codes or reads codings reads the framework; administrators edit it.
     { route: 'framework', label: 'nav.codingFramework', show: readsCoding || isAdmin },
@@ -267,6 +272,14 @@ function Page({
       return <SummariesPage key="summaries" user={user} />;
     case 'summary':
       return <SummaryPage key={`summary:${location.param}`} id={location.param} user={user} />;
+    case 'requests':
+      return <RequestsPage key="requests" user={user} />;
+    case 'request':
+      return <RequestPage key={`request:${location.param}`} id={location.param} user={user} />;
+    case 'package':
+      return <PackagePage key={`package:${location.param}`} id={location.param} user={user} />;
+    case 'disclosures':
+      return <DisclosuresPage key="disclosures" user={user} />;
     case 'jobs':
       return <JobsPage key="jobs" />;
     case 'import':

@@ -3,12 +3,15 @@
 
 import { createContext, useContext } from 'react';
 
+import { disclosureBe, disclosureEn, disclosureRu } from './i18n-disclosure';
+
 export type Lang = 'en' | 'be' | 'ru';
 export const LANGS: readonly Lang[] = ['en', 'be', 'ru'];
 /** Each language's name in itself, for the switcher. */
 export const LANG_NAMES: Record<Lang, string> = { en: 'English', be: 'Беларуская', ru: 'Русский' };
 
 const en = {
+  ...disclosureEn,
   // ---- incidents, the timeline and witness summaries (pages/Incidents, Incident, Summaries, Summary) ----
   'nav.incidents': 'Incidents',
   'nav.summaries': 'Witness summaries',
@@ -340,7 +343,6 @@ const en = {
   'nav.witnesses': 'Witnesses',
   'nav.consentGaps': 'Consent gaps',
   'nav.search': 'Search',
-  'nav.requests': 'Requests & disclosure',
   'nav.osint': 'OSINT',
   'nav.account': 'Your account',
   'nav.signedInAs': 'Signed in as {name}',
@@ -1203,6 +1205,7 @@ export type MessageKey = keyof typeof en;
 type Dictionary = Record<MessageKey, string>;
 
 const be: Dictionary = {
+  ...disclosureBe,
   // ---- incidents, the timeline and witness summaries (pages/Incidents, Incident, Summaries, Summary) ----
   'nav.incidents': 'Інцыдэнты',
   'nav.summaries': 'Зводкі паказанняў',
@@ -1534,7 +1537,6 @@ const be: Dictionary = {
   'nav.witnesses': 'Сведкі',
   'nav.consentGaps': 'Прабелы ў згодах',
   'nav.search': 'Пошук',
-  'nav.requests': 'Запыты і раскрыццё',
   'nav.osint': 'OSINT',
   'nav.account': 'Ваш уліковы запіс',
   'nav.signedInAs': 'Вы ўвайшлі як {name}',
@@ -2401,6 +2403,7 @@ const be: Dictionary = {
 };
 
 const ru: Dictionary = {
+  ...disclosureRu,
   // ---- incidents, the timeline and witness summaries (pages/Incidents, Incident, Summaries, Summary) ----
   'nav.incidents': 'Инциденты',
   'nav.summaries': 'Сводки показаний',
@@ -2732,7 +2735,6 @@ const ru: Dictionary = {
   'nav.witnesses': 'Свидетели',
   'nav.consentGaps': 'Пробелы в согласиях',
   'nav.search': 'Поиск',
-  'nav.requests': 'Запросы и раскрытие',
   'nav.osint': 'OSINT',
   'nav.account': 'Ваша учётная запись',
   'nav.signedInAs': 'Вы вошли как {name}',

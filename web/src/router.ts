@@ -26,6 +26,10 @@ export type Route =
   | 'incident'
   | 'summaries'
   | 'summary'
+  | 'requests'
+  | 'request'
+  | 'package'
+  | 'disclosures'
   | 'not-found';
 
 /** Where the app is: the route, and for a witness's, interview's or document's page its code or id. */
@@ -51,10 +55,12 @@ const PATHS: Record<string, Route> = {
   '/agreement': 'agreement',
   '/incidents': 'incidents',
   '/summaries': 'summaries',
+  '/requests': 'requests',
+  '/disclosures': 'disclosures',
 };
 
 /** The pages of one record, by the path they stand under. */
-type RecordRoute = 'witness' | 'interview' | 'document' | 'coding' | 'incident' | 'summary';
+type RecordRoute = 'witness' | 'interview' | 'document' | 'coding' | 'incident' | 'summary' | 'request' | 'package';
 const RECORD_PATHS: Record<RecordRoute, string> = {
   witness: 'witnesses',
   interview: 'interviews',
@@ -62,6 +68,8 @@ const RECORD_PATHS: Record<RecordRoute, string> = {
   coding: 'coding',
   incident: 'incidents',
   summary: 'summaries',
+  request: 'requests',
+  package: 'packages',
 };
 
 export function routeHref(route: Exclude<Route, 'not-found' | RecordRoute>): string {

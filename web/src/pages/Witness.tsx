@@ -42,6 +42,7 @@ import {
 } from './Witnesses';
 import { WitnessRecords } from './WitnessRecords';
 import { WitnessSummaryLinks } from './Summaries';
+import { WitnessDisclosureHistory } from './Disclosures';
 import type { User } from '../api';
 
 export function WitnessPage({ code, user }: { code: string; user?: User }) {
@@ -142,6 +143,7 @@ function WitnessBody({
       {w.permissions.check_consent ? <ConsentCheck code={w.code} /> : null}
       <WitnessRecords witness={w} />
       {user ? <WitnessSummaryLinks code={w.code} user={user} /> : null}
+      {user ? <WitnessDisclosureHistory witness={w} user={user} /> : null}
       {w.permissions.erase ? <EraseWitness code={w.code} onErased={onErased} /> : null}
     </>
   );

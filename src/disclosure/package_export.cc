@@ -205,7 +205,11 @@ Result<ExportedPackage> export_package(hub::Hub& hub, PackageStore& packages,
   WorkDir work(hub.layout().dir + "/export-" + random_name());
   EVHUB_RETURN_IF_ERROR(work.make());
   const std::string bag_dir = work.path() + "/" + bag_name;
-  EVHUB_ASSIGN_OR_RETURN(auto writer, BagWriter::create(bag_dir));
+  // The bag is a step on the way to the archive, which is synced before it gets its name; the
+  // bag itself is removed with the working directory, so it is not synced file by file.
+  BagWriterOptions scratch;
+  scratch.durable = false;
+  EVHUB_ASSIGN_OR_RETURN(auto writer, BagWriter::create(bag_dir, scratch));
 
   Built built;
   for (std::size_t n = 0; n < p.items.size(); ++n) {

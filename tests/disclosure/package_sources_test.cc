@@ -420,13 +420,18 @@ TEST_F(PackageSourcesTest, ASearchAndASavedSearchGiveTheObjectsTheirHitsAreTexts
   auto index = reader();
   ASSERT_NE(index, nullptr);
   const std::vector<search::Scope> org_a = {{"org-a", kAll, true}};
-  // The transcript matches, and so does its translation, whose object is the transcript's
-  // translation (its own text): both come, each once.
+  // A hit on the transcript gives the transcript, described from the register.
   auto got = sources()->search(*index, "воды", org_a);
   ASSERT_TRUE(got.is_ok()) << got.status().to_string();
   EXPECT_EQ(ids_of(*got), std::vector<std::string>{t2_});
   EXPECT_EQ(got->items[0].folder, "W-00102");
   EXPECT_EQ(got->items[0].description, "Transcript of interview 2 of W-00102 (2021-05-01)");
+
+  // A word only its Belarusian translation has: the hit is the translation's text, and the
+  // item is the transcript it was translated from (the material itself).
+  auto translated = sources()->search(*index, "трымалі", org_a);
+  ASSERT_TRUE(translated.is_ok()) << translated.status().to_string();
+  EXPECT_EQ(ids_of(*translated), std::vector<std::string>{t2_});
 
   // "ногам" is in org-a's and org-b's transcripts: org-a's reader gets org-a's only.
   auto baton = sources()->search(*index, "ногам", org_a);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -46,6 +47,21 @@ std::string dated(const std::string& text, const std::string& date) {
 json parameters_of(const catalog::ObjectRecord& r) {
   json p = json::parse(r.tool_parameters.value_or("{}"), nullptr, false);
   return p.is_object() ? p : json::object();
+}
+
+// A field of a tool's parameters, or the fallback when it is missing or of another type (a
+// translator run by the operator's own command writes what it writes).
+std::string text_of(const json& p, const char* key) {
+  auto it = p.find(key);
+  return it != p.end() && it->is_string() ? it->get<std::string>() : "";
+}
+bool flag_of(const json& p, const char* key) {
+  auto it = p.find(key);
+  return it != p.end() && it->is_boolean() && it->get<bool>();
+}
+int number_of(const json& p, const char* key) {
+  auto it = p.find(key);
+  return it != p.end() && it->is_number_integer() ? it->get<int>() : 0;
 }
 
 // YYYY, YYYY-MM or YYYY-MM-DD (digits where digits go).
@@ -144,8 +160,7 @@ struct PackageSources::Impl {
         }
         for (const auto& t : iv.translations) {
           auto object = hub.describe(t);
-          const std::string to =
-              object.is_ok() ? parameters_of(object->record).value("to", "") : "";
+          const std::string to = object.is_ok() ? text_of(parameters_of(object->record), "to") : "";
           ctx.described.emplace(t, dated(to.empty() ? "Translation of " + of
                                                     : fmt::format("Translation ({}) of {}", to, of),
                                          iv.on));
@@ -170,20 +185,22 @@ struct PackageSources::Impl {
     const catalog::ObjectRecord& r = o.record;
     const std::string tool = r.tool.value_or("");
     if (tool == coding::kSummaryExportTool) {
-      const json p = parameters_of(r);
-      return fmt::format("Witness summary of {} (v{}, {})", o.domain, p.value("version", 0),
-                         kind_of_media(r.media_type));
+      return fmt::format("Witness summary of {} (v{}, {})", o.domain,
+                         number_of(parameters_of(r), "version"), kind_of_media(r.media_type));
     }
     if (r.derived_from && depth < 8) {
       auto source = hub.describe(*r.derived_from);
       if (source.is_ok()) {
         EVHUB_ASSIGN_OR_RETURN(std::string of, describe(*source, depth + 1));
-        const json p = parameters_of(r);
-        if (p.contains("to")) {
-          return fmt::format("Translation ({}) of: {}", p.value("to", "?"), of);
-        }
+        const std::string to = text_of(parameters_of(r), "to");
+        if (!to.empty()) return fmt::format("Translation ({}) of: {}", to, of);
         if (tool.find("tesseract") != std::string::npos) return "Text recognised (OCR) in: " + of;
-        return "Text extracted from: " + of;
+        if (r.media_type.rfind("text/plain", 0) == 0 && tool.find("redact") == std::string::npos) {
+          return "Text extracted from: " + of;
+        }
+        std::string kind = kind_of_media(r.media_type);
+        kind[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(kind[0])));
+        return fmt::format("{} made from: {}", kind, of);
       }
     }
     const std::string what = fmt::format("{} {}", kind_of_media(r.media_type), r.id.substr(0, 8));
@@ -371,7 +388,7 @@ Result<SourceItems> PackageSources::witness_summary(coding::SummaryStore& summar
     }
     if (!is_approved[e.version]) continue;
     EVHUB_ASSIGN_OR_RETURN(auto object, impl_->hub.describe(e.object_id));
-    if (parameters_of(object.record).value("draft_watermark", false)) continue;
+    if (flag_of(parameters_of(object.record), "draft_watermark")) continue;
     approved[e.version][e.format] = e.object_id;
   }
   if (approved.empty()) {
@@ -388,7 +405,7 @@ Result<SourceItems> PackageSources::witness_summary(coding::SummaryStore& summar
     auto f = formats.find(format);
     if (f == formats.end()) continue;
     std::string upper = format;
-    std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+    for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     EVHUB_RETURN_IF_ERROR(
         impl_->add(c, f->second, code,
                    fmt::format("Witness summary of {} (approved v{}, {})", code, version, upper)));

@@ -36,6 +36,8 @@ PACKAGES=(
   # extract/ tests and bench/ocr_bench.sh: pages rendered with Pillow in DejaVu Sans, PDFs made with
   # ReportLab, EXIF written with the exiv2 command, the tesseract command as the baseline
   python3-pil python3-reportlab fonts-dejavu-core exiv2 tesseract-ocr
+  # bench/disclosure_bench.sh: the videos of its synthetic hub (ffmpeg's test patterns, x264)
+  ffmpeg
   # browser tests: Debian's Chromium, driven by playwright-core (never a downloaded browser);
   # pdftotext reads back the text of a witness summary exported to PDF
   chromium poppler-utils

@@ -190,8 +190,12 @@ Status write_tar(int fd, const std::string& bag_dir, const std::string& top, std
   std::unique_ptr<archive, WriteArchiveDeleter> a(archive_write_new());
   // The last block is not padded, to a file or a pipe alike, so the bytes never depend on
   // whether the archive is encrypted on its way out.
+  // Written in blocks of kReadChunk rather than libarchive's 10 KiB: a fifth of the system
+  // calls and wake-ups of age on the other end of a pipe. The bytes are the same (only the last
+  // block could differ, and it is not padded).
   if (archive_write_set_format_pax_restricted(a.get()) != ARCHIVE_OK ||
       archive_write_add_filter_none(a.get()) != ARCHIVE_OK ||
+      archive_write_set_bytes_per_block(a.get(), static_cast<int>(kReadChunk)) != ARCHIVE_OK ||
       archive_write_set_bytes_in_last_block(a.get(), 1) != ARCHIVE_OK ||
       archive_write_open_fd(a.get(), fd) != ARCHIVE_OK) {
     return archive_status(a.get(), "starting the archive");
@@ -215,6 +219,9 @@ Status write_archive_file(int fd, const std::string& bag_dir, const std::string&
                           const ArchiveOptions& options, std::int64_t mtime) {
   if (options.age_recipients.empty()) return write_tar(fd, bag_dir, top, mtime);
   EVHUB_ASSIGN_OR_RETURN(auto age, AgeProcess::encrypt(options.age_recipients, fd, options.age));
+  // A larger pipe lets tar and age each work on a block while the other does (best effort: the
+  // kernel may refuse beyond /proc/sys/fs/pipe-max-size).
+  (void)::fcntl(age->pipe_fd(), F_SETPIPE_SZ, static_cast<int>(kReadChunk));
   const Status tar = write_tar(age->pipe_fd(), bag_dir, top, mtime);
   const Status encrypted = age->finish();
   // When age refuses (a malformed recipient), the tar fails too, with a broken pipe: age's

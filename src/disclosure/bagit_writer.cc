@@ -1,9 +1,14 @@
 #include "disclosure/bagit_writer.h"
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "core/clock.h"
@@ -19,6 +24,95 @@ namespace {
 struct WipedBuffer {
   std::vector<std::uint8_t> bytes = std::vector<std::uint8_t>(kReadChunk);
   ~WipedBuffer() { crypto::wipe(bytes.data(), bytes.size()); }
+};
+
+// One digest (OpenSSL EVP), as lowercase hex when finished.
+class Digest {
+ public:
+  explicit Digest(const EVP_MD* md) : ctx_(EVP_MD_CTX_new()) {
+    if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_, md, nullptr) != 1) {
+      EVP_MD_CTX_free(ctx_);
+      throw std::runtime_error("OpenSSL could not start a digest");
+    }
+  }
+  ~Digest() { EVP_MD_CTX_free(ctx_); }
+  Digest(const Digest&) = delete;
+  Digest& operator=(const Digest&) = delete;
+  void update(const std::uint8_t* data, std::size_t size) {
+    if (EVP_DigestUpdate(ctx_, data, size) != 1) {
+      throw std::runtime_error("OpenSSL could not hash");
+    }
+  }
+  std::string finish() {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_DigestFinal_ex(ctx_, out, &len) != 1) {
+      throw std::runtime_error("OpenSSL could not finish a digest");
+    }
+    return to_hex({out, len});
+  }
+
+ private:
+  EVP_MD_CTX* ctx_;
+};
+
+// SHA-512 of a stream on a thread of its own, one chunk at a time beside the writer's thread,
+// which meanwhile hashes the same chunk with SHA-256, writes it and reads the next. SHA-512 is
+// the slowest step of writing a payload (CPUs accelerate SHA-256, not SHA-512), so a bag of
+// gigabytes is written in about the time of its SHA-512 alone rather than of everything in
+// turn. A chunk handed over must stay unchanged until the next hand-over or finish() returns.
+class Sha512Beside {
+ public:
+  Sha512Beside() : thread_([this] { run(); }) {}
+  ~Sha512Beside() { stop(); }
+  Sha512Beside(const Sha512Beside&) = delete;
+  Sha512Beside& operator=(const Sha512Beside&) = delete;
+
+  // Waits until the previous chunk is hashed, then hands this one over.
+  void update(const std::uint8_t* data, std::size_t size) {
+    std::unique_lock lock(mu_);
+    idle_.wait(lock, [this] { return data_ == nullptr; });
+    data_ = data;
+    size_ = size;
+    work_.notify_one();
+  }
+  std::string finish() {
+    stop();
+    return digest_.finish();
+  }
+
+ private:
+  void run() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      work_.wait(lock, [this] { return data_ != nullptr || stopping_; });
+      if (data_ == nullptr) return;
+      const std::uint8_t* data = data_;
+      const std::size_t size = size_;
+      lock.unlock();
+      digest_.update(data, size);
+      lock.lock();
+      data_ = nullptr;
+      idle_.notify_one();
+    }
+  }
+  void stop() {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+      stopping_ = true;  // the thread hashes what it holds first
+      work_.notify_one();
+    }
+    thread_.join();
+  }
+
+  Digest digest_{EVP_sha512()};
+  std::mutex mu_;
+  std::condition_variable work_, idle_;
+  const std::uint8_t* data_ = nullptr;
+  std::size_t size_ = 0;
+  bool stopping_ = false;
+  std::thread thread_;  // last: started once the rest is ready
 };
 
 // Names the writer makes itself (RFC 8493 §2.1, §2.2), at the bag root.
@@ -71,8 +165,9 @@ ByteSource source_from(ReadableFile& file) {
   return [&file](std::span<std::uint8_t> buffer) { return file.read(buffer); };
 }
 
-BagWriter::BagWriter(FileSystem& fs, std::string dir, std::string work, bagit::NameRule names)
-    : fs_(fs), dir_(std::move(dir)), work_(std::move(work)), names_(names) {}
+BagWriter::BagWriter(FileSystem& fs, std::string dir, std::string work, bagit::NameRule names,
+                     bool durable)
+    : fs_(fs), dir_(std::move(dir)), work_(std::move(work)), names_(names), durable_(durable) {}
 
 BagWriter::~BagWriter() {
   if (finished_) return;
@@ -96,7 +191,8 @@ Result<std::unique_ptr<BagWriter>> BagWriter::create(const std::string& dir,
   }
   const std::string work = join_path(parent_dir(target), ".bag-partial-" + random_name());
   EVHUB_RETURN_IF_ERROR(fs.make_dir(work));
-  std::unique_ptr<BagWriter> writer(new BagWriter(fs, target, work, options.names));
+  std::unique_ptr<BagWriter> writer(
+      new BagWriter(fs, target, work, options.names, options.durable));
   EVHUB_RETURN_IF_ERROR(writer->make_dirs(std::string(bagit::kPayloadDir)));
   return writer;
 }
@@ -152,19 +248,28 @@ Result<Checksums> BagWriter::write_file(const std::string& path, const ByteSourc
   EVHUB_RETURN_IF_ERROR(make_parents(path));
   const std::string full = join_path(work_, path);
   EVHUB_ASSIGN_OR_RETURN(auto file, fs_.create_new(full));
-  DualHasher hasher;
-  WipedBuffer buffer;
+  // Two buffers in turn: the SHA-512 thread reads one while the next is filled.
+  WipedBuffer buffers[2];
+  Digest sha256(EVP_sha256());
+  Checksums sums;
   Status st;
-  for (;;) {
-    auto n = source(buffer.bytes);
-    if (!n.is_ok()) st = n.status().with_context("reading the content of " + path);
-    if (!st.is_ok() || *n == 0) break;
-    const ByteSpan chunk(buffer.bytes.data(), std::min(*n, buffer.bytes.size()));
-    hasher.update(chunk);
-    st = file->append(chunk);
-    if (!st.is_ok()) break;
+  {
+    Sha512Beside sha512;
+    for (int turn = 0;; turn ^= 1) {
+      std::vector<std::uint8_t>& buffer = buffers[turn].bytes;
+      auto n = source(buffer);
+      if (!n.is_ok()) st = n.status().with_context("reading the content of " + path);
+      if (!st.is_ok() || *n == 0) break;
+      const ByteSpan chunk(buffer.data(), std::min(*n, buffer.size()));
+      sha512.update(chunk.data(), chunk.size());
+      sha256.update(chunk.data(), chunk.size());
+      sums.size += chunk.size();
+      st = file->append(chunk);
+      if (!st.is_ok()) break;
+    }
+    sums.sha512 = sha512.finish();  // before the buffers it may still read are wiped
   }
-  if (st.is_ok()) st = file->sync();
+  if (st.is_ok() && durable_) st = file->sync();
   if (st.is_ok()) st = file->close();
   if (!st.is_ok()) {
     file.reset();
@@ -172,7 +277,8 @@ Result<Checksums> BagWriter::write_file(const std::string& path, const ByteSourc
     return st;
   }
   paths_.insert(path);
-  return hasher.finish();
+  sums.sha256 = sha256.finish();
+  return sums;
 }
 
 Result<Checksums> BagWriter::add_payload(std::string_view path, const ByteSource& source) {
@@ -266,11 +372,13 @@ Status BagWriter::write_tag_manifests() {
 }
 
 Status BagWriter::sync_and_move() {
-  for (const auto& dir : dirs_) EVHUB_RETURN_IF_ERROR(fs_.sync_dir(join_path(work_, dir)));
-  EVHUB_RETURN_IF_ERROR(fs_.sync_dir(work_));
+  if (durable_) {
+    for (const auto& dir : dirs_) EVHUB_RETURN_IF_ERROR(fs_.sync_dir(join_path(work_, dir)));
+    EVHUB_RETURN_IF_ERROR(fs_.sync_dir(work_));
+  }
   // rename(2) replaces an empty directory, and fails if `dir_` gained entries meanwhile.
   EVHUB_RETURN_IF_ERROR(fs_.rename(work_, dir_));
-  return fs_.sync_dir(parent_dir(dir_));
+  return durable_ ? fs_.sync_dir(parent_dir(dir_)) : Status::ok();
 }
 
 Result<FinishedBag> BagWriter::finish(const BagInfo& info, const FinalStep& final_step) {

@@ -39,6 +39,11 @@ struct BagInfo {
 struct BagWriterOptions {
   bagit::NameRule names = bagit::NameRule::kStockTools;
   FileSystem* fs = nullptr;  // local_fs() when null; tests make writes fail through it
+  // Whether every file and directory is synced to disk before the bag is moved into place.
+  // False only for a bag that is a step on the way to something else that is synced itself
+  // (the export's scratch bag, removed once its archive is written and synced): syncing
+  // gigabytes that are deleted a moment later only waits for the disk.
+  bool durable = true;
 };
 
 struct FinishedBag {
@@ -70,7 +75,7 @@ class BagWriter {
   Result<FinishedBag> finish(const BagInfo& info, const FinalStep& final_step = {});
 
  private:
-  BagWriter(FileSystem& fs, std::string dir, std::string work, bagit::NameRule names);
+  BagWriter(FileSystem& fs, std::string dir, std::string work, bagit::NameRule names, bool durable);
   Status check_open() const;
   Status check_new_path(const std::string& path) const;
   Status make_dirs(const std::string& dir);
@@ -88,6 +93,7 @@ class BagWriter {
   std::string dir_;   // where the finished bag goes
   std::string work_;  // where it is built
   bagit::NameRule names_;
+  bool durable_ = true;
   std::set<std::string> dirs_;  // made so far, relative to the bag root
   std::vector<std::pair<std::string, Checksums>> payload_, tags_;
   std::set<std::string> paths_;  // every file added, relative to the bag root

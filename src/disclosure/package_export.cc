@@ -19,6 +19,7 @@
 #include "disclosure/package_index.h"
 #include "disclosure/package_signature.h"
 #include "disclosure/production_number.h"
+#include "disclosure/verify_proof_script.h"
 #include "extract/extract.h"
 
 namespace evhub::disclosure {
@@ -122,13 +123,23 @@ index ("leaf_index"), the audit path ("audit_path"), and the tree head it is che
     openssl pkeyutl -verify -pubin -inkey hub-custody.pem -rawin -in message.txt \
       -sigfile signature.bin
 
-hub-custody.pem is the same Ed25519 key as ../hub.pub, in the form openssl reads. The hub's
-operators can give you a short script that does all of this (verify_proof.py, Python 3 standard
-library only) and the full procedure.
+verify_proof.py, here, does the arithmetic (Python 3 standard library only; read it, it is
+short). In this directory, every proof must print "OK: ...", and openssl "Signature Verified
+Successfully":
+
+  for p in *.json; do python3 verify_proof.py inclusion "$p" || echo "FAILED: $p"; done
+  python3 verify_proof.py head export.json message.txt signature.bin
+  openssl pkeyutl -verify -pubin -inkey hub-custody.pem -rawin -in message.txt \
+    -sigfile signature.bin
+
+hub-custody.pem is the same Ed25519 key as ../hub.pub, in the form openssl reads. All proofs of
+a package are checked against the same head (same "tree_size", "root" and "signature").
 
 Каждый файл NAME.intake.json доказывает, что материал с этим производственным номером был
 записан в журнал хранения хаба; NAME.redaction.json — что его обезличенная версия создана там
-же; export.json — что выдача этого пакета записана в журнал. Проверка описана выше.
+же; export.json — что выдача этого пакета записана в журнал. verify_proof.py выполняет
+проверку (команды выше): каждое доказательство должно вывести "OK: ...", а openssl —
+"Signature Verified Successfully".
 )";
 
 struct Built {
@@ -194,7 +205,11 @@ Result<ExportedPackage> export_package(hub::Hub& hub, PackageStore& packages,
   WorkDir work(hub.layout().dir + "/export-" + random_name());
   EVHUB_RETURN_IF_ERROR(work.make());
   const std::string bag_dir = work.path() + "/" + bag_name;
-  EVHUB_ASSIGN_OR_RETURN(auto writer, BagWriter::create(bag_dir));
+  // The bag is a step on the way to the archive, which is synced before it gets its name; the
+  // bag itself is removed with the working directory, so it is not synced file by file.
+  BagWriterOptions scratch;
+  scratch.durable = false;
+  EVHUB_ASSIGN_OR_RETURN(auto writer, BagWriter::create(bag_dir, scratch));
 
   Built built;
   for (std::size_t n = 0; n < p.items.size(); ++n) {
@@ -259,6 +274,8 @@ Result<ExportedPackage> export_package(hub::Hub& hub, PackageStore& packages,
   EVHUB_RETURN_IF_ERROR(
       writer->add_tag_file("proofs/hub-custody.pem", custody::public_key_pem(public_key)));
   EVHUB_RETURN_IF_ERROR(writer->add_tag_file("proofs/README.txt", kProofsReadme));
+  EVHUB_RETURN_IF_ERROR(
+      writer->add_tag_file("proofs/verify_proof.py", std::string(verify_proof_script())));
   const std::string title = fmt::format("{} — request {}", bag_name, options.request_reference);
   EVHUB_RETURN_IF_ERROR(writer->add_tag_file("index.csv", index_csv(built.rows)));
   EVHUB_RETURN_IF_ERROR(writer->add_tag_file("index.html", index_html(title, built.rows)));

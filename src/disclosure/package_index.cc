@@ -111,8 +111,16 @@ apt install age minisign coreutils tar), without our software:
      its dates and language, the SHA-256 of the original the hub holds and of the file you
      received (they differ where names and personal details were redacted), and its custody.
   5. proofs/ holds, for every file, the proof that its intake is in the hub's custody log, and
-     the proof of this export, against a tree head signed with the hub's custody key
-     (proofs/README.txt says how to check them by hand with python3 and openssl).
+     the proof of this export, against a tree head signed with the hub's custody key. Check
+     them with the script that comes with them (Python 3 standard library only; apt install
+     python3 openssl). Every proof must print "OK: ...", and openssl "Signature Verified
+     Successfully":
+       cd proofs
+       for p in *.json; do python3 verify_proof.py inclusion "$p" || echo "FAILED: $p"; done
+       python3 verify_proof.py head export.json message.txt signature.bin
+       openssl pkeyutl -verify -pubin -inkey hub-custody.pem -rawin -in message.txt \
+         -sigfile signature.bin
+     proofs/README.txt says what the proofs hold and how to check them by hand.
 
 If any check fails, do not use the material: tell the sender.
 
@@ -147,8 +155,15 @@ Ubuntu: apt install age minisign coreutils tar), без нашего прогр�
      хранения.
   5. В каталоге proofs/ для каждого файла лежит доказательство того, что его поступление
      записано в журнал хранения хаба, и доказательство этой выдачи — относительно вершины
-     дерева, подписанной ключом журнала хаба (proofs/README.txt объясняет, как проверить их
-     вручную с помощью python3 и openssl).
+     дерева, подписанной ключом журнала хаба. Проверьте их приложенным скриптом (только
+     стандартная библиотека Python 3; apt install python3 openssl). Каждое доказательство
+     должно вывести "OK: ...", а openssl — "Signature Verified Successfully":
+       cd proofs
+       for p in *.json; do python3 verify_proof.py inclusion "$p" || echo "FAILED: $p"; done
+       python3 verify_proof.py head export.json message.txt signature.bin
+       openssl pkeyutl -verify -pubin -inkey hub-custody.pem -rawin -in message.txt \
+         -sigfile signature.bin
+     proofs/README.txt объясняет, что содержат доказательства и как проверить их вручную.
 
 Если какая-либо проверка не прошла, не используйте материал и сообщите отправителю.
 )",

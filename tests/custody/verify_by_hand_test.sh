@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Proves that the procedure of docs/custody.md, "Checking a proof by hand", works with stock
 # tools only: python3 (standard library), openssl (>= 3.0) and coreutils; xxd is used only when
-# present. evhub makes a hub and prints proofs. Every check of those proofs runs the
-# verify_proof.py and audit_heads.sh blocks extracted from docs/custody.md itself, so the
+# present. evhub makes a hub and prints proofs. Every check of those proofs runs
+# data/custody/verify_proof.py (the file the document points to, and that every disclosure
+# package carries) and the audit_heads.sh block extracted from docs/custody.md itself, so the
 # document and this test cannot drift apart.
 #
 #   EVHUB_BIN=/path/to/evhub tests/custody/verify_by_hand_test.sh
@@ -71,13 +72,18 @@ done
 if [ ! -x "$EVHUB_BIN" ]; then fail "no evhub binary at $EVHUB_BIN (set EVHUB_BIN)"; finish; fi
 if [ ! -f "$doc" ]; then fail "no $doc"; finish; fi
 script="$work/verify_proof.py"
-extract '# verify_proof.py' python > "$script"
+cp "$root/data/custody/verify_proof.py" "$script"
 audit="$work/audit_heads.sh"
 extract '# audit_heads.sh' bash > "$audit"
 if [ -s "$script" ] && python3 -m py_compile "$script"; then
-  pass "docs/custody.md holds verify_proof.py ($(wc -l < "$script") lines) and it compiles"
+  pass "data/custody/verify_proof.py ($(wc -l < "$script") lines) compiles"
 else
-  fail "docs/custody.md has no fenced python block starting with '# verify_proof.py'"; finish
+  fail "data/custody/verify_proof.py is missing or does not compile"; finish
+fi
+if grep -q '(../data/custody/verify_proof.py)' "$doc"; then
+  pass "docs/custody.md points to data/custody/verify_proof.py"
+else
+  fail "docs/custody.md does not link data/custody/verify_proof.py"
 fi
 if [ -s "$audit" ] && bash -n "$audit"; then
   pass "docs/custody.md holds the audit_heads.sh loop"
@@ -219,6 +225,11 @@ fi
 expect_ok "openssl pkeyutl -verify accepts the newest head's signature" \
   openssl pkeyutl -verify -pubin -inkey "$work/pinned.pem" -rawin -in "$work/message.txt" \
   -sigfile "$work/sig.bin"
+vp head "$work/proof-0.json" "$work/message-head.txt" "$work/sig-head.bin" > /dev/null
+expect_ok "verify_proof.py head writes the same message from a proof" \
+  cmp "$work/message.txt" "$work/message-head.txt"
+expect_ok "verify_proof.py head writes the same signature from a proof" \
+  cmp "$work/sig.bin" "$work/sig-head.bin"
 
 echo "== every head: signature and recomputed root (the document's audit loop)"
 mkdir "$work/auditor"

@@ -18,6 +18,7 @@
 #include "custody/merkle.h"
 #include "disclosure/package_verify.h"
 #include "disclosure/redact_item.h"
+#include "disclosure/verify_proof_script.h"
 #include "package_fixture.h"
 #include "support/test_hub.h"
 
@@ -180,6 +181,58 @@ TEST_F(PackageExportTest, TheRecipientChecksThePackageWithStockToolsAndFindsNoNa
     ++proofs;
   }
   EXPECT_EQ(proofs, 4);  // two intakes, one redaction, the export
+
+  // The proof checker travels with the proofs, signed with them, and works as the README says:
+  // Debian's python3 folds every proof to the root, and openssl checks the head's signature.
+  const std::string proofs_dir = bag + "/proofs";
+  {
+    std::ifstream in(proofs_dir + "/verify_proof.py", std::ios::binary);
+    ASSERT_TRUE(in.good()) << "no proofs/verify_proof.py in the package";
+    const std::string script((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(script, verify_proof_script());
+    EXPECT_EQ(script.rfind("# verify_proof.py", 0), 0U);
+    std::ifstream tags(bag + "/tagmanifest-sha256.txt");
+    const std::string manifest((std::istreambuf_iterator<char>(tags)), {});
+    EXPECT_NE(manifest.find("  proofs/verify_proof.py\n"), std::string::npos) << manifest;
+    std::ifstream readme_in(bag + "/README-for-recipients.txt");
+    const std::string readme((std::istreambuf_iterator<char>(readme_in)), {});
+    EXPECT_NE(readme.find("python3 verify_proof.py inclusion"), std::string::npos);
+  }
+  int checked = 0;
+  for (const auto& f : fs::directory_iterator(proofs_dir)) {
+    if (f.path().extension() != ".json") continue;
+    const auto ran = test::run_in(proofs_dir, {"/usr/bin/python3", "verify_proof.py", "inclusion",
+                                               f.path().filename().string()});
+    EXPECT_EQ(ran.exit_code, 0) << f.path() << ": " << ran.out << ran.err;
+    EXPECT_NE(ran.out.find("OK: event "), std::string::npos) << ran.out;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 4);
+  const std::string message = tmp_ / "head-message.txt";
+  const std::string head_signature = tmp_ / "head-signature.bin";
+  const auto head = test::run_in(proofs_dir, {"/usr/bin/python3", "verify_proof.py", "head",
+                                              "export.json", message, head_signature});
+  ASSERT_EQ(head.exit_code, 0) << head.out << head.err;
+  const auto verified = test::run_in(
+      proofs_dir, {"openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "hub-custody.pem", "-rawin",
+                   "-in", message, "-sigfile", head_signature});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+  EXPECT_NE(verified.out.find("Signature Verified Successfully"), std::string::npos)
+      << verified.out;
+  // And it catches a proof whose audit path was changed.
+  {
+    std::ifstream in(proofs_dir + "/export.json");
+    json j = json::parse(in);
+    ASSERT_FALSE(j["audit_path"].empty());
+    std::string h = j["audit_path"][0];
+    h[0] = h[0] == '0' ? '1' : '0';
+    j["audit_path"][0] = h;
+    std::ofstream(tmp_ / "altered.json") << j.dump();
+    const auto altered = test::run_in(
+        proofs_dir, {"/usr/bin/python3", "verify_proof.py", "inclusion", tmp_ / "altered.json"});
+    EXPECT_EQ(altered.exit_code, 1) << altered.out << altered.err;
+    EXPECT_NE(altered.out.find("FAILED"), std::string::npos) << altered.out;
+  }
 
   // evhub package verify, as a recipient who runs evhub would: intact, then one byte flipped.
   const char* evhub = std::getenv("EVHUB_BIN");

@@ -22,6 +22,7 @@
 #include "disclosure/holders.h"
 #include "disclosure/package_builder.h"
 #include "disclosure/package_export.h"
+#include "disclosure/source_spec.h"
 
 namespace evhub::api {
 
@@ -626,6 +627,73 @@ void Api::add_disclosure_routes(const AddRoute& route) {
       }
     }
     return json_response(200, {{"packages", std::move(list)}});
+  });
+
+  // Candidate items from a source (incident:ID, witness:CODE, summary:ID, summary+refs:ID,
+  // code:CODE with facility/place/from/to, search:QUERY, saved-search:N), within what the caller
+  // may read in the organisations where they decide on disclosure. Only the source's kind is
+  // logged: a query may hold a name.
+  route("GET", "/api/v1/package-candidates", Access{true, officers}, [this](Context& c) {
+    auto spec = disclosure::parse_source(c.request.query("source"));
+    if (!spec.is_ok()) return error_response(400, "bad_request", spec.status().message());
+    spec->passages.facility = c.request.query("facility");
+    spec->passages.place = c.request.query("place");
+    spec->passages.from = c.request.query("from");
+    spec->passages.to = c.request.query("to");
+    auto all = organisations();
+    if (!all.is_ok()) return error_response(500, "internal", "could not read organisations");
+    const auto orgs = organisations_where(c.caller->user, disclosure_officers(), *all);
+    auto in_orgs = [&](const std::string& org) {
+      return std::find(orgs.begin(), orgs.end(), org) != orgs.end();
+    };
+    std::vector<catalog::ReadScope> reads;
+    for (auto& r : read_scopes(c.caller->user, *all)) {
+      if (in_orgs(r.organisation_id)) reads.push_back(std::move(r));
+    }
+    disclosure::SourceStores stores;
+    auto annotations = annotation_store();
+    auto incidents = incident_store();
+    auto summaries = summary_store();
+    auto frameworks = framework_store();
+    auto framework = frameworks.is_ok() ? (*frameworks)->current()
+                                        : Result<coding::Framework>(frameworks.status());
+    auto scopes = search_scopes(c.caller->user);
+    if (!annotations.is_ok() || !incidents.is_ok() || !summaries.is_ok() || !framework.is_ok() ||
+        !scopes.is_ok()) {
+      return error_response(500, "internal", "the coding views cannot be opened");
+    }
+    stores.annotations = *annotations;
+    stores.incidents = *incidents;
+    stores.summaries = *summaries;
+    stores.framework = &*framework;
+    for (auto& s : *scopes) {
+      if (in_orgs(s.organisation_id)) stores.scopes.push_back(std::move(s));
+    }
+    if (spec->kind == "search" || spec->kind == "saved-search") {
+      auto index = search_index();
+      auto saved = saved_searches();
+      if (!index.is_ok()) return status_response(index.status(), "opening the search index");
+      stores.index = *index;
+      stores.saved = saved.is_ok() ? *saved : nullptr;
+      stores.user_id = c.caller->user.id;
+    }
+    disclosure::PackageSources sources(hub_, *witnesses_, std::move(reads));
+    auto got = disclosure::expand_source(sources, *spec, stores);
+    if (!got.is_ok()) return status_response(got.status(), "reading the source");
+    if (!hub_.audit("package.candidates", "",
+                    {{"source", spec->kind},
+                     {"items", got->items.size()},
+                     {"user_id", c.caller->user.id}})
+             .is_ok()) {
+      return error_response(503, "unavailable", "the read could not be recorded; try again");
+    }
+    json items = json::array();
+    for (const auto& i : got->items) {
+      items.push_back(
+          {{"object", i.object_id}, {"folder", i.folder}, {"description", i.description}});
+    }
+    return json_response(
+        200, {{"items", std::move(items)}, {"withheld", got->withheld}, {"erased", got->erased}});
   });
 
   // A new package for a request: every item through the consent gate, blocked ones kept with

@@ -26,6 +26,7 @@
 #include "disclosure/packages.h"
 #include "disclosure/redact_item.h"
 #include "disclosure/requests.h"
+#include "disclosure/source_spec.h"
 #include "hub/hub.h"
 
 namespace evhub::cli {
@@ -56,7 +57,8 @@ struct PackageArgs {
   std::string on;         // correspond: the letter's date
   std::string label;      // correspond: what it is
   // package build / redact / export / history
-  std::vector<std::string> items;  // OBJECT or OBJECT:FOLDER
+  std::vector<std::string> items;    // OBJECT or OBJECT:FOLDER
+  std::vector<std::string> sources;  // KIND:VALUE (disclosure/source_spec.h)
   std::string object;
   std::vector<std::string> boxes;  // PAGE,X,Y,W,H
   std::vector<std::string> recipients;
@@ -223,19 +225,67 @@ Result<disclosure::Package> newest_package(disclosure::PackageStore& packages,
   return std::move(*found);
 }
 
+// The candidates of --from sources, as the operator (every sensitivity, the request's
+// organisation only: a package answers for one organisation). Saved searches belong to users of
+// the API and are not offered here.
+Result<std::vector<disclosure::ItemSpec>> items_from_sources(hub::Hub& hub,
+                                                             collection::Collection& witnesses,
+                                                             const disclosure::Request& request,
+                                                             const std::vector<std::string>& from,
+                                                             std::string& report) {
+  std::vector<disclosure::ItemSpec> specs;
+  if (from.empty()) return specs;
+  const std::vector<std::string> all(std::begin(catalog::kSensitivities),
+                                     std::end(catalog::kSensitivities));
+  disclosure::PackageSources sources(hub, witnesses, {{request.organisation_id, all}});
+  EVHUB_ASSIGN_OR_RETURN(auto frameworks, coding::FrameworkStore::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto framework, frameworks->current());
+  EVHUB_ASSIGN_OR_RETURN(auto annotations, coding::AnnotationStore::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(auto incidents, coding::IncidentStore::open(hub, *annotations));
+  EVHUB_ASSIGN_OR_RETURN(auto summaries,
+                         coding::SummaryStore::open(hub, witnesses, *annotations, framework));
+  auto index = search::Index::open_readonly({hub.layout().index()});
+  disclosure::SourceStores stores;
+  stores.incidents = incidents.get();
+  stores.summaries = summaries.get();
+  stores.annotations = annotations.get();
+  stores.framework = &framework;
+  stores.index = index.is_ok() ? index->get() : nullptr;
+  stores.scopes = {{request.organisation_id, all, true}};
+  std::vector<disclosure::ItemSource> items;
+  for (const auto& text : from) {
+    EVHUB_ASSIGN_OR_RETURN(auto spec, disclosure::parse_source(text));
+    EVHUB_ASSIGN_OR_RETURN(auto got, disclosure::expand_source(sources, spec, stores));
+    report += fmt::format("  from {}: {} items", text, got.items.size());
+    if (got.withheld) report += fmt::format(", {} of another organisation left out", got.withheld);
+    if (got.erased) report += fmt::format(", {} erased with their witness", got.erased);
+    report += "\n";
+    disclosure::append_unique(items, got.items);
+  }
+  for (auto& i : items) specs.push_back({i.object_id, i.folder, i.description});
+  return specs;
+}
+
 Status package_build(const Options& o, hub::Hub& hub) {
   const PackageArgs& a = args();
   EVHUB_ASSIGN_OR_RETURN(auto requests, disclosure::RequestRegister::open(hub));
   EVHUB_ASSIGN_OR_RETURN(auto request, requests->get(a.request));
   if (!request) return Status(Code::kNotFound, "there is no request " + a.request);
   EVHUB_ASSIGN_OR_RETURN(auto witnesses, collection::Collection::open(hub));
-  std::vector<disclosure::ItemSpec> specs;
+  std::string sourced;
+  EVHUB_ASSIGN_OR_RETURN(auto specs,
+                         items_from_sources(hub, *witnesses, *request, a.sources, sourced));
   for (const auto& spec : a.items) {
     const auto colon = spec.find(':');
     disclosure::ItemSpec item;
     item.object_id = spec.substr(0, colon);
     if (colon != std::string::npos) item.folder = spec.substr(colon + 1);
-    specs.push_back(std::move(item));
+    const bool listed = std::any_of(specs.begin(), specs.end(),
+                                    [&](const auto& s) { return s.object_id == item.object_id; });
+    if (!listed) specs.push_back(std::move(item));
+  }
+  if (specs.empty()) {
+    return Status(Code::kInvalidArgument, "name the items: --item OBJECT or --from SOURCE");
   }
   EVHUB_ASSIGN_OR_RETURN(auto packages, disclosure::PackageStore::open(hub));
   EVHUB_ASSIGN_OR_RETURN(auto built, disclosure::build_package(hub, *witnesses, *packages, *request,
@@ -261,7 +311,7 @@ Status package_build(const Options& o, hub::Hub& hub) {
   if (!renew.empty()) text += fmt::format("consent to renew: {}\n", fmt::join(renew, ", "));
   const auto& made = built.package;
   print(o, {{"id", made.id}, {"version", made.version}, {"items", listed}, {"renew", renew}},
-        fmt::format("package {} for {}:\n", made.id, request->id) + text);
+        fmt::format("package {} for {}:\n", made.id, request->id) + sourced + text);
   return Status::ok();
 }
 
@@ -473,6 +523,10 @@ void register_disclosure_commands(CLI::App& app, Options& o) {
   package->add_option("--request", a.request, "build: the request it answers");
   package->add_option("--item", a.items,
                       "build: an object to include, OBJECT or OBJECT:FOLDER; repeatable");
+  package->add_option("--from", a.sources,
+                      "build: the items of a source: incident:ID, witness:CODE, summary:ID "
+                      "(summary+refs:ID with the objects it quotes), code:CODE or search:QUERY; "
+                      "repeatable");
   package->add_option("--object", a.object, "redact, review: the item's object");
   package->add_option("--box", a.boxes,
                       "redact: PAGE,X,Y,WIDTH,HEIGHT to black out (fractions of the page); "

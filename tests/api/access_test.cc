@@ -141,6 +141,7 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"GET /api/v1/requests/{id}", {"legal-officer", "lead"}},
     {"PATCH /api/v1/requests/{id}", {"legal-officer", "lead"}},
     {"GET /api/v1/packages", {"legal-officer", "lead"}},
+    {"GET /api/v1/package-candidates", {"legal-officer", "lead"}},
     {"POST /api/v1/packages", {"legal-officer", "lead"}},
     {"GET /api/v1/packages/{id}", {"legal-officer", "lead"}},
     {"GET /api/v1/packages/{id}/history", {"legal-officer", "lead"}},

@@ -834,6 +834,18 @@ def exercise_disclosure(call, jars, anonymous):
                            query="?domain=" + code, **lead)
         objects[code] = doc["id"] if doc else "0" * 32
     allowed, blocked = objects["W-00700"], objects["W-00701"]
+    call("POST", "/api/v1/witnesses/W-00700/documents", {"object_id": allowed, "kind": "other"},
+         doc_path="/api/v1/witnesses/{code}/documents", **lead)
+    candidates = "/api/v1/package-candidates"
+    status, doc = call("GET", candidates, query="?source=witness:W-00700", jar=jars["legal"])
+    check(doc and [i["object"] for i in doc["items"]] == [allowed] and
+          doc["items"][0]["folder"] == "W-00700", "a witness's documents are candidates")
+    call("GET", candidates, query="?source=folder:x", jar=jars["legal"])  # 400
+    call("GET", candidates, query="?source=witness:W-09999", jar=jars["legal"])  # 404
+    status, doc = call("GET", candidates, query="?source=witness:W-00700",
+                       jar=jars["legal.b"])  # 404: another organisation's witness
+    call("GET", candidates, query="?source=witness:W-00700", jar=jars["analyst"])  # 403
+    call("GET", candidates, query="?source=witness:W-00700", jar=anonymous)  # 401
 
     status, doc = call("POST", requests_, {
         "organisation": "Partner A",

@@ -140,6 +140,22 @@ TEST_F(DisclosureCliTest, ALegalOfficerAnswersARequestAndTheRecipientChecksIt) {
   EXPECT_TRUE(
       ok_json("legal-1", {"package", "history", "--witness", "W-00102"})["disclosures"].empty());
 
+  // A package's items can come from sources: here the documents W-00101 handed over.
+  const std::string scan = tmp_ / "scan.txt";
+  testing::write_text_file(scan, "A fictional note from the detention centre.");
+  ASSERT_EQ(as("intake-1", {"document", "add", "W-00101", scan, "--kind", "other"}).exit_code, 0);
+  const json sourced =
+      ok_json("legal-1", {"package", "build", "--request", rq, "--from", "witness:W-00101"});
+  ASSERT_EQ(sourced["items"].size(), 1U) << sourced.dump();
+  EXPECT_EQ(sourced["items"][0]["witness"], "W-00101");
+  EXPECT_TRUE(sourced["items"][0]["allowed"]);
+  RunResult bad_source = as("legal-1", {"package", "build", "--request", rq, "--from", "folder:x"});
+  EXPECT_NE(bad_source.exit_code, 0);
+  EXPECT_NE(bad_source.err.find("KIND:VALUE"), std::string::npos) << bad_source.err;
+  EXPECT_NE(
+      as("legal-1", {"package", "build", "--request", rq, "--from", "witness:W-09999"}).exit_code,
+      0);
+
   // W-00101 withdraws consent: the recipient who holds her statement is named for notification;
   // W-00102, whose material never left, has nobody to notify.
   const json withdrawn = ok_json(

@@ -5,6 +5,7 @@
 // caller may not read; and refuses unknown incidents, summaries and codes, and a summary
 // without an approved export. Every person here is fictional.
 #include "disclosure/package_sources.h"
+#include "disclosure/source_spec.h"
 
 #include <gtest/gtest.h>
 
@@ -467,6 +468,45 @@ TEST_F(PackageSourcesTest, ASearchAndASavedSearchGiveTheObjectsTheirHitsAreTexts
   EXPECT_EQ(ids_of(*from_saved), std::vector<std::string>{t2_});
   EXPECT_EQ(sources()->saved_search(*index, **saved, "user-2", s->id, org_a).status().code(),
             Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace evhub::disclosure
+
+namespace evhub::disclosure {
+namespace {
+
+TEST(SourceSpec, KindColonValue) {
+  auto incident = parse_source("incident:in-0123");
+  ASSERT_TRUE(incident.is_ok());
+  EXPECT_EQ(incident->kind, "incident");
+  EXPECT_EQ(incident->value, "in-0123");
+  auto refs = parse_source("summary+refs:ws-1");
+  ASSERT_TRUE(refs.is_ok());
+  EXPECT_EQ(refs->kind, "summary");
+  EXPECT_TRUE(refs->with_references);
+  auto search = parse_source("search:code:physical AND Акрэсціна");
+  ASSERT_TRUE(search.is_ok());
+  EXPECT_EQ(search->value, "code:physical AND Акрэсціна") << "only the first colon separates";
+  for (const char* bad : {"incident", "incident:", "folder:x", ":x", ""}) {
+    auto refused = parse_source(bad);
+    ASSERT_FALSE(refused.is_ok()) << bad;
+    EXPECT_EQ(refused.status().code(), Code::kInvalidArgument);
+    EXPECT_NE(refused.status().message().find("KIND:VALUE"), std::string::npos);
+  }
+}
+
+TEST_F(PackageSourcesTest, ASourceIsExpandedWithTheStoresAtHand) {
+  SourceStores none;
+  auto witness = expand_source(*sources(), *parse_source("witness:W-00102"), none);
+  ASSERT_TRUE(witness.is_ok()) << witness.status().to_string();
+  EXPECT_EQ(ids_of(*witness), (std::vector<std::string>{t1_, recording_, t2_, translation_, medical_}));
+  for (const char* needs : {"incident:in-1", "summary:ws-1", "code:physical", "search:x",
+                            "saved-search:1"}) {
+    auto refused = expand_source(*sources(), *parse_source(needs), none);
+    ASSERT_FALSE(refused.is_ok()) << needs;
+    EXPECT_NE(refused.status().message().find("cannot be used here"), std::string::npos);
+  }
 }
 
 }  // namespace

@@ -2348,6 +2348,7 @@ async function disclosureIsSetUp() {
   const statement = `My name is ${DISCLOSURE.name}; call me on ${DISCLOSURE.phone}. In August 2020 the riot police beat us in the yard of the detention centre.`;
   disclosure.allowed = (await apiCall(lead, 'POST', `/api/v1/objects?domain=${DISCLOSURE.witness}&sensitivity=normal`, statement)).id;
   disclosure.blocked = (await apiCall(lead, 'POST', `/api/v1/objects?domain=${DISCLOSURE.unconsented}&sensitivity=normal`, 'A fictional statement without consent.')).id;
+  await apiCall(lead, 'POST', `/api/v1/witnesses/${DISCLOSURE.witness}/documents`, { object_id: disclosure.allowed, kind: 'other' });
 }
 
 async function legalOfficerRegistersARequestAndSeesWhatTheGateBlocks() {
@@ -2375,8 +2376,16 @@ async function legalOfficerRegistersARequestAndSeesWhatTheGateBlocks() {
   await page.getByRole('button', { name: 'Change status' }).click();
   await page.getByRole('status').getByText('The request is now “Scoping” (version 2).').waitFor();
 
+  // The items: the witness's documents from a source, and another object by its id.
   const build = page.getByRole('region', { name: 'Build a package' });
-  await build.getByLabel('Items', { exact: true }).fill(`${disclosure.allowed}\n${disclosure.blocked}`);
+  await build.getByLabel('Source', { exact: true }).selectOption('witness');
+  await build.getByLabel('Code, id or query', { exact: true }).fill(DISCLOSURE.witness);
+  await build.getByRole('button', { name: 'Add from source' }).click();
+  await build.getByRole('status').getByText('1 items added.').waitFor();
+  await build.locator(`table.candidates-table tr[data-object="${disclosure.allowed}"]`).getByText(`Document from ${DISCLOSURE.witness}`).waitFor();
+  await build.getByLabel('Object ids (one a line, optionally followed by a folder)').fill(disclosure.blocked);
+  await build.getByRole('button', { name: 'Add objects' }).click();
+  await build.locator(`table.candidates-table tr[data-object="${disclosure.blocked}"]`).waitFor();
   await build.getByRole('button', { name: 'Build package' }).click();
   await page.getByRole('heading', { level: 1, name: /^Package EVH-\d{4}-\d{4}$/ }).waitFor();
   disclosure.packageId = decodeURIComponent(new URL(page.url()).hash.replace('#/packages/', ''));

@@ -220,6 +220,23 @@ export interface ExportedPackage {
   package: { id: string; version: number; state: PackageState };
 }
 
+/** The kinds of source a package's items can come from, as the API names them. */
+export const SOURCE_KINDS = ['witness', 'incident', 'summary', 'summary+refs', 'code', 'search', 'saved-search'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+export interface Candidates {
+  items: { object: string; folder: string; description: string }[];
+  /** Objects the source names that the caller may not read. */
+  withheld: number;
+  /** Objects erased with their witness. */
+  erased: number;
+}
+
+/** Candidate items of a source (a logged read). */
+export function packageCandidates(kind: SourceKind, value: string): Promise<Candidates> {
+  return request('GET', `/api/v1/package-candidates?source=${encodeURIComponent(`${kind}:${value}`)}`);
+}
+
 export function listPackages(requestId?: string): Promise<{ packages: ListedPackage[] }> {
   return request('GET', `/api/v1/packages${requestId ? `?request=${encodeURIComponent(requestId)}` : ''}`);
 }

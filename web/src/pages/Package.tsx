@@ -287,7 +287,7 @@ function EditItems({ p, onChanged }: { p: DisclosurePackage; onChanged: (p?: Dis
       <LiveNotice notice={notice} />
       <form onSubmit={submit} noValidate>
         <div className="form-grid">
-          <TextAreaField id="package-edit-items" label={t('request.items')} help={t('request.buildHelp')} rows={6} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />
+          <TextAreaField id="package-edit-items" label={t('request.items')} help={t('package.editItemsHelp')} rows={6} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />
         </div>
         <SubmitActions busy={busy}>{t('package.saveItems')}</SubmitActions>
       </form>

@@ -12,16 +12,21 @@ import {
   buildPackage,
   getRequest,
   itemSpecs,
+  packageCandidates,
+  SOURCE_KINDS,
   listPackages,
   packageHref,
   requestsHref,
   updateRequest,
   type AssistanceRequest,
+  type ItemSpec,
+  type SourceKind,
   type RequestStatus,
 } from '../disclosure';
 import {
   DataTable,
   Fact,
+  Field,
   LiveNotice,
   LoadError,
   Listed,
@@ -197,17 +202,6 @@ function Correspondence({ r }: { r: AssistanceRequest }) {
 function Packages({ r }: { r: AssistanceRequest }) {
   const { t, lang } = useI18n();
   const listed = useLoad(useCallback(() => listPackages(r.id), [r.id]));
-  const [items, setItems] = useState('');
-  const { busy, notice, showError, run } = useSubmit();
-  const build = async (e: FormEvent) => {
-    e.preventDefault();
-    const specs = itemSpecs(items);
-    if (specs.length === 0) return showError(t('request.itemsNeeded'), 'package-items');
-    await run(async () => {
-      const made = await buildPackage(r.id, specs);
-      window.location.hash = packageHref(made.id);
-    });
-  };
   return (
     <>
       <section aria-labelledby="request-packages-heading">
@@ -232,19 +226,107 @@ function Packages({ r }: { r: AssistanceRequest }) {
           )}
         </Listed>
       </section>
-      {r.status !== 'closed' ? (
-        <section aria-labelledby="build-package-heading" className="panel">
-          <h2 id="build-package-heading">{t('request.buildHeading')}</h2>
-          <p className="help">{t('request.buildHelp')}</p>
-          <LiveNotice notice={notice} />
-          <form onSubmit={build} noValidate aria-labelledby="build-package-heading">
-            <div className="form-grid">
-              <TextAreaField id="package-items" label={t('request.items')} rows={6} spellCheck={false} value={items} onChange={(e) => setItems(e.target.value)} />
-            </div>
-            <SubmitActions busy={busy}>{busy ? t('app.loading') : t('request.build')}</SubmitActions>
-          </form>
-        </section>
-      ) : null}
+      {r.status !== 'closed' ? <BuildPackage r={r} /> : null}
     </>
+  );
+}
+
+/** The items of a new package, gathered from sources and ids, then built through the gate. */
+function BuildPackage({ r }: { r: AssistanceRequest }) {
+  const { t } = useI18n();
+  const [items, setItems] = useState<ItemSpec[]>([]);
+  const [kind, setKind] = useState<SourceKind>('witness');
+  const [value, setValue] = useState('');
+  const [ids, setIds] = useState('');
+  const { busy, notice, setNotice, showError, run } = useSubmit();
+  const add = (more: ItemSpec[]) =>
+    setItems((prev) => [...prev, ...more.filter((m) => !prev.some((p) => p.object === m.object))]);
+  const fromSource = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!value.trim()) return showError(t('request.valueNeeded'), 'package-source-value');
+    await run(async () => {
+      const got = await packageCandidates(kind, value.trim());
+      add(got.items);
+      const n = got.items.length;
+      setNotice({
+        kind: 'success',
+        text: got.withheld || got.erased ? t('request.addedWithheld', { n, withheld: got.withheld, erased: got.erased }) : t('request.added', { n }),
+      });
+    });
+  };
+  const fromIds = (e: FormEvent) => {
+    e.preventDefault();
+    const specs = itemSpecs(ids);
+    add(specs);
+    setIds('');
+    setNotice({ kind: 'success', text: t('request.added', { n: specs.length }) });
+  };
+  const build = async () => {
+    if (items.length === 0) return showError(t('request.itemsNeeded'));
+    await run(async () => {
+      const made = await buildPackage(r.id, items);
+      window.location.hash = packageHref(made.id);
+    });
+  };
+  return (
+    <section aria-labelledby="build-package-heading" className="panel">
+      <h2 id="build-package-heading">{t('request.buildHeading')}</h2>
+      <p className="help">{t('request.buildHelp')}</p>
+      <LiveNotice notice={notice} />
+      <form className="filter-form" onSubmit={fromSource} noValidate aria-label={t('request.sourceHeading')}>
+        <SelectField
+          id="package-source-kind"
+          label={t('request.sourceKind')}
+          options={SOURCE_KINDS}
+          optionLabel={(k) => t(`request.source.${k}` as MessageKey)}
+          value={kind}
+          onChange={(e) => setKind(e.target.value as SourceKind)}
+        />
+        <Field id="package-source-value" label={t('request.sourceValue')} type="text" spellCheck={false} value={value} onChange={(e) => setValue(e.target.value)} />
+        <SubmitActions busy={busy}>{t('request.addSource')}</SubmitActions>
+      </form>
+      <form onSubmit={fromIds} noValidate aria-label={t('request.idsHeading')}>
+        <div className="form-grid">
+          <TextAreaField id="package-ids" label={t('request.ids')} rows={3} spellCheck={false} value={ids} onChange={(e) => setIds(e.target.value)} />
+        </div>
+        <div className="actions">
+          <button type="submit" className="button-secondary">
+            {t('request.addIds')}
+          </button>
+        </div>
+      </form>
+      <h3>{t('request.candidates')}</h3>
+      {items.length === 0 ? (
+        <p className="muted">{t('request.noCandidates')}</p>
+      ) : (
+        <DataTable className="candidates-table" caption="request.candidates" columns={['package.colItem', 'package.colObject', 'package.colFolder', 'request.colDescription', false]}>
+          {items.map((i, k) => (
+            <tr key={i.object} data-object={i.object}>
+              <td className="num">{k + 1}</td>
+              <td>
+                <code>{i.object}</code>
+              </td>
+              <td>{i.folder || '—'}</td>
+              <td>{i.description || '—'}</td>
+              <td>
+                <button
+                  type="button"
+                  className="button-secondary button-small"
+                  aria-label={t('request.removeLabel', { n: k + 1 })}
+                  onClick={() => setItems((prev) => prev.filter((x) => x.object !== i.object))}
+                >
+                  {t('request.remove')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+      <div className="actions">
+        <button type="button" disabled={busy || items.length === 0} onClick={build}>
+          {busy ? t('app.loading') : t('request.build')}
+        </button>
+      </div>
+    </section>
   );
 }

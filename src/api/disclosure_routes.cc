@@ -607,6 +607,65 @@ void Api::add_disclosure_routes(const AddRoute& route) {
     return json_response(200, request_json(*updated, name_lookup(names), organisation_names()));
   });
 
+  // A letter, e-mail or note exchanged with the requester: the body is the file, the query
+  // says which way it went, when and what it is; stored in the request's key domain and listed
+  // in a new version of the request (the version seen, as for any change).
+  route("POST", "/api/v1/requests/{id}/correspondence", Access{true, officers}, [this](Context& c) {
+    const std::string version = c.request.query("version");
+    if (!is_small_number(version, 6)) {
+      return error_response(400, "bad_request", "version: the version you saw");
+    }
+    if (c.request.body.empty()) {
+      return error_response(400, "bad_request", "send the letter as the request's body");
+    }
+    auto reachable = reachable_request(*c.caller, c.request.params.at("id"), disclosure_officers());
+    if (!reachable.request) return reachable.refusal;
+    disclosure::Correspondence letter;
+    letter.direction = c.request.query("direction");
+    letter.on = c.request.query("on").empty() ? today() : c.request.query("on");
+    letter.label = c.request.query("label");
+    auto added = (*request_register())
+                     ->add_correspondence(reachable.request->id, std::stoi(version),
+                                          std::move(letter), c.request.body, c.caller->user.id);
+    if (!added.is_ok()) return status_response(added.status(), "adding the letter");
+    (void)hub_.audit(
+        "request.correspondence", added->correspondence.back().object_id,
+        {{"request", added->id}, {"version", added->version}, {"user_id", c.caller->user.id}});
+    const auto names = usernames();
+    return json_response(201, request_json(*added, name_lookup(names), organisation_names()));
+  });
+
+  // A letter of the request, downloaded (the read is logged before a byte leaves).
+  route("GET", "/api/v1/requests/{id}/correspondence/{object}", Access{true, officers},
+        [this](Context& c) {
+          auto reachable =
+              reachable_request(*c.caller, c.request.params.at("id"), disclosure_officers());
+          if (!reachable.request) return reachable.refusal;
+          const std::string object = c.request.params.at("object");
+          const auto& letters = reachable.request->correspondence;
+          auto letter = std::find_if(letters.begin(), letters.end(),
+                                     [&](const auto& l) { return l.object_id == object; });
+          if (letter == letters.end()) {
+            return error_response(404, "not_found", "no such letter in this request");
+          }
+          auto reader = hub_.open_object(object);
+          if (!reader.is_ok()) return status_response(reader.status(), "reading the letter");
+          auto bytes = (*reader)->read_prefix((*reader)->size());
+          if (!bytes.is_ok()) return status_response(bytes.status(), "reading the letter");
+          if (!hub_.audit("get", object,
+                          {{"via", "request"},
+                           {"request", reachable.request->id},
+                           {"user_id", c.caller->user.id}})
+                   .is_ok()) {
+            return error_response(503, "unavailable", "the read could not be recorded; try again");
+          }
+          Response r;
+          r.content_type = "application/octet-stream";
+          r.headers["Content-Disposition"] = "attachment; filename=\"" + object + "\"";
+          r.body = std::move(*bytes);
+          return r;
+        });
+
   // --- Packages --------------------------------------------------------------------------
 
   route("GET", "/api/v1/packages", Access{true, officers}, [this](Context& c) {

@@ -140,6 +140,8 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"POST /api/v1/requests", {"legal-officer", "lead"}},
     {"GET /api/v1/requests/{id}", {"legal-officer", "lead"}},
     {"PATCH /api/v1/requests/{id}", {"legal-officer", "lead"}},
+    {"POST /api/v1/requests/{id}/correspondence", {"legal-officer", "lead"}},
+    {"GET /api/v1/requests/{id}/correspondence/{object}", {"legal-officer", "lead"}},
     {"GET /api/v1/packages", {"legal-officer", "lead"}},
     {"GET /api/v1/package-candidates", {"legal-officer", "lead"}},
     {"POST /api/v1/packages", {"legal-officer", "lead"}},

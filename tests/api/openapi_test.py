@@ -882,6 +882,27 @@ def exercise_disclosure(call, jars, anonymous):
          **legal)  # 400: no version
     call("PATCH", requests_ + "/RQ-2099-9999", {"version": 1}, doc_path=request_, **legal)  # 404
     call("PATCH", requests_ + "/" + rq, {"version": 2}, doc_path=request_, **other)  # 403
+    letters = request_ + "/correspondence"
+    letter_text = b"Letter of request LAW-2026/3 (fictional)."
+    status, doc = call("POST", requests_ + "/%s/correspondence" % rq, raw=letter_text,
+                       query="?version=2&direction=in&on=2026-11-02&label=letter%20of%20request",
+                       doc_path=letters, **legal)
+    check(doc and doc["version"] == 3 and doc["correspondence"][0]["label"] == "letter of request",
+          "a letter is kept with the request")
+    letter = doc["correspondence"][0]["object_id"] if doc else "0" * 32
+    status, data = call("GET", requests_ + "/%s/correspondence/%s" % (rq, letter),
+                        doc_path=letters + "/{object}", jar=jars["legal"])
+    check(data == letter_text, "the letter comes back as it was sent")
+    call("GET", requests_ + "/%s/correspondence/%s" % (rq, "0" * 32),
+         doc_path=letters + "/{object}", jar=jars["legal"])  # 404
+    call("GET", requests_ + "/%s/correspondence/%s" % (rq, letter),
+         doc_path=letters + "/{object}", jar=jars["legal.b"])  # 403
+    call("POST", requests_ + "/%s/correspondence" % rq, raw=letter_text,
+         query="?version=2&direction=in", doc_path=letters, **legal)  # 409: stale
+    call("POST", requests_ + "/%s/correspondence" % rq, raw=letter_text,
+         query="?version=3&direction=sideways", doc_path=letters, **legal)  # 400
+    call("POST", requests_ + "/%s/correspondence" % rq, raw=letter_text,
+         query="?version=3&direction=in", doc_path=letters, **other)  # 403
 
     status, doc = call("POST", packages, {"request": rq, "items": [
         {"object": allowed}, {"object": blocked, "folder": "W-00701"}]}, **legal)

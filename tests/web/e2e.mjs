@@ -2375,6 +2375,17 @@ async function legalOfficerRegistersARequestAndSeesWhatTheGateBlocks() {
   await page.getByTestId('request-status').getByText('Received').waitFor();
   await page.getByRole('button', { name: 'Change status' }).click();
   await page.getByRole('status').getByText('The request is now “Scoping” (version 2).').waitFor();
+  // The letter of request is kept with it, and comes back as it was sent.
+  const letters = page.getByRole('region', { name: 'Correspondence' });
+  await letters.locator('summary', { hasText: 'Add a letter' }).click();
+  const letterText = `Letter of request ${DISCLOSURE.reference} (fictional).`;
+  await letters.getByLabel('File', { exact: true }).setInputFiles({ name: 'letter.txt', mimeType: 'text/plain', buffer: Buffer.from(letterText) });
+  await letters.getByLabel('What it is', { exact: true }).fill('letter of request');
+  await letters.getByRole('button', { name: 'Add a letter' }).click();
+  await letters.getByRole('status').getByText('The letter was added (version 3).').waitFor();
+  const letterHref = await letters.locator('li[data-letter]').getByRole('link', { name: 'Download' }).getAttribute('href');
+  const back = await page.evaluate(async (h) => (await fetch(h, { credentials: 'same-origin' })).text(), letterHref);
+  assert(back === letterText, `the letter comes back as sent (${back})`);
 
   // The items: the witness's documents from a source, and another object by its id.
   const build = page.getByRole('region', { name: 'Build a package' });

@@ -208,6 +208,8 @@ function errorFromBody(status: number, text: string): ApiError {
 
 interface RequestOptions {
   body?: unknown;
+  /** Bytes sent as they are (application/octet-stream) instead of a JSON body. */
+  raw?: Blob;
   query?: Query;
   /** Sign-in answers 401 for a wrong password; that must not be taken as a lost session. */
   signIn?: boolean;
@@ -219,8 +221,11 @@ export async function request<T>(method: string, path: string, options: RequestO
     const token = csrfToken();
     if (token) headers['X-CSRF-Token'] = token;
   }
-  let body: string | undefined;
-  if (options.body !== undefined) {
+  let body: string | Blob | undefined;
+  if (options.raw !== undefined) {
+    headers['Content-Type'] = 'application/octet-stream';
+    body = options.raw;
+  } else if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(options.body);
   }

@@ -130,6 +130,18 @@ export function updateRequest(id: string, version: number, change: Partial<Reque
   return request('PATCH', requestPath(id), { body: { version, ...change } });
 }
 
+/** Adds a letter exchanged with the requester (the file as it is). */
+export function addLetter(id: string, version: number, file: Blob, letter: { direction: 'in' | 'out'; on: string; label: string }): Promise<AssistanceRequest> {
+  const q = new URLSearchParams({ version: String(version), direction: letter.direction, label: letter.label });
+  if (letter.on) q.set('on', letter.on);
+  return request('POST', `${requestPath(id)}/correspondence?${q.toString()}`, { raw: file });
+}
+
+/** Where a letter of the request is downloaded (each download is logged). */
+export function letterUrl(id: string, object: string): string {
+  return `${requestPath(id)}/correspondence/${encodeURIComponent(object)}`;
+}
+
 export type PackageState = 'draft' | 'in-review' | 'changes-requested' | 'approved' | 'exported';
 
 export interface ListedPackage {

@@ -5,13 +5,15 @@
 
 import { useCallback, useState, type FormEvent } from 'react';
 
-import { contentUrl, hasAnyRole, type User } from '../api';
+import { hasAnyRole, type User } from '../api';
 import {
   DISCLOSURE_OFFICERS,
+  addLetter,
   NEXT_STATUSES,
   buildPackage,
   getRequest,
   itemSpecs,
+  letterUrl,
   packageCandidates,
   SOURCE_KINDS,
   listPackages,
@@ -130,7 +132,7 @@ function RequestView({ r, onChanged }: { r: AssistanceRequest; onChanged: () => 
         </dl>
       </section>
       <StatusChange r={r} onChanged={onChanged} />
-      <Correspondence r={r} />
+      <Correspondence r={r} onChanged={onChanged} />
       <Packages r={r} />
     </>
   );
@@ -173,7 +175,7 @@ function StatusChange({ r, onChanged }: { r: AssistanceRequest; onChanged: () =>
   );
 }
 
-function Correspondence({ r }: { r: AssistanceRequest }) {
+function Correspondence({ r, onChanged }: { r: AssistanceRequest; onChanged: () => Promise<void> }) {
   const { t, lang } = useI18n();
   return (
     <section aria-labelledby="request-letters-heading">
@@ -183,9 +185,9 @@ function Correspondence({ r }: { r: AssistanceRequest }) {
       ) : (
         <ul className="letters">
           {r.correspondence.map((c) => (
-            <li key={c.object_id}>
+            <li key={c.object_id} data-letter={c.object_id}>
               {c.on} · {c.label || c.media_type} ({c.direction === 'in' ? t('request.letterIn') : t('request.letterOut')}) ·{' '}
-              <a href={contentUrl(c.object_id)} download={c.object_id}>
+              <a href={letterUrl(r.id, c.object_id)} download={c.object_id}>
                 {t('viewer.download')}
               </a>{' '}
               <span className="muted">
@@ -195,7 +197,48 @@ function Correspondence({ r }: { r: AssistanceRequest }) {
           ))}
         </ul>
       )}
+      <AddLetter r={r} onChanged={onChanged} />
     </section>
+  );
+}
+
+function AddLetter({ r, onChanged }: { r: AssistanceRequest; onChanged: () => Promise<void> }) {
+  const { t } = useI18n();
+  const [file, setFile] = useState<File | null>(null);
+  const [direction, setDirection] = useState<'in' | 'out'>('in');
+  const [on, setOn] = useState('');
+  const [label, setLabel] = useState('');
+  const { busy, notice, setNotice, showError, run } = useSubmit();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!file) return showError(t('request.fileNeeded'), 'letter-file');
+    await run(async () => {
+      const changed = await addLetter(r.id, r.version, file, { direction, on, label: label.trim() });
+      await onChanged();
+      setNotice({ kind: 'success', text: t('request.letterAdded', { version: changed.version }) });
+    });
+  };
+  return (
+    <details className="panel add-letter">
+      <summary>{t('request.addLetter')}</summary>
+      <LiveNotice notice={notice} />
+      <form onSubmit={submit} noValidate>
+        <div className="form-grid">
+          <Field id="letter-file" label={t('request.letterFile')} type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <SelectField
+            id="letter-direction"
+            label={t('request.letterDirection')}
+            options={['in', 'out'] as const}
+            optionLabel={(d) => (d === 'in' ? t('request.letterIn') : t('request.letterOut'))}
+            value={direction}
+            onChange={(e) => setDirection(e.target.value as 'in' | 'out')}
+          />
+          <Field id="letter-on" label={t('request.letterOn')} type="date" value={on} onChange={(e) => setOn(e.target.value)} />
+          <Field id="letter-label" label={t('request.letterLabel')} help={t('request.letterLabelHelp')} type="text" maxLength={200} value={label} onChange={(e) => setLabel(e.target.value)} />
+        </div>
+        <SubmitActions busy={busy}>{t('request.addLetter')}</SubmitActions>
+      </form>
+    </details>
   );
 }
 

@@ -5,6 +5,7 @@
 // caller may not read; and refuses unknown incidents, summaries and codes, and a summary
 // without an approved export. Every person here is fictional.
 #include "disclosure/package_sources.h"
+#include "disclosure/item_facts.h"
 #include "disclosure/source_spec.h"
 
 #include <gtest/gtest.h>
@@ -500,13 +501,44 @@ TEST_F(PackageSourcesTest, ASourceIsExpandedWithTheStoresAtHand) {
   SourceStores none;
   auto witness = expand_source(*sources(), *parse_source("witness:W-00102"), none);
   ASSERT_TRUE(witness.is_ok()) << witness.status().to_string();
-  EXPECT_EQ(ids_of(*witness), (std::vector<std::string>{t1_, recording_, t2_, translation_, medical_}));
-  for (const char* needs : {"incident:in-1", "summary:ws-1", "code:physical", "search:x",
-                            "saved-search:1"}) {
+  EXPECT_EQ(ids_of(*witness),
+            (std::vector<std::string>{t1_, recording_, t2_, translation_, medical_}));
+  for (const char* needs :
+       {"incident:in-1", "summary:ws-1", "code:physical", "search:x", "saved-search:1"}) {
     auto refused = expand_source(*sources(), *parse_source(needs), none);
     ASSERT_FALSE(refused.is_ok()) << needs;
     EXPECT_NE(refused.status().message().find("cannot be used here"), std::string::npos);
   }
+}
+
+}  // namespace
+}  // namespace evhub::disclosure
+
+namespace evhub::disclosure {
+namespace {
+
+// The index's dates and language: the coded dates when there are, else the register's.
+TEST_F(PackageSourcesTest, AnItemsDatesAndLanguageComeFromItsCodingsAndTheRegister) {
+  auto medical = item_facts(*hub_, *witnesses_, annotations_.get(), medical_, "W-00102");
+  ASSERT_TRUE(medical.is_ok()) << medical.status().to_string();
+  EXPECT_EQ(medical->dates, "2020-08-14") << "the document's own date";
+
+  auto recording = item_facts(*hub_, *witnesses_, annotations_.get(), recording_, "W-00102");
+  ASSERT_TRUE(recording.is_ok());
+  EXPECT_EQ(recording->dates, "2021-03-02") << "nothing coded on it: the interview's date";
+
+  // The transcript is coded 2020-08-11 (above); a second coding widens the range.
+  code(t1_, kTranscript1, "нас білі дубінкамі", "physical.baton-blows", "Akrestsina", "2020-08-13");
+  auto coded = item_facts(*hub_, *witnesses_, annotations_.get(), t1_, "W-00102");
+  ASSERT_TRUE(coded.is_ok());
+  EXPECT_EQ(coded->dates, "2020-08-11 – 2020-08-13") << "the range of the coded incidents";
+
+  auto translated = item_facts(*hub_, *witnesses_, annotations_.get(), translation_, "W-00102");
+  ASSERT_TRUE(translated.is_ok());
+  EXPECT_EQ(translated->language, "be") << "the translation's provenance says it";
+
+  auto unknown = item_facts(*hub_, *witnesses_, nullptr, std::string(32, '0'), "");
+  EXPECT_EQ(unknown.status().code(), Code::kNotFound);
 }
 
 }  // namespace

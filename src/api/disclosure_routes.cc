@@ -330,26 +330,42 @@ Result<disclosure::PackageStore*> Api::package_store() {
   return packages_.get();
 }
 
+namespace {
+
+// The refusal for a record (`found`) the caller cannot reach — 404 for none, 403 unless they
+// hold one of `roles` in its organisation — or nullopt, with the record moved into `out`.
+template <typename Record>
+std::optional<Response> refusal_for(Result<std::optional<Record>> found,
+                                    const Result<std::vector<accounts::Organisation>>& all,
+                                    const accounts::User& user,
+                                    const std::vector<accounts::Role>& roles, const char* what,
+                                    std::optional<Record>& out) {
+  if (!all.is_ok()) return error_response(500, "internal", std::string(what) + "s unavailable");
+  if (!found.is_ok() || !*found) {
+    return error_response(404, "not_found", std::string("no such ") + what);
+  }
+  if (!holds_role_in(user, roles, (*found)->organisation_id, *all)) {
+    return error_response(403, "forbidden", "your roles do not allow this");
+  }
+  out = std::move(**found);
+  return std::nullopt;
+}
+
+}  // namespace
+
 // The request `id` if the caller holds one of `roles` in its organisation; 404 or 403.
 Api::ReachableRequest Api::reachable_request(const accounts::Caller& caller, const std::string& id,
                                              const std::vector<accounts::Role>& roles) {
   ReachableRequest out;
   auto requests = request_register();
-  auto all = organisations();
-  if (!requests.is_ok() || !all.is_ok()) {
+  if (!requests.is_ok()) {
     out.refusal = error_response(500, "internal", "requests unavailable");
     return out;
   }
-  auto r = (*requests)->get(id);
-  if (!r.is_ok() || !*r) {
-    out.refusal = error_response(404, "not_found", "no such request");
-    return out;
+  if (auto refused = refusal_for((*requests)->get(id), organisations(), caller.user, roles,
+                                 "request", out.request)) {
+    out.refusal = std::move(*refused);
   }
-  if (!holds_role_in(caller.user, roles, (*r)->organisation_id, *all)) {
-    out.refusal = error_response(403, "forbidden", "your roles do not allow this");
-    return out;
-  }
-  out.request = std::move(**r);
   return out;
 }
 
@@ -357,21 +373,14 @@ Api::ReachablePackage Api::reachable_package(const accounts::Caller& caller, con
                                              const std::vector<accounts::Role>& roles) {
   ReachablePackage out;
   auto packages = package_store();
-  auto all = organisations();
-  if (!packages.is_ok() || !all.is_ok()) {
+  if (!packages.is_ok()) {
     out.refusal = error_response(500, "internal", "packages unavailable");
     return out;
   }
-  auto p = (*packages)->get(id);
-  if (!p.is_ok() || !*p) {
-    out.refusal = error_response(404, "not_found", "no such package");
-    return out;
+  if (auto refused = refusal_for((*packages)->get(id), organisations(), caller.user, roles,
+                                 "package", out.package)) {
+    out.refusal = std::move(*refused);
   }
-  if (!holds_role_in(caller.user, roles, (*p)->organisation_id, *all)) {
-    out.refusal = error_response(403, "forbidden", "your roles do not allow this");
-    return out;
-  }
-  out.package = std::move(**p);
   return out;
 }
 

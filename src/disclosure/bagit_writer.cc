@@ -243,7 +243,8 @@ Status BagWriter::check_new_path(const std::string& path) const {
   return Status::ok();
 }
 
-Result<Checksums> BagWriter::write_file(const std::string& path, const ByteSource& source) {
+Result<Checksums> BagWriter::write_file(const std::string& path, const ByteSource& source,
+                                        bool keep_bytes) {
   EVHUB_RETURN_IF_ERROR(check_new_path(path));
   EVHUB_RETURN_IF_ERROR(make_parents(path));
   const std::string full = join_path(work_, path);
@@ -264,6 +265,7 @@ Result<Checksums> BagWriter::write_file(const std::string& path, const ByteSourc
       sha512.update(chunk.data(), chunk.size());
       sha256.update(chunk.data(), chunk.size());
       sums.size += chunk.size();
+      if (!keep_bytes) continue;
       st = file->append(chunk);
       if (!st.is_ok()) break;
     }
@@ -271,6 +273,8 @@ Result<Checksums> BagWriter::write_file(const std::string& path, const ByteSourc
   }
   if (st.is_ok() && durable_) st = file->sync();
   if (st.is_ok()) st = file->close();
+  // A placeholder: the size the archive's header gives, without the bytes.
+  if (st.is_ok() && !keep_bytes) st = fs_.truncate(full, sums.size);
   if (!st.is_ok()) {
     file.reset();
     (void)fs_.remove(full);
@@ -286,6 +290,15 @@ Result<Checksums> BagWriter::add_payload(std::string_view path, const ByteSource
   if (auto problem = bagit::path_problem(path, names_)) return invalid_path(path, *problem);
   const std::string full = std::string(bagit::kPayloadDir) + "/" + std::string(path);
   EVHUB_ASSIGN_OR_RETURN(Checksums sums, write_file(full, source));
+  payload_.emplace_back(full, sums);
+  return sums;
+}
+
+Result<Checksums> BagWriter::add_streamed_payload(std::string_view path, const ByteSource& source) {
+  EVHUB_RETURN_IF_ERROR(check_open());
+  if (auto problem = bagit::path_problem(path, names_)) return invalid_path(path, *problem);
+  const std::string full = std::string(bagit::kPayloadDir) + "/" + std::string(path);
+  EVHUB_ASSIGN_OR_RETURN(Checksums sums, write_file(full, source, false));
   payload_.emplace_back(full, sums);
   return sums;
 }

@@ -147,10 +147,9 @@ EntryPtr tar_header(const std::string& name, const BagEntry& e, std::int64_t mti
   return entry;
 }
 
-Status copy_into(archive* a, const std::string& path, std::uint64_t size) {
+Status copy_into(archive* a, const std::string& path, std::uint64_t size, WipedBuffer& buffer) {
   Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (file.fd < 0) return errno_status(errno, "opening", path);
-  WipedBuffer buffer;
   std::uint64_t copied = 0;
   for (;;) {
     const ssize_t n = ::read(file.fd, buffer.bytes.data(), buffer.bytes.size());
@@ -170,9 +169,8 @@ Status copy_into(archive* a, const std::string& path, std::uint64_t size) {
 }
 
 // Writes exactly `size` bytes from `source` as the entry's data.
-Status copy_from(archive* a, const ByteSource& source, const std::string& path,
-                 std::uint64_t size) {
-  WipedBuffer buffer;
+Status copy_from(archive* a, const ByteSource& source, const std::string& path, std::uint64_t size,
+                 WipedBuffer& buffer) {
   std::uint64_t copied = 0;
   for (;;) {
     auto n = source(buffer.bytes);
@@ -195,6 +193,7 @@ Status write_entries(archive* a, const std::string& bag_dir, const std::string& 
                      std::int64_t mtime, const PayloadSource& payload) {
   std::vector<BagEntry> entries = {{"", true, 0}};
   EVHUB_RETURN_IF_ERROR(collect(bag_dir, "", entries));
+  WipedBuffer buffer;  // one for every file: a package has thousands
   for (const auto& e : entries) {
     const std::string name = e.path.empty() ? top : top + "/" + e.path;
     const EntryPtr header = tar_header(name, e, mtime);
@@ -204,9 +203,9 @@ Status write_entries(archive* a, const std::string& bag_dir, const std::string& 
     if (e.directory) continue;
     if (payload && e.path.rfind("data/", 0) == 0) {
       EVHUB_ASSIGN_OR_RETURN(ByteSource source, payload(e.path));
-      EVHUB_RETURN_IF_ERROR(copy_from(a, source, e.path, e.size));
+      EVHUB_RETURN_IF_ERROR(copy_from(a, source, e.path, e.size, buffer));
     } else {
-      EVHUB_RETURN_IF_ERROR(copy_into(a, join_path(bag_dir, e.path), e.size));
+      EVHUB_RETURN_IF_ERROR(copy_into(a, join_path(bag_dir, e.path), e.size, buffer));
     }
   }
   return Status::ok();

@@ -165,6 +165,10 @@ ByteSource source_from(ReadableFile& file) {
   return [&file](std::span<std::uint8_t> buffer) { return file.read(buffer); };
 }
 
+struct BagWriter::Buffers {
+  WipedBuffer turns[2];
+};
+
 BagWriter::BagWriter(FileSystem& fs, std::string dir, std::string work, bagit::NameRule names,
                      bool durable)
     : fs_(fs), dir_(std::move(dir)), work_(std::move(work)), names_(names), durable_(durable) {}
@@ -250,7 +254,8 @@ Result<Checksums> BagWriter::write_file(const std::string& path, const ByteSourc
   const std::string full = join_path(work_, path);
   EVHUB_ASSIGN_OR_RETURN(auto file, fs_.create_new(full));
   // Two buffers in turn: the SHA-512 thread reads one while the next is filled.
-  WipedBuffer buffers[2];
+  if (!buffers_) buffers_ = std::make_unique<Buffers>();
+  WipedBuffer* buffers = buffers_->turns;
   Digest sha256(EVP_sha256());
   Checksums sums;
   Status st;
@@ -303,16 +308,26 @@ Result<Checksums> BagWriter::add_streamed_payload(std::string_view path, const B
   return sums;
 }
 
+// A tag file is small and in memory already: hashed and written in one go, without the
+// payload's buffers and SHA-512 thread (a package has thousands of proofs).
 Status BagWriter::write_tag(const std::string& path, std::string_view contents, bool listed) {
-  std::size_t offset = 0;
-  const ByteSource source = [&](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
-    const std::size_t n = std::min(buffer.size(), contents.size() - offset);
-    std::copy_n(contents.data() + offset, n, reinterpret_cast<char*>(buffer.data()));
-    offset += n;
-    return n;
-  };
-  EVHUB_ASSIGN_OR_RETURN(Checksums sums, write_file(path, source));
-  if (listed) tags_.emplace_back(path, sums);
+  EVHUB_RETURN_IF_ERROR(check_new_path(path));
+  EVHUB_RETURN_IF_ERROR(make_parents(path));
+  const std::string full = join_path(work_, path);
+  EVHUB_ASSIGN_OR_RETURN(auto file, fs_.create_new(full));
+  const ByteSpan bytes(reinterpret_cast<const std::uint8_t*>(contents.data()), contents.size());
+  DualHasher hasher;
+  hasher.update(bytes);
+  Status st = file->append(bytes);
+  if (st.is_ok() && durable_) st = file->sync();
+  if (st.is_ok()) st = file->close();
+  if (!st.is_ok()) {
+    file.reset();
+    (void)fs_.remove(full);
+    return st;
+  }
+  paths_.insert(path);
+  if (listed) tags_.emplace_back(path, hasher.finish());
   return Status::ok();
 }
 

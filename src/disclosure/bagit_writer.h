@@ -105,6 +105,10 @@ class BagWriter {
   std::set<std::string> dirs_;  // made so far, relative to the bag root
   std::vector<std::pair<std::string, Checksums>> payload_, tags_;
   std::set<std::string> paths_;  // every file added, relative to the bag root
+  // The two payload buffers, kept from file to file (a package has thousands) and wiped when
+  // the writer is destroyed: they hold plaintext evidence.
+  struct Buffers;
+  std::unique_ptr<Buffers> buffers_;
   bool finished_ = false;
   bool failed_ = false;  // finish() failed: the bag was removed
 };

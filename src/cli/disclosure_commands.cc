@@ -61,6 +61,8 @@ struct PackageArgs {
   std::vector<std::string> sources;  // KIND:VALUE (disclosure/source_spec.h)
   std::string object;
   std::vector<std::string> boxes;  // PAGE,X,Y,W,H
+  bool all_texts = false;          // redact: every text not redacted yet, in one version
+  bool all = false;                // review: every redaction not reviewed yet, in one version
   std::vector<std::string> recipients;
   std::string out_dir = ".";
   std::string witness;
@@ -328,10 +330,46 @@ Result<disclosure::RedactionBox> parse_box(const std::string& text) {
   return b;
 }
 
+// Every text of the package not redacted yet, in one version: what a legal officer does before
+// reading them one by one.
+Status package_redact_all_texts(const Options& o, hub::Hub& hub, disclosure::PackageStore& packages,
+                                const disclosure::Package& p) {
+  EVHUB_ASSIGN_OR_RETURN(auto witnesses, collection::Collection::open(hub));
+  EVHUB_ASSIGN_OR_RETURN(
+      auto done, disclosure::redact_package_items(hub, *witnesses, packages, p, {}, hub.actor()));
+  json redacted = json::array();
+  std::string text = done.object_ids.empty()
+                         ? fmt::format("{} has no text left to redact\n", p.id)
+                         : fmt::format(
+                               "{} texts redacted (package {} version {}); read each "
+                               "(evhub get OBJECT) and then confirm the reviews "
+                               "(evhub package review {} --all, or --object ITEM):\n",
+                               done.object_ids.size(), p.id, done.package.version, p.id);
+  for (std::size_t i = 0; i < done.object_ids.size(); ++i) {
+    const auto& r = done.redacted[i];
+    redacted.push_back({{"item", done.object_ids[i]},
+                        {"object", r.object_id},
+                        {"sha256", r.sha256},
+                        {"removals", r.log.size()}});
+    text += fmt::format("  {} as {}: {} removals\n", done.object_ids[i], r.object_id, r.log.size());
+  }
+  print(o, {{"id", done.package.id}, {"version", done.package.version}, {"redacted", redacted}},
+        text);
+  return Status::ok();
+}
+
 Status package_redact(const Options& o, hub::Hub& hub) {
   const PackageArgs& a = args();
+  if (a.all_texts == !a.object.empty()) {
+    return Status(Code::kInvalidArgument, "give --object OBJECT, or --all-texts (not both)");
+  }
+  if (a.all_texts && !a.boxes.empty()) {
+    return Status(Code::kInvalidArgument,
+                  "--box marks one image or PDF: give it with --object, not --all-texts");
+  }
   EVHUB_ASSIGN_OR_RETURN(auto packages, disclosure::PackageStore::open(hub));
   EVHUB_ASSIGN_OR_RETURN(auto p, newest_package(*packages, a.path));
+  if (a.all_texts) return package_redact_all_texts(o, hub, *packages, p);
   std::vector<disclosure::RedactionBox> boxes;
   for (const auto& text : a.boxes) {
     EVHUB_ASSIGN_OR_RETURN(auto box, parse_box(text));
@@ -357,8 +395,23 @@ Status package_redact(const Options& o, hub::Hub& hub) {
 
 Status package_review(const Options& o, hub::Hub& hub) {
   const PackageArgs& a = args();
+  if (a.all == !a.object.empty()) {
+    return Status(Code::kInvalidArgument, "give --object OBJECT, or --all (not both)");
+  }
   EVHUB_ASSIGN_OR_RETURN(auto packages, disclosure::PackageStore::open(hub));
   EVHUB_ASSIGN_OR_RETURN(auto p, newest_package(*packages, a.path));
+  if (a.all) {
+    std::size_t pending = 0;
+    for (const auto& item : p.items) {
+      if (!item.delivered_object_id.empty() && item.redaction_reviewed_by.empty()) ++pending;
+    }
+    EVHUB_ASSIGN_OR_RETURN(p, disclosure::review_redactions(*packages, p, {}, hub.actor()));
+    print(o, {{"id", p.id}, {"version", p.version}, {"reviewed", pending}},
+          pending == 0 ? fmt::format("{} has no redaction left to review\n", p.id)
+                       : fmt::format("{} redactions of {} are reviewed by {}\n", pending, p.id,
+                                     hub.actor()));
+    return Status::ok();
+  }
   EVHUB_ASSIGN_OR_RETURN(p, disclosure::review_redaction(*packages, p, a.object, hub.actor()));
   print(o, {{"id", p.id}, {"version", p.version}},
         fmt::format("the redaction of {} is reviewed by {}\n", a.object, hub.actor()));
@@ -528,6 +581,9 @@ void register_disclosure_commands(CLI::App& app, Options& o) {
                       "(summary+refs:ID with the objects it quotes), code:CODE or search:QUERY; "
                       "repeatable");
   package->add_option("--object", a.object, "redact, review: the item's object");
+  package->add_flag("--all-texts", a.all_texts,
+                    "redact: every text the package delivers whole, in one version");
+  package->add_flag("--all", a.all, "review: every redaction not reviewed yet, in one version");
   package->add_option("--box", a.boxes,
                       "redact: PAGE,X,Y,WIDTH,HEIGHT to black out (fractions of the page); "
                       "repeatable");

@@ -147,10 +147,9 @@ EntryPtr tar_header(const std::string& name, const BagEntry& e, std::int64_t mti
   return entry;
 }
 
-Status copy_into(archive* a, const std::string& path, std::uint64_t size) {
+Status copy_into(archive* a, const std::string& path, std::uint64_t size, WipedBuffer& buffer) {
   Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (file.fd < 0) return errno_status(errno, "opening", path);
-  WipedBuffer buffer;
   std::uint64_t copied = 0;
   for (;;) {
     const ssize_t n = ::read(file.fd, buffer.bytes.data(), buffer.bytes.size());
@@ -169,22 +168,51 @@ Status copy_into(archive* a, const std::string& path, std::uint64_t size) {
   return Status::ok();
 }
 
+// Writes exactly `size` bytes from `source` as the entry's data.
+Status copy_from(archive* a, const ByteSource& source, const std::string& path, std::uint64_t size,
+                 WipedBuffer& buffer) {
+  std::uint64_t copied = 0;
+  for (;;) {
+    auto n = source(buffer.bytes);
+    if (!n.is_ok()) return n.status().with_context("reading " + path + " into the archive");
+    if (*n == 0) break;
+    copied += *n;
+    if (copied > size) break;
+    if (archive_write_data(a, buffer.bytes.data(), *n) != static_cast<la_ssize_t>(*n)) {
+      return archive_status(a, "writing " + path + " into the archive");
+    }
+  }
+  if (copied != size) {
+    return Status(Code::kIntegrity,
+                  fmt::format("{} gave {} bytes where {} were hashed", path, copied, size));
+  }
+  return Status::ok();
+}
+
 Status write_entries(archive* a, const std::string& bag_dir, const std::string& top,
-                     std::int64_t mtime) {
+                     std::int64_t mtime, const PayloadSource& payload) {
   std::vector<BagEntry> entries = {{"", true, 0}};
   EVHUB_RETURN_IF_ERROR(collect(bag_dir, "", entries));
+  WipedBuffer buffer;  // one for every file: a package has thousands
   for (const auto& e : entries) {
     const std::string name = e.path.empty() ? top : top + "/" + e.path;
     const EntryPtr header = tar_header(name, e, mtime);
     if (archive_write_header(a, header.get()) < ARCHIVE_WARN) {
       return archive_status(a, "writing the header of " + name);
     }
-    if (!e.directory) EVHUB_RETURN_IF_ERROR(copy_into(a, join_path(bag_dir, e.path), e.size));
+    if (e.directory) continue;
+    if (payload && e.path.rfind("data/", 0) == 0) {
+      EVHUB_ASSIGN_OR_RETURN(ByteSource source, payload(e.path));
+      EVHUB_RETURN_IF_ERROR(copy_from(a, source, e.path, e.size, buffer));
+    } else {
+      EVHUB_RETURN_IF_ERROR(copy_into(a, join_path(bag_dir, e.path), e.size, buffer));
+    }
   }
   return Status::ok();
 }
 
-Status write_tar(int fd, const std::string& bag_dir, const std::string& top, std::int64_t mtime) {
+Status write_tar(int fd, const std::string& bag_dir, const std::string& top, std::int64_t mtime,
+                 const PayloadSource& payload) {
   const Utf8Names utf8;
   EVHUB_RETURN_IF_ERROR(utf8.status());
   std::unique_ptr<archive, WriteArchiveDeleter> a(archive_write_new());
@@ -200,7 +228,7 @@ Status write_tar(int fd, const std::string& bag_dir, const std::string& top, std
       archive_write_open_fd(a.get(), fd) != ARCHIVE_OK) {
     return archive_status(a.get(), "starting the archive");
   }
-  EVHUB_RETURN_IF_ERROR(write_entries(a.get(), bag_dir, top, mtime));
+  EVHUB_RETURN_IF_ERROR(write_entries(a.get(), bag_dir, top, mtime, payload));
   if (archive_write_close(a.get()) != ARCHIVE_OK) {
     return archive_status(a.get(), "finishing the archive");
   }
@@ -216,13 +244,14 @@ Status publish(int fd, const std::string& temp, const std::string& out_path) {
 }
 
 Status write_archive_file(int fd, const std::string& bag_dir, const std::string& top,
-                          const ArchiveOptions& options, std::int64_t mtime) {
-  if (options.age_recipients.empty()) return write_tar(fd, bag_dir, top, mtime);
+                          const ArchiveOptions& options, std::int64_t mtime,
+                          const PayloadSource& payload) {
+  if (options.age_recipients.empty()) return write_tar(fd, bag_dir, top, mtime, payload);
   EVHUB_ASSIGN_OR_RETURN(auto age, AgeProcess::encrypt(options.age_recipients, fd, options.age));
   // A larger pipe lets tar and age each work on a block while the other does (best effort: the
   // kernel may refuse beyond /proc/sys/fs/pipe-max-size).
   (void)::fcntl(age->pipe_fd(), F_SETPIPE_SZ, static_cast<int>(kReadChunk));
-  const Status tar = write_tar(age->pipe_fd(), bag_dir, top, mtime);
+  const Status tar = write_tar(age->pipe_fd(), bag_dir, top, mtime, payload);
   const Status encrypted = age->finish();
   // When age refuses (a malformed recipient), the tar fails too, with a broken pipe: age's
   // message is the one that explains.
@@ -337,6 +366,11 @@ Status Unpacker::run(int fd) {
 
 Status write_bag_archive(const std::string& bag_dir, const std::string& out_path,
                          const ArchiveOptions& options) {
+  return write_bag_archive(bag_dir, out_path, options, PayloadSource{});
+}
+
+Status write_bag_archive(const std::string& bag_dir, const std::string& out_path,
+                         const ArchiveOptions& options, const PayloadSource& payload) {
   std::string dir = bag_dir;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   const std::string name = fs::path(dir).filename().string();
@@ -355,7 +389,7 @@ Status write_bag_archive(const std::string& bag_dir, const std::string& out_path
   const std::string temp = out_path + ".partial-" + random_name();
   Fd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (out.fd < 0) return errno_status(errno, "creating", temp);
-  Status st = write_archive_file(out.fd, dir, name, options, mtime);
+  Status st = write_archive_file(out.fd, dir, name, options, mtime, payload);
   if (st.is_ok()) st = publish(out.fd, temp, out_path);
   ::unlink(temp.c_str());
   return st;

@@ -165,6 +165,10 @@ ByteSource source_from(ReadableFile& file) {
   return [&file](std::span<std::uint8_t> buffer) { return file.read(buffer); };
 }
 
+struct BagWriter::Buffers {
+  WipedBuffer turns[2];
+};
+
 BagWriter::BagWriter(FileSystem& fs, std::string dir, std::string work, bagit::NameRule names,
                      bool durable)
     : fs_(fs), dir_(std::move(dir)), work_(std::move(work)), names_(names), durable_(durable) {}
@@ -243,13 +247,15 @@ Status BagWriter::check_new_path(const std::string& path) const {
   return Status::ok();
 }
 
-Result<Checksums> BagWriter::write_file(const std::string& path, const ByteSource& source) {
+Result<Checksums> BagWriter::write_file(const std::string& path, const ByteSource& source,
+                                        bool keep_bytes) {
   EVHUB_RETURN_IF_ERROR(check_new_path(path));
   EVHUB_RETURN_IF_ERROR(make_parents(path));
   const std::string full = join_path(work_, path);
   EVHUB_ASSIGN_OR_RETURN(auto file, fs_.create_new(full));
   // Two buffers in turn: the SHA-512 thread reads one while the next is filled.
-  WipedBuffer buffers[2];
+  if (!buffers_) buffers_ = std::make_unique<Buffers>();
+  WipedBuffer* buffers = buffers_->turns;
   Digest sha256(EVP_sha256());
   Checksums sums;
   Status st;
@@ -264,6 +270,7 @@ Result<Checksums> BagWriter::write_file(const std::string& path, const ByteSourc
       sha512.update(chunk.data(), chunk.size());
       sha256.update(chunk.data(), chunk.size());
       sums.size += chunk.size();
+      if (!keep_bytes) continue;
       st = file->append(chunk);
       if (!st.is_ok()) break;
     }
@@ -271,6 +278,8 @@ Result<Checksums> BagWriter::write_file(const std::string& path, const ByteSourc
   }
   if (st.is_ok() && durable_) st = file->sync();
   if (st.is_ok()) st = file->close();
+  // A placeholder: the size the archive's header gives, without the bytes.
+  if (st.is_ok() && !keep_bytes) st = fs_.truncate(full, sums.size);
   if (!st.is_ok()) {
     file.reset();
     (void)fs_.remove(full);
@@ -290,16 +299,35 @@ Result<Checksums> BagWriter::add_payload(std::string_view path, const ByteSource
   return sums;
 }
 
+Result<Checksums> BagWriter::add_streamed_payload(std::string_view path, const ByteSource& source) {
+  EVHUB_RETURN_IF_ERROR(check_open());
+  if (auto problem = bagit::path_problem(path, names_)) return invalid_path(path, *problem);
+  const std::string full = std::string(bagit::kPayloadDir) + "/" + std::string(path);
+  EVHUB_ASSIGN_OR_RETURN(Checksums sums, write_file(full, source, false));
+  payload_.emplace_back(full, sums);
+  return sums;
+}
+
+// A tag file is small and in memory already: hashed and written in one go, without the
+// payload's buffers and SHA-512 thread (a package has thousands of proofs).
 Status BagWriter::write_tag(const std::string& path, std::string_view contents, bool listed) {
-  std::size_t offset = 0;
-  const ByteSource source = [&](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
-    const std::size_t n = std::min(buffer.size(), contents.size() - offset);
-    std::copy_n(contents.data() + offset, n, reinterpret_cast<char*>(buffer.data()));
-    offset += n;
-    return n;
-  };
-  EVHUB_ASSIGN_OR_RETURN(Checksums sums, write_file(path, source));
-  if (listed) tags_.emplace_back(path, sums);
+  EVHUB_RETURN_IF_ERROR(check_new_path(path));
+  EVHUB_RETURN_IF_ERROR(make_parents(path));
+  const std::string full = join_path(work_, path);
+  EVHUB_ASSIGN_OR_RETURN(auto file, fs_.create_new(full));
+  const ByteSpan bytes(reinterpret_cast<const std::uint8_t*>(contents.data()), contents.size());
+  DualHasher hasher;
+  hasher.update(bytes);
+  Status st = file->append(bytes);
+  if (st.is_ok() && durable_) st = file->sync();
+  if (st.is_ok()) st = file->close();
+  if (!st.is_ok()) {
+    file.reset();
+    (void)fs_.remove(full);
+    return st;
+  }
+  paths_.insert(path);
+  if (listed) tags_.emplace_back(path, hasher.finish());
   return Status::ok();
 }
 

@@ -63,6 +63,12 @@ class BagWriter {
   // Adds data/`path` with the bytes `source` gives until it says 0. A failed payload (the
   // source's error, a full disk) leaves nothing behind, and the writer can go on.
   Result<Checksums> add_payload(std::string_view path, const ByteSource& source);
+  // Adds data/`path` to the manifests as add_payload() does, hashing the bytes `source` gives,
+  // but writes only a placeholder of their size (a sparse file: no data on disk). The bytes are
+  // given again when the bag is archived (ArchiveOptions::payload), so a payload of gigabytes is
+  // never written out in plaintext. Only for a bag that is a step on the way to its archive:
+  // until then the directory is no valid bag (the placeholders read as zeros).
+  Result<Checksums> add_streamed_payload(std::string_view path, const ByteSource& source);
   // Adds a tag file (index.csv, README-for-recipients.txt, proofs/...) at `path` from the bag
   // root, outside data/; the names the writer makes itself are refused.
   Status add_tag_file(std::string_view path, std::string_view contents);
@@ -81,7 +87,9 @@ class BagWriter {
   Status make_dirs(const std::string& dir);
   Status make_parents(const std::string& path);
   bagit::PayloadOxum payload_oxum() const;
-  Result<Checksums> write_file(const std::string& path, const ByteSource& source);
+  // Writes the bytes, or (keep_bytes false) only hashes them into a placeholder of their size.
+  Result<Checksums> write_file(const std::string& path, const ByteSource& source,
+                               bool keep_bytes = true);
   Status write_tag(const std::string& path, std::string_view contents, bool listed);
   Result<std::string> bag_info_text(const BagInfo& info) const;
   Status write_manifests();
@@ -97,6 +105,10 @@ class BagWriter {
   std::set<std::string> dirs_;  // made so far, relative to the bag root
   std::vector<std::pair<std::string, Checksums>> payload_, tags_;
   std::set<std::string> paths_;  // every file added, relative to the bag root
+  // The two payload buffers, kept from file to file (a package has thousands) and wiped when
+  // the writer is destroyed: they hold plaintext evidence.
+  struct Buffers;
+  std::unique_ptr<Buffers> buffers_;
   bool finished_ = false;
   bool failed_ = false;  // finish() failed: the bag was removed
 };

@@ -1,7 +1,8 @@
 // The steps of building a package that the CLI and the API share, so that there is one way to
 // do each: candidates passed through the consent gate for the request's recipient (with the
 // delivery warnings and the witnesses whose consent should be renewed), an item redacted for
-// its recipient (reading the witness's personal details, logged), and a redaction reviewed.
+// its recipient (reading the witness's personal details, logged), and a redaction reviewed; the
+// last two also for many items at once, in one package version.
 #pragma once
 
 #include <string>
@@ -87,9 +88,37 @@ Result<RedactedPackageItem> redact_package_item(hub::Hub& hub, collection::Colle
                                                 const std::vector<RedactionBox>& boxes,
                                                 const std::string& by);
 
+struct RedactedPackageItems {
+  Package package;                      // the one new version, delivering the redacted objects
+  std::vector<std::string> object_ids;  // the items redacted, in the package's order
+  std::vector<RedactedItem> redacted;   // for each of them
+};
+
+// Redacts many texts of `package` (the version the caller saw) in one go, as
+// redact_package_item() does each, but with each witness's personal details read once (and each
+// read logged once, all under one signed head, before any is used), the redacted objects stored
+// as one batch (Hub::put_derived_batch), and ONE new package version. `object_ids` empty: every
+// item the gate allows that is not redacted yet and whose object is a text (by its first bytes).
+// Refused before anything is read or stored: a package not in draft or changes requested, or no
+// longer at package.version (kFailedPrecondition); an object not in the package (kNotFound);
+// an item the gate blocks (kFailedPrecondition: it cannot go, so it is not redacted); an
+// object given twice (kInvalidArgument). A named object that is no text is refused as
+// redact_item() refuses it. Nothing to redact is no error: the package is returned unchanged.
+Result<RedactedPackageItems> redact_package_items(hub::Hub& hub, collection::Collection& witnesses,
+                                                  PackageStore& packages, const Package& package,
+                                                  const std::vector<std::string>& object_ids,
+                                                  const std::string& by);
+
 // Records that `by` has read the redacted version of item `object_id` and confirms it
 // (kFailedPrecondition if the item has no redaction to review).
 Result<Package> review_redaction(PackageStore& packages, const Package& package,
                                  const std::string& object_id, const std::string& by);
+
+// The same for many items in one new package version. `object_ids` empty: every redacted item
+// not reviewed yet (none: the package is returned unchanged). kFailedPrecondition if a named
+// item has no redaction to review, kInvalidArgument for an object given twice.
+Result<Package> review_redactions(PackageStore& packages, const Package& package,
+                                  const std::vector<std::string>& object_ids,
+                                  const std::string& by);
 
 }  // namespace evhub::disclosure

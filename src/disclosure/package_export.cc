@@ -65,10 +65,11 @@ std::string extension_of(const std::string& head) {
   return found == kExtensions.end() ? ".bin" : found->second;
 }
 
-ByteSource reader_source(vault::ObjectReader& reader) {
+// An object's plaintext from its start; the source keeps the reader open.
+ByteSource reader_source(std::shared_ptr<vault::ObjectReader> reader) {
   auto offset = std::make_shared<std::uint64_t>(0);
-  return [&reader, offset](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
-    EVHUB_ASSIGN_OR_RETURN(std::size_t n, reader.read(*offset, buffer));
+  return [reader, offset](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
+    EVHUB_ASSIGN_OR_RETURN(std::size_t n, reader->read(*offset, buffer));
     *offset += n;
     return n;
   };
@@ -212,6 +213,11 @@ Result<ExportedPackage> export_package(hub::Hub& hub, PackageStore& packages,
   EVHUB_ASSIGN_OR_RETURN(auto writer, BagWriter::create(bag_dir, scratch));
 
   Built built;
+  // The payload is read twice and never written out: hashed here (and checked against the
+  // catalog) into placeholders, then decrypted again straight into the archive. Each chunk
+  // is authenticated on both reads, and an object's key is bound to its id, so the second
+  // read gives the bytes the first one hashed, or fails.
+  std::map<std::string, std::string> payload_objects;  // "data/..." -> the delivered object
   for (std::size_t n = 0; n < p.items.size(); ++n) {
     const PackageItem& item = p.items[n];
     const ProductionNumber number{options.prefix, p.year, p.number, static_cast<int>(n + 1)};
@@ -219,11 +225,14 @@ Result<ExportedPackage> export_package(hub::Hub& hub, PackageStore& packages,
         item.delivered_object_id.empty() ? item.object_id : item.delivered_object_id;
     EVHUB_ASSIGN_OR_RETURN(auto original, hub.describe(item.object_id));
     EVHUB_ASSIGN_OR_RETURN(auto delivered, hub.describe(delivered_id));
-    EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(delivered_id));
+    EVHUB_ASSIGN_OR_RETURN(std::shared_ptr<vault::ObjectReader> reader,
+                           hub.open_object(delivered_id));
     EVHUB_ASSIGN_OR_RETURN(std::string head, reader->read_prefix(1024));
     const std::string path = fmt::format("{}/{}{}", item.folder.empty() ? "items" : item.folder,
                                          to_string(number), extension_of(head));
-    EVHUB_ASSIGN_OR_RETURN(auto sums, writer->add_payload(path, reader_source(*reader)));
+    EVHUB_ASSIGN_OR_RETURN(auto sums, writer->add_streamed_payload(path, reader_source(reader)));
+    reader.reset();
+    payload_objects["data/" + path] = delivered_id;
     if (sums.sha256 != delivered.record.sha256) {
       return Status(Code::kIntegrity,
                     fmt::format("{} no longer hashes to what the catalog recorded", delivered_id));
@@ -296,7 +305,16 @@ Result<ExportedPackage> export_package(hub::Hub& hub, PackageStore& packages,
                                         default_trusted_comment(now, options.request_reference))));
   ArchiveOptions archive;
   archive.age_recipients = options.age_recipients;
-  EVHUB_RETURN_IF_ERROR(write_bag_archive(finished.dir, out, archive));
+  const PayloadSource payload = [&](const std::string& path) -> Result<ByteSource> {
+    const auto object = payload_objects.find(path);
+    if (object == payload_objects.end()) {
+      return Status(Code::kIntegrity, path + " is in the bag but no item of the package");
+    }
+    EVHUB_ASSIGN_OR_RETURN(std::shared_ptr<vault::ObjectReader> reader,
+                           hub.open_object(object->second));
+    return reader_source(std::move(reader));
+  };
+  EVHUB_RETURN_IF_ERROR(write_bag_archive(finished.dir, out, archive, payload));
   EVHUB_ASSIGN_OR_RETURN(auto exported, packages.mark_exported(id, version, by));
 
   ExportedPackage result;

@@ -2,7 +2,9 @@
 // hub (its redacted version where there is one) and numbered; written as a BagIt bag with the
 // index, the README for recipients, the custody proofs and the hub's public key; the export
 // logged; the bag signed, tarred and encrypted to the recipient's age key; the package marked
-// exported. The unencrypted bag exists only in a directory of the hub's own, removed after.
+// exported. The unencrypted bag's tag files exist only in a directory of the hub's own, removed
+// after; its payload is never written out unencrypted: it is hashed on a first read and
+// decrypted again straight into the encrypted archive.
 #pragma once
 
 #include <string>

@@ -43,26 +43,31 @@ std::string parameters(const std::vector<RedactionLogEntry>& log) {
   return nlohmann::json(counts).dump();
 }
 
-Result<RedactedItem> store(hub::Hub& hub, const hub::ListedObject& original, std::string bytes,
+// The redacted bytes with their provenance, as derived from `original`.
+PreparedRedaction prepared(const hub::ListedObject& original, std::string bytes,
                            const std::string& media_type, std::vector<RedactionLogEntry> log) {
-  hub::Intake intake =
-      hub::Intake::evidence(original.organisation_id.value_or(""), original.record.sensitivity);
-  intake.derived_from = original.record.id;
-  intake.tool = kTool;
-  intake.tool_version = kToolVersion;
-  intake.tool_parameters = parameters(log);
-  intake.media_type = media_type;
-  auto stored = hub.put_data("redacted", bytes, original.domain, intake);
-  crypto::wipe(bytes.data(), bytes.size());
-  EVHUB_RETURN_IF_ERROR(stored.status());
-  return RedactedItem{stored->id, stored->sha256, std::move(log)};
+  PreparedRedaction out;
+  out.object_id = original.record.id;
+  out.derived.label = "redacted";
+  out.derived.data = std::move(bytes);
+  out.derived.source_id = original.record.id;
+  out.derived.provenance.tool = kTool;
+  out.derived.provenance.tool_version = kToolVersion;
+  out.derived.provenance.tool_parameters = parameters(log);
+  out.derived.provenance.media_type = media_type;
+  out.log = std::move(log);
+  return out;
 }
 
 }  // namespace
 
-Result<RedactedItem> redact_item(hub::Hub& hub, const std::string& object_id,
-                                 const std::vector<WitnessIdentity>& witnesses,
-                                 const std::vector<RedactionBox>& boxes) {
+PreparedRedaction::~PreparedRedaction() {
+  crypto::wipe(derived.data.data(), derived.data.size());
+}
+
+Result<PreparedRedaction> prepare_redaction(hub::Hub& hub, const std::string& object_id,
+                                            const std::vector<WitnessIdentity>& witnesses,
+                                            const std::vector<RedactionBox>& boxes) {
   EVHUB_ASSIGN_OR_RETURN(auto original, hub.describe(object_id));
   if (original.erased) return Status(Code::kErased, "the item's witness was erased");
   EVHUB_ASSIGN_OR_RETURN(std::string plain, hub::read_object_text(hub, object_id, kMaxItemBytes));
@@ -90,7 +95,7 @@ Result<RedactedItem> redact_item(hub::Hub& hub, const std::string& object_id,
     for (const auto& x : r.redactions) {
       log.push_back({redacted_kind_name(x.kind), 0, x.begin, x.end, {}});
     }
-    return store(hub, original, std::move(r.text), "text/plain; charset=utf-8", std::move(log));
+    return prepared(original, std::move(r.text), "text/plain; charset=utf-8", std::move(log));
   }
   const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(plain.data()),
                                             plain.size());
@@ -98,8 +103,50 @@ Result<RedactedItem> redact_item(hub::Hub& hub, const std::string& object_id,
   crypto::wipe(plain.data(), plain.size());
   EVHUB_RETURN_IF_ERROR(redacted.status());
   for (const auto& b : boxes) log.push_back({"region", b.page, 0, 0, b});
-  return store(hub, original, std::string(redacted->bytes.begin(), redacted->bytes.end()),
-               redacted->media_type, std::move(log));
+  std::string bytes_out(redacted->bytes.begin(), redacted->bytes.end());
+  crypto::wipe(redacted->bytes.data(), redacted->bytes.size());
+  return prepared(original, std::move(bytes_out), redacted->media_type, std::move(log));
+}
+
+Result<std::vector<RedactedItem>> store_redactions(hub::Hub& hub,
+                                                   std::vector<PreparedRedaction>& prepared) {
+  std::vector<hub::DerivedData> batch;
+  batch.reserve(prepared.size());
+  for (auto& p : prepared) batch.push_back(std::move(p.derived));
+  auto stored = hub.put_derived_batch(batch);
+  for (auto& d : batch) crypto::wipe(d.data.data(), d.data.size());  // if it failed early
+  EVHUB_RETURN_IF_ERROR(stored.status());
+  if (stored->size() != prepared.size()) {
+    return Status(Code::kIntegrity, "the hub stored a different number of redactions");
+  }
+  std::vector<RedactedItem> out;
+  out.reserve(prepared.size());
+  for (std::size_t i = 0; i < prepared.size(); ++i) {
+    out.push_back(RedactedItem{(*stored)[i].id, (*stored)[i].sha256, std::move(prepared[i].log)});
+  }
+  return out;
+}
+
+Result<RedactedItem> redact_item(hub::Hub& hub, const std::string& object_id,
+                                 const std::vector<WitnessIdentity>& witnesses,
+                                 const std::vector<RedactionBox>& boxes) {
+  std::vector<PreparedRedaction> one;
+  EVHUB_ASSIGN_OR_RETURN(auto p, prepare_redaction(hub, object_id, witnesses, boxes));
+  one.push_back(std::move(p));
+  EVHUB_ASSIGN_OR_RETURN(auto stored, store_redactions(hub, one));
+  return std::move(stored.front());
+}
+
+Result<bool> is_redactable_text(hub::Hub& hub, const std::string& object_id) {
+  EVHUB_ASSIGN_OR_RETURN(auto reader, hub.open_object(object_id));
+  std::string head(std::min<std::uint64_t>(reader->size(), 1024), '\0');
+  EVHUB_ASSIGN_OR_RETURN(
+      std::size_t n, reader->read(0, {reinterpret_cast<std::uint8_t*>(head.data()), head.size()}));
+  head.resize(n);
+  const std::string type =
+      extract::media_type_of({reinterpret_cast<const std::uint8_t*>(head.data()), head.size()});
+  crypto::wipe(head.data(), head.size());
+  return type.rfind("text/plain", 0) == 0;
 }
 
 Result<std::vector<std::string>> delivery_warnings(hub::Hub& hub, const std::string& object_id) {

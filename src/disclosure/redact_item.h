@@ -37,6 +37,35 @@ Result<RedactedItem> redact_item(hub::Hub& hub, const std::string& object_id,
                                  const std::vector<WitnessIdentity>& witnesses,
                                  const std::vector<RedactionBox>& boxes);
 
+// A redaction made in memory and not yet stored: the redacted bytes (plaintext, wiped when this
+// is destroyed) with their provenance, and the redaction log. redact_item() is
+// prepare_redaction() then store_redactions() of one; a package's texts are prepared one by
+// one and stored as one batch.
+struct PreparedRedaction {
+  PreparedRedaction() = default;
+  PreparedRedaction(PreparedRedaction&&) = default;
+  PreparedRedaction& operator=(PreparedRedaction&&) = default;
+  ~PreparedRedaction();
+  std::string object_id;     // the original
+  hub::DerivedData derived;  // the redacted bytes, derived from the original
+  std::vector<RedactionLogEntry> log;
+};
+
+// What redact_item() does short of storing (the same refusals).
+Result<PreparedRedaction> prepare_redaction(hub::Hub& hub, const std::string& object_id,
+                                            const std::vector<WitnessIdentity>& witnesses,
+                                            const std::vector<RedactionBox>& boxes);
+
+// Stores the prepared redactions as one batch (Hub::put_derived_batch: one custody append and
+// one signed head), each in its original's key domain; the results in the order given. The
+// redacted bytes are wiped once sealed.
+Result<std::vector<RedactedItem>> store_redactions(hub::Hub& hub,
+                                                   std::vector<PreparedRedaction>& prepared);
+
+// Whether redact_item() takes the object as a text to pseudonymise, by its first bytes (as it
+// decides): what "every text of a package" means.
+Result<bool> is_redactable_text(hub::Hub& hub, const std::string& object_id);
+
 // What a person should know before delivering an object whole: for an image, the metadata
 // flags extract::image_metadata() raises ("gps": where it was taken, which may be a witness's
 // home; "date_time_original"). Empty for other objects. Redacting an image (any box) drops its

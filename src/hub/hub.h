@@ -157,6 +157,22 @@ struct Intake {
   }
 };
 
+// One object to store derived from another, as put_derived() takes it: for storing many in one
+// batch (put_derived_batch). `data` is plaintext: it is wiped once sealed.
+struct DerivedData {
+  std::string label;  // stands for a file name in messages only
+  std::string data;
+  std::string source_id;
+  Intake provenance;  // derived_from, tool, tool_version, tool_parameters, media_type
+};
+
+// One event for audit_all().
+struct AuditEntry {
+  std::string action;
+  std::string object;
+  nlohmann::json details;
+};
+
 struct ObjectCheck {
   bool ok = false;
   std::string sha256;   // of the plaintext as read now; empty if it could not be read
@@ -197,6 +213,11 @@ class Hub {
   // the source's domain erases what was derived from it.
   Result<StoredObject> put_derived(const std::string& label, std::string data,
                                    const std::string& source_id, Intake provenance);
+  // Stores every item as put_derived() would, each in its source's key domain, but as one
+  // batch: one custody append and one signed tree head for all of them (of any number of
+  // domains), so either all are logged or none is. Results in the order given. Memory: the
+  // items as given; each is sealed to disk and its plaintext wiped before the next.
+  Result<std::vector<StoredObject>> put_derived_batch(std::vector<DerivedData>& items);
   // Authenticated random access to an object's plaintext (kErased if shredded). The caller
   // logs the read (audit) before handing bytes out.
   Result<std::unique_ptr<vault::ObjectReader>> open_object(const std::string& id);
@@ -217,6 +238,8 @@ class Hub {
   // Logs, under a signed head, an event that changes nothing the catalog holds: account
   // changes, sign-ins. `details` must hold no personal data and no plaintext.
   Status audit(const std::string& action, const std::string& object, nlohmann::json details);
+  // Logs several such events under one signed head (one append, one sync): all or none.
+  Status audit_all(const std::vector<AuditEntry>& entries);
   // Signed custody events from sequence number `first` on, oldest first, at most `limit`: what
   // a domain module's view applies to catch up. Takes the hub lock and recovers first, so every
   // event returned is under a signed head.
@@ -271,9 +294,12 @@ class Hub {
                                            const std::string& organisation_id);
   // Appends the events, applies them to the catalog and signs a new tree head.
   Status record(std::vector<custody::Event>& events);
+  // Logs and catalogues sealed objects under one signed head; each object i goes to
+  // domains[i] with intakes[i] (put stores one domain's files, put_derived_batch several).
   Status commit_batch(std::vector<vault::SealedObject>& batch,
-                      const std::vector<std::string>& paths, const catalog::KeyDomain& domain,
-                      const Intake& intake,
+                      const std::vector<std::string>& paths,
+                      const std::vector<const catalog::KeyDomain*>& domains,
+                      const std::vector<const Intake*>& intakes,
                       const std::function<void(const StoredObject&)>& on_stored);
   Result<FileLock> lock_exclusive();
   // An object that can be read: its record, its live domain and the domain's key; kNotFound,

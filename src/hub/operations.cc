@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -110,7 +111,9 @@ Status Hub::put_sources(const std::vector<Source>& sources, const std::string& d
     batch.push_back(std::move(sealed).value());
     batch_labels.push_back(sources[i].label);
     if (batch.size() >= kBatchFiles || batch_bytes >= kBatchBytes || i + 1 == sources.size()) {
-      EVHUB_RETURN_IF_ERROR(commit_batch(batch, batch_labels, domain, intake, on_stored));
+      const std::vector<const catalog::KeyDomain*> domains(batch.size(), &domain);
+      const std::vector<const Intake*> intakes(batch.size(), &intake);
+      EVHUB_RETURN_IF_ERROR(commit_batch(batch, batch_labels, domains, intakes, on_stored));
       batch.clear();
       batch_labels.clear();
       batch_bytes = 0;
@@ -140,25 +143,34 @@ Result<std::unique_ptr<vault::ObjectReader>> Hub::open_object(const std::string&
 }
 
 Status Hub::commit_batch(std::vector<vault::SealedObject>& batch,
-                         const std::vector<std::string>& paths, const catalog::KeyDomain& domain,
-                         const Intake& intake,
+                         const std::vector<std::string>& paths,
+                         const std::vector<const catalog::KeyDomain*>& domains,
+                         const std::vector<const Intake*>& intakes,
                          const std::function<void(const StoredObject&)>& on_stored) {
   EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
   EVHUB_RETURN_IF_ERROR(recover());
-  EVHUB_ASSIGN_OR_RETURN(auto current, catalog_->find_domain(domain.id));
-  if (!current || current->shredded) {
-    return Status(Code::kErased, "domain " + domain.name +
-                                     " was shredded while these files were being stored; "
-                                     "nothing of this batch was kept");
+  std::set<std::string> checked;
+  for (const catalog::KeyDomain* domain : domains) {
+    if (!checked.insert(domain->id).second) continue;
+    EVHUB_ASSIGN_OR_RETURN(auto current, catalog_->find_domain(domain->id));
+    if (!current || current->shredded) {
+      return Status(Code::kErased, "domain " + domain->name +
+                                       " was shredded while these files were being stored; "
+                                       "nothing of this batch was kept");
+    }
   }
   EVHUB_RETURN_IF_ERROR(write_file_atomic(fs_, layout_.commit_marker(), {}));
   std::vector<custody::Event> events;
   std::vector<StoredObject> results;
-  std::map<std::string, std::string> batch_ids;  // sha256 -> id, duplicates inside the batch
+  // (domain id, sha256) -> id: duplicates inside the batch, which are deduplicated per domain.
+  std::map<std::pair<std::string, std::string>, std::string> batch_ids;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     vault::SealedObject& s = batch[i];
+    const catalog::KeyDomain& domain = *domains[i];
+    const Intake& intake = *intakes[i];
     StoredObject r{paths[i],    s.id,  to_hex(s.sha256),  s.size,
                    domain.name, false, intake.sensitivity};
+    const std::pair<std::string, std::string> key{domain.id, r.sha256};
     EVHUB_ASSIGN_OR_RETURN(auto existing, catalog_->find_object_by_hash(domain.id, r.sha256));
     if (existing && !store_->contains(existing->id)) {
       return Status(Code::kIntegrity,
@@ -166,14 +178,14 @@ Status Hub::commit_batch(std::vector<vault::SealedObject>& batch,
                                 "from the object store; run `evhub verify`",
                                 paths[i], existing->id));
     }
-    if (existing || batch_ids.count(r.sha256)) {
-      r.id = existing ? existing->id : batch_ids[r.sha256];
+    if (existing || batch_ids.count(key)) {
+      r.id = existing ? existing->id : batch_ids[key];
       r.deduplicated = true;
       if (existing) r.sensitivity = existing->sensitivity;
       s.pending.reset();  // drops the new copy
     } else {
       EVHUB_RETURN_IF_ERROR(s.pending->commit());
-      batch_ids[r.sha256] = r.id;
+      batch_ids[key] = r.id;
     }
     custody::Event e;
     e.action = "put";
@@ -344,6 +356,56 @@ Result<StoredObject> Hub::put_derived(const std::string& label, std::string data
   return put_data(label, std::move(data), source.domain, provenance);
 }
 
+Result<std::vector<StoredObject>> Hub::put_derived_batch(std::vector<DerivedData>& items) {
+  if (items.empty()) return std::vector<StoredObject>{};
+  // Each item's domain, intake and key, looked up once per source and domain.
+  std::map<std::string, catalog::KeyDomain> domains;  // by name
+  std::map<std::string, crypto::SecretKey> keys;      // by domain id
+  std::vector<const catalog::KeyDomain*> item_domains;
+  std::vector<const Intake*> item_intakes;
+  std::vector<std::string> labels;
+  for (DerivedData& item : items) {
+    EVHUB_ASSIGN_OR_RETURN(ListedObject source, describe(item.source_id));
+    if (source.erased) {
+      return Status(Code::kErased,
+                    "object " + item.source_id + " was erased; nothing is derived from it");
+    }
+    Intake& intake = item.provenance;
+    intake.derived_from = item.source_id;
+    intake.organisation_id = source.organisation_id.value_or("");
+    intake.sensitivity = source.record.sensitivity;
+    auto found = domains.find(source.domain);
+    if (found == domains.end()) {
+      EVHUB_ASSIGN_OR_RETURN(catalog::KeyDomain domain,
+                             ensure_domain(source.domain, intake.organisation_id));
+      EVHUB_ASSIGN_OR_RETURN(crypto::SecretKey key, domain_keys_.load(domain.id));
+      keys.emplace(domain.id, std::move(key));
+      found = domains.emplace(source.domain, std::move(domain)).first;
+    }
+    item_domains.push_back(&found->second);
+    item_intakes.push_back(&intake);
+    labels.push_back(item.label);
+  }
+  // Sealed without the lock, as put() does; committed under it, all in one append.
+  std::vector<vault::SealedObject> batch;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto plain = std::make_shared<std::string>(std::move(items[i].data));
+    items[i].data.clear();
+    auto file = memory_file(plain);
+    const std::string& domain_id = item_domains[i]->id;
+    auto sealed =
+        vault::seal_object(*store_, *file, domain_id, keys.at(domain_id), config_.chunk_size);
+    file.reset();
+    crypto::wipe(plain->data(), plain->size());
+    if (!sealed.is_ok()) return sealed.status().with_context("storing " + labels[i]);
+    batch.push_back(std::move(sealed).value());
+  }
+  std::vector<StoredObject> out;
+  EVHUB_RETURN_IF_ERROR(commit_batch(batch, labels, item_domains, item_intakes,
+                                     [&](const StoredObject& s) { out.push_back(s); }));
+  return out;
+}
+
 Result<std::vector<custody::Event>> Hub::events_from(std::int64_t first, int limit) {
   EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
   EVHUB_RETURN_IF_ERROR(recover());
@@ -358,6 +420,21 @@ Result<std::vector<custody::Event>> Hub::events_from(std::int64_t first, int lim
     out.push_back(std::move(e));
   }
   return out;
+}
+
+Status Hub::audit_all(const std::vector<AuditEntry>& entries) {
+  if (entries.empty()) return Status::ok();
+  EVHUB_ASSIGN_OR_RETURN(FileLock lock, lock_exclusive());
+  EVHUB_RETURN_IF_ERROR(recover());
+  std::vector<custody::Event> events;
+  for (const AuditEntry& entry : entries) {
+    custody::Event e;
+    e.action = entry.action;
+    e.object = entry.object;
+    e.details = entry.details;
+    events.push_back(std::move(e));
+  }
+  return record(events);
 }
 
 Status Hub::audit(const std::string& action, const std::string& object, nlohmann::json details) {

@@ -170,5 +170,46 @@ TEST_F(DisclosureCliTest, ALegalOfficerAnswersARequestAndTheRecipientChecksIt) {
   EXPECT_EQ(none["notify"], json::array());
 }
 
+// A package's texts redacted in one command and one version, and reviewed in one.
+TEST_F(DisclosureCliTest, EveryTextIsRedactedAndReviewedInOneCommand) {
+  const std::string first = witness("W-00101", "Алена Дзераўянка", "share-lawyer");
+  const std::string second = witness("W-00103", "Марына Лябёдкіна", "share-lawyer");
+  const std::string rq =
+      ok_json("legal-1", {"request", "add", "--org", "Partner A", "--kind", "lawyer", "--body",
+                          "Counsel for victims (test)", "--reference", "LAW-2026/4", "--deadline",
+                          "2099-01-01"})
+          .value("id", "");
+  const json built =
+      ok_json("legal-1", {"package", "build", "--request", rq, "--item", first, "--item", second});
+  const std::string pk = built.value("id", "");
+  const int version = built.value("version", 0);
+  EXPECT_NE(as("legal-1", {"package", "redact", pk}).exit_code, 0) << "which items?";
+  EXPECT_NE(as("legal-1", {"package", "redact", pk, "--all-texts", "--object", first}).exit_code,
+            0);
+  EXPECT_NE(as("legal-1", {"package", "redact", pk, "--all-texts", "--box", "1,0,0,1,1"}).exit_code,
+            0);
+  EXPECT_NE(as("legal-1", {"package", "review", pk}).exit_code, 0);
+
+  const json redacted = ok_json("legal-1", {"package", "redact", pk, "--all-texts"});
+  EXPECT_EQ(redacted["version"], version + 1) << redacted.dump();
+  ASSERT_EQ(redacted["redacted"].size(), 2U) << redacted.dump();
+  EXPECT_EQ(redacted["redacted"][0]["item"], first);
+  EXPECT_EQ(redacted["redacted"][1]["item"], second);
+  EXPECT_GT(redacted["redacted"][1]["removals"].get<int>(), 0);
+  const std::string out = tmp_ / "second.txt";
+  ASSERT_EQ(ev({"get", redacted["redacted"][1]["object"].get<std::string>(), "-o", out}).exit_code,
+            0);
+  const std::string text = testing::read_text(out);
+  EXPECT_EQ(text.find("Лябёдкіна"), std::string::npos) << text;
+  EXPECT_NE(text.find("W-00103"), std::string::npos) << text;
+  EXPECT_TRUE(ok_json("legal-1", {"package", "redact", pk, "--all-texts"})["redacted"].empty())
+      << "nothing left";
+  EXPECT_NE(as("legal-1", {"package", "submit", pk}).exit_code, 0) << "review first";
+  const json reviewed = ok_json("legal-3", {"package", "review", pk, "--all"});
+  EXPECT_EQ(reviewed["reviewed"], 2);
+  EXPECT_EQ(reviewed["version"], version + 2);
+  EXPECT_EQ(ok_json("legal-1", {"package", "submit", pk})["state"], "in-review");
+}
+
 }  // namespace
 }  // namespace evhub

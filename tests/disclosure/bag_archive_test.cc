@@ -6,7 +6,10 @@
 #include <archive_entry.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <map>
 
 #include "package_fixture.h"
 #include "support/support.h"
@@ -148,6 +151,80 @@ TEST_F(BagArchive, ACutShortTarIsDamaged) {
   EXPECT_EQ(unpacked.status().code(), Code::kIntegrity);
   EXPECT_NE(unpacked.status().message().find("damaged"), std::string::npos)
       << unpacked.status().to_string();
+}
+
+// The export's way: the payload hashed into placeholders that hold no data, then its bytes
+// given again while archiving. The archive is the same, byte for byte, as from a bag on disk;
+// a source that gives other than what was hashed stops it, and no archive appears.
+TEST_F(BagArchive, APayloadStreamedIntoTheArchiveGivesTheSameBytes) {
+  const std::string streamed = tmp_ / "streamed/EVH-2026-0007";
+  fs::create_directory(tmp_ / "streamed");
+  {
+    auto writer = BagWriter::create(streamed);
+    ASSERT_TRUE(writer.is_ok()) << writer.status().to_string();
+    for (const auto& [path, text] : test::small_payloads()) {
+      auto added = (*writer)->add_streamed_payload(path, test::text_source(text));
+      ASSERT_TRUE(added.is_ok()) << added.status().to_string();
+      EXPECT_EQ(added->size, text.size());
+    }
+    ASSERT_TRUE((*writer)->add_tag_file("index.csv", test::kIndexCsv).is_ok());
+    ASSERT_TRUE((*writer)->add_tag_file("README-for-recipients.txt", "How to check.\n").is_ok());
+    ASSERT_TRUE((*writer)->add_tag_file("proofs/tree-head.json", "{\"size\":3}\n").is_ok());
+    ASSERT_TRUE(add_public_key(**writer, key_.public_key()).is_ok());
+    BagInfo info;
+    info.source_organization = "Evidence Hub test organisation";
+    info.external_identifier = "REQ-2026-0007";
+    info.bagging_date = "2026-03-01";
+    ASSERT_TRUE(
+        (*writer)
+            ->finish(info, signing_step(key_, default_trusted_comment(1772323200, "REQ-2026-0007")))
+            .is_ok());
+  }
+  std::map<std::string, std::string> texts;
+  for (const auto& [path, text] : test::small_payloads()) {
+    texts["data/" + path] = text;
+    struct stat st {};
+    ASSERT_EQ(::stat((streamed + "/data/" + path).c_str(), &st), 0) << path;
+    EXPECT_EQ(static_cast<std::size_t>(st.st_size), text.size()) << path;
+    EXPECT_EQ(st.st_blocks, 0) << "a placeholder holds no bytes: " << path;
+  }
+  std::vector<std::string> asked;
+  const PayloadSource payload = [&](const std::string& path) -> Result<ByteSource> {
+    asked.push_back(path);
+    if (!texts.count(path)) return Status(Code::kNotFound, path);
+    return test::text_source(texts.at(path));
+  };
+  const std::string from_disk = tmp_ / "disk.tar", from_sources = tmp_ / "sources.tar";
+  ASSERT_TRUE(write_bag_archive(bag_, from_disk, plain_).is_ok());
+  const Status st = write_bag_archive(streamed, from_sources, plain_, payload);
+  ASSERT_TRUE(st.is_ok()) << st.to_string();
+  EXPECT_EQ(asked.size(), texts.size()) << "every payload file, once";
+  EXPECT_TRUE(testing::read_text(from_disk) == testing::read_text(from_sources))
+      << "the same archive, byte for byte";
+
+  // A source that gives fewer or more bytes than were hashed: refused, nothing left.
+  const PayloadSource shorter = [&](const std::string& path) -> Result<ByteSource> {
+    return test::text_source(texts.at(path).substr(1));
+  };
+  EXPECT_EQ(write_bag_archive(streamed, tmp_ / "short.tar", plain_, shorter).code(),
+            Code::kIntegrity);
+  EXPECT_FALSE(fs::exists(tmp_ / "short.tar"));
+  const PayloadSource longer = [&](const std::string& path) -> Result<ByteSource> {
+    return test::text_source(texts.at(path) + "x");
+  };
+  EXPECT_EQ(write_bag_archive(streamed, tmp_ / "long.tar", plain_, longer).code(),
+            Code::kIntegrity);
+  const PayloadSource failing = [&](const std::string& path) -> Result<ByteSource> {
+    return Status(Code::kIntegrity, path + " fails");
+  };
+  EXPECT_EQ(write_bag_archive(streamed, tmp_ / "fail.tar", plain_, failing).code(),
+            Code::kIntegrity);
+  for (const char* left : {"short.tar", "long.tar", "fail.tar"}) {
+    EXPECT_FALSE(fs::exists(tmp_ / left)) << left;
+  }
+  for (const auto& e : fs::directory_iterator(tmp_.path())) {
+    EXPECT_EQ(e.path().filename().string().find(".partial-"), std::string::npos) << e.path();
+  }
 }
 
 // A tar with the given entries, written with libarchive as an attacker would.

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "hub/record_io.h"
 #include "support/support.h"
 #include "support/test_hub.h"
@@ -216,6 +218,115 @@ TEST_F(PackageBuilderTest, AnImageNeedsBoxesAndAMalformedBoxIsRefused) {
                                    {{1, 0.1, 0.1, 0.2, 0.2}}, "legal-1");
   EXPECT_EQ(boxed.status().code(), Code::kInvalidArgument);
   EXPECT_EQ((*packages_->get(built->package.id))->version, built->package.version);
+}
+
+TEST_F(PackageBuilderTest, ManyTextsAreRedactedInOneVersionWithOneDetailsReadPerWitness) {
+  witness("W-00103", "Марына Лябёдкіна", "share-lawyer");
+  const std::string a2 = put("W-00101", "Алена Дзераўянка расказала пра другі дзень.");
+  const std::string c1 = put("W-00103", "Мяне завуць Марына Лябёдкіна.");
+  const std::string c2 = put("W-00103", "Лябёдкіна Марына бачыла затрыманне.");
+  const std::string image = put("W-00101", std::string("\x89PNG\r\n\x1a\n", 8) + "not a text");
+  auto built = build_package(
+      *hub_, *witnesses_, *packages_, request_,
+      {spec(allowed_), spec(a2), spec(c1), spec(c2), spec(image), spec(osint_)}, kToday, "legal-1");
+  ASSERT_TRUE(built.is_ok()) << built.status().to_string();
+  const auto events_before = hub_->event_count();
+
+  auto done = redact_package_items(*hub_, *witnesses_, *packages_, built->package, {}, "legal-1");
+  ASSERT_TRUE(done.is_ok()) << done.status().to_string();
+  EXPECT_EQ(done->package.version, built->package.version + 1) << "one new version";
+  EXPECT_EQ(done->object_ids, (std::vector<std::string>{allowed_, a2, c1, c2, osint_}))
+      << "every text, in the package's order; not the image";
+  ASSERT_EQ(done->redacted.size(), 5U);
+  for (std::size_t i = 0; i < 5; ++i) {
+    const auto& item = done->package.items[i == 4 ? 5 : i];
+    EXPECT_EQ(item.object_id, done->object_ids[i]);
+    EXPECT_EQ(item.delivered_object_id, done->redacted[i].object_id);
+    EXPECT_TRUE(item.redaction_reviewed_by.empty());
+    const std::string text = *hub::read_object_text(*hub_, item.delivered_object_id, 1 << 20);
+    for (const char* name : {"Алена", "Дзераўянка", "Марына", "Лябёдкіна"}) {
+      EXPECT_EQ(text.find(name), std::string::npos) << text;
+    }
+  }
+  EXPECT_TRUE(done->package.items[4].delivered_object_id.empty()) << "the image is left whole";
+  EXPECT_NE(hub::read_object_text(*hub_, done->redacted[2].object_id, 1 << 20)->find("W-00103"),
+            std::string::npos);
+
+  auto viewed = hub_->events(-1, "witness.personal.view", 10);
+  ASSERT_TRUE(viewed.is_ok());
+  ASSERT_EQ(viewed->size(), 2U) << "one read per witness";
+  std::set<std::string> read_of;
+  for (const auto& e : *viewed) {
+    read_of.insert(e.details.value("witness", ""));
+    EXPECT_EQ(e.details.value("for", ""), "redaction");
+    EXPECT_EQ(e.details.value("by", ""), "legal-1");
+    EXPECT_EQ(e.details.dump().find("Марына"), std::string::npos) << "no personal data";
+  }
+  EXPECT_EQ(read_of, (std::set<std::string>{"W-00101", "W-00103"}));
+  // 2 reads + 5 redacted objects + 1 package version; the reads logged before the objects.
+  EXPECT_EQ(hub_->event_count(), events_before + 8);
+
+  // Nothing left to redact: no new version, nothing read.
+  auto again = redact_package_items(*hub_, *witnesses_, *packages_, done->package, {}, "legal-1");
+  ASSERT_TRUE(again.is_ok()) << again.status().to_string();
+  EXPECT_EQ(again->package.version, done->package.version);
+  EXPECT_TRUE(again->object_ids.empty());
+  EXPECT_EQ(hub_->event_count(), events_before + 8);
+
+  // Reviewed all at once, in one version; then submitted.
+  auto reviewed = review_redactions(*packages_, done->package, {}, "legal-3");
+  ASSERT_TRUE(reviewed.is_ok()) << reviewed.status().to_string();
+  EXPECT_EQ(reviewed->version, done->package.version + 1);
+  for (const auto& item : reviewed->items) {
+    EXPECT_EQ(item.redaction_reviewed_by, item.delivered_object_id.empty() ? "" : "legal-3");
+  }
+  auto none_left = review_redactions(*packages_, *reviewed, {}, "legal-3");
+  ASSERT_TRUE(none_left.is_ok());
+  EXPECT_EQ(none_left->version, reviewed->version);
+  EXPECT_TRUE(packages_->submit(reviewed->id, reviewed->version, "legal-1").is_ok());
+}
+
+TEST_F(PackageBuilderTest, ABatchRedactionRefusesBeforeReadingOrStoringAnything) {
+  auto built = build_package(*hub_, *witnesses_, *packages_, request_,
+                             {spec(allowed_), spec(blocked_), spec(osint_)}, kToday, "legal-1");
+  ASSERT_TRUE(built.is_ok()) << built.status().to_string();
+  const auto before = hub_->event_count();
+  const std::string unknown(allowed_.size(), '0');
+  auto redact = [&](const Package& p, const std::vector<std::string>& ids) {
+    return redact_package_items(*hub_, *witnesses_, *packages_, p, ids, "legal-1").status().code();
+  };
+  EXPECT_EQ(redact(built->package, {allowed_, unknown}), Code::kNotFound);
+  EXPECT_EQ(redact(built->package, {allowed_, blocked_}), Code::kFailedPrecondition);
+  EXPECT_EQ(redact(built->package, {allowed_, allowed_}), Code::kInvalidArgument);
+  Package stale = built->package;
+  stale.version -= 1;
+  EXPECT_EQ(redact(stale, {allowed_}), Code::kFailedPrecondition);
+  EXPECT_EQ(review_redactions(*packages_, built->package, {allowed_}, "legal-3").status().code(),
+            Code::kFailedPrecondition)
+      << "nothing to review yet";
+  EXPECT_EQ(hub_->event_count(), before) << "nothing read, stored or logged";
+
+  // Every text: the blocked one is left out, not refused.
+  auto done = redact_package_items(*hub_, *witnesses_, *packages_, built->package, {}, "legal-1");
+  ASSERT_TRUE(done.is_ok()) << done.status().to_string();
+  EXPECT_EQ(done->object_ids, (std::vector<std::string>{allowed_, osint_}));
+  EXPECT_TRUE(done->package.items[1].delivered_object_id.empty());
+  EXPECT_EQ(
+      review_redactions(*packages_, done->package, {allowed_, allowed_}, "legal-3").status().code(),
+      Code::kInvalidArgument);
+
+  // Past draft: refused, nothing logged.
+  auto taken_out = replace_items(*hub_, *witnesses_, *packages_, request_, done->package.id,
+                                 done->package.version, {spec(allowed_)}, kToday, "legal-1");
+  ASSERT_TRUE(taken_out.is_ok()) << taken_out.status().to_string();
+  auto reviewed = review_redactions(*packages_, taken_out->package, {}, "legal-3");
+  ASSERT_TRUE(reviewed.is_ok()) << reviewed.status().to_string();
+  auto submitted = packages_->submit(reviewed->id, reviewed->version, "legal-1");
+  ASSERT_TRUE(submitted.is_ok()) << submitted.status().to_string();
+  const auto now = hub_->event_count();
+  EXPECT_EQ(redact(*submitted, {}), Code::kFailedPrecondition);
+  EXPECT_EQ(redact(*submitted, {allowed_}), Code::kFailedPrecondition);
+  EXPECT_EQ(hub_->event_count(), now);
 }
 
 }  // namespace

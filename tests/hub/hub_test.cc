@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 
 #include "hub/hub.h"
@@ -424,6 +426,92 @@ TEST_F(HubTest, DerivedObjectsCarryProvenanceAndFollowTheirSource) {
   ASSERT_TRUE((*rebuilt)->shred("W-00055", "witness erased").is_ok());
   EXPECT_EQ((*rebuilt)->open_object(text->id).status().code(), Code::kErased);
   EXPECT_EQ((*rebuilt)->put_derived("x", "y", scan->id, provenance).status().code(), Code::kErased);
+}
+
+}  // namespace
+}  // namespace evhub::hub
+
+namespace evhub::hub {
+namespace {
+
+// Many derived objects (a package's redacted texts) of several domains are stored as one batch:
+// one append and one signed head for all of them, each in its source's domain with its
+// provenance, duplicates inside a domain stored once; an erased or unknown source stops the
+// whole batch before anything is logged.
+TEST_F(HubTest, ABatchOfDerivedObjectsIsLoggedUnderOneSignedHead) {
+  auto h = open();
+  ASSERT_TRUE(h);
+  auto a = h->put_data("a", "transcript of W-00061", "W-00061", Intake::evidence("org-a"));
+  auto b = h->put_data("b", "transcript of W-00062", "W-00062",
+                       Intake::evidence("org-a", "sexual-violence"));
+  ASSERT_TRUE(a.is_ok() && b.is_ok());
+  auto derived = [](const std::string& source, const std::string& text) {
+    DerivedData d;
+    d.label = "redacted";
+    d.source_id = source;
+    d.data = text;
+    d.provenance.tool = "evhub-redaction";
+    d.provenance.tool_version = "1";
+    d.provenance.media_type = "text/plain; charset=utf-8";
+    return d;
+  };
+  const auto heads_before = (*(*open_custody_log(dir()))->heads()).size();
+  const auto events_before = h->event_count();
+  std::vector<DerivedData> batch = {derived(a->id, "transcript of [W-00061]"),
+                                    derived(b->id, "transcript of [W-00062]"),
+                                    derived(a->id, "transcript of [W-00061]")};
+  auto stored = h->put_derived_batch(batch);
+  ASSERT_TRUE(stored.is_ok()) << stored.status().to_string();
+  ASSERT_EQ(stored->size(), 3U);
+  EXPECT_EQ(h->event_count(), events_before + 3);
+  EXPECT_EQ((*(*open_custody_log(dir()))->heads()).size(), heads_before + 1)
+      << "one signed head for the batch";
+  for (const auto& d : batch) EXPECT_TRUE(d.data.empty()) << "the plaintext is not kept";
+  EXPECT_EQ((*stored)[0].domain, "W-00061");
+  EXPECT_EQ((*stored)[1].domain, "W-00062");
+  EXPECT_EQ((*stored)[1].sensitivity, "sexual-violence") << "as restricted as its source";
+  EXPECT_EQ((*stored)[2].id, (*stored)[0].id) << "the same bytes in one domain, stored once";
+  EXPECT_TRUE((*stored)[2].deduplicated);
+  auto d = h->describe((*stored)[1].id);
+  ASSERT_TRUE(d.is_ok());
+  EXPECT_EQ(d->record.derived_from, b->id);
+  EXPECT_EQ(d->record.tool, "evhub-redaction");
+  EXPECT_EQ(d->record.origin, "derived");
+  EXPECT_EQ(d->domain, "W-00062");
+  const std::string out = tmp_ / "out.txt";
+  ASSERT_TRUE(h->get((*stored)[1].id, out, false).is_ok());
+  std::ifstream in(out);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "transcript of [W-00062]");
+
+  batch.clear();
+  EXPECT_TRUE(h->put_derived_batch(batch).is_ok()) << "an empty batch stores nothing";
+  ASSERT_TRUE(h->shred("W-00062", "witness erased").is_ok());
+  const auto events_now = h->event_count();
+  batch = {derived(a->id, "another redaction"), derived(b->id, "of an erased witness")};
+  EXPECT_EQ(h->put_derived_batch(batch).status().code(), Code::kErased);
+  batch = {derived(a->id, "another redaction"), derived(std::string(32, '0'), "unknown")};
+  EXPECT_EQ(h->put_derived_batch(batch).status().code(), Code::kNotFound);
+  EXPECT_EQ(h->event_count(), events_now) << "nothing of a refused batch is logged";
+  expect_verified(*h);
+}
+
+TEST_F(HubTest, SeveralAuditEventsAreLoggedUnderOneSignedHead) {
+  auto h = open();
+  ASSERT_TRUE(h);
+  const auto heads_before = (*(*open_custody_log(dir()))->heads()).size();
+  const auto events_before = h->event_count();
+  ASSERT_TRUE(h->audit_all({{"witness.personal.view", "", {{"witness", "W-00061"}}},
+                            {"witness.personal.view", "", {{"witness", "W-00062"}}}})
+                  .is_ok());
+  EXPECT_EQ(h->event_count(), events_before + 2);
+  EXPECT_EQ((*(*open_custody_log(dir()))->heads()).size(), heads_before + 1);
+  auto viewed = h->events(-1, "witness.personal.view", 10);
+  ASSERT_TRUE(viewed.is_ok());
+  ASSERT_EQ(viewed->size(), 2U);
+  EXPECT_EQ(viewed->at(0).details.value("witness", ""), "W-00062");
+  EXPECT_EQ(viewed->at(0).actor, "tester");
+  EXPECT_TRUE(h->audit_all({}).is_ok());
+  EXPECT_EQ(h->event_count(), events_before + 2);
 }
 
 }  // namespace

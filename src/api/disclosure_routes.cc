@@ -934,6 +934,58 @@ void Api::add_disclosure_routes(const AddRoute& route) {
           return package_response(200, *reviewed, json::object());
         });
 
+  // Every text of the package not yet redacted (or those named), pseudonymised in one go and
+  // one new version; and every redaction not yet reviewed (or those named), confirmed at once
+  // by the caller, who has read them. For packages of hundreds of statements.
+  route("POST", "/api/v1/packages/{id}/redactions", Access{true, officers}, [this](Context& c) {
+    auto in = parse_body(c.request.body, R"(send {"version": N[, "objects": [...]]})",
+                         {{"version", FieldType::kInteger}, {"objects", FieldType::kTextList}});
+    if (!in.is_ok()) return error_response(400, "bad_request", in.status().message());
+    if (!in->contains("version")) {
+      return error_response(400, "bad_request", "version: the version you saw");
+    }
+    auto reachable = reachable_package(*c.caller, c.request.params.at("id"), disclosure_officers());
+    if (!reachable.package) return reachable.refusal;
+    Package p = *reachable.package;
+    if (in->value("version", 0) != p.version) {
+      return error_response(409, "conflict",
+                            fmt::format("package {} is at version {}; reload", p.id, p.version));
+    }
+    auto done = disclosure::redact_package_items(hub_, *witnesses_, **package_store(), p,
+                                                 in->value("objects", std::vector<std::string>{}),
+                                                 c.caller->user.id);
+    if (!done.is_ok()) return status_response(done.status(), "redacting the items");
+    (void)hub_.audit("package.redact", "",
+                     {{"package", p.id},
+                      {"items", done->object_ids.size()},
+                      {"version", done->package.version},
+                      {"user_id", c.caller->user.id}});
+    return package_response(200, done->package, {{"redacted", done->object_ids}});
+  });
+
+  route("POST", "/api/v1/packages/{id}/reviews", Access{true, officers}, [this](Context& c) {
+    auto in = parse_body(c.request.body, R"(send {"version": N[, "objects": [...]]})",
+                         {{"version", FieldType::kInteger}, {"objects", FieldType::kTextList}});
+    if (!in.is_ok()) return error_response(400, "bad_request", in.status().message());
+    if (!in->contains("version")) {
+      return error_response(400, "bad_request", "version: the version you saw");
+    }
+    auto reachable = reachable_package(*c.caller, c.request.params.at("id"), disclosure_officers());
+    if (!reachable.package) return reachable.refusal;
+    const Package& p = *reachable.package;
+    if (in->value("version", 0) != p.version) {
+      return error_response(409, "conflict",
+                            fmt::format("package {} is at version {}; reload", p.id, p.version));
+    }
+    auto reviewed = disclosure::review_redactions(
+        **package_store(), p, in->value("objects", std::vector<std::string>{}), c.caller->user.id);
+    if (!reviewed.is_ok()) return status_response(reviewed.status(), "recording the reviews");
+    (void)hub_.audit(
+        "package.review", "",
+        {{"package", p.id}, {"version", reviewed->version}, {"user_id", c.caller->user.id}});
+    return package_response(200, *reviewed, json::object());
+  });
+
   // submit, changes (request changes, with a note), approve: a step of the workflow.
   for (const char* step : {"submit", "changes", "approve"}) {
     const std::string path = std::string("/api/v1/packages/{id}/") + step;

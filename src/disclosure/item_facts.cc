@@ -47,25 +47,29 @@ std::string recorded_language(const catalog::ObjectRecord& record) {
 
 }  // namespace
 
-Result<ItemFacts> item_facts(hub::Hub& hub, collection::Collection& witnesses,
-                             coding::AnnotationStore* annotations, const std::string& object_id,
-                             const std::string& witness) {
+ItemFactsReader::ItemFactsReader(hub::Hub& hub, collection::Collection& witnesses,
+                                 coding::AnnotationStore* annotations)
+    : hub_(hub), witnesses_(witnesses), annotations_(annotations) {}
+
+Result<ItemFacts> ItemFactsReader::facts(const std::string& object_id, const std::string& witness) {
   ItemFacts facts;
-  if (annotations) {
-    EVHUB_ASSIGN_OR_RETURN(facts.dates, coded_dates(*annotations, object_id));
+  if (annotations_) {
+    EVHUB_ASSIGN_OR_RETURN(facts.dates, coded_dates(*annotations_, object_id));
   }
-  EVHUB_ASSIGN_OR_RETURN(auto object, hub.describe(object_id));
+  EVHUB_ASSIGN_OR_RETURN(auto object, hub_.describe(object_id));
   facts.language = recorded_language(object.record);
   if (witness.empty()) return facts;
-  EVHUB_ASSIGN_OR_RETURN(auto documents, witnesses.documents(witness));
-  for (const auto& d : documents) {
+  if (!documents_.count(witness)) {
+    EVHUB_ASSIGN_OR_RETURN(documents_[witness], witnesses_.documents(witness));
+    EVHUB_ASSIGN_OR_RETURN(interviews_[witness], witnesses_.interviews(witness));
+  }
+  for (const auto& d : documents_[witness]) {
     if (d.object_id != object_id) continue;
     if (facts.dates.empty()) facts.dates = d.date;
     if (facts.language.empty()) facts.language = d.language;
     return facts;
   }
-  EVHUB_ASSIGN_OR_RETURN(auto interviews, witnesses.interviews(witness));
-  for (const auto& iv : interviews) {
+  for (const auto& iv : interviews_[witness]) {
     const bool recording =
         std::find(iv.recordings.begin(), iv.recordings.end(), object_id) != iv.recordings.end();
     if (iv.transcript != object_id && !recording) continue;

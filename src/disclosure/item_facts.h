@@ -5,7 +5,9 @@
 // coding view and the object's provenance — never from the item's text.
 #pragma once
 
+#include <map>
 #include <string>
+#include <vector>
 
 #include "coding/annotations.h"
 #include "collection/collection.h"
@@ -19,10 +21,22 @@ struct ItemFacts {
   std::string language;  // "be", "be, ru" or empty
 };
 
-// `witness` is the code whose material it is (empty: no witness's); `annotations` may be null
-// (no coding view: no coded dates).
-Result<ItemFacts> item_facts(hub::Hub& hub, collection::Collection& witnesses,
-                             coding::AnnotationStore* annotations, const std::string& object_id,
-                             const std::string& witness);
+// Reads the facts of many items, keeping each witness's documents and interviews once (a
+// package holds hundreds of items of a few witnesses). `annotations` may be null (no coding
+// view: no coded dates); the stores must outlive the reader.
+class ItemFactsReader {
+ public:
+  ItemFactsReader(hub::Hub& hub, collection::Collection& witnesses,
+                  coding::AnnotationStore* annotations);
+  // `witness` is the code whose material it is (empty: no witness's).
+  Result<ItemFacts> facts(const std::string& object_id, const std::string& witness);
+
+ private:
+  hub::Hub& hub_;
+  collection::Collection& witnesses_;
+  coding::AnnotationStore* annotations_;
+  std::map<std::string, std::vector<collection::WitnessDocument>> documents_;
+  std::map<std::string, std::vector<collection::Interview>> interviews_;
+};
 
 }  // namespace evhub::disclosure

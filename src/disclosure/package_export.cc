@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "coding/annotations.h"
 #include "core/clock.h"
 #include "core/hex.h"
 #include "core/random_name.h"
@@ -16,6 +17,7 @@
 #include "disclosure/bag_archive.h"
 #include "disclosure/bagit_writer.h"
 #include "disclosure/consent_gate.h"
+#include "disclosure/item_facts.h"
 #include "disclosure/package_index.h"
 #include "disclosure/package_signature.h"
 #include "disclosure/production_number.h"
@@ -213,6 +215,8 @@ Result<ExportedPackage> export_package(hub::Hub& hub, PackageStore& packages,
   EVHUB_ASSIGN_OR_RETURN(auto writer, BagWriter::create(bag_dir, scratch));
 
   Built built;
+  EVHUB_ASSIGN_OR_RETURN(auto annotations, coding::AnnotationStore::open(hub));
+  ItemFactsReader facts_of(hub, witnesses, annotations.get());
   // The payload is read twice and never written out: hashed here (and checked against the
   // catalog) into placeholders, then decrypted again straight into the archive. Each chunk
   // is authenticated on both reads, and an object's key is bound to its id, so the second
@@ -242,8 +246,9 @@ Result<ExportedPackage> export_package(hub::Hub& hub, PackageStore& packages,
       custody += "; redacted " + delivered.record.created_at + " by " +
                  delivered.record.tool.value_or("?");
     }
-    built.rows.push_back({to_string(number), "data/" + path, item.description, "", "",
-                          original.record.sha256, sums.sha256, custody});
+    EVHUB_ASSIGN_OR_RETURN(auto facts, facts_of.facts(item.object_id, item.witness));
+    built.rows.push_back({to_string(number), "data/" + path, item.description, facts.dates,
+                          facts.language, original.record.sha256, sums.sha256, custody});
     built.originals.insert(item.object_id);
     if (delivered_id != item.object_id) built.originals.insert(delivered_id);
     built.logged.push_back({{"production_number", to_string(number)},

@@ -150,6 +150,8 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"PUT /api/v1/packages/{id}/items", {"legal-officer", "lead"}},
     {"POST /api/v1/packages/{id}/items/{object}/redaction", {"legal-officer", "lead"}},
     {"POST /api/v1/packages/{id}/items/{object}/review", {"legal-officer", "lead"}},
+    {"POST /api/v1/packages/{id}/redactions", {"legal-officer", "lead"}},
+    {"POST /api/v1/packages/{id}/reviews", {"legal-officer", "lead"}},
     {"POST /api/v1/packages/{id}/submit", {"legal-officer", "lead"}},
     {"POST /api/v1/packages/{id}/changes", {"legal-officer", "lead"}},
     {"POST /api/v1/packages/{id}/approve", {"legal-officer", "lead"}},

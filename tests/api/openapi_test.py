@@ -957,6 +957,22 @@ def exercise_disclosure(call, jars, anonymous):
          **legal)  # 404
     call("POST", where, {}, doc_path=review, **other)  # 403
     call("POST", where, {}, doc_path=review, jar=anonymous)  # 401
+    # The batch forms, for packages of hundreds of statements: nothing is left to do here.
+    for step in ("redactions", "reviews"):
+        batch = package + "/" + step
+        status, doc = call("POST", packages + "/%s/%s" % (pk, step), {"version": version},
+                           doc_path=batch, **legal)
+        check(doc and doc["version"] == version, "%s: nothing left to do, no new version" % step)
+        call("POST", packages + "/%s/%s" % (pk, step), {"version": version - 1},
+             doc_path=batch, **legal)  # 409
+        call("POST", packages + "/%s/%s" % (pk, step), {"objects": "all"}, doc_path=batch,
+             **legal)  # 400
+        call("POST", packages + "/%s/%s" % (nothing, step), {"version": 1}, doc_path=batch,
+             **legal)  # 404
+        call("POST", packages + "/%s/%s" % (pk, step), {"version": version}, doc_path=batch,
+             **other)  # 403
+        call("POST", packages + "/%s/%s" % (pk, step), {"version": version}, doc_path=batch,
+             jar=anonymous)  # 401
 
     status, doc = call("POST", packages + "/%s/submit" % pk, {"version": version},
                        doc_path=submit, **legal)

@@ -66,6 +66,10 @@ class PackageExportTest : public ::testing::Test {
     PackageItem b = a;
     b.object_id = put("Medical certificate: bruises on both legs, 14 August 2020.");
     b.description = "Medical certificate";
+    // Handed over as a document: its date and language are the index's.
+    EXPECT_TRUE(
+        witnesses_->add_document({b.object_id, "W-00123", "medical", "2020-08-14", "en", "", ""})
+            .is_ok());
     b.delivered_object_id.clear();
     b.redaction_reviewed_by.clear();
     auto p = *packages_->create("org-a", "RQ-2026-0001", "legal-1");
@@ -150,6 +154,8 @@ TEST_F(PackageExportTest, TheRecipientChecksThePackageWithStockToolsAndFindsNoNa
   EXPECT_NE(csv.find(number + "000001"), std::string::npos);
   EXPECT_NE(csv.find(number + "000002"), std::string::npos);
   EXPECT_NE(csv.find("redacted"), std::string::npos);
+  EXPECT_NE(csv.find(R"("Medical certificate","2020-08-14","en",)"), std::string::npos)
+      << "the document's date and language are in the index: " << csv;
 
   // Every proof folds up to the signed root, and the head is signed by the hub.
   int proofs = 0;

@@ -519,6 +519,10 @@ namespace {
 
 // The index's dates and language: the coded dates when there are, else the register's.
 TEST_F(PackageSourcesTest, AnItemsDatesAndLanguageComeFromItsCodingsAndTheRegister) {
+  ItemFactsReader reader(*hub_, *witnesses_, annotations_.get());
+  auto item_facts = [&](hub::Hub&, collection::Collection&, coding::AnnotationStore*,
+                        const std::string& object,
+                        const std::string& witness) { return reader.facts(object, witness); };
   auto medical = item_facts(*hub_, *witnesses_, annotations_.get(), medical_, "W-00102");
   ASSERT_TRUE(medical.is_ok()) << medical.status().to_string();
   EXPECT_EQ(medical->dates, "2020-08-14") << "the document's own date";

@@ -2420,9 +2420,15 @@ async function legalOfficerRedactsReviewsAndCannotApproveTheirOwnPackage() {
   await page.getByRole('button', { name: 'Save items' }).click();
   await page.getByRole('status').getByText(/^Saved as version \d+; every item passed the gate again\.$/).waitFor();
   await page.getByTestId('gate-summary').getByText('1 of 1 items pass the consent gate; 0 blocked.').waitFor();
+  // The form for one item checks its boxes before sending them.
   await page.getByRole('button', { name: 'Redact item 1' }).click();
+  await page.getByLabel('Boxes', { exact: true }).fill('1,0.1,0.2');
   await page.getByRole('button', { name: 'Redact', exact: true }).click();
-  await page.getByRole('status').getByText(/^Item 1 redacted: .*name.*\. Read the redacted copy, then confirm the review\.$/).waitFor();
+  await page.getByRole('alert').getByText('Line 1: write page,x,y,width,height, fractions of the page.').waitFor();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  // Every text at once, as for a package of hundreds of statements.
+  await page.getByRole('button', { name: 'Redact every text' }).click();
+  await page.getByRole('status').getByText('1 texts redacted in one version. Read the redacted copies, then confirm the reviews.').waitFor();
   // The redacted copy holds neither the name nor the telephone.
   const row = page.locator(`tr[data-object="${disclosure.allowed}"]`);
   const href = await row.getByRole('link', { name: 'Redacted copy' }).getAttribute('href');

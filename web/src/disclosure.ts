@@ -279,6 +279,16 @@ export function reviewRedaction(id: string, version: number, object: string): Pr
   return request('POST', `${packagePath(id)}/items/${encodeURIComponent(object)}/review`, { body: { version } });
 }
 
+/** Every text not yet redacted pseudonymised in one version; `redacted` names them. */
+export function redactAllTexts(id: string, version: number): Promise<DisclosurePackage & { redacted: string[] }> {
+  return request('POST', `${packagePath(id)}/redactions`, { body: { version } });
+}
+
+/** Every redaction not yet reviewed confirmed by the caller, in one version. */
+export function reviewAll(id: string, version: number): Promise<DisclosurePackage> {
+  return request('POST', `${packagePath(id)}/reviews`, { body: { version } });
+}
+
 export type PackageStep = 'submit' | 'changes' | 'approve';
 
 export function packageStep(id: string, version: number, step: PackageStep, note?: string): Promise<DisclosurePackage> {

@@ -17,9 +17,11 @@ import {
   lines,
   packageHistory,
   packageStep,
+  redactAllTexts,
   redactItem,
   replaceItems,
   requestHref,
+  reviewAll,
   reviewRedaction,
   type DisclosurePackage,
   type ExportedPackage,
@@ -137,6 +139,26 @@ function Items({ p, built, onChanged }: { p: DisclosurePackage; built: Disclosur
       setNotice({ kind: 'error', text: describeError(e, t) });
     }
   };
+  const redactAll = async () => {
+    setNotice(null);
+    try {
+      const done = await redactAllTexts(p.id, p.version);
+      await onChanged();
+      setNotice({ kind: 'success', text: t('package.redactedAll', { n: done.redacted.length }) });
+    } catch (e) {
+      setNotice({ kind: 'error', text: describeError(e, t) });
+    }
+  };
+  const confirmAll = async () => {
+    setNotice(null);
+    try {
+      const done = await reviewAll(p.id, p.version);
+      await onChanged();
+      setNotice({ kind: 'success', text: t('package.reviewedAll', { version: done.version }) });
+    } catch (e) {
+      setNotice({ kind: 'error', text: describeError(e, t) });
+    }
+  };
   return (
     <section aria-labelledby="package-items-heading">
       <h2 id="package-items-heading">{t('package.gateHeading')}</h2>
@@ -149,6 +171,18 @@ function Items({ p, built, onChanged }: { p: DisclosurePackage; built: Disclosur
         </p>
       ) : null}
       <LiveNotice notice={notice} />
+      {editable(p) ? (
+        <div className="actions">
+          <button type="button" className="button-secondary" onClick={redactAll}>
+            {t('package.redactAll')}
+          </button>
+          {p.items.some((i) => i.delivered_object && !i.redaction_reviewed_by) ? (
+            <button type="button" className="button-secondary" onClick={confirmAll}>
+              {t('package.reviewAll')}
+            </button>
+          ) : null}
+        </div>
+      ) : null}
       <DataTable
         className="package-items"
         caption="package.gateHeading"
